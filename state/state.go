@@ -1,0 +1,266 @@
+package state
+
+import (
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// EmptyCodeHash is keccak256 of empty code: the code hash of every existing
+// account without code.
+var EmptyCodeHash = types.EmptyCodeHash
+
+// ripemd is the RIPEMD-160 precompile. go-ethereum keeps it in the set of touched
+// accounts even when the touch is reverted: a historical mainnet consensus quirk
+// (block 1714175) that EIP-161 deletion must reproduce.
+var ripemd = host.Address{19: 3}
+
+// slot is one storage slot: its current value and its value at the start of the
+// transaction (the EIP-2200 "original value"). A slot written to zero stays in the
+// map until the transaction ends, so its original value is not lost.
+type slot struct {
+	cur, orig host.Hash
+}
+
+// account is one account object. A CreateAccount over an existing account
+// replaces the object (the journal keeps the old one), so nothing in here needs to
+// be journaled field by field except the scalar fields below.
+type account struct {
+	balance  uint256.Int
+	nonce    uint64
+	code     []byte
+	codeHash host.Hash
+	storage  map[host.Hash]slot
+
+	selfDestructed bool
+	newContract    bool // created in the current transaction (EIP-6780)
+
+	// Caches for Root: the keccak of the address and the storage root. The
+	// storage root is valid while rootValid is set; every storage write and
+	// every revert of one clears it.
+	addrHash    host.Hash
+	addrHashed  bool
+	storageRoot host.Hash
+	rootValid   bool
+}
+
+func newAccount() *account {
+	return &account{codeHash: EmptyCodeHash}
+}
+
+// empty is EIP-161 emptiness: no code, zero nonce, zero balance.
+func (a *account) empty() bool {
+	return a.nonce == 0 && a.balance.IsZero() && len(a.code) == 0
+}
+
+// slotKey addresses a storage slot of an account in the access list and in
+// transient storage.
+type slotKey struct {
+	addr host.Address
+	key  host.Hash
+}
+
+// State is the embedded journaled world state. The zero value is not usable; call
+// New.
+type State struct {
+	accounts map[host.Address]*account
+	journal  []entry
+
+	// Transaction-scoped data, reset by BeginTx.
+	logs          []*host.Log
+	refund        uint64
+	accessAddrs   map[host.Address]struct{}
+	accessSlots   map[slotKey]struct{}
+	transient     map[slotKey]host.Hash
+	ripemdTouched bool
+}
+
+var _ host.StateDB = (*State)(nil)
+
+// New returns an empty state.
+func New() *State {
+	return &State{
+		accounts:    make(map[host.Address]*account),
+		accessAddrs: make(map[host.Address]struct{}),
+		accessSlots: make(map[slotKey]struct{}),
+		transient:   make(map[slotKey]host.Hash),
+	}
+}
+
+// zero is returned by GetBalance for accounts that do not exist; callers must not
+// modify it (see GetBalance).
+var zero uint256.Int
+
+// Exist reports whether the account exists, including one self-destructed in the
+// current transaction.
+func (s *State) Exist(addr host.Address) bool {
+	return s.accounts[addr] != nil
+}
+
+// Empty reports whether the account is empty per EIP-161 (no code, zero nonce,
+// zero balance) or does not exist.
+func (s *State) Empty(addr host.Address) bool {
+	a := s.accounts[addr]
+	return a == nil || a.empty()
+}
+
+// GetBalance returns the account's balance. The value is owned by the state:
+// callers must not modify it, and it is valid only until the account's balance
+// next changes (copy it to keep it). Returning it without a copy keeps BALANCE
+// free of allocation.
+func (s *State) GetBalance(addr host.Address) *uint256.Int {
+	if a := s.accounts[addr]; a != nil {
+		return &a.balance
+	}
+	return &zero
+}
+
+// GetNonce returns the account's nonce (zero if it does not exist).
+func (s *State) GetNonce(addr host.Address) uint64 {
+	if a := s.accounts[addr]; a != nil {
+		return a.nonce
+	}
+	return 0
+}
+
+// GetCode returns the account's code; callers must not modify the slice.
+func (s *State) GetCode(addr host.Address) []byte {
+	if a := s.accounts[addr]; a != nil {
+		return a.code
+	}
+	return nil
+}
+
+// GetCodeHash returns keccak256 of the account's code, EmptyCodeHash for an
+// existing account without code, and the zero hash for an account that does not
+// exist (the EXTCODEHASH rule of EIP-1052).
+func (s *State) GetCodeHash(addr host.Address) host.Hash {
+	if a := s.accounts[addr]; a != nil {
+		return a.codeHash
+	}
+	return host.Hash{}
+}
+
+// GetCodeSize returns the length of the account's code.
+func (s *State) GetCodeSize(addr host.Address) int {
+	if a := s.accounts[addr]; a != nil {
+		return len(a.code)
+	}
+	return 0
+}
+
+// GetState returns the current value of a storage slot.
+func (s *State) GetState(addr host.Address, key host.Hash) host.Hash {
+	if a := s.accounts[addr]; a != nil && a.storage != nil {
+		return a.storage[key].cur
+	}
+	return host.Hash{}
+}
+
+// GetCommittedState returns the value the slot had when the transaction began.
+func (s *State) GetCommittedState(addr host.Address, key host.Hash) host.Hash {
+	if a := s.accounts[addr]; a != nil && a.storage != nil {
+		return a.storage[key].orig
+	}
+	return host.Hash{}
+}
+
+// GetStorageOrig returns both the current and the transaction-start value of a
+// slot with one lookup (what SSTORE's EIP-2200 gas rules need).
+func (s *State) GetStorageOrig(addr host.Address, key host.Hash) (current, original host.Hash) {
+	if a := s.accounts[addr]; a != nil && a.storage != nil {
+		sl := a.storage[key]
+		return sl.cur, sl.orig
+	}
+	return host.Hash{}, host.Hash{}
+}
+
+// HasStorage reports whether the account has any non-zero storage, now or at the
+// start of the transaction. A CREATE to such an address is a collision
+// (EIP-7610).
+func (s *State) HasStorage(addr host.Address) bool {
+	a := s.accounts[addr]
+	if a == nil {
+		return false
+	}
+	for _, sl := range a.storage {
+		if sl.cur != (host.Hash{}) || sl.orig != (host.Hash{}) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasSelfDestructed reports whether the account was self-destructed in the
+// current transaction.
+func (s *State) HasSelfDestructed(addr host.Address) bool {
+	a := s.accounts[addr]
+	return a != nil && a.selfDestructed
+}
+
+// IsNewContract reports whether the account was created as a contract in the
+// current transaction (EIP-6780).
+func (s *State) IsNewContract(addr host.Address) bool {
+	a := s.accounts[addr]
+	return a != nil && a.newContract
+}
+
+// GetTransientState returns a transient storage slot (EIP-1153).
+func (s *State) GetTransientState(addr host.Address, key host.Hash) host.Hash {
+	return s.transient[slotKey{addr, key}]
+}
+
+// GetRefund returns the refund counter.
+func (s *State) GetRefund() uint64 { return s.refund }
+
+// AddressInAccessList reports whether the address is warm (EIP-2929).
+func (s *State) AddressInAccessList(addr host.Address) bool {
+	_, ok := s.accessAddrs[addr]
+	return ok
+}
+
+// SlotInAccessList reports whether the address and the slot are warm.
+func (s *State) SlotInAccessList(addr host.Address, key host.Hash) (addressOK, slotOK bool) {
+	_, addressOK = s.accessAddrs[addr]
+	_, slotOK = s.accessSlots[slotKey{addr, key}]
+	return addressOK, slotOK
+}
+
+// Logs returns the logs of the current (or just finalised) transaction. The
+// slice is owned by the state and is reused by the next BeginTx.
+func (s *State) Logs() []*host.Log { return s.logs }
+
+// Len returns the number of accounts.
+func (s *State) Len() int { return len(s.accounts) }
+
+// Accounts returns the addresses of all accounts, in no particular order.
+func (s *State) Accounts() []host.Address {
+	out := make([]host.Address, 0, len(s.accounts))
+	for addr := range s.accounts {
+		out = append(out, addr)
+	}
+	return out
+}
+
+// StorageOf calls fn for every non-zero storage slot of the account, in no
+// particular order.
+func (s *State) StorageOf(addr host.Address, fn func(key, value host.Hash)) {
+	a := s.accounts[addr]
+	if a == nil {
+		return
+	}
+	for k, sl := range a.storage {
+		if sl.cur != (host.Hash{}) {
+			fn(k, sl.cur)
+		}
+	}
+}
+
+func codeHashOf(code []byte) host.Hash {
+	if len(code) == 0 {
+		return EmptyCodeHash
+	}
+	return crypto.Keccak256Hash(code)
+}
