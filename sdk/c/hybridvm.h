@@ -140,6 +140,11 @@ static inline u256 u256_from_u64(uint64_t v) {
 	return r;
 }
 
+/* A u256 constant written most significant 64-bit chunk first, so that
+ * HV_U256_BE(0xddf252ad1be2c89b, 0x69c2b068fc378daa, 0x952ba7f163c4a116, 0x28f55a4df523b3ef)
+ * reads as the hex of the 32-byte big-endian word 0xddf252ad...f523b3ef. */
+#define HV_U256_BE(hi, midhi, midlo, lo) {{(lo), (midlo), (midhi), (hi)}}
+
 /* All ones: 2^256 - 1 (type(uint256).max). */
 static inline u256 u256_max(void) {
 	u256 r = {{~0UL, ~0UL, ~0UL, ~0UL}};
@@ -765,6 +770,12 @@ static inline u256 hv_mapping2_slot(u256 k1, u256 k2, u256 slot) {
 static inline u256 hv_mapping2_slot_addr(const address *k1, const address *k2, u256 slot) {
 	return hv_mapping2_slot(hv_addr_to_u256(k1), hv_addr_to_u256(k2), slot);
 }
+
+/* The first byte after .bss (contract.ld): from here to the arena's end at
+ * 0xC000_0000 the memory is zero and unused, a heap for whoever wants one. */
+extern uint8_t _end[];
+static inline uint8_t *hv_heap_start(void) { return _end; }
+#define HV_ARENA_END 0xC0000000UL
 
 /* libc.c provides these; gcc may emit calls to them for struct copies and loops. */
 void *memcpy(void *dst, const void *src, size_t n);
