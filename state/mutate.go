@@ -66,13 +66,11 @@ func (s *State) AddBalance(addr host.Address, amount *uint256.Int) {
 
 // SubBalance subtracts amount from the account's balance, creating the account if
 // needed. The caller checks that the balance suffices; the arithmetic wraps like
-// go-ethereum's.
+// go-ethereum's. Subtracting zero does not touch the account (only adding zero
+// does, as in go-ethereum: a transfer touches its recipient, not its sender).
 func (s *State) SubBalance(addr host.Address, amount *uint256.Int) {
 	a := s.getOrCreate(addr)
 	if amount.IsZero() {
-		if a.empty() {
-			s.touch(addr)
-		}
 		return
 	}
 	s.journal = append(s.journal, entry{kind: entryBalance, addr: addr, acct: a, bal: a.balance})

@@ -209,9 +209,6 @@ func TestSnapshotRevertExact(t *testing.T) {
 	}
 }
 
-	return h
-}
-
 // TestTransactionBoundaries checks what FinaliseTx keeps and drops.
 func TestTransactionBoundaries(t *testing.T) {
 	a := host.Address{1}
