@@ -1,0 +1,158 @@
+package guest
+
+import "fmt"
+
+// State is the guest machine state shared by every engine. Native code addresses it
+// through one pinned host register, so its layout is part of the native boundary: the
+// offsets below are pinned by TestStateOffsets, and a reordered field fails that test
+// instead of corrupting memory.
+type State struct {
+	X  [32]uint64 // integer registers; X[0] is always zero
+	PC uint64     // the next instruction to run (see ExitCode for its meaning at exits)
+	// Gas left. A block is entered only if its whole weight fits; otherwise the engine
+	// exits with ExitOutOfGas before running it.
+	Gas int64
+	// Instret counts retired instructions.
+	Instret uint64
+	Exit    ExitCode
+	Fault   FaultKind
+	// FaultAddr is the address that caused a fault: the memory address of a bad load or
+	// store, the target of a bad fetch.
+	FaultAddr uint64
+
+	// The arena, filled in by Memory.Bind: host address of guest address ArenaBase, its
+	// guest address and size, and the write-protected range [ROStart, ROStart+ROSize)
+	// as offsets from ArenaBase (ROSize 0: nothing protected).
+	MemBase   uintptr
+	ArenaBase uint64
+	ArenaSize uint64
+	ROStart   uint64
+	ROSize    uint64
+
+	// Reservation is the address of the LR reservation; ResValid says whether it is held.
+	Reservation uint64
+	ResValid    uint64
+
+	// CSRs holds the implemented machine CSRs (see CSRIndex).
+	CSRs [NumCSRs]uint64
+}
+
+// Offsets of State's fields, for native code. TestStateOffsets checks them.
+const (
+	OffX         = 0
+	OffPC        = 256
+	OffGas       = 264
+	OffInstret   = 272
+	OffExit      = 280
+	OffFault     = 284
+	OffFaultAddr = 288
+	OffMemBase   = 296
+	OffArenaBase = 304
+	OffArenaSize = 312
+	OffROStart   = 320
+	OffROSize    = 328
+	OffResAddr   = 336
+	OffResValid  = 344
+	OffCSRs      = 352
+)
+
+// ExitCode says why an engine stopped running guest code and returned to Go.
+type ExitCode uint32
+
+// The exit codes. At every exit X, Gas and Instret are exact.
+const (
+	// ExitNone: not stopped (never returned by an engine).
+	ExitNone ExitCode = iota
+	// ExitEcall: the guest executed ECALL; PC is the instruction after it. The ECALL is
+	// counted as retired and its weight charged.
+	ExitEcall
+	// ExitFault: a guest fault (Fault says which); PC is the faulting instruction, which
+	// is not counted as retired.
+	ExitFault
+	// ExitOutOfGas: the block at PC needs more gas than is left; nothing of it ran.
+	ExitOutOfGas
+	// ExitFenceI: the guest executed FENCE.I; PC is the instruction after it. The frame
+	// must re-read its code from memory before continuing.
+	ExitFenceI
+	// ExitBudget: native code used up its instruction budget and returned so the Go
+	// scheduler can run; PC is where to continue.
+	ExitBudget
+	// ExitMissingBlock: native code reached a block that is not translated yet; PC is
+	// its address.
+	ExitMissingBlock
+)
+
+var exitNames = [...]string{"none", "ecall", "fault", "out of gas", "fence.i", "budget", "missing block"}
+
+func (e ExitCode) String() string {
+	if int(e) < len(exitNames) {
+		return exitNames[e]
+	}
+	return fmt.Sprintf("ExitCode(%d)", uint32(e))
+}
+
+// FaultKind says what guest fault ended a frame.
+type FaultKind uint32
+
+// The guest faults.
+const (
+	FaultNone FaultKind = iota
+	// FaultLoad: a load outside the arena.
+	FaultLoad
+	// FaultStore: a store outside the arena or into a read-only segment.
+	FaultStore
+	// FaultFetch: control reached an address outside the executable segments (or an
+	// instruction that straddles their end).
+	FaultFetch
+	// FaultIllegal: an instruction the machine does not implement, or a bad CSR access.
+	FaultIllegal
+	// FaultMisaligned: a misaligned LR, SC or AMO.
+	FaultMisaligned
+	// FaultBreakpoint: EBREAK.
+	FaultBreakpoint
+	// FaultSyscall: an unknown syscall or a syscall argument the machine rejects (a
+	// pointer outside the arena, a static-frame violation, ...).
+	FaultSyscall
+)
+
+var faultNames = [...]string{"none", "load access fault", "store access fault",
+	"instruction fetch fault", "illegal instruction", "misaligned atomic", "breakpoint",
+	"bad system call"}
+
+func (f FaultKind) String() string {
+	if int(f) < len(faultNames) {
+		return faultNames[f]
+	}
+	return fmt.Sprintf("FaultKind(%d)", uint32(f))
+}
+
+// Fault is the error describing a guest fault.
+type Fault struct {
+	Kind FaultKind
+	PC   uint64 // the faulting instruction
+	Addr uint64 // the offending address, where there is one
+	// Detail adds context (for syscall faults: which syscall and why).
+	Detail string
+}
+
+func (f *Fault) Error() string {
+	s := fmt.Sprintf("guest fault: %v at pc 0x%x", f.Kind, f.PC)
+	switch f.Kind {
+	case FaultLoad, FaultStore, FaultFetch, FaultMisaligned:
+		s += fmt.Sprintf(" (address 0x%x)", f.Addr)
+	}
+	if f.Detail != "" {
+		s += ": " + f.Detail
+	}
+	return s
+}
+
+// FaultError returns the fault recorded in the state as an error.
+func (s *State) FaultError() *Fault {
+	return &Fault{Kind: s.Fault, PC: s.PC, Addr: s.FaultAddr}
+}
+
+// SetFault records a fault at pc.
+func (s *State) SetFault(kind FaultKind, pc, addr uint64) {
+	s.Exit, s.Fault, s.PC, s.FaultAddr = ExitFault, kind, pc, addr
+}

@@ -1,0 +1,11 @@
+// Package machine runs RISC-V guest code: it loads and caches programs by code hash,
+// chooses the engine (the interpreter, or native code where a backend exists), and owns
+// the one Go loop every engine returns to — handling budget exits (so a long-running
+// guest can be cancelled and never starves the Go scheduler), FENCE.I (re-reading code
+// from memory) and untranslated blocks — until an exit its caller must handle: an
+// ECALL, a fault, or out of gas. It also runs standalone programs in exec mode
+// (ABI.md, "Standalone programs").
+//
+// The contract world (syscalls onto the host, nested frames) lives in evmbridge and
+// runtime, above this package. machine imports riscv, guest and interp.
+package machine

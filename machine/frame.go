@@ -1,0 +1,122 @@
+package machine
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/interp"
+)
+
+// Engine selects how guest code runs.
+type Engine uint8
+
+// The engines.
+const (
+	// EngineInterp: the interpreter (the reference, available everywhere).
+	EngineInterp Engine = iota
+	// EngineJIT: native code translated block by block as first executed.
+	EngineJIT
+	// EngineAOT: native code for the whole program translated when it is first loaded.
+	EngineAOT
+)
+
+var engineNames = [...]string{"interp", "jit", "aot"}
+
+func (e Engine) String() string {
+	if int(e) < len(engineNames) {
+		return engineNames[e]
+	}
+	return fmt.Sprintf("Engine(%d)", uint8(e))
+}
+
+// ParseEngine parses an engine name ("interp", "jit", "aot").
+func ParseEngine(s string) (Engine, error) {
+	for i, n := range engineNames {
+		if strings.EqualFold(s, n) {
+			return Engine(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown engine %q (want interp, jit or aot)", s)
+}
+
+// DefaultBudget is how many instructions an engine runs before returning to the exit
+// loop to check for cancellation (a few milliseconds of work at worst).
+const DefaultBudget = 1 << 22
+
+// Tracer receives every executed instruction, a block at a time (see interp.Tracer).
+type Tracer = interp.Tracer
+
+// Frame is one running guest: its state, its arena and the code it fetches from.
+type Frame struct {
+	St    guest.State
+	Arena *guest.Arena
+	img   *Image
+	// code is the current instruction-fetch view: img.Code until a FENCE.I finds the
+	// code changed in memory, then the frame's own.
+	code   *guest.Code
+	interp *interp.Program
+	engine Engine
+	// Stop, when set, makes Run return guest.ExitBudget at the next budget check.
+	Stop *atomic.Bool
+	// Budget overrides DefaultBudget when non-zero.
+	Budget uint64
+	// Tracer, when set, sees every executed instruction (the interpreter runs traced
+	// frames, whatever the engine).
+	Tracer Tracer
+}
+
+// NewFrame prepares a frame running img in arena (which the caller has loaded with the
+// program's segments: see Image.Load) starting at the program's entry point.
+func NewFrame(img *Image, arena *guest.Arena, engine Engine) *Frame {
+	f := &Frame{Arena: arena, img: img, code: img.Code, interp: img.Interp, engine: engine}
+	arena.Bind(&f.St)
+	f.St.PC = img.Program.Entry
+	return f
+}
+
+// Image returns the frame's program image.
+func (f *Frame) Image() *Image { return f.img }
+
+// Run runs the guest until an exit its caller must handle: guest.ExitEcall,
+// guest.ExitFault, guest.ExitOutOfGas, or guest.ExitBudget when Stop was set.
+func (f *Frame) Run() guest.ExitCode {
+	budget := f.Budget
+	if budget == 0 {
+		budget = DefaultBudget
+	}
+	for {
+		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), budget, f.Tracer)
+		switch exit {
+		case guest.ExitBudget:
+			if f.Stop != nil && f.Stop.Load() {
+				return exit
+			}
+		case guest.ExitFenceI:
+			f.refreshCode()
+		default:
+			return exit
+		}
+	}
+}
+
+// refreshCode re-reads the executable ranges from memory after a FENCE.I; if they
+// changed, the frame stops sharing the image's decoded code.
+func (f *Frame) refreshCode() {
+	code := guest.CodeFromArena(f.img.Program, f.Arena, f.code)
+	if code != f.code {
+		f.code = code
+		f.interp = interp.NewProgram(code)
+	}
+}
+
+// Code returns the frame's current instruction-fetch view.
+func (f *Frame) Code() *guest.Code { return f.code }
+
+// Load copies the image's segments into a fresh arena.
+func (img *Image) Load(arena *guest.Arena) error { return img.Program.LoadInto(arena) }
+
+// DefaultEngine is the engine used when none is chosen: native code where this
+// architecture has a backend, the interpreter elsewhere.
+func DefaultEngine() Engine { return EngineInterp }
