@@ -1,0 +1,139 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/hybridvm/hybridvm/evmbridge"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/machine"
+)
+
+// RISCVConfig configures the RISC-V contract engine.
+type RISCVConfig struct {
+	// Engine runs the guest code: interpreter or native.
+	Engine machine.Engine
+	// Fork selects the gas rules of the syscalls (as the EVM's).
+	Fork host.Fork
+	// Cache holds loaded programs by code hash; nil gets a private cache of
+	// DefaultImageCacheSize.
+	Cache *machine.Cache
+	// Tracer, when set, returns the tracer for a frame at the given depth (nil: that
+	// frame runs untraced).
+	Tracer func(msg *host.Message) machine.Tracer
+	// Stop, when set, makes every running frame fail promptly (cancellation).
+	Stop *atomic.Bool
+}
+
+// DefaultImageCacheSize is how many loaded programs a RISC-V engine keeps.
+const DefaultImageCacheSize = 1024
+
+// RISCVEngine runs RISC-V contracts (code 0xFF ‖ ELF) and RISC-V initcode (ABI.md).
+// It is safe for concurrent use; loaded programs are shared by every frame.
+type RISCVEngine struct {
+	cfg RISCVConfig
+}
+
+// NewRISCVEngine returns a RISC-V engine.
+func NewRISCVEngine(cfg RISCVConfig) *RISCVEngine {
+	if cfg.Cache == nil {
+		cfg.Cache = machine.NewCache(DefaultImageCacheSize)
+	}
+	return &RISCVEngine{cfg: cfg}
+}
+
+// Errors of RISC-V frames that are not guest faults.
+var (
+	ErrCalldataTooLong = fmt.Errorf("calldata longer than the %d-byte window", guest.MaxCalldata)
+	ErrStopped         = errors.New("execution stopped")
+)
+
+// Execute runs one RISC-V frame: a call of deployed code, or a create from initcode
+// (whose deploy ELF runs with the constructor arguments as calldata and returns the
+// code to deploy).
+func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result {
+	var (
+		elf, calldata []byte
+		hash          *[32]byte
+	)
+	if msg.Kind.IsCreate() {
+		deploy, args, err := guest.ParseInitcode(code)
+		if err != nil {
+			return host.Failed(err)
+		}
+		elf, calldata = deploy, args
+	} else {
+		if !guest.IsRISCV(code) {
+			return host.Failed(fmt.Errorf("BUG: RISC-V engine given code starting with %#x", code[0]))
+		}
+		elf, calldata = code[1:], msg.Input
+		if codeHash != (host.Hash{}) {
+			h := [32]byte(codeHash)
+			hash = &h
+		}
+	}
+	if len(calldata) > guest.MaxCalldata {
+		return host.Failed(fmt.Errorf("%w: %d bytes", ErrCalldataTooLong, len(calldata)))
+	}
+	img, err := e.cfg.Cache.Load(elf, hash, guest.ContractConstraints)
+	if err != nil {
+		return host.Failed(err)
+	}
+	arena, err := guest.NewArena(guest.ContractBase, guest.ContractArenaSize)
+	if err != nil {
+		return host.Failed(err)
+	}
+	defer arena.Release()
+	if err := img.Load(arena); err != nil {
+		return host.Failed(err)
+	}
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(calldata)))
+	if err := arena.Write(guest.ContractBase, n[:]); err != nil {
+		return host.Failed(err)
+	}
+	if err := arena.Write(guest.ContractBase+8, calldata); err != nil {
+		return host.Failed(err)
+	}
+
+	f := machine.NewFrame(img, arena, e.cfg.Engine)
+	f.St.Gas = msg.Gas
+	f.Stop = e.cfg.Stop
+	if e.cfg.Tracer != nil {
+		f.Tracer = e.cfg.Tracer(msg)
+	}
+	bf := &evmbridge.Frame{Host: h, Msg: msg, Fork: e.cfg.Fork, St: &f.St, Mem: arena, Code: code}
+	res := e.run(f, bf)
+	res.Instructions = f.St.Instret + bf.ChildInstructions
+	return res
+}
+
+// run is the frame's exit loop: it services syscalls until the frame ends.
+func (e *RISCVEngine) run(f *machine.Frame, bf *evmbridge.Frame) host.Result {
+	for {
+		switch f.Run() {
+		case guest.ExitEcall:
+			if err := bf.Syscall(); err != nil {
+				return host.Failed(err)
+			}
+			if bf.Done {
+				res := host.Result{Status: host.StatusSuccess, GasLeft: f.St.Gas, Output: bf.Output}
+				if bf.Reverted {
+					res.Status, res.Err = host.StatusRevert, host.ErrExecutionReverted
+				}
+				return res
+			}
+		case guest.ExitFault:
+			return host.Failed(f.St.FaultError())
+		case guest.ExitOutOfGas:
+			return host.Failed(host.ErrOutOfGas)
+		case guest.ExitBudget:
+			return host.Failed(ErrStopped)
+		default:
+			return host.Failed(fmt.Errorf("BUG: RISC-V frame exited with %v", f.St.Exit))
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// Engine runs one frame of code. code is the code to run (for a create, the
+// initcode), codeHash is keccak256(code) (engines may cache analyses by it). The
+// engine calls h.Call for nested frames and returns how its frame ended.
+type Engine interface {
+	Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result
+}
+
+// Limits.
+const (
+	// MaxEVMCodeSize is EIP-170's limit on deployed EVM code.
+	MaxEVMCodeSize = 24576
+	// MaxEVMInitCodeSize is EIP-3860's limit on EVM initcode.
+	MaxEVMInitCodeSize = 2 * MaxEVMCodeSize
+	// DefaultMaxRISCVCodeSize is the default limit on deployed RISC-V code (the
+	// 0xFF byte and the ELF): ELF files are much larger than EVM bytecode.
+	DefaultMaxRISCVCodeSize = 256 << 10
+)
+
+// Config is a runtime's fixed configuration.
+type Config struct {
+	// Fork selects the protocol rules (precompiles, EIP-7702 delegation, ...).
+	Fork host.Fork
+	// EVM runs all code that is not RISC-V. Required.
+	EVM Engine
+	// RISCV runs code whose first byte is 0xFF. Nil disables RISC-V: then all code
+	// is EVM code (this is how the Ethereum state tests run).
+	RISCV Engine
+	// MaxRISCVCodeSize limits deployed RISC-V code (0xFF ‖ ELF); zero means
+	// DefaultMaxRISCVCodeSize. RISC-V initcode may be twice as long.
+	MaxRISCVCodeSize int
+}
+
+// Runtime implements host.Host over a host.StateDB. It is not safe for
+// concurrent use; make one per goroutine.
+type Runtime struct {
+	host.StateDB
+	cfg         Config
+	maxRISCV    int
+	precompiles *precompileSet
+	// hasStorage reports non-empty storage for the EIP-7610 collision rule when the
+	// state can tell (state.State can); nil means it cannot.
+	hasStorage func(host.Address) bool
+
+	ctx     host.TxContext
+	getHash func(uint64) host.Hash
+
+	blobFee blobFeeCache // the last blob base fee computed
+}
+
+// storageProber is implemented by states that can answer the EIP-7610 question
+// "does this account have storage".
+type storageProber interface {
+	HasStorage(host.Address) bool
+}
+
+var _ host.Host = (*Runtime)(nil)
+
+// New returns a runtime over db.
+func New(cfg Config, db host.StateDB) (*Runtime, error) {
+	if cfg.EVM == nil {
+		return nil, errors.New("runtime: Config.EVM is required")
+	}
+	if db == nil {
+		return nil, errors.New("runtime: nil state")
+	}
+	if cfg.Fork > host.LatestFork {
+		return nil, fmt.Errorf("runtime: unsupported fork %v", cfg.Fork)
+	}
+	if cfg.MaxRISCVCodeSize < 0 {
+		return nil, fmt.Errorf("runtime: negative MaxRISCVCodeSize %d", cfg.MaxRISCVCodeSize)
+	}
+	r := &Runtime{cfg: cfg, precompiles: precompilesFor(cfg.Fork)}
+	r.maxRISCV = cfg.MaxRISCVCodeSize
+	if r.maxRISCV == 0 {
+		r.maxRISCV = DefaultMaxRISCVCodeSize
+	}
+	r.UseState(db)
+	return r, nil
+}
+
+// UseState points the runtime at another state (for example a fresh copy for the
+// next test), keeping everything else.
+func (r *Runtime) UseState(db host.StateDB) {
+	r.StateDB = db
+	r.hasStorage = nil
+	if p, ok := db.(storageProber); ok {
+		r.hasStorage = p.HasStorage
+	}
+}
+
+// Config returns the runtime's configuration.
+func (r *Runtime) Config() Config { return r.cfg }
+
+// SetContext sets the block and transaction context the next frames see, and the
+// function that answers BLOCKHASH for the 256 most recent blocks (nil: all zero).
+func (r *Runtime) SetContext(ctx host.TxContext, getHash func(uint64) host.Hash) {
+	r.ctx = ctx
+	r.getHash = getHash
+}
+
+// TxContext returns the current context. Engines must not modify it.
+func (r *Runtime) TxContext() *host.TxContext { return &r.ctx }
+
+// BlockHash returns the hash of block n when it is one of the 256 blocks before
+// the current one, else zero (the BLOCKHASH rule).
+func (r *Runtime) BlockHash(n uint64) host.Hash {
+	cur := r.ctx.Number
+	if n >= cur || cur-n > 256 || r.getHash == nil {
+		return host.Hash{}
+	}
+	return r.getHash(n)
+}
+
+// engineFor routes code by its first byte.
+func (r *Runtime) engineFor(code []byte) Engine {
+	if r.cfg.RISCV != nil && len(code) > 0 && code[0] == 0xFF {
+		return r.cfg.RISCV
+	}
+	return r.cfg.EVM
+}
+
+// isRISCV reports whether code would run on the RISC-V engine.
+func (r *Runtime) isRISCV(code []byte) bool {
+	return r.cfg.RISCV != nil && len(code) > 0 && code[0] == 0xFF
+}
+
+// MaxInitCodeSize returns the initcode limit for code that starts like initcode
+// (RISC-V initcode may be twice the RISC-V code limit; EVM initcode follows
+// EIP-3860).
+func (r *Runtime) MaxInitCodeSize(initcode []byte) int {
+	if r.isRISCV(initcode) {
+		return 2 * r.maxRISCV
+	}
+	return MaxEVMInitCodeSize
+}
+
+// Call runs a child frame; see the package comment.
+func (r *Runtime) Call(msg *host.Message) host.Result {
+	switch msg.Kind {
+	case host.KindCall, host.KindCallCode, host.KindDelegateCall, host.KindStaticCall:
+		return r.call(msg)
+	case host.KindCreate, host.KindCreate2:
+		return r.create(msg)
+	}
+	panic(fmt.Sprintf("BUG: runtime: message of unknown kind %v", msg.Kind))
+}
