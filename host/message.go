@@ -102,6 +102,9 @@ type Result struct {
 	Output []byte
 	// CreateAddress is the address of the created contract (creates only).
 	CreateAddress Address
+	// Instructions counts the RISC-V instructions retired by the frame and all its
+	// children (EVM frames add up their children's).
+	Instructions uint64
 }
 
 // Failed returns a failure result with the given reason.

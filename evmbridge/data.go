@@ -1,0 +1,144 @@
+package evmbridge
+
+import (
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// Syscalls that move data between guest memory and the host.
+
+// sysCallDataLoad returns the 32 calldata bytes at offset a0, zero-padded, as a U256
+// (fixed: Hybrid ignored the offset).
+func sysCallDataLoad(f *Frame) error {
+	if err := f.use(gasVeryLow); err != nil {
+		return err
+	}
+	var w host.Hash
+	copy(w[:], slice(f.Msg.Input, f.St.X[10], 32))
+	putWord(&f.St.X, w)
+	return nil
+}
+
+// copyCost charges the base and per-word cost of a *COPY of n bytes.
+func (f *Frame) copyCost(base, n uint64) error {
+	return f.use(base + gasCopyWord*words(n))
+}
+
+// sysCallDataCopy copies calldata[a1 : a1+a2] to a0, zero-padded (fixed: a no-op in
+// Hybrid).
+func sysCallDataCopy(f *Frame) error {
+	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	if err := f.copyCost(gasVeryLow, n); err != nil {
+		return err
+	}
+	return f.copyOut(dst, n, slice(f.Msg.Input, off, n))
+}
+
+func sysCodeCopy(f *Frame) error {
+	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	if err := f.copyCost(gasVeryLow, n); err != nil {
+		return err
+	}
+	return f.copyOut(dst, n, slice(f.Code, off, n))
+}
+
+func sysExtCodeCopy(f *Frame) error {
+	addr := addrIn(&f.St.X)
+	dst, off, n := f.St.X[13], f.St.X[14], f.St.X[15]
+	if err := f.copyCost(0, n); err != nil {
+		return err
+	}
+	if err := f.accessAccount(addr); err != nil {
+		return err
+	}
+	return f.copyOut(dst, n, slice(f.Host.GetCode(addr), off, n))
+}
+
+// sysReturnDataSize returns the size of the last child's output in a0.
+func sysReturnDataSize(f *Frame) error {
+	if err := f.use(gasBase); err != nil {
+		return err
+	}
+	f.St.X[10] = uint64(len(f.ReturnData))
+	return nil
+}
+
+// sysReturnDataCopy copies return data; reading past its end is a fault (EIP-211).
+func sysReturnDataCopy(f *Frame) error {
+	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	if err := f.copyCost(gasVeryLow, n); err != nil {
+		return err
+	}
+	if off > uint64(len(f.ReturnData)) || n > uint64(len(f.ReturnData))-off {
+		return f.fault(0, "range [%d, +%d) is past the %d bytes of return data", off, n, len(f.ReturnData))
+	}
+	return f.copyOut(dst, n, f.ReturnData[off:off+n])
+}
+
+func sysKeccak256(f *Frame) error {
+	ptr, n := f.St.X[10], f.St.X[11]
+	if err := f.use(gasKeccak + gasKeccakWord*words(n)); err != nil {
+		return err
+	}
+	data, err := f.read(ptr, n)
+	if err != nil {
+		return err
+	}
+	putWord(&f.St.X, crypto.Keccak256Hash(data))
+	return nil
+}
+
+// sysLog emits a log: a0/a1 the data, a2 the topics (a3 × 32 raw bytes).
+func sysLog(f *Frame) error {
+	ptr, n, tptr, count := f.St.X[10], f.St.X[11], f.St.X[12], f.St.X[13]
+	if err := f.static(); err != nil {
+		return err
+	}
+	if count > 4 {
+		return f.fault(0, "%d topics (at most 4)", count)
+	}
+	if err := f.use(gasLog + gasLogTopic*count + gasLogByte*min(n, 1<<50)); err != nil {
+		return err
+	}
+	data, err := f.read(ptr, n)
+	if err != nil {
+		return err
+	}
+	traw, err := f.read(tptr, 32*count)
+	if err != nil {
+		return err
+	}
+	topics := make([]host.Hash, count)
+	for i := range topics {
+		copy(topics[i][:], traw[32*i:])
+	}
+	f.Host.AddLog(&host.Log{Address: f.self(), Topics: topics, Data: clone(data)})
+	return nil
+}
+
+// sysReturnCreateAddress writes the address made by the latest CREATE child (zero if
+// it failed) at a0.
+func sysReturnCreateAddress(f *Frame) error {
+	if err := f.use(gasBase); err != nil {
+		return err
+	}
+	return f.copyOut(f.St.X[10], 20, f.Created[:])
+}
+
+// sysReturn and sysRevert end the frame with the output at a0/a1.
+func sysReturn(f *Frame) error { return f.finish(false) }
+func sysRevert(f *Frame) error { return f.finish(true) }
+
+func (f *Frame) finish(revert bool) error {
+	ptr, n := f.St.X[10], f.St.X[11]
+	if err := f.copyCost(0, n); err != nil {
+		return err
+	}
+	out, err := f.read(ptr, n)
+	if err != nil {
+		return err
+	}
+	f.Done, f.Reverted, f.Output = true, revert, clone(out)
+	return nil
+}
