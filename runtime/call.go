@@ -99,7 +99,7 @@ func (r *Runtime) resolveCode(msg *host.Message) ([]byte, host.Hash) {
 	db := r.StateDB
 	code := db.GetCode(msg.CodeAddress)
 	if r.cfg.Fork >= host.Prague {
-		if target, ok := ParseDelegation(code); ok {
+		if target, ok := host.ParseDelegation(code); ok {
 			return db.GetCode(target), db.GetCodeHash(target)
 		}
 	}

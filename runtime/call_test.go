@@ -193,13 +193,13 @@ func TestDelegation(t *testing.T) {
 	for _, tc := range []struct {
 		fork     host.Fork
 		wantCode string
-	}{{host.Cancun, string(Delegation(impl))}, {host.Prague, "\x01impl"}, {host.Osaka, "\x01impl"}} {
+	}{{host.Cancun, string(host.DelegationDesignator(impl))}, {host.Prague, "\x01impl"}, {host.Osaka, "\x01impl"}} {
 		t.Run(tc.fork.String(), func(t *testing.T) {
 			e := newEnv(t, tc.fork, false)
 			e.account(a, 10, nil)
 			e.account(impl, 0, e.evm.prog("impl", sstoreProg))
 			e.account(impl2, 0, e.evm.prog("impl2", sstoreProg))
-			e.account(eoa, 0, Delegation(impl))
+			e.account(eoa, 0, host.DelegationDesignator(impl))
 			e.call(host.KindCall, a, eoa, 0, 1000, nil)
 			if len(e.evm.frames) != 1 {
 				t.Fatalf("frames: %+v", e.evm.frames)
@@ -213,11 +213,11 @@ func TestDelegation(t *testing.T) {
 	t.Run("delegation chains stop after one level", func(t *testing.T) {
 		e := newEnv(t, host.Prague, false)
 		e.account(a, 10, nil)
-		e.account(eoa, 0, Delegation(impl))
-		e.account(impl, 0, Delegation(impl2))
+		e.account(eoa, 0, host.DelegationDesignator(impl))
+		e.account(impl, 0, host.DelegationDesignator(impl2))
 		e.account(impl2, 0, e.evm.prog("impl2", sstoreProg))
 		e.call(host.KindCall, a, eoa, 0, 1000, nil)
-		if len(e.evm.frames) != 1 || e.evm.frames[0].code != string(Delegation(impl2)) {
+		if len(e.evm.frames) != 1 || e.evm.frames[0].code != string(host.DelegationDesignator(impl2)) {
 			t.Fatalf("frames: %+v", e.evm.frames)
 		}
 	})

@@ -105,11 +105,11 @@ func (r *Runtime) deposit(addr host.Address, res host.Result) host.Result {
 	code := res.Output
 	riscv := r.isRISCV(code)
 	if !riscv && len(code) > 0 && code[0] == 0xEF {
-		return host.Result{Status: host.StatusFailure, Err: host.ErrInvalidCode, Output: code}
+		return failedDeposit(res, host.ErrInvalidCode)
 	}
 	cost := int64(len(code)) * codeDepositGas
 	if res.GasLeft < cost {
-		return host.Result{Status: host.StatusFailure, Err: host.ErrCodeStoreOutOfGas, Output: code}
+		return failedDeposit(res, host.ErrCodeStoreOutOfGas)
 	}
 	res.GasLeft -= cost
 	limit := MaxEVMCodeSize
@@ -117,10 +117,17 @@ func (r *Runtime) deposit(addr host.Address, res host.Result) host.Result {
 		limit = r.maxRISCV
 	}
 	if len(code) > limit {
-		return host.Result{Status: host.StatusFailure, Err: host.ErrMaxCodeSizeExceeded, Output: code}
+		return failedDeposit(res, host.ErrMaxCodeSizeExceeded)
 	}
 	if len(code) > 0 {
 		r.StateDB.SetCode(addr, code)
 	}
+	return res
+}
+
+// failedDeposit turns a successful initcode result into a failure, keeping what
+// the frame reports besides its outcome (the instruction count).
+func failedDeposit(res host.Result, err error) host.Result {
+	res.Status, res.Err, res.GasLeft = host.StatusFailure, err, 0
 	return res
 }

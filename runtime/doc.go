@@ -23,7 +23,7 @@
 // A Runtime is used by one goroutine at a time and can run any number of
 // transactions in a row; engines are shared between runtimes.
 //
-// Package runtime may import every project package below it (host, state, evm,
-// and the RISC-V packages); the kind-agnostic core in this file set imports only
-// host, plus go-ethereum's exported precompiles, types, params and crypto.
+// The kind-agnostic core (every file but riscv*.go) imports only host from the
+// project, plus go-ethereum's exported precompiles, types, params and crypto; the
+// RISC-V engine (riscv*.go) adds evmbridge, guest and machine. Tests also use state.
 package runtime

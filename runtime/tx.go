@@ -63,7 +63,7 @@ func (r *Runtime) ApplyTransaction(tx *Transaction, blk *Block) (Receipt, error)
 		if r.cfg.Fork >= host.Prague {
 			r.applyAuthorizations(db, tx, blk)
 			// Warm the delegation target now that the delegations are final.
-			if target, ok := ParseDelegation(db.GetCode(*tx.To)); ok {
+			if target, ok := host.ParseDelegation(db.GetCode(*tx.To)); ok {
 				db.AddAddressToAccessList(target)
 			}
 		}
@@ -140,7 +140,7 @@ func (r *Runtime) validate(tx *Transaction, blk *Block, plan *txPlan) error {
 	}
 	// EIP-3607: only accounts without code (or with only a delegation) send.
 	if code := db.GetCode(tx.From); len(code) > 0 {
-		if _, delegated := ParseDelegation(code); !delegated {
+		if _, delegated := host.ParseDelegation(code); !delegated {
 			return fmt.Errorf("%w: address %x, code size %d", ErrSenderNoEOA, tx.From, len(code))
 		}
 	}
@@ -293,7 +293,7 @@ func (r *Runtime) applyAuthorizations(db host.StateDB, tx *Transaction, blk *Blo
 			db.AddRefund(params.CallNewAccountGas - params.TxAuthTupleGas)
 		}
 		db.SetNonce(authority, auth.Nonce+1)
-		old, delegated := ParseDelegation(db.GetCode(authority))
+		old, delegated := host.ParseDelegation(db.GetCode(authority))
 		if auth.Address == (host.Address{}) {
 			if delegated { // delegating to zero clears the delegation
 				db.SetCode(authority, nil)
@@ -301,7 +301,7 @@ func (r *Runtime) applyAuthorizations(db host.StateDB, tx *Transaction, blk *Blo
 			continue
 		}
 		if !delegated || old != auth.Address {
-			db.SetCode(authority, Delegation(auth.Address))
+			db.SetCode(authority, host.DelegationDesignator(auth.Address))
 		}
 	}
 }
@@ -322,7 +322,7 @@ func (r *Runtime) validAuthority(db host.StateDB, auth *types.SetCodeAuthorizati
 	}
 	db.AddAddressToAccessList(authority)
 	if code := db.GetCode(authority); len(code) > 0 {
-		if _, ok := ParseDelegation(code); !ok {
+		if _, ok := host.ParseDelegation(code); !ok {
 			return host.Address{}, false
 		}
 	}

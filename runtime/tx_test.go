@@ -311,7 +311,7 @@ func TestSetCodeTransaction(t *testing.T) {
 	if err != nil || rc.Status != host.StatusSuccess {
 		t.Fatalf("%+v %v", rc, err)
 	}
-	if d, ok := ParseDelegation(e.st.GetCode(authority)); !ok || d != impl || e.st.GetNonce(authority) != 1 {
+	if d, ok := host.ParseDelegation(e.st.GetCode(authority)); !ok || d != impl || e.st.GetNonce(authority) != 1 {
 		t.Fatalf("delegation %x %v nonce %d", d, ok, e.st.GetNonce(authority))
 	}
 	if e.st.GetState(authority, slot1) != slot1 {
