@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm/host"
@@ -90,11 +89,12 @@ func (r *Runtime) finishFrame(snap int, res host.Result) host.Result {
 	return res
 }
 
-// resolveCode returns the code the frame runs and its hash: msg.Code when given,
-// else the code at msg.CodeAddress, following one EIP-7702 delegation (Prague on).
+// resolveCode returns the code the frame runs and its hash: msg.Code when given
+// (with the zero hash: not to be cached), else the code at msg.CodeAddress,
+// following one EIP-7702 delegation (Prague on).
 func (r *Runtime) resolveCode(msg *host.Message) ([]byte, host.Hash) {
 	if msg.Code != nil {
-		return msg.Code, crypto.Keccak256Hash(msg.Code)
+		return msg.Code, host.Hash{}
 	}
 	db := r.StateDB
 	code := db.GetCode(msg.CodeAddress)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -272,5 +273,35 @@ func TestRouting(t *testing.T) {
 		if withRISCV != (len(e.riscv.frames) == 1) || withRISCV == (len(e.evm.frames) == 1) {
 			t.Fatalf("RISC-V enabled=%v: riscv frames %d, evm frames %d", withRISCV, len(e.riscv.frames), len(e.evm.frames))
 		}
+	}
+}
+
+type exitRecorder struct{ exits []string }
+
+func (r *exitRecorder) OnExit(depth int, output []byte, gasUsed uint64, err error, reverted bool) {
+	r.exits = append(r.exits, fmt.Sprintf("%d:%d:%v:%v", depth, gasUsed, err, reverted))
+}
+
+// TestFrameTracer: every frame's end is reported, including frames that never
+// reach an engine, innermost first.
+func TestFrameTracer(t *testing.T) {
+	rec := &exitRecorder{}
+	st := state.New()
+	ev := newFake(t, "evm")
+	rt, err := New(Config{Fork: host.Cancun, EVM: ev, Tracer: rec}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, c := addr(1), addr(2)
+	st.SetBalance(a, u(10))
+	st.SetCode(c, ev.prog("p", func(h host.Host, msg *host.Message) host.Result {
+		h.Call(&host.Message{Kind: host.KindStaticCall, Depth: msg.Depth + 1, Sender: c, Recipient: host.Address{19: 4}, CodeAddress: host.Address{19: 4}, Gas: 100, Input: []byte{1}})
+		h.Call(&host.Message{Kind: host.KindCall, Depth: host.MaxCallDepth + 1, Sender: c, Recipient: a, CodeAddress: a, Gas: 50})
+		return host.Result{Status: host.StatusRevert, Err: host.ErrExecutionReverted, GasLeft: msg.Gas - 1}
+	}))
+	rt.Call(&host.Message{Kind: host.KindCall, Sender: a, Recipient: c, CodeAddress: c, Gas: 1000})
+	want := []string{"1:18:<nil>:false", "1025:0:max call depth exceeded:true", "0:1:execution reverted:true"}
+	if fmt.Sprint(rec.exits) != fmt.Sprint(want) {
+		t.Fatalf("exits %v, want %v", rec.exits, want)
 	}
 }

@@ -30,13 +30,12 @@ func Create2Address(sender host.Address, salt, initCodeHash host.Hash) host.Addr
 func (r *Runtime) create(msg *host.Message) host.Result {
 	db := r.StateDB
 	initcode := msg.Input
-	initHash := crypto.Keccak256Hash(initcode)
 	nonce := db.GetNonce(msg.Sender)
 	var addr host.Address
 	if msg.Kind == host.KindCreate {
 		addr = CreateAddress(msg.Sender, nonce)
 	} else {
-		addr = Create2Address(msg.Sender, msg.Salt, initHash)
+		addr = Create2Address(msg.Sender, msg.Salt, crypto.Keccak256Hash(initcode))
 	}
 	// Pre-checks fail the create without consuming its gas.
 	if msg.Depth > host.MaxCallDepth {
@@ -77,7 +76,8 @@ func (r *Runtime) create(msg *host.Message) host.Result {
 	if len(initcode) == 0 {
 		res = host.Result{Status: host.StatusSuccess, GasLeft: msg.Gas}
 	} else {
-		res = r.engineFor(initcode).Execute(r, msg, initcode, initHash)
+		// Initcode runs with the zero hash: engines do not cache its analysis.
+		res = r.engineFor(initcode).Execute(r, msg, initcode, host.Hash{})
 	}
 	if res.Status == host.StatusSuccess {
 		res = r.deposit(addr, res)

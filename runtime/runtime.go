@@ -8,8 +8,11 @@ import (
 )
 
 // Engine runs one frame of code. code is the code to run (for a create, the
-// initcode), codeHash is keccak256(code) (engines may cache analyses by it). The
-// engine calls h.Call for nested frames and returns how its frame ended.
+// initcode). codeHash is keccak256(code) for code stored in an account, which
+// engines may use to cache analyses, and the zero hash for initcode and for code
+// passed in Message.Code, which should not be cached (as in go-ethereum). The
+// engine calls h.Call for nested frames and returns how its frame ended; it does
+// not revert state itself (Call does).
 type Engine interface {
 	Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result
 }
@@ -37,6 +40,17 @@ type Config struct {
 	// MaxRISCVCodeSize limits deployed RISC-V code (0xFF ‖ ELF); zero means
 	// DefaultMaxRISCVCodeSize. RISC-V initcode may be twice as long.
 	MaxRISCVCodeSize int
+	// Tracer, when set, is told when every frame ends (including frames that never
+	// reach an engine: precompiles, failed depth or balance checks), as
+	// go-ethereum's tracing hooks are. The EVM's tracers implement it.
+	Tracer FrameTracer
+}
+
+// FrameTracer observes the end of frames. depth is the frame's Message.Depth,
+// gasUsed its gas minus the gas it returned, reverted is true for any outcome but
+// success.
+type FrameTracer interface {
+	OnExit(depth int, output []byte, gasUsed uint64, err error, reverted bool)
 }
 
 // Runtime implements host.Host over a host.StateDB. It is not safe for
@@ -145,11 +159,17 @@ func (r *Runtime) MaxInitCodeSize(initcode []byte) int {
 
 // Call runs a child frame; see the package comment.
 func (r *Runtime) Call(msg *host.Message) host.Result {
+	var res host.Result
 	switch msg.Kind {
 	case host.KindCall, host.KindCallCode, host.KindDelegateCall, host.KindStaticCall:
-		return r.call(msg)
+		res = r.call(msg)
 	case host.KindCreate, host.KindCreate2:
-		return r.create(msg)
+		res = r.create(msg)
+	default:
+		panic(fmt.Sprintf("BUG: runtime: message of unknown kind %v", msg.Kind))
 	}
-	panic(fmt.Sprintf("BUG: runtime: message of unknown kind %v", msg.Kind))
+	if t := r.cfg.Tracer; t != nil {
+		t.OnExit(msg.Depth, res.Output, uint64(max(msg.Gas-res.GasLeft, 0)), res.Err, res.Status != host.StatusSuccess)
+	}
+	return res
 }
