@@ -1,0 +1,202 @@
+package evm
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// stackLimit is the EVM's maximum stack height.
+const stackLimit = 1024
+
+// frame is the state of one execution of code. Frames are pooled: the stack (32 KiB) and the
+// memory buffer are reused by later executions.
+//
+// The stack grows upwards in stack[]; the interpreter keeps a pointer sp to the next free
+// slot (so the top item is at sp-32). stack has one slot more than the limit so that sp of a
+// full stack still points inside the array, as unsafe.Pointer rules require.
+type frame struct {
+	frameState
+	stack [stackLimit + 1]uint256.Int
+}
+
+// frameState is everything in a frame but the stack, so that it can be reset in one
+// assignment without clearing the 32 KiB stack (stack words hold no pointers and are always
+// written before they are read).
+type frameState struct {
+	evm  *EVM
+	tbl  *forkTable
+	host host.Host
+	msg  *host.Message
+	prog *program
+	code []byte
+	self host.Address
+
+	mem []byte
+	// newMemSize is the memory size a dynamic-gas function has charged for and the
+	// instruction's execution will expand to (go-ethereum's order: size, charge, trace,
+	// expand, execute).
+	newMemSize uint64
+
+	retData []byte // return data of the last call or create (EIP-211)
+	output  []byte // RETURN / REVERT data of this frame
+
+	// gas is the gas left, kept here only around calls into dynamic-gas and execution
+	// functions; the interpreter loop keeps it in a local.
+	gas int64
+	// callGas is the gas a CALL-family gas function decided to hand to the child (EIP-150).
+	callGas int64
+
+	err    error           // the failure of an out-of-line instruction (see frame.slow)
+	tx     *host.TxContext // fetched lazily from the host
+	hasher crypto.KeccakState
+	hbuf   host.Hash
+}
+
+var framePool = sync.Pool{New: func() any { return new(frame) }}
+
+// maxPooledMemory is the largest memory buffer kept for reuse; larger ones are dropped so a
+// single huge frame does not pin its memory for ever.
+const maxPooledMemory = 64 << 10
+
+func getFrame() *frame { return framePool.Get().(*frame) }
+
+func putFrame(f *frame) {
+	if cap(f.mem) > maxPooledMemory {
+		f.mem = nil
+	} else {
+		f.mem = f.mem[:0]
+	}
+	f.frameState = frameState{mem: f.mem, hasher: f.hasher}
+	framePool.Put(f)
+}
+
+// txContext returns the block and transaction context, asking the host once per frame.
+func (f *frame) txContext() *host.TxContext {
+	if f.tx == nil {
+		f.tx = f.host.TxContext()
+	}
+	return f.tx
+}
+
+// arg returns the i-th stack item from the top (0 = top) given the stack pointer sp.
+func arg(sp unsafe.Pointer, i int) *uint256.Int {
+	return (*uint256.Int)(unsafe.Add(sp, -(i+1)*32))
+}
+
+// slot returns the free slot at sp (where a push writes).
+func slot(sp unsafe.Pointer) *uint256.Int { return (*uint256.Int)(sp) }
+
+// height returns the number of items on the stack.
+func (f *frame) height(sp unsafe.Pointer) int {
+	return int(uintptr(sp)-uintptr(unsafe.Pointer(&f.stack[0]))) / 32
+}
+
+// memEnd returns off+size as the memory size an access of size bytes at off needs (0 when
+// size is 0, whatever off is), and false when it does not fit in 64 bits.
+func memEnd(off, size *uint256.Int) (uint64, bool) {
+	if size.IsZero() {
+		return 0, true
+	}
+	if !size.IsUint64() || !off.IsUint64() {
+		return 0, false
+	}
+	end := off[0] + size[0]
+	return end, end >= off[0]
+}
+
+// memEnd64 is memEnd with a length known to fit in 64 bits.
+func memEnd64(off *uint256.Int, size uint64) (uint64, bool) {
+	if size == 0 {
+		return 0, true
+	}
+	if !off.IsUint64() {
+		return 0, false
+	}
+	end := off[0] + size
+	return end, end >= off[0]
+}
+
+// memGas returns the cost of expanding memory to end bytes (rounded up to words) and records
+// the new size for expandMem. It fails when the size cannot be paid for by any gas.
+func (f *frame) memGas(end uint64) (uint64, error) {
+	cur := uint64(len(f.mem))
+	if end <= cur {
+		return 0, nil
+	}
+	if end > maxMemorySize {
+		// go-ethereum's memory cost overflows beyond 0x1FFFFFFFE0 bytes; below that, such a
+		// memory costs more gas than any chain allows, so it is simply out of gas.
+		if end > 0x1FFFFFFFE0 {
+			return 0, gasErr(ErrGasUintOverflow)
+		}
+		return 0, host.ErrOutOfGas
+	}
+	words := (end + 31) / 32
+	if words*32 > f.newMemSize {
+		f.newMemSize = words * 32
+	}
+	return memoryCost(words) - memoryCost(cur/32), nil
+}
+
+// expandMem grows memory to the size the last dynamic-gas function charged for, zero-filling
+// the new part (buffers are reused, so bytes beyond len may be stale).
+func (f *frame) expandMem() {
+	n := f.newMemSize
+	f.newMemSize = 0
+	cur := uint64(len(f.mem))
+	if n <= cur {
+		return
+	}
+	if n <= uint64(cap(f.mem)) {
+		f.mem = f.mem[:n]
+		clear(f.mem[cur:])
+		return
+	}
+	c := 2 * uint64(cap(f.mem))
+	if c < n {
+		c = n
+	}
+	if c < 4096 {
+		c = 4096
+	}
+	if c > maxMemorySize {
+		c = n
+	}
+	m := make([]byte, n, c)
+	copy(m, f.mem)
+	f.mem = m
+}
+
+// memSlice returns memory [off, off+size); the range must have been paid for and expanded.
+func (f *frame) memSlice(off, size uint64) []byte {
+	if size == 0 {
+		return nil
+	}
+	return f.mem[off : off+size]
+}
+
+// memCopyOut returns a fresh copy of memory [off, off+size) (memory is reused after the frame).
+func (f *frame) memCopyOut(off, size uint64) []byte {
+	if size == 0 {
+		return nil
+	}
+	out := make([]byte, size)
+	copy(out, f.mem[off:off+size])
+	return out
+}
+
+// keccak hashes data with the frame's reusable hasher.
+func (f *frame) keccak(data []byte) host.Hash {
+	if f.hasher == nil {
+		f.hasher = crypto.NewKeccakState()
+	}
+	f.hasher.Reset()
+	f.hasher.Write(data)
+	f.hasher.Read(f.hbuf[:])
+	return f.hbuf
+}

@@ -1,0 +1,355 @@
+package evm
+
+import (
+	"unsafe"
+
+	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// run is the untraced interpreter loop over the analysed instruction stream. It returns the
+// gas left and nil (STOP, RETURN, SELFDESTRUCT, end of code), host.ErrExecutionReverted
+// (REVERT), or the reason for an exceptional halt.
+//
+// Dispatch is a switch on the entry's dispatch code, which Go compiles to a jump table; the
+// common instructions are inlined into it, the rest go through the fork table (default case).
+// The stack pointer, the gas and the instruction pointer live in locals; the stack pointer is
+// an unsafe.Pointer into frame.stack whose bounds the block-begin entries have checked.
+//
+// A cancellation flag can be added at iBegin (or at the jump cases) at the cost of one load
+// and a predictable branch per block.
+func (f *frame) run(gas int64) (int64, error) {
+	p := f.prog
+	ins := p.ins
+	consts := p.consts
+	base := unsafe.Pointer(&f.stack[0])
+	sp := base
+	in := &ins[0]
+	const isz = unsafe.Sizeof(instr{})
+
+	for {
+		switch in.op {
+		case iBegin:
+			gas -= int64(in.v)
+			h := int(uintptr(sp)-uintptr(base)) >> 5
+			if gas < 0 {
+				return 0, host.ErrOutOfGas
+			}
+			if h < int(in.n) {
+				return 0, &StackUnderflowError{Len: h, Required: int(in.n)}
+			}
+			if h > int(int32(in.a)) {
+				return 0, &StackOverflowError{Len: h, Limit: int(int32(in.a))}
+			}
+
+		case uint8(STOP):
+			return gas, nil
+
+		// Arithmetic and logic.
+		case uint8(ADD):
+			opAdd(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(MUL):
+			opMul(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SUB):
+			opSub(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(DIV):
+			opDiv(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SDIV):
+			opSdiv(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(MOD):
+			opMod(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SMOD):
+			opSmod(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(ADDMOD):
+			opAddmod(sp)
+			sp = unsafe.Add(sp, -64)
+		case uint8(MULMOD):
+			opMulmod(sp)
+			sp = unsafe.Add(sp, -64)
+		case uint8(SIGNEXTEND):
+			opSignExtend(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(LT):
+			opLt(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(GT):
+			opGt(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SLT):
+			opSlt(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SGT):
+			opSgt(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(EQ):
+			opEq(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(ISZERO):
+			opIszero(sp)
+		case uint8(AND):
+			opAnd(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(OR):
+			opOr(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(XOR):
+			opXor(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(NOT):
+			opNot(sp)
+		case uint8(BYTE):
+			opByte(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SHL):
+			opShl(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SHR):
+			opShr(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(SAR):
+			opSar(sp)
+			sp = unsafe.Add(sp, -32)
+		case uint8(CLZ): // emitted only for forks that define it
+			opClz(sp)
+
+		// Stack.
+		case uint8(POP):
+			sp = unsafe.Add(sp, -32)
+		case uint8(PUSH1): // every push of up to 8 bytes, and PUSH0
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+		case uint8(PUSH32): // pushes of 9 to 32 bytes
+			*(*uint256.Int)(sp) = consts[in.a]
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1):
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 1:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -2*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 2:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -3*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 3:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -4*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 4:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -5*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 5:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -6*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 6:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -7*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 7:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -8*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 8:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -9*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 9:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -10*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 10:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -11*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 11:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -12*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 12:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -13*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 13:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -14*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP1) + 14:
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -15*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(DUP16):
+			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -16*32))
+			sp = unsafe.Add(sp, 32)
+		case uint8(SWAP1):
+			swapN(sp, 1)
+		case uint8(SWAP1) + 1:
+			swapN(sp, 2)
+		case uint8(SWAP1) + 2:
+			swapN(sp, 3)
+		case uint8(SWAP1) + 3:
+			swapN(sp, 4)
+		case uint8(SWAP1) + 4:
+			swapN(sp, 5)
+		case uint8(SWAP1) + 5:
+			swapN(sp, 6)
+		case uint8(SWAP1) + 6:
+			swapN(sp, 7)
+		case uint8(SWAP1) + 7:
+			swapN(sp, 8)
+		case uint8(SWAP1) + 8:
+			swapN(sp, 9)
+		case uint8(SWAP1) + 9:
+			swapN(sp, 10)
+		case uint8(SWAP1) + 10:
+			swapN(sp, 11)
+		case uint8(SWAP1) + 11:
+			swapN(sp, 12)
+		case uint8(SWAP1) + 12:
+			swapN(sp, 13)
+		case uint8(SWAP1) + 13:
+			swapN(sp, 14)
+		case uint8(SWAP1) + 14:
+			swapN(sp, 15)
+		case uint8(SWAP16):
+			swapN(sp, 16)
+
+		// Control flow.
+		case iJump:
+			in = &ins[in.a]
+			continue
+		case iJumpi:
+			sp = unsafe.Add(sp, -32)
+			if !(*uint256.Int)(sp).IsZero() {
+				in = &ins[in.a]
+				continue
+			}
+		case uint8(JUMP):
+			sp = unsafe.Add(sp, -32)
+			t, ok := p.jumpTarget((*uint256.Int)(sp))
+			if !ok {
+				return 0, ErrInvalidJump
+			}
+			in = &ins[t]
+			continue
+		case uint8(JUMPI):
+			sp = unsafe.Add(sp, -64)
+			if !(*uint256.Int)(sp).IsZero() {
+				t, ok := p.jumpTarget((*uint256.Int)(unsafe.Add(sp, 32)))
+				if !ok {
+					return 0, ErrInvalidJump
+				}
+				in = &ins[t]
+				continue
+			}
+		case uint8(PC):
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+		case uint8(GAS):
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = uint64(gas), 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+		case uint8(MSIZE):
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = uint64(len(f.mem)), 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+		case uint8(INVALID): // INVALID and every undefined opcode
+			return 0, &InvalidOpCodeError{Op: OpCode(in.a)}
+
+		// Memory, with the common no-expansion case inline.
+		case uint8(MLOAD):
+			v := (*uint256.Int)(unsafe.Add(sp, -32))
+			if v[1]|v[2]|v[3] == 0 && v[0] < uint64(len(f.mem)) && uint64(len(f.mem))-v[0] >= 32 {
+				v.SetBytes32(f.mem[v[0] : v[0]+32])
+			} else if gas, sp = f.slow(MLOAD, gas, sp); gas < 0 {
+				return 0, f.err
+			}
+		case uint8(MSTORE):
+			o := (*uint256.Int)(unsafe.Add(sp, -32))
+			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) && uint64(len(f.mem))-o[0] >= 32 {
+				(*uint256.Int)(unsafe.Add(sp, -64)).PutUint256(f.mem[o[0] : o[0]+32])
+				sp = unsafe.Add(sp, -64)
+			} else if gas, sp = f.slow(MSTORE, gas, sp); gas < 0 {
+				return 0, f.err
+			}
+		case uint8(MSTORE8):
+			o := (*uint256.Int)(unsafe.Add(sp, -32))
+			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) {
+				f.mem[o[0]] = byte((*uint256.Int)(unsafe.Add(sp, -64))[0])
+				sp = unsafe.Add(sp, -64)
+			} else if gas, sp = f.slow(MSTORE8, gas, sp); gas < 0 {
+				return 0, f.err
+			}
+
+		// Cheap environment reads.
+		case uint8(CALLDATALOAD):
+			loadPadded32((*uint256.Int)(unsafe.Add(sp, -32)), f.msg.Input)
+		case uint8(CALLVALUE):
+			*(*uint256.Int)(sp) = f.msg.Value
+			sp = unsafe.Add(sp, 32)
+		case uint8(CALLDATASIZE):
+			(*uint256.Int)(sp).SetUint64(uint64(len(f.msg.Input)))
+			sp = unsafe.Add(sp, 32)
+		case uint8(CALLER):
+			(*uint256.Int)(sp).SetBytes20(f.msg.Sender[:])
+			sp = unsafe.Add(sp, 32)
+		case uint8(ADDRESS):
+			(*uint256.Int)(sp).SetBytes20(f.self[:])
+			sp = unsafe.Add(sp, 32)
+
+		default:
+			// Everything else: dynamic gas and execution through the fork table.
+			var err error
+			if gas, sp, err = f.slowDone(OpCode(in.op), gas, sp); err != nil {
+				if err == errStop {
+					return gas, nil
+				}
+				if err == host.ErrExecutionReverted {
+					return gas, err
+				}
+				return 0, err
+			}
+		}
+		in = (*instr)(unsafe.Add(unsafe.Pointer(in), isz))
+	}
+}
+
+// swapN exchanges the top item with the (n+1)-th.
+func swapN(sp unsafe.Pointer, n int) {
+	a, b := (*uint256.Int)(unsafe.Add(sp, -32)), (*uint256.Int)(unsafe.Add(sp, -(n+1)*32))
+	*a, *b = *b, *a
+}
+
+// slowDone charges an instruction's dynamic gas and executes it through the fork table. It
+// returns the new gas and stack pointer, and the instruction's error (errStop for a normal
+// halt).
+func (f *frame) slowDone(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe.Pointer, error) {
+	s := &f.tbl.ops[op]
+	f.gas = gas
+	if s.gasFn != nil {
+		cost, err := s.gasFn(f, sp)
+		if err != nil {
+			f.newMemSize = 0
+			return 0, sp, err
+		}
+		if cost > uint64(f.gas) {
+			f.newMemSize = 0
+			return 0, sp, host.ErrOutOfGas
+		}
+		f.gas -= int64(cost)
+		if f.newMemSize != 0 {
+			f.expandMem()
+		}
+	}
+	err := s.exec(f, sp)
+	return f.gas, unsafe.Add(sp, s.delta), err
+}
+
+// slow is slowDone for instructions that cannot halt normally: it returns a negative gas and
+// sets f.err on failure.
+func (f *frame) slow(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe.Pointer) {
+	gas, sp, err := f.slowDone(op, gas, sp)
+	if err != nil {
+		f.err = err
+		return -1, sp
+	}
+	return gas, sp
+}

@@ -1,0 +1,144 @@
+package evm
+
+import (
+	"unsafe"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// Storage, transient storage and logs.
+
+// gasSload is EIP-2929's SLOAD cost: 2100 for a cold slot (which becomes warm), else 100.
+func gasSload(f *frame, sp unsafe.Pointer) (uint64, error) {
+	key := host.Hash(arg(sp, 0).Bytes32())
+	if _, ok := f.host.SlotInAccessList(f.self, key); ok {
+		return gasWarmRead, nil
+	}
+	f.host.AddSlotToAccessList(f.self, key)
+	return gasColdSload, nil
+}
+
+func execSload(f *frame, sp unsafe.Pointer) error {
+	v := arg(sp, 0)
+	val := f.host.GetState(f.self, host.Hash(v.Bytes32()))
+	v.SetBytes32(val[:])
+	return nil
+}
+
+// gasSstore is EIP-2200's net gas metering for SSTORE, with EIP-2929's access costs and
+// EIP-3529's reduced refunds. original is the value at the start of the transaction, current
+// the value now, value the one being written.
+//
+//	current == value                           warm read (100)
+//	original == current, original == 0        20000 (create)
+//	original == current, original != 0        2900; refund 4800 if value == 0 (delete)
+//	original != current (dirty)                warm read (100), and the refund adjustments:
+//	    original != 0, current == 0            un-refund 4800 (recreated)
+//	    original != 0, value == 0              refund 4800 (deleted)
+//	    original == value, original == 0       refund 20000-100 (reset to absent)
+//	    original == value, original != 0       refund 2900-100 (reset to original)
+//
+// plus 2100 when the slot was cold. It fails in a static frame and, per EIP-2200, when no more
+// than the 2300 call stipend is left.
+func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
+	if f.msg.Static {
+		return 0, gasErr(host.ErrWriteProtection)
+	}
+	if f.gas <= gasSstoreSentry {
+		return 0, gasErr(ErrSstoreSentry)
+	}
+	key := host.Hash(arg(sp, 0).Bytes32())
+	value := host.Hash(arg(sp, 1).Bytes32())
+	h := f.host
+	current := h.GetState(f.self, key)
+	original := h.GetCommittedState(f.self, key)
+	var cost uint64
+	if _, ok := h.SlotInAccessList(f.self, key); !ok {
+		cost = gasColdSload
+		h.AddSlotToAccessList(f.self, key)
+	}
+	var zero host.Hash
+	if current == value {
+		return cost + gasWarmRead, nil
+	}
+	if original == current {
+		if original == zero {
+			return cost + gasSstoreSet, nil
+		}
+		if value == zero {
+			h.AddRefund(refundSstoreClear)
+		}
+		return cost + gasSstoreReset, nil
+	}
+	if original != zero {
+		if current == zero {
+			h.SubRefund(refundSstoreClear)
+		} else if value == zero {
+			h.AddRefund(refundSstoreClear)
+		}
+	}
+	if original == value {
+		if original == zero {
+			h.AddRefund(gasSstoreSet - gasWarmRead)
+		} else {
+			h.AddRefund(gasSstoreReset - gasWarmRead)
+		}
+	}
+	return cost + gasWarmRead, nil
+}
+
+func execSstore(f *frame, sp unsafe.Pointer) error {
+	f.host.SetState(f.self, host.Hash(arg(sp, 0).Bytes32()), host.Hash(arg(sp, 1).Bytes32()))
+	return nil
+}
+
+// execTload and execTstore are EIP-1153's transient storage.
+func execTload(f *frame, sp unsafe.Pointer) error {
+	v := arg(sp, 0)
+	val := f.host.GetTransientState(f.self, host.Hash(v.Bytes32()))
+	v.SetBytes32(val[:])
+	return nil
+}
+
+func execTstore(f *frame, sp unsafe.Pointer) error {
+	if f.msg.Static {
+		return host.ErrWriteProtection
+	}
+	f.host.SetTransientState(f.self, host.Hash(arg(sp, 0).Bytes32()), host.Hash(arg(sp, 1).Bytes32()))
+	return nil
+}
+
+// gasLogFn is LOGn's cost: 375, 375 per topic, 8 per data byte, and memory expansion.
+func gasLogFn(n int) gasFunc {
+	return func(f *frame, sp unsafe.Pointer) (uint64, error) {
+		size := arg(sp, 1)
+		end, ok := memEnd(arg(sp, 0), size)
+		if !ok {
+			return 0, ErrGasUintOverflow
+		}
+		g, err := f.memGas(end)
+		if err != nil {
+			return 0, err
+		}
+		// size is at most the memory limit here, so none of this overflows.
+		return g + gasLog + uint64(n)*gasLogTopic + size[0]*gasLogData, nil
+	}
+}
+
+func execLog(n int) execFunc {
+	return func(f *frame, sp unsafe.Pointer) error {
+		if f.msg.Static {
+			return host.ErrWriteProtection
+		}
+		var topics []host.Hash
+		if n > 0 {
+			topics = make([]host.Hash, n)
+			for i := range topics {
+				topics[i] = arg(sp, 2+i).Bytes32()
+			}
+		}
+		data := f.memCopyOut(arg(sp, 0).Uint64(), arg(sp, 1).Uint64())
+		f.host.AddLog(&host.Log{Address: f.self, Topics: topics, Data: data})
+		return nil
+	}
+}
