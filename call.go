@@ -1,0 +1,192 @@
+package hybridvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/runtime"
+)
+
+// Status is how a call ended.
+type Status = host.Status
+
+// The outcomes.
+const (
+	StatusSuccess = host.StatusSuccess
+	StatusRevert  = host.StatusRevert
+	StatusFailure = host.StatusFailure
+)
+
+// Result is the outcome of a Call, Create or ExecuteCode.
+type Result struct {
+	Status Status
+	// Err says why a call reverted or failed (nil on success).
+	Err error
+	// Output is the return data (for a revert, the revert data).
+	Output []byte
+	// GasUsed is the gas the execution consumed (before refunds); Refund is the refund
+	// counter at its end (EIP-3529), which a transaction would apply capped at a fifth
+	// of its gas.
+	GasUsed uint64
+	Refund  uint64
+	// Logs emitted (none unless the call succeeded).
+	Logs []*Log
+	// Instructions counts the RISC-V instructions retired, all frames included.
+	Instructions uint64
+	// Address is the new contract's address (Create only, on success).
+	Address Address
+}
+
+// CallMsg is a call of a deployed contract.
+type CallMsg struct {
+	From, To Address
+	Input    []byte
+	Value    *uint256.Int
+	Gas      uint64
+	// ReadOnly discards every state change when the call ends.
+	ReadOnly bool
+}
+
+// CreateMsg deploys a contract from initcode (EVM initcode, or RISC-V initcode: ABI.md).
+type CreateMsg struct {
+	From     Address
+	Initcode []byte
+	Value    *uint256.Int
+	Gas      uint64
+	// Salt, when set, makes the create a CREATE2 (address from the salt and initcode).
+	Salt *Hash
+}
+
+// ExecMsg runs code without deploying it, in the context (address, storage, balance)
+// of an existing account: the idea of the HyVM. Input is the calldata, kept separate
+// from the code.
+type ExecMsg struct {
+	From Address
+	// As is the account whose context the code runs in.
+	As    Address
+	Code  []byte
+	Input []byte
+	Value *uint256.Int
+	Gas   uint64
+	// ReadOnly discards every state change when the execution ends.
+	ReadOnly bool
+}
+
+// MaxGas bounds the gas of one call.
+const MaxGas = 1 << 62
+
+// Call calls a deployed contract.
+func (r *Runtime) Call(ctx context.Context, m CallMsg) (*Result, error) {
+	msg := &host.Message{Kind: host.KindCall, Sender: m.From, Recipient: m.To, CodeAddress: m.To, Input: m.Input}
+	return r.run(ctx, msg, m.Value, m.Gas, m.ReadOnly)
+}
+
+// Create deploys a contract.
+func (r *Runtime) Create(ctx context.Context, m CreateMsg) (*Result, error) {
+	msg := &host.Message{Kind: host.KindCreate, Sender: m.From, Input: m.Initcode}
+	if m.Salt != nil {
+		msg.Kind, msg.Salt = host.KindCreate2, *m.Salt
+	}
+	return r.run(ctx, msg, m.Value, m.Gas, false)
+}
+
+// ExecuteCode runs code in the context of account m.As without deploying it.
+func (r *Runtime) ExecuteCode(ctx context.Context, m ExecMsg) (*Result, error) {
+	if m.Code == nil {
+		m.Code = []byte{}
+	}
+	msg := &host.Message{Kind: host.KindCall, Sender: m.From, Recipient: m.As, CodeAddress: m.As, Input: m.Input, Code: m.Code}
+	return r.run(ctx, msg, m.Value, m.Gas, m.ReadOnly)
+}
+
+// run executes one top-level frame as a transaction of its own: the sender, the
+// recipient, the coinbase and the precompiles start warm (EIP-2929/3651), and the state
+// is finalised (or, read-only, discarded) at the end.
+func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int, gas uint64, readOnly bool) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if gas > MaxGas {
+		return nil, fmt.Errorf("hybridvm: gas %d exceeds the maximum %d", gas, uint64(MaxGas))
+	}
+	if value != nil {
+		msg.Value = *value
+	}
+	msg.Gas = int64(gas)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, ErrClosed
+	}
+	r.stop.Store(false)
+	stop := context.AfterFunc(ctx, func() { r.stop.Store(true) })
+	defer stop()
+
+	blk := r.cfg.Block
+	fillBlock(&blk)
+	blk.Origin = msg.Sender
+	r.rt.SetContext(blk, nil)
+
+	txs, canTx := r.db.(txState)
+	if canTx {
+		txs.BeginTx()
+	}
+	db := r.db
+	db.AddAddressToAccessList(msg.Sender)
+	if !msg.Kind.IsCreate() {
+		db.AddAddressToAccessList(msg.Recipient)
+	}
+	db.AddAddressToAccessList(blk.Coinbase)
+	for _, p := range runtime.Precompiles(r.cfg.Fork) {
+		db.AddAddressToAccessList(p)
+	}
+
+	res := r.rt.Call(msg)
+	out := &Result{
+		Status:       res.Status,
+		Err:          res.Err,
+		Output:       res.Output,
+		GasUsed:      uint64(msg.Gas - res.GasLeft),
+		Instructions: res.Instructions,
+	}
+	if res.Status == host.StatusSuccess && msg.Kind.IsCreate() {
+		out.Address = res.CreateAddress
+	}
+	if errors.Is(res.Err, runtime.ErrStopped) && ctx.Err() != nil {
+		out.Err = fmt.Errorf("%w: %w", res.Err, ctx.Err())
+	}
+	if canTx {
+		out.Refund = txs.GetRefund()
+	}
+	if ls, ok := db.(logState); ok && res.Status == host.StatusSuccess {
+		out.Logs = append([]*Log(nil), ls.Logs()...) // the state reuses its log list
+	}
+	if canTx {
+		if readOnly {
+			txs.DiscardTx()
+		} else {
+			txs.FinaliseTx()
+		}
+	}
+	return out, nil
+}
+
+// fillBlock gives the zero fields of a block context DefaultBlock's values.
+func fillBlock(b *host.TxContext) {
+	if b.Number == 0 {
+		b.Number = DefaultBlock.Number
+	}
+	if b.Timestamp == 0 {
+		b.Timestamp = DefaultBlock.Timestamp
+	}
+	if b.GasLimit == 0 {
+		b.GasLimit = DefaultBlock.GasLimit
+	}
+	if b.ChainID.IsZero() {
+		b.ChainID = DefaultBlock.ChainID
+	}
+}
