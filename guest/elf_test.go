@@ -1,0 +1,113 @@
+package guest
+
+import (
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/hybridvm/hybridvm/internal/rvasm"
+)
+
+func validContract() []byte {
+	return rvasm.ELF(StackTop,
+		rvasm.Segment{Vaddr: StackTop, Data: []byte{0x13, 0, 0, 0, 0x73, 0, 0, 0}, Flags: PermR | PermX},
+		rvasm.Segment{Vaddr: StackTop + 0x1000, Data: []byte{1, 2, 3}, Memsz: 0x100, Flags: PermR | PermW})
+}
+
+// mutate returns a copy of elf changed by f.
+func mutate(elf []byte, f func(b []byte)) []byte {
+	b := append([]byte(nil), elf...)
+	f(b)
+	return b
+}
+
+const ph = 64 // first program header
+
+func TestLoadELFValid(t *testing.T) {
+	p, err := LoadELF(validContract(), ContractConstraints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Entry != StackTop || len(p.Segments) != 2 || p.ROStart != StackTop || p.ROEnd != StackTop+8 {
+		t.Errorf("program %+v", p)
+	}
+}
+
+func TestLoadELFRejects(t *testing.T) {
+	le := binary.LittleEndian
+	good := validContract()
+	tests := []struct {
+		name string
+		elf  []byte
+	}{
+		{"empty", nil},
+		{"truncated header", good[:40]},
+		{"no magic", mutate(good, func(b []byte) { b[0] = 0 })},
+		{"32-bit class", mutate(good, func(b []byte) { b[4] = 1 })},
+		{"big-endian", mutate(good, func(b []byte) { b[5] = 2 })},
+		{"shared object", mutate(good, func(b []byte) { le.PutUint16(b[16:], 3) })},
+		{"x86-64 machine", mutate(good, func(b []byte) { le.PutUint16(b[18:], 62) })},
+		{"hard-float ABI", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x5) })},
+		{"RVE", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x8) })},
+		{"no program headers", mutate(good, func(b []byte) { le.PutUint16(b[56:], 0) })},
+		{"wrong phentsize", mutate(good, func(b []byte) { le.PutUint16(b[54:], 32) })},
+		{"too many phdrs", mutate(good, func(b []byte) { le.PutUint16(b[56:], 1000) })},
+		{"phoff past the end", mutate(good, func(b []byte) { le.PutUint64(b[32:], 1<<62) })},
+		{"phoff overflow", mutate(good, func(b []byte) { le.PutUint64(b[32:], ^uint64(0)-10) })},
+		{"filesz > memsz", mutate(good, func(b []byte) { le.PutUint64(b[ph+32:], 100); le.PutUint64(b[ph+40:], 8) })},
+		{"file range past the end", mutate(good, func(b []byte) { le.PutUint64(b[ph+8:], 1<<40) })},
+		{"file offset overflow", mutate(good, func(b []byte) { le.PutUint64(b[ph+8:], ^uint64(0)) })},
+		{"segment wraps", mutate(good, func(b []byte) { le.PutUint64(b[ph+16:], ^uint64(0)-3); le.PutUint64(b[ph+40:], 16) })},
+		{"segment below the arena", mutate(good, func(b []byte) { le.PutUint64(b[ph+16:], 0x1000); le.PutUint64(b[24:], 0x1000) })},
+		{"segment past the arena", mutate(good, func(b []byte) { le.PutUint64(b[ph+56+40:], 1<<31) })},
+		{"segment in the calldata window", mutate(good, func(b []byte) { le.PutUint64(b[ph+16:], ContractBase+0x100); le.PutUint64(b[24:], ContractBase+0x100) })},
+		{"entry outside code", mutate(good, func(b []byte) { le.PutUint64(b[24:], StackTop+0x1000) })},
+		{"entry in a non-executable segment", mutate(good, func(b []byte) { le.PutUint32(b[ph+4:], PermR) })},
+		{"overlapping segments", mutate(good, func(b []byte) { le.PutUint64(b[ph+56+16:], StackTop+4) })},
+		{"dynamic", mutate(good, func(b []byte) { le.PutUint32(b[ph+56:], 2) })},
+		{"writable segment between read-only ones", rvasm.ELF(StackTop,
+			rvasm.Segment{Vaddr: StackTop, Data: make([]byte, 8), Flags: PermR | PermX},
+			rvasm.Segment{Vaddr: StackTop + 0x1000, Data: make([]byte, 8), Flags: PermR | PermW},
+			rvasm.Segment{Vaddr: StackTop + 0x2000, Data: make([]byte, 8), Flags: PermR})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadELF(tt.elf, ContractConstraints)
+			if !errors.Is(err, ErrBadELF) {
+				t.Fatalf("err = %v, want ErrBadELF", err)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// FuzzLoadELF: no input makes the loader panic, and what it accepts satisfies the
+// invariants the engines rely on.
+func FuzzLoadELF(f *testing.F) {
+	f.Add(validContract())
+	f.Add(rvasm.ExecELF(0x10000, []byte{0x73, 0, 0, 0}))
+	f.Fuzz(func(t *testing.T, elf []byte) {
+		p, err := LoadELF(elf, ContractConstraints)
+		if err != nil {
+			return
+		}
+		for i, s := range p.Segments {
+			if s.Vaddr < CalldataWindowEnd || s.End() > ContractBase+ContractArenaSize {
+				t.Fatalf("segment %d [%#x, %#x) escapes the contract map", i, s.Vaddr, s.End())
+			}
+			if uint64(len(s.Data)) > s.Memsz {
+				t.Fatalf("segment %d: data longer than memsz", i)
+			}
+			if i > 0 && s.Vaddr < p.Segments[i-1].End() {
+				t.Fatalf("segments overlap")
+			}
+		}
+		if !p.Code().Executable(p.Entry, 2) {
+			t.Fatalf("entry not executable")
+		}
+		p2, err := LoadELF(elf, Constraints{})
+		if err != nil || p2.Entry != p.Entry {
+			t.Fatalf("accepted with contract constraints but not without: %v", err)
+		}
+	})
+}
