@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need, then runs every test,
+# each fuzz target briefly, and the arm64 build of the portable packages under
+# qemu-aarch64-static. A missing tool is an error here, never a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+export HYBRIDVM_REQUIRE_TOOLS=1
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -count=1 ./...
+
+echo "== fuzz (brief)"
+fuzztime="${FUZZTIME:-10s}"
+# Every fuzz target in the module, found from the sources so none is forgotten.
+grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' . | while read -r file; do
+	pkg="./$(dirname "${file#./}")"
+	for target in $(grep -oE '^func Fuzz[A-Za-z0-9_]+' "$file" | sed 's/^func //'); do
+		echo "-- $pkg $target"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"
+	done
+done
+
+echo "== arm64 (interpreter fallback) under qemu-aarch64-static"
+GOARCH=arm64 CGO_ENABLED=0 go test -count=1 -exec qemu-aarch64-static ./riscv ./guest ./interp ./machine ./evmbridge
+
+echo "== all tests passed"
