@@ -99,15 +99,20 @@ func (f *Frame) writable(ptr, n uint64) ([]byte, error) {
 	return b, nil
 }
 
-// copyOut writes src into guest memory at ptr, zero-filling up to n bytes (the EVM's
-// *COPY semantics for data shorter than the copy).
+// fill copies src into dst and zero-fills the rest (the EVM's *COPY semantics for data
+// shorter than the copy).
+func fill(dst, src []byte) {
+	c := copy(dst, src)
+	clear(dst[c:])
+}
+
+// copyOut writes src into guest memory at ptr, zero-filling up to n bytes.
 func (f *Frame) copyOut(ptr, n uint64, src []byte) error {
 	dst, err := f.writable(ptr, n)
 	if err != nil {
 		return err
 	}
-	c := copy(dst, src)
-	clear(dst[c:])
+	fill(dst, src)
 	return nil
 }
 

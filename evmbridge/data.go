@@ -29,30 +29,45 @@ func (f *Frame) copyCost(base, n uint64) error {
 // Hybrid).
 func sysCallDataCopy(f *Frame) error {
 	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	out, err := f.writable(dst, n)
+	if err != nil {
+		return err
+	}
 	if err := f.copyCost(gasVeryLow, n); err != nil {
 		return err
 	}
-	return f.copyOut(dst, n, slice(f.Msg.Input, off, n))
+	fill(out, slice(f.Msg.Input, off, n))
+	return nil
 }
 
 func sysCodeCopy(f *Frame) error {
 	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	out, err := f.writable(dst, n)
+	if err != nil {
+		return err
+	}
 	if err := f.copyCost(gasVeryLow, n); err != nil {
 		return err
 	}
-	return f.copyOut(dst, n, slice(f.Code, off, n))
+	fill(out, slice(f.Code, off, n))
+	return nil
 }
 
 func sysExtCodeCopy(f *Frame) error {
 	addr := addrIn(&f.St.X)
 	dst, off, n := f.St.X[13], f.St.X[14], f.St.X[15]
+	out, err := f.writable(dst, n)
+	if err != nil {
+		return err
+	}
 	if err := f.copyCost(0, n); err != nil {
 		return err
 	}
 	if err := f.accessAccount(addr); err != nil {
 		return err
 	}
-	return f.copyOut(dst, n, slice(f.Host.GetCode(addr), off, n))
+	fill(out, slice(f.Host.GetCode(addr), off, n))
+	return nil
 }
 
 // sysReturnDataSize returns the size of the last child's output in a0.
@@ -67,22 +82,27 @@ func sysReturnDataSize(f *Frame) error {
 // sysReturnDataCopy copies return data; reading past its end is a fault (EIP-211).
 func sysReturnDataCopy(f *Frame) error {
 	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
+	out, err := f.writable(dst, n)
+	if err != nil {
+		return err
+	}
 	if err := f.copyCost(gasVeryLow, n); err != nil {
 		return err
 	}
 	if off > uint64(len(f.ReturnData)) || n > uint64(len(f.ReturnData))-off {
 		return f.fault(0, "range [%d, +%d) is past the %d bytes of return data", off, n, len(f.ReturnData))
 	}
-	return f.copyOut(dst, n, f.ReturnData[off:off+n])
+	copy(out, f.ReturnData[off:off+n])
+	return nil
 }
 
 func sysKeccak256(f *Frame) error {
 	ptr, n := f.St.X[10], f.St.X[11]
-	if err := f.use(gasKeccak + gasKeccakWord*words(n)); err != nil {
-		return err
-	}
 	data, err := f.read(ptr, n)
 	if err != nil {
+		return err
+	}
+	if err := f.use(gasKeccak + gasKeccakWord*words(n)); err != nil {
 		return err
 	}
 	putWord(&f.St.X, crypto.Keccak256Hash(data))
@@ -98,15 +118,15 @@ func sysLog(f *Frame) error {
 	if count > 4 {
 		return f.fault(0, "%d topics (at most 4)", count)
 	}
-	if err := f.use(gasLog + gasLogTopic*count + gasLogByte*min(n, 1<<50)); err != nil {
-		return err
-	}
 	data, err := f.read(ptr, n)
 	if err != nil {
 		return err
 	}
 	traw, err := f.read(tptr, 32*count)
 	if err != nil {
+		return err
+	}
+	if err := f.use(gasLog + gasLogTopic*count + gasLogByte*n); err != nil {
 		return err
 	}
 	topics := make([]host.Hash, count)
@@ -132,11 +152,11 @@ func sysRevert(f *Frame) error { return f.finish(true) }
 
 func (f *Frame) finish(revert bool) error {
 	ptr, n := f.St.X[10], f.St.X[11]
-	if err := f.copyCost(0, n); err != nil {
-		return err
-	}
 	out, err := f.read(ptr, n)
 	if err != nil {
+		return err
+	}
+	if err := f.copyCost(0, n); err != nil {
 		return err
 	}
 	f.Done, f.Reverted, f.Output = true, revert, clone(out)
