@@ -80,9 +80,14 @@ const (
 	// ExitMissingBlock: native code reached a block that is not translated yet; PC is
 	// its address.
 	ExitMissingBlock
+	// ExitZeroLoop: control reached a recognised memory-zeroing loop (the riscv-rt
+	// .bss clearing idiom) with many iterations to go; PC is the loop's block and
+	// nothing of it ran. The exit loop performs the whole loop in one step with the
+	// exact gas, instruction count, memory and fault of running it.
+	ExitZeroLoop
 )
 
-var exitNames = [...]string{"none", "ecall", "fault", "out of gas", "fence.i", "budget", "missing block"}
+var exitNames = [...]string{"none", "ecall", "fault", "out of gas", "fence.i", "budget", "missing block", "zero loop"}
 
 func (e ExitCode) String() string {
 	if int(e) < len(exitNames) {
