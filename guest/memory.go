@@ -10,9 +10,15 @@ import (
 
 // Arena is one frame's guest memory: Size bytes at guest address Base, backed by an
 // anonymous private mapping reserved with MAP_NORESERVE and touched lazily, so an idle
-// 1 GiB arena costs address space and nothing else. Arenas are pooled: Release resets
-// the pages the guest dirtied (MADV_DONTNEED, after which they read as zero again) and
-// keeps the mapping for the next frame.
+// 1 GiB arena costs address space and nothing else.
+//
+// Arenas are pooled, and resetting one must cost what the frame used, not what it
+// could have used: the arena keeps the span of offsets anything wrote (the host through
+// Write and WritableSlice, the guest's stores through State.DirtyLo/DirtyHi, merged by
+// Release), and Release zeroes just that span — with memclr when it is small, so the
+// pages stay resident and the next frame takes no page faults, or MADV_DONTNEED when it
+// is large. An engine that does not keep the span calls Untracked, and Release then
+// resets the whole arena.
 //
 // Every access through Arena's methods is bounds-checked. The engines check their own
 // loads and stores inline against the same bounds (State.ArenaBase/ArenaSize).
@@ -22,7 +28,22 @@ type Arena struct {
 	mem  []byte
 	// Write-protected range as offsets from Base (see Protect).
 	roStart, roSize uint64
+	// dirty holds the spans of offsets written so far (calldata at the arena's start and
+	// the stack and segments megabytes above it stay separate spans); untracked means
+	// unknown: reset everything.
+	dirty     [maxSpans]span
+	nDirty    int
+	untracked bool
 }
+
+type span struct{ lo, hi uint64 }
+
+// maxSpans bounds the dirty spans kept apart; spanGap is the distance under which two
+// spans are merged (zeroing a small gap costs less than keeping them apart).
+const (
+	maxSpans = 4
+	spanGap  = 64 << 10
+)
 
 // MaxArenaSize bounds an arena (and so the guest address space a frame can touch).
 const MaxArenaSize = 1 << 34
@@ -65,6 +86,48 @@ func NewArena(base, size uint64) (*Arena, error) {
 	return &Arena{Base: base, Size: size, mem: mem}, nil
 }
 
+// memclrLimit is the largest dirty span Release zeroes by writing; above it, the kernel
+// drops the pages instead.
+const memclrLimit = 256 << 10
+
+// markDirty records that [off, off+n) was written: it joins the span it is close to,
+// or starts a new one, or — all spans taken — joins the nearest.
+func (a *Arena) markDirty(off, n uint64) {
+	lo, hi := off, off+n
+	best, bestDist := -1, ^uint64(0)
+	for i := 0; i < a.nDirty; i++ {
+		d := &a.dirty[i]
+		var dist uint64
+		switch {
+		case hi < d.lo:
+			dist = d.lo - hi
+		case lo > d.hi:
+			dist = lo - d.hi
+		}
+		if dist < bestDist {
+			best, bestDist = i, dist
+		}
+	}
+	if best < 0 || (bestDist > spanGap && a.nDirty < maxSpans) {
+		a.dirty[a.nDirty] = span{lo, hi}
+		a.nDirty++
+		return
+	}
+	d := &a.dirty[best]
+	d.lo, d.hi = min(d.lo, lo), max(d.hi, hi)
+}
+
+// Untracked records that an engine wrote the arena without keeping State.DirtyLo/Hi:
+// Release then resets all of it.
+func (a *Arena) Untracked() { a.untracked = true }
+
+// MergeDirty adds the span of the guest's stores kept in s.
+func (a *Arena) MergeDirty(s *State) {
+	if s.DirtyLo < s.DirtyHi {
+		a.markDirty(s.DirtyLo, min(s.DirtyHi, a.Size)-s.DirtyLo)
+	}
+}
+
 // Release zeroes the arena and returns its mapping to the pool. The arena must not be
 // used afterwards.
 func (a *Arena) Release() {
@@ -73,9 +136,14 @@ func (a *Arena) Release() {
 	}
 	mem := a.mem
 	a.mem = nil
-	// MADV_DONTNEED on a private anonymous mapping drops its pages: they read as zero on
-	// the next touch. Untouched ranges cost nothing to walk.
-	if err := unix.Madvise(mem, unix.MADV_DONTNEED); err != nil {
+	var err error
+	if a.untracked {
+		err = unix.Madvise(mem, unix.MADV_DONTNEED)
+	}
+	for i := 0; i < a.nDirty && err == nil && !a.untracked; i++ {
+		err = reset(mem, a.dirty[i].lo, a.dirty[i].hi)
+	}
+	if err != nil {
 		_ = unix.Munmap(mem)
 		return
 	}
@@ -92,6 +160,24 @@ func (a *Arena) Release() {
 	if mem != nil {
 		_ = unix.Munmap(mem)
 	}
+}
+
+// reset zeroes [lo, hi) of mem. MADV_DONTNEED on a private anonymous mapping drops its
+// pages, which read as zero on the next touch; memclr keeps them resident for the next
+// frame, which then takes no page faults.
+func reset(mem []byte, lo, hi uint64) error {
+	if lo >= hi {
+		return nil
+	}
+	if hi-lo <= memclrLimit {
+		clear(mem[lo:hi])
+		return nil
+	}
+	page := uint64(unix.Getpagesize())
+	plo, phi := (lo+page-1)&^(page-1), hi&^(page-1)
+	clear(mem[lo:plo])
+	clear(mem[phi:hi])
+	return unix.Madvise(mem[plo:phi], unix.MADV_DONTNEED)
 }
 
 // Bytes returns the whole arena as a slice (for engines that address it directly).
@@ -116,7 +202,8 @@ func (a *Arena) writable(off, n uint64) bool {
 }
 
 // Slice returns the n bytes at guest address addr, aliasing guest memory, or false if
-// they are not all inside the arena.
+// they are not all inside the arena. The view is for reading: write through
+// WritableSlice or Write, which record what was written for Release.
 func (a *Arena) Slice(addr, n uint64) ([]byte, bool) {
 	if !a.Contains(addr, n) {
 		return nil, false
@@ -132,6 +219,7 @@ func (a *Arena) WritableSlice(addr, n uint64) ([]byte, bool) {
 		return nil, false
 	}
 	off := addr - a.Base
+	a.markDirty(off, n)
 	return a.mem[off : off+n : off+n], true
 }
 
@@ -141,6 +229,9 @@ func (a *Arena) Write(addr uint64, data []byte) error {
 	dst, ok := a.Slice(addr, uint64(len(data)))
 	if !ok {
 		return fmt.Errorf("guest range [%#x, +%#x) is outside the arena [%#x, +%#x)", addr, len(data), a.Base, a.Size)
+	}
+	if len(data) > 0 {
+		a.markDirty(addr-a.Base, uint64(len(data)))
 	}
 	copy(dst, data)
 	return nil
@@ -162,4 +253,5 @@ func (a *Arena) Bind(s *State) {
 	s.ArenaSize = a.Size
 	s.ROStart = a.roStart
 	s.ROSize = a.roSize
+	s.DirtyLo, s.DirtyHi = ^uint64(0), 0
 }

@@ -38,7 +38,9 @@ func TestArenaBoundsAndProtection(t *testing.T) {
 	}
 }
 
-// TestArenaReleaseZeroes: a pooled arena comes back zeroed.
+// TestArenaReleaseZeroes: a pooled arena comes back zeroed, whether the writes were
+// spread wide (reset by MADV_DONTNEED) or close together (reset by memclr), recorded by
+// the host or by the guest's stores through State.DirtyLo/Hi.
 func TestArenaReleaseZeroes(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		a, err := NewArena(0x10000, 1<<24)
@@ -50,7 +52,9 @@ func TestArenaReleaseZeroes(t *testing.T) {
 			if !bytes.Equal(b, make([]byte, 8)) {
 				t.Fatalf("round %d: arena not zero at %#x: %x", i, off, b)
 			}
-			copy(b, "dirtyyy!")
+			if err := a.Write(0x10000+off, []byte("dirtyyy!")); err != nil {
+				t.Fatal(err)
+			}
 		}
 		a.Release()
 	}
@@ -62,5 +66,34 @@ func TestNewArenaRejects(t *testing.T) {
 			a.Release()
 			t.Errorf("NewArena(%#x, %#x) succeeded", c.base, c.size)
 		}
+	}
+}
+
+func TestArenaReleaseResetsGuestStores(t *testing.T) {
+	for _, span := range []uint64{64, 100 << 10, 4 << 20} {
+		a, err := NewArena(ContractBase, ContractArenaSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st State
+		a.Bind(&st)
+		// A guest store at both ends of the span, recorded as an engine records it.
+		lo := uint64(StackTop - ContractBase - 8)
+		for _, off := range []uint64{lo, lo + span - 8} {
+			copy(a.Bytes()[off:], "guest!!!")
+			st.DirtyLo, st.DirtyHi = min(st.DirtyLo, off), max(st.DirtyHi, off+8)
+		}
+		a.MergeDirty(&st)
+		a.Release()
+		b, err := NewArena(ContractBase, ContractArenaSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, off := range []uint64{lo, lo + span - 8} {
+			if got := b.Bytes()[off : off+8]; !bytes.Equal(got, make([]byte, 8)) {
+				t.Errorf("span %d: offset %#x not reset: %q", span, off, got)
+			}
+		}
+		b.Release()
 	}
 }

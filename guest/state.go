@@ -35,6 +35,13 @@ type State struct {
 
 	// CSRs holds the implemented machine CSRs (see CSRIndex).
 	CSRs [NumCSRs]uint64
+
+	// DirtyLo and DirtyHi bound every byte guest stores wrote, as arena offsets
+	// [DirtyLo, DirtyHi) (empty when DirtyLo >= DirtyHi). Engines that keep them let the
+	// arena reset only what was written (see Arena.Release); engines that do not must say
+	// so with Arena.Untracked.
+	DirtyLo uint64
+	DirtyHi uint64
 }
 
 // Offsets of State's fields, for native code. TestStateOffsets checks them.
@@ -54,6 +61,8 @@ const (
 	OffResAddr   = 336
 	OffResValid  = 344
 	OffCSRs      = 352
+	OffDirtyLo   = OffCSRs + 8*NumCSRs
+	OffDirtyHi   = OffDirtyLo + 8
 )
 
 // ExitCode says why an engine stopped running guest code and returned to Go.

@@ -28,6 +28,8 @@ func TestStateOffsets(t *testing.T) {
 		{"Reservation", unsafe.Offsetof(s.Reservation), OffResAddr},
 		{"ResValid", unsafe.Offsetof(s.ResValid), OffResValid},
 		{"CSRs", unsafe.Offsetof(s.CSRs), OffCSRs},
+		{"DirtyLo", unsafe.Offsetof(s.DirtyLo), OffDirtyLo},
+		{"DirtyHi", unsafe.Offsetof(s.DirtyHi), OffDirtyHi},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -40,6 +40,9 @@ func Run(p *Program, st *guest.State, mem []byte, budget uint64, tr Tracer) gues
 	instret := st.Instret
 	limit := instret + budget
 	resValid, resAddr := st.ResValid != 0, st.Reservation
+	// The span of offsets stores wrote (guest.State.DirtyLo/Hi), so the arena can reset
+	// only that when the frame ends.
+	dlo, dhi := st.DirtyLo, st.DirtyHi
 
 	var (
 		exit      guest.ExitCode
@@ -214,6 +217,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+1)
 				*(*uint8)(unsafe.Add(memp, off)) = uint8(x[in.rs2])
 			case uint8(riscv.OpSH):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -221,6 +225,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+2)
 				*(*uint16)(unsafe.Add(memp, off)) = uint16(x[in.rs2])
 			case uint8(riscv.OpSW):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -228,6 +233,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+4)
 				*(*uint32)(unsafe.Add(memp, off)) = uint32(x[in.rs2])
 			case uint8(riscv.OpSD):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -235,6 +241,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+8)
 				*(*uint64)(unsafe.Add(memp, off)) = x[in.rs2]
 
 			case uint8(riscv.OpLRW), uint8(riscv.OpLRD):
@@ -275,6 +282,7 @@ loop:
 					break loop
 				}
 				if resValid && resAddr == addr {
+					dlo, dhi = min(dlo, off), max(dhi, off+8)
 					if word {
 						*(*uint32)(unsafe.Add(memp, off)) = uint32(x[in.rs2])
 					} else {
@@ -298,6 +306,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, addr, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+4)
 				ptr := (*uint32)(unsafe.Add(memp, off))
 				old := sext32(*ptr)
 				*ptr = uint32(amoResult(in.op-uint8(riscv.OpAMOSWAPW), old, x[in.rs2], true))
@@ -315,6 +324,7 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, addr, in
 					break loop
 				}
+				dlo, dhi = min(dlo, off), max(dhi, off+8)
 				ptr := (*uint64)(unsafe.Add(memp, off))
 				old := *ptr
 				*ptr = amoResult(in.op-uint8(riscv.OpAMOSWAPD), old, x[in.rs2], false)
@@ -430,6 +440,7 @@ loop:
 	copy(st.X[:], x[:32])
 	st.PC, st.Gas, st.Instret, st.Exit = pc, gas, instret, exit
 	st.Fault, st.FaultAddr = fault, faultAddr
+	st.DirtyLo, st.DirtyHi = dlo, dhi
 	st.Reservation, st.ResValid = resAddr, 0
 	if resValid {
 		st.ResValid = 1

@@ -85,11 +85,12 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer arena.Release()
 	if err := img.Load(arena); err != nil {
+		arena.Release()
 		return nil, err
 	}
 	f := NewFrame(img, arena, cfg.Engine)
+	defer f.Release()
 	f.Stop, f.Tracer = cfg.Stop, cfg.Tracer
 	gas := cfg.Gas
 	if gas <= 0 {

@@ -218,11 +218,12 @@ func execKeepArena(elf []byte, check func(*guest.Arena)) (*ExecResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer arena.Release()
 	if err := img.Load(arena); err != nil {
+		arena.Release()
 		return nil, err
 	}
 	f := NewFrame(img, arena, EngineInterp)
+	defer f.Release()
 	f.St.Gas = 1 << 40
 	res := &ExecResult{}
 	cfg := ExecConfig{}

@@ -65,15 +65,30 @@ type Frame struct {
 	// Tracer, when set, sees every executed instruction (the interpreter runs traced
 	// frames, whatever the engine).
 	Tracer Tracer
+	// tracksDirty says the engine keeps St.DirtyLo/Hi (the span its stores wrote), so
+	// Release can reset only that span of the arena. An engine that does not keep it
+	// must leave this false: the arena is then reset whole, which is always correct.
+	tracksDirty bool
 }
 
 // NewFrame prepares a frame running img in arena (which the caller has loaded with the
 // program's segments: see Image.Load) starting at the program's entry point.
 func NewFrame(img *Image, arena *guest.Arena, engine Engine) *Frame {
 	f := &Frame{Arena: arena, img: img, code: img.Code, interp: img.Interp, engine: engine}
+	f.tracksDirty = engine == EngineInterp
 	arena.Bind(&f.St)
 	f.St.PC = img.Program.Entry
 	return f
+}
+
+// Release returns the frame's arena to the pool, reset. The frame must not run again.
+func (f *Frame) Release() {
+	if f.tracksDirty {
+		f.Arena.MergeDirty(&f.St)
+	} else {
+		f.Arena.Untracked()
+	}
+	f.Arena.Release()
 }
 
 // Image returns the frame's program image.

@@ -86,10 +86,12 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 	if err != nil {
 		return host.Failed(err)
 	}
-	defer arena.Release()
 	if err := img.Load(arena); err != nil {
+		arena.Release()
 		return host.Failed(err)
 	}
+	f := machine.NewFrame(img, arena, e.cfg.Engine)
+	defer f.Release()
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(len(calldata)))
 	if err := arena.Write(guest.ContractBase, n[:]); err != nil {
@@ -99,7 +101,6 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 		return host.Failed(err)
 	}
 
-	f := machine.NewFrame(img, arena, e.cfg.Engine)
 	f.St.Gas = msg.Gas
 	f.Stop = e.cfg.Stop
 	if e.cfg.Tracer != nil {
