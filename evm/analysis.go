@@ -29,7 +29,8 @@ type instr struct {
 	// the block overflows from any height); PUSH32 (big push): index
 	// into program.consts; iJump/iJumpi: target index; INVALID: the original opcode.
 	a uint32
-	// v: iBegin: the block's static gas; PUSH1 (small push): the value; PC: the pc.
+	// v: iBegin: the block's static gas (low 32 bits) and the pc it starts at (high 32
+	// bits); PUSH1 (small push): the value; PC: the pc.
 	v uint64
 }
 
@@ -43,6 +44,9 @@ const (
 	internalFirst = iBegin
 	internalLast  = 0x0f
 )
+
+// maxBlockGas bounds a block's static gas so that it fits the 32 bits iBegin has for it.
+const maxBlockGas = 1 << 31
 
 // program is the analysis of one code for one fork. It is immutable and shared.
 type program struct {
@@ -117,7 +121,7 @@ func analyse(code []byte, t *forkTable) *program {
 	closeBlock := func() {
 		if begin >= 0 {
 			b := &ins[begin]
-			b.v = gas
+			b.v |= gas
 			// Clamp so that blocks longer than the stack is deep still fail (underflow:
 			// need above the limit; overflow: a negative maximum entry height).
 			b.n = uint16(min(need, stackLimit+1))
@@ -125,12 +129,18 @@ func analyse(code []byte, t *forkTable) *program {
 		}
 		begin = -1
 	}
-	openBlock := func() {
+	openBlock := func(pc int) {
 		begin = len(ins)
-		ins = append(ins, instr{op: iBegin})
+		ins = append(ins, instr{op: iBegin, v: uint64(pc) << 32})
 		gas, height, need, growth = 0, 0, 0, 0
 	}
-	account := func(s *opSpec) {
+	account := func(s *opSpec, pc int) {
+		if gas+s.gas > maxBlockGas {
+			// Keep the block's gas in 32 bits: continue in a new block (only absurdly
+			// long straight-line code gets here).
+			closeBlock()
+			openBlock(pc)
+		}
 		gas += s.gas
 		if req := int(s.pops) - height; req > need {
 			need = req
@@ -147,9 +157,9 @@ func analyse(code []byte, t *forkTable) *program {
 		n := pushSize(op)
 		if op == JUMPDEST {
 			closeBlock()
-			openBlock()
+			openBlock(pc)
 			p.jumpdest[pc] = int32(begin)
-			account(s)
+			account(s, pc)
 			dead = false
 			lastPush = -1
 			continue
@@ -159,9 +169,9 @@ func analyse(code []byte, t *forkTable) *program {
 			continue
 		}
 		if begin < 0 {
-			openBlock()
+			openBlock(pc)
 		}
-		account(s)
+		account(s, pc)
 		fused := false
 		switch {
 		case !s.defined:
@@ -206,7 +216,7 @@ func analyse(code []byte, t *forkTable) *program {
 	// Running off the end of the code is STOP. The stream always ends with a terminal
 	// instruction, so the interpreter never steps past its end.
 	if begin < 0 {
-		openBlock()
+		openBlock(len(code))
 	}
 	ins = append(ins, instr{op: uint8(STOP)})
 	closeBlock()

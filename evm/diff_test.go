@@ -191,17 +191,17 @@ func runDiff(t *testing.T, name string, n int, nested bool, seed0 int64) {
 }
 
 func TestDifferentialSingleFrame(t *testing.T) {
-	n := 400
+	n := 1500
 	if testing.Short() {
-		n = 60
+		n = 100
 	}
 	runDiff(t, "single frame", n, false, 1)
 }
 
 func TestDifferentialNested(t *testing.T) {
-	n := 200
+	n := 600
 	if testing.Short() {
-		n = 30
+		n = 50
 	}
 	runDiff(t, "nested calls and creates", n, true, 100_000)
 }

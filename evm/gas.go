@@ -56,10 +56,11 @@ const (
 )
 
 // maxMemorySize is the largest memory a frame may have. go-ethereum's limit is 0x1FFFFFFFE0
-// bytes (beyond it the quadratic cost overflows); this package additionally refuses memory
-// above 4 GiB, whose cost (about 3.5e13 gas) no chain's gas limit reaches, so that a caller
-// passing absurd gas cannot make the host allocate terabytes.
-const maxMemorySize = 1 << 32
+// bytes (beyond it the quadratic cost overflows). This package treats any memory above
+// 64 MiB as out of gas: such a memory costs at least 8.6e9 gas, more than any chain's block
+// gas limit, so no real transaction can pay for it, and a caller passing absurd gas cannot
+// make the host allocate gigabytes per frame.
+const maxMemorySize = 64 << 20
 
 // memoryCost is the total cost of a memory of the given number of 32-byte words.
 func memoryCost(words uint64) uint64 {

@@ -31,16 +31,12 @@ func (f *frame) run(gas int64) (int64, error) {
 	for {
 		switch in.op {
 		case iBegin:
-			gas -= int64(in.v)
+			gas -= int64(uint32(in.v))
 			h := int(uintptr(sp)-uintptr(base)) >> 5
-			if gas < 0 {
-				return 0, host.ErrOutOfGas
-			}
-			if h < int(in.n) {
-				return 0, &StackUnderflowError{Len: h, Required: int(in.n)}
-			}
-			if h > int(int32(in.a)) {
-				return 0, &StackOverflowError{Len: h, Limit: int(int32(in.a))}
+			if gas < 0 || h < int(in.n) || h > int(int32(in.a)) {
+				// The block would halt somewhere: replay it instruction by instruction
+				// so the halt (and its reason) is exactly go-ethereum's.
+				return f.runSteps(in.v>>32, sp, gas+int64(uint32(in.v)), nil)
 			}
 
 		case uint8(STOP):

@@ -29,6 +29,8 @@ type testHost struct {
 	precompiles map[host.Address]precompile
 	// writes records every storage and transient key written, for comparisons.
 	writes map[host.Address]map[host.Hash]bool
+	// testMsg, when set, is the message unit tests execute (see run).
+	testMsg *host.Message
 }
 
 // precompile is the part of a precompiled contract the test host needs (go-ethereum's

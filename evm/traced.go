@@ -16,12 +16,20 @@ import (
 // only the control instructions (PUSH, JUMP, JUMPI, PC, GAS, JUMPDEST) are implemented here
 // from the code rather than from the analysed stream.
 func (f *frame) runTraced(gas int64, t Tracer) (int64, error) {
+	return f.runSteps(0, unsafe.Pointer(&f.stack[0]), gas, t)
+}
+
+// runSteps is the per-instruction loop, starting at pc with the stack pointer sp. With a nil
+// tracer it is the fast loop's fallback for a block it could not enter (see run): replaying
+// the block one instruction at a time halts exactly where and why go-ethereum halts.
+func (f *frame) runSteps(pc uint64, sp unsafe.Pointer, gas int64, t Tracer) (int64, error) {
 	code := f.code
 	p := f.prog
 	depth := f.msg.Depth + 1
-	sp := unsafe.Pointer(&f.stack[0])
-	scope := &Scope{f: f}
-	var pc uint64
+	var scope *Scope
+	if t != nil {
+		scope = &Scope{f: f}
+	}
 
 	for {
 		op := STOP
@@ -32,8 +40,10 @@ func (f *frame) runTraced(gas int64, t Tracer) (int64, error) {
 		before := uint64(gas)
 		cost := s.gas
 		emit := func(err error) {
-			scope.sp = sp
-			t.OnOpcode(pc, op, before, cost, scope, depth, err)
+			if t != nil {
+				scope.sp = sp
+				t.OnOpcode(pc, op, before, cost, scope, depth, err)
+			}
 		}
 
 		if h := f.height(sp); h < int(s.pops) {

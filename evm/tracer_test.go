@@ -17,9 +17,9 @@ import (
 // identical byte for byte: every step line (pc, op, gas, gasCost, memSize, stack, depth,
 // refund, opName, error) and every frame's summary line.
 func TestJSONTracerMatchesGeth(t *testing.T) {
-	n := 60
+	n := 30
 	if testing.Short() {
-		n = 15
+		n = 8
 	}
 	for _, fork := range forks {
 		for _, nested := range []bool{false, true} {
@@ -28,9 +28,7 @@ func TestJSONTracerMatchesGeth(t *testing.T) {
 				for i := 0; i < n; i++ {
 					seed := int64(5000 + i)
 					sc := genScenario(seed, fork, nested)
-					if !nested {
-						sc.gas = min(sc.gas, 60_000) // keep traces short
-					}
+					sc.gas = min(sc.gas, 80_000) // keep traces short
 					var want, got bytes.Buffer
 					runGeth(sc, logger.NewJSONLogger(nil, &want))
 					tr := NewJSONTracer(&got)
