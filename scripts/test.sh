@@ -26,6 +26,6 @@ grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' . | while read -r 
 done
 
 echo "== arm64 (interpreter fallback) under qemu-aarch64-static"
-GOARCH=arm64 CGO_ENABLED=0 go test -count=1 -exec qemu-aarch64-static ./riscv ./guest ./interp ./machine ./evmbridge
+GOARCH=arm64 CGO_ENABLED=0 go test -count=1 -exec qemu-aarch64-static ./riscv ./guest ./interp ./machine
 
 echo "== all tests passed"
