@@ -69,13 +69,15 @@ type Frame struct {
 	// Release can reset only that span of the arena. An engine that does not keep it
 	// must leave this false: the arena is then reset whole, which is always correct.
 	tracksDirty bool
+	// native is the native-code state (machine/native.go).
+	native frameNative
 }
 
 // NewFrame prepares a frame running img in arena (which the caller has loaded with the
 // program's segments: see Image.Load) starting at the program's entry point.
 func NewFrame(img *Image, arena *guest.Arena, engine Engine) *Frame {
 	f := &Frame{Arena: arena, img: img, code: img.Code, interp: img.Interp, engine: engine}
-	f.tracksDirty = engine == EngineInterp
+	f.tracksDirty = true // the interpreter and native code both keep St.DirtyLo/Hi
 	arena.Bind(&f.St)
 	f.St.PC = img.Program.Entry
 	return f
@@ -100,6 +102,11 @@ func (f *Frame) Run() guest.ExitCode {
 	budget := f.Budget
 	if budget == 0 {
 		budget = DefaultBudget
+	}
+	if f.useNative() {
+		if exit, ok := f.runNative(budget); ok {
+			return exit
+		}
 	}
 	for {
 		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), budget, f.Tracer)
@@ -131,7 +138,3 @@ func (f *Frame) Code() *guest.Code { return f.code }
 
 // Load copies the image's segments into a fresh arena.
 func (img *Image) Load(arena *guest.Arena) error { return img.Program.LoadInto(arena) }
-
-// DefaultEngine is the engine used when none is chosen: native code where this
-// architecture has a backend, the interpreter elsewhere.
-func DefaultEngine() Engine { return EngineInterp }

@@ -16,6 +16,7 @@ type Image struct {
 	Program *guest.Program
 	Code    *guest.Code
 	Interp  *interp.Program
+	native  nativeCache // native code per memory layout (machine/native.go)
 }
 
 func newImage(p *guest.Program) *Image {

@@ -1,0 +1,201 @@
+package amd64
+
+import (
+	"fmt"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+)
+
+// Backend is the amd64 code generator.
+type Backend struct{}
+
+// New returns the amd64 backend.
+func New() codegen.Backend { return Backend{} }
+
+// Name implements codegen.Backend.
+func (Backend) Name() string { return "amd64" }
+
+// Dispatch table sizes: one 8-byte entry per 2 bytes of code, up to maxTable entries
+// (a 1 MiB table covers 256 KiB of code without collisions). Larger programs share
+// entries; the target check sends a collision to Go, which re-links the wanted block.
+const (
+	minTable = 64
+	maxTable = 1 << 17
+)
+
+// maxCodeSpan bounds the code's address range: block offsets from CodeLo are
+// compared as imm32.
+const maxCodeSpan = 1 << 30
+
+type module struct {
+	cfg codegen.ModuleConfig
+	rm  regMap
+	lo  uint64 // CodeLo rounded down to even
+
+	table []uintptr // dispatch table: entry (pc-lo)/2 mod len → a block's indirect entry
+	mask  uint64
+
+	units []*codegen.ExecMem
+	entry uintptr // the entry stub (in units[0])
+	miss  uintptr // the dispatch miss stub (in units[0]): initial table entries
+
+	direct   map[uint64]uintptr // block start → direct entry (gas check)
+	indirect map[uint64]uintptr // block start → indirect entry (target check)
+	// pending are the jump slots of compiled code waiting for a block that is not
+	// compiled yet (they point at a missing-block stub until it is).
+	pending  map[uint64][]*uintptr
+	codeSize int
+}
+
+// NewModule implements codegen.Backend.
+func (Backend) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
+	if cfg.CodeHi <= cfg.CodeLo || cfg.CodeHi-cfg.CodeLo > maxCodeSpan {
+		return nil, fmt.Errorf("amd64: code range [%#x, %#x) is empty or larger than %d MiB", cfg.CodeLo, cfg.CodeHi, maxCodeSpan>>20)
+	}
+	l := cfg.Layout
+	if l.ArenaSize < 8 || l.ArenaBase+l.ArenaSize < l.ArenaBase || l.ROStart > l.ArenaSize || l.ROSize > l.ArenaSize-l.ROStart {
+		return nil, fmt.Errorf("amd64: bad layout %v", l)
+	}
+	m := &module{
+		cfg:      cfg,
+		lo:       cfg.CodeLo &^ 1,
+		direct:   map[uint64]uintptr{},
+		indirect: map[uint64]uintptr{},
+		pending:  map[uint64][]*uintptr{},
+	}
+	use := cfg.RegUse
+	if use == ([32]int{}) {
+		use = defaultUse
+	}
+	m.rm = chooseRegs(use)
+	n := uint64(minTable)
+	for n < (cfg.CodeHi-m.lo+1)/2 && n < maxTable {
+		n <<= 1
+	}
+	m.table, m.mask = make([]uintptr, n), n-1
+	if err := m.compileStubs(); err != nil {
+		return nil, err
+	}
+	for i := range m.table {
+		m.table[i] = m.miss
+	}
+	return m, nil
+}
+
+// tableIndex is pc's entry in the dispatch table.
+func (m *module) tableIndex(pc uint64) uint64 { return ((pc - m.lo) >> 1) & m.mask }
+
+// tableAddr is the address of the dispatch table's first entry.
+func (m *module) tableAddr() int64 { return int64(uintptr(unsafe.Pointer(&m.table[0]))) }
+
+// compileStubs compiles units[0]: the entry stub (load the mapped registers, R14,
+// R13, then dispatch on State.PC), its exit sequence and the dispatch miss stub.
+func (m *module) compileStubs() error {
+	u := newUnit(m, nil)
+	e := &u.e
+	entry := u.b.NewLabel()
+	u.b.Bind(entry)
+	for _, p := range m.rm.mapped() {
+		e.op(asm.MOVQ, asm.Mem(rST, xoff(uint8(p[0]))), asm.R(asm.Reg(p[1])))
+	}
+	e.op(asm.MOVQ, asm.Mem(rST, guest.OffMemBase), asm.R(rMem))
+	e.op(asm.MOVQ, asm.Mem(rST, guest.OffGas), asm.R(rGas))
+	e.op(asm.SHLQ, asm.Imm(gasShift), asm.R(rGas))
+	e.op(asm.MOVQ, asm.Mem(rST, guest.OffPC), asm.R(tA))
+	e.addImm(-int64(m.lo), tA, tD)
+	u.dispatch()
+	mem, err := u.finish()
+	if err != nil {
+		return err
+	}
+	m.entry = mem.Code() + uintptr(entry.Offset())
+	m.miss = mem.Code() + uintptr(u.missInd.Offset())
+	return nil
+}
+
+// Compile implements codegen.Module.
+func (m *module) Compile(blocks []*codegen.Block) error {
+	if len(blocks) == 0 {
+		return nil
+	}
+	for _, b := range blocks {
+		if _, dup := m.direct[b.Start]; dup {
+			return fmt.Errorf("BUG: amd64: block %#x compiled twice", b.Start)
+		}
+		if b.Start < m.lo || b.Start-m.lo >= maxCodeSpan {
+			return fmt.Errorf("BUG: amd64: block %#x outside the code range", b.Start)
+		}
+	}
+	u := newUnit(m, blocks)
+	for i := range blocks {
+		u.lowerBlock(i)
+	}
+	mem, err := u.finish()
+	if err != nil {
+		return err
+	}
+	base := mem.Code()
+	for i, b := range blocks {
+		m.direct[b.Start] = base + uintptr(u.direct[i].Offset())
+		m.indirect[b.Start] = base + uintptr(u.ind[i].Offset())
+	}
+	// Slots that wait for blocks not compiled yet.
+	words := mem.DataWords(len(u.slots))
+	for s, target := range u.slots {
+		if _, ok := m.direct[target]; !ok {
+			m.pending[target] = append(m.pending[target], &words[s])
+		}
+	}
+	// Publish: earlier code waiting for these blocks now jumps to them, and indirect
+	// jumps find them.
+	for _, b := range blocks {
+		addr := m.direct[b.Start]
+		for _, slot := range m.pending[b.Start] {
+			atomic.StoreUintptr(slot, addr)
+		}
+		delete(m.pending, b.Start)
+		m.Link(b.Start)
+	}
+	return nil
+}
+
+// Has implements codegen.Module.
+func (m *module) Has(pc uint64) bool {
+	_, ok := m.direct[pc]
+	return ok
+}
+
+// Link implements codegen.Module.
+func (m *module) Link(pc uint64) {
+	if addr, ok := m.indirect[pc]; ok {
+		atomic.StoreUintptr(&m.table[m.tableIndex(pc)], addr)
+	}
+}
+
+// CodeSize implements codegen.Module.
+func (m *module) CodeSize() int { return m.codeSize }
+
+// Free implements codegen.Module.
+func (m *module) Free() {
+	for _, u := range m.units {
+		u.Free()
+	}
+	m.units = nil
+}
+
+// Run implements codegen.Module.
+func (m *module) Run(st *guest.State) guest.ExitCode {
+	if st.Gas < 0 || st.Gas > codegen.MaxRunGas {
+		panic(fmt.Sprintf("BUG: amd64: run with %d gas (at most %d)", st.Gas, codegen.MaxRunGas))
+	}
+	if codegen.LayoutOf(st) != m.cfg.Layout || st.MemBase == 0 {
+		panic(fmt.Sprintf("BUG: amd64: state layout %v does not match the module's %v", codegen.LayoutOf(st), m.cfg.Layout))
+	}
+	st.Exit = guest.ExitNone
+	enter(unsafe.Pointer(st), m.entry)
+	return st.Exit
+}

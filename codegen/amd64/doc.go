@@ -1,0 +1,51 @@
+// Package amd64 is the amd64 backend of codegen: it lowers decoded RISC-V blocks to
+// x86-64 machine code (through codegen/internal/asm), links them with jump slots and a
+// dispatch table, and enters them through an assembly trampoline.
+//
+// Register assignment and frame (the native boundary of this backend):
+//
+//	R15      *guest.State for the whole run (guest registers not held in host
+//	         registers, pc, exit code, fault, CSRs, LR reservation are read and written
+//	         at their guest.Off* offsets)
+//	R14      host address of the arena's first byte (State.MemBase); guest address a is
+//	         at R14 + (a - ArenaBase), after an inline bounds check
+//	R13      gas and retired instructions of this run, packed: Gas<<18 | Retired.
+//	         A block of weight g and n instructions subtracts g<<18 - n with one SUBQ;
+//	         the result is negative exactly when g did not fit (then it is added back
+//	         and the run exits out of gas). A run never gets more than 2^18-1 gas
+//	         (codegen.MaxRunGas), so Retired (≤ gas spent, every weight ≥ 1) never
+//	         carries into the gas field, and g<<18 fits an imm32 (g ≤ 6400).
+//	RBX RBP RSI RDI R8 R9 R10 R11 R12
+//	         nine guest registers, chosen per program from static use counts
+//	         (typically sp, ra, a0-a5, s0); the others live in State.X
+//	RAX RCX RDX
+//	         scratch (x86 division, multiplication high halves and variable shifts
+//	         need them anyway); at block entry through the dispatch table RAX holds
+//	         the target pc minus the code's lowest address
+//	RSP      the goroutine stack, untouched: native code pushes nothing, so the
+//	         trampoline's CALL is the only stack use
+//
+// x0 is never held anywhere: reads are immediates 0, writes are dropped. X15 (Go's
+// zero register) is not touched; R14 (Go's g register) is saved and restored by the
+// trampoline, and Go's caller reloads it after the ABI0 call as well.
+//
+// Entry: the trampoline (enter_amd64.s) loads R15 and calls the module's entry stub,
+// which loads the mapped guest registers, R14 and R13 and jumps through the dispatch
+// table to the block at State.PC. Exit: a block stores the exit code (and pc, fault)
+// and jumps to its unit's exit sequence, which stores the mapped registers, unpacks
+// R13 into State.Gas and State.Instret and returns to the trampoline.
+//
+// Chaining: a jump to a block compiled in the same unit is a direct jump; a jump to
+// any other block goes through a jump slot (JMP [RIP+slot]) in the read-write page
+// after the unit's code, which holds the target's address, or the address of a stub
+// that exits with ExitMissingBlock until the target is compiled and the slot is
+// updated by an atomic store. Indirect jumps (JALR) index the module's dispatch table
+// (one 8-byte entry per 2 bytes of code, modulo its size) and the target block checks
+// that it is the one wanted (CMP RAX, its offset) before running. Code pages are
+// never written after they become executable.
+//
+// This package compiles on every architecture (code generation is plain Go, so its
+// encoding tests run anywhere); only running code needs amd64.
+//
+// It imports riscv, guest, codegen and codegen/internal/asm from the project.
+package amd64

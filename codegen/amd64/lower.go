@@ -1,0 +1,174 @@
+package amd64
+
+import (
+	"fmt"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// lowerBlock emits block i: its indirect entry (the dispatch target check), its
+// direct entry, the zeroing-loop hand-off, the gas charge, the body and the
+// terminator.
+func (u *unit) lowerBlock(i int) {
+	blk := u.blocks[i]
+	u.blk = blk
+	e := &u.e
+	u.b.Bind(u.ind[i])
+	e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.lo)))
+	e.jump(asm.JNE, u.missInd)
+	u.b.Bind(u.direct[i])
+	if blk.ZeroLoop != nil {
+		u.zeroLoopCheck(blk)
+	}
+	// Gas and retired instructions in one subtraction (see the package comment).
+	n := int64(len(blk.Insts))
+	charge := blk.Gas<<gasShift - n
+	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
+	e.jump(asm.JMI, u.coldLabel(func() {
+		e.op(asm.ADDQ, asm.Imm(charge), asm.R(rGas))
+		u.exitAt(guest.ExitOutOfGas, blk.Start)
+	}))
+	body := blk.Insts
+	if blk.Term != codegen.TermFall {
+		body = body[:len(body)-1]
+	}
+	pc := blk.Start
+	for idx, in := range body {
+		if !u.lowerInst(idx, pc, in) {
+			return // an unconditional fault: the rest of the block never runs
+		}
+		pc += uint64(in.Len)
+	}
+	u.lowerTerm(len(body), pc)
+}
+
+// zeroLoopCheck hands a zeroing loop with at least ZeroLoopMinBytes to go to Go.
+func (u *unit) zeroLoopCheck(blk *codegen.Block) {
+	e := &u.e
+	zl := blk.ZeroLoop
+	normal := u.b.NewLabel()
+	e.load(zl.Limit, tA)
+	e.op(asm.SUBQ, e.src(zl.Ptr), asm.R(tA)) // Limit - Ptr
+	e.jump(asm.JLS, normal)                  // Ptr >= Limit: one iteration
+	e.op(asm.CMPQ, asm.R(tA), asm.Imm(codegen.ZeroLoopMinBytes))
+	e.jump(asm.JCS, normal)
+	u.exitAt(guest.ExitZeroLoop, blk.Start)
+	u.b.Bind(normal)
+}
+
+// Fault address sources for faultStub.
+const (
+	addrOffAX = iota // RAX holds the arena offset; the address is RAX + ArenaBase
+	addrAX           // RAX holds the address
+	addrPC           // the faulting instruction's own address (illegal, breakpoint)
+)
+
+// faultStub returns the label of out-of-line code that ends the run with a fault of
+// the given kind at instruction idx (at pc) of the current block: the instruction and
+// the rest of the block do not retire.
+func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *asm.Label {
+	unretire := int64(len(u.blk.Insts) - idx)
+	return u.coldLabel(func() { u.fault(kind, pc, unretire, mode) })
+}
+
+func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {
+	e := &u.e
+	switch mode {
+	case addrOffAX:
+		e.addImm(int64(u.m.cfg.Layout.ArenaBase), tA, tD)
+		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
+	case addrAX:
+		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
+	default:
+		e.store64Imm(pc, guest.OffFaultAddr)
+	}
+	e.op(asm.MOVL, asm.Imm(int64(kind)), asm.Mem(rST, guest.OffFault))
+	e.op(asm.SUBQ, asm.Imm(unretire), asm.R(rGas))
+	u.exitAt(guest.ExitFault, pc)
+}
+
+// lowerTerm emits the block's terminator (instruction idx, at pc).
+func (u *unit) lowerTerm(idx int, pc uint64) {
+	e := &u.e
+	blk := u.blk
+	if blk.Term == codegen.TermFall {
+		u.jumpTo(blk.End)
+		return
+	}
+	in := blk.Insts[idx]
+	switch blk.Term {
+	case codegen.TermBranch:
+		u.branch(in, blk.Target, blk.End)
+	case codegen.TermJAL:
+		e.setImm(in.Rd, int64(blk.End), tA)
+		u.jumpTo(blk.Target)
+	case codegen.TermJALR:
+		// Target first: rd may be rs1.
+		u.offsetFromLo(in.Rs1, in.Imm)
+		e.op(asm.ANDQ, asm.Imm(-2), asm.R(tA))
+		e.setImm(in.Rd, int64(blk.End), tD)
+		u.dispatch()
+	case codegen.TermEcall:
+		u.exitAt(guest.ExitEcall, blk.End)
+	case codegen.TermFenceI:
+		u.exitAt(guest.ExitFenceI, blk.End)
+	case codegen.TermEbreak:
+		u.fault(guest.FaultBreakpoint, pc, 1, addrPC)
+	case codegen.TermIllegal:
+		u.fault(guest.FaultIllegal, pc, 1, addrPC)
+	default:
+		panic(fmt.Sprintf("BUG: amd64: terminator %d", blk.Term))
+	}
+}
+
+// offsetFromLo computes rs1 + imm - lo into RAX.
+func (u *unit) offsetFromLo(rs1 uint8, imm int64) {
+	e := &u.e
+	disp := imm - int64(u.m.lo)
+	switch {
+	case e.isMapped(rs1) && fits32(disp):
+		e.op(asm.LEAQ, asm.Mem(e.rm.host[rs1], disp), asm.R(tA))
+	default:
+		e.load(rs1, tA)
+		e.addImm(disp, tA, tD)
+	}
+}
+
+// Branch conditions: taken when rs1 <cond> rs2, and the condition with the operands
+// swapped (rs2 <swapped> rs1).
+var branchCond = map[riscv.Op][2]asm.Op{
+	riscv.OpBEQ:  {asm.JEQ, asm.JEQ},
+	riscv.OpBNE:  {asm.JNE, asm.JNE},
+	riscv.OpBLT:  {asm.JLT, asm.JGT},
+	riscv.OpBGE:  {asm.JGE, asm.JLE},
+	riscv.OpBLTU: {asm.JCS, asm.JHI},
+	riscv.OpBGEU: {asm.JCC, asm.JLS},
+}
+
+func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
+	e := &u.e
+	conds := branchCond[in.Op]
+	a, b := e.src(in.Rs1), e.src(in.Rs2)
+	cond := conds[0]
+	switch {
+	case in.Rs1 == 0 && in.Rs2 == 0:
+		switch in.Op {
+		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:
+			u.jumpTo(taken)
+		default:
+			u.jumpTo(fall)
+		}
+		return
+	case in.Rs1 == 0:
+		a, b, cond = b, a, conds[1]
+	case a.IsMem() && b.IsMem():
+		e.load(in.Rs1, tA)
+		a = asm.R(tA)
+	}
+	e.op(asm.CMPQ, a, b)
+	u.branchTo(cond, taken)
+	u.jumpTo(fall)
+}

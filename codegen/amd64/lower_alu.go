@@ -1,0 +1,394 @@
+package amd64
+
+import (
+	"fmt"
+
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// lowerInst emits one non-terminating instruction (index idx of the block, at pc).
+// It returns false when the instruction always faults (the rest of the block is
+// dead).
+func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
+	e := &u.e
+	switch in.Op {
+	case riscv.OpFENCE:
+	case riscv.OpLUI:
+		e.setImm(in.Rd, in.Imm, tA)
+	case riscv.OpAUIPC:
+		e.setImm(in.Rd, int64(pc+uint64(in.Imm)), tA)
+	case riscv.OpADDI:
+		u.addi(in.Rd, in.Rs1, in.Imm)
+	case riscv.OpXORI:
+		u.immOp(asm.XORQ, in)
+	case riscv.OpORI:
+		u.immOp(asm.ORQ, in)
+	case riscv.OpANDI:
+		u.immOp(asm.ANDQ, in)
+	case riscv.OpSLLI:
+		u.immOp(asm.SHLQ, in)
+	case riscv.OpSRLI:
+		u.immOp(asm.SHRQ, in)
+	case riscv.OpSRAI:
+		u.immOp(asm.SARQ, in)
+	case riscv.OpSLTI:
+		u.setCond(in.Rd, in.Rs1, 0, asm.Imm(in.Imm), asm.SETLT)
+	case riscv.OpSLTIU:
+		u.setCond(in.Rd, in.Rs1, 0, asm.Imm(in.Imm), asm.SETCS)
+	case riscv.OpADD:
+		u.binOp(asm.ADDQ, in, true)
+	case riscv.OpSUB:
+		u.binOp(asm.SUBQ, in, false)
+	case riscv.OpXOR:
+		u.binOp(asm.XORQ, in, true)
+	case riscv.OpOR:
+		u.binOp(asm.ORQ, in, true)
+	case riscv.OpAND:
+		u.binOp(asm.ANDQ, in, true)
+	case riscv.OpSLT:
+		u.setCond(in.Rd, in.Rs1, in.Rs2, e.src(in.Rs2), asm.SETLT)
+	case riscv.OpSLTU:
+		u.setCond(in.Rd, in.Rs1, in.Rs2, e.src(in.Rs2), asm.SETCS)
+	case riscv.OpSLL:
+		u.shiftOp(asm.SHLQ, in)
+	case riscv.OpSRL:
+		u.shiftOp(asm.SHRQ, in)
+	case riscv.OpSRA:
+		u.shiftOp(asm.SARQ, in)
+
+	case riscv.OpADDIW:
+		u.wordOp(in, func() {
+			if e.isMapped(in.Rs1) {
+				e.op(asm.LEAL, asm.Mem(e.rm.host[in.Rs1], in.Imm), asm.R(tA))
+				return
+			}
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			e.op(asm.ADDL, asm.Imm(in.Imm), asm.R(tA))
+		})
+	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
+		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
+		u.wordOp(in, func() {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			if in.Imm&31 != 0 {
+				e.op(op, asm.Imm(in.Imm&31), asm.R(tA))
+			}
+		})
+	case riscv.OpADDW, riscv.OpSUBW:
+		op := asm.ADDL
+		if in.Op == riscv.OpSUBW {
+			op = asm.SUBL
+		}
+		u.wordOp(in, func() {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			e.op(op, e.src(in.Rs2), asm.R(tA))
+		})
+	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
+		op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLL, riscv.OpSRLW: asm.SHRL, riscv.OpSRAW: asm.SARL}[in.Op]
+		u.wordOp(in, func() {
+			e.load(in.Rs2, tC)
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			e.op(op, asm.R(tC), asm.R(tA)) // 32-bit shifts use the count mod 32
+		})
+	case riscv.OpMULW:
+		u.wordOp(in, func() {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			if in.Rs2 == 0 {
+				e.op(asm.XORL, asm.R(tA), asm.R(tA))
+				return
+			}
+			e.op(asm.IMULL, e.src(in.Rs2), asm.R(tA))
+		})
+
+	case riscv.OpMUL:
+		if in.Rs1 == 0 || in.Rs2 == 0 {
+			e.setImm(in.Rd, 0, tA)
+			break
+		}
+		u.binOp(asm.IMULQ, in, true)
+	case riscv.OpMULH, riscv.OpMULHU, riscv.OpMULHSU:
+		u.mulHigh(in)
+	case riscv.OpDIV, riscv.OpDIVU, riscv.OpREM, riscv.OpREMU:
+		u.div64(in)
+	case riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
+		u.div32(in)
+
+	case riscv.OpLB, riscv.OpLH, riscv.OpLW, riscv.OpLD, riscv.OpLBU, riscv.OpLHU, riscv.OpLWU:
+		u.load(idx, pc, in)
+	case riscv.OpSB, riscv.OpSH, riscv.OpSW, riscv.OpSD:
+		u.store(idx, pc, in)
+	case riscv.OpLRW, riscv.OpLRD:
+		u.loadReserved(idx, pc, in)
+	case riscv.OpSCW, riscv.OpSCD:
+		u.storeConditional(idx, pc, in)
+	case riscv.OpCSRRW, riscv.OpCSRRS, riscv.OpCSRRC, riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI:
+		return u.csr(idx, pc, in)
+	default:
+		if in.Op.IsAtomic() {
+			u.amo(idx, pc, in)
+			break
+		}
+		panic(fmt.Sprintf("BUG: amd64: cannot lower %v inside a block", in.Op))
+	}
+	return true
+}
+
+// move copies src into host register dst (an immediate 0 becomes XORL).
+func (u *unit) move(src asm.Operand, dst asm.Reg) {
+	e := &u.e
+	switch {
+	case src.IsReg() && src.Reg() == dst:
+	case src.IsImm():
+		e.movImm(src.Value(), dst)
+	default:
+		e.op(asm.MOVQ, src, asm.R(dst))
+	}
+}
+
+// done moves a result computed in r into guest register rd.
+func (u *unit) done(rd uint8, r asm.Reg) {
+	e := &u.e
+	if e.isMapped(rd) {
+		if h := e.rm.host[rd]; h != r {
+			e.op(asm.MOVQ, asm.R(r), asm.R(h))
+		}
+		return
+	}
+	e.commit(rd, r)
+}
+
+func (u *unit) addi(rd, rs1 uint8, imm int64) {
+	e := &u.e
+	if rd == 0 {
+		return
+	}
+	if rs1 == 0 {
+		e.setImm(rd, imm, tA)
+		return
+	}
+	d := e.dest(rd, tA)
+	switch {
+	case e.isMapped(rs1) && e.rm.host[rs1] != d && imm != 0:
+		e.op(asm.LEAQ, asm.Mem(e.rm.host[rs1], imm), asm.R(d))
+	default:
+		u.move(e.src(rs1), d)
+		if imm != 0 {
+			e.op(asm.ADDQ, asm.Imm(imm), asm.R(d))
+		}
+	}
+	e.commit(rd, d)
+}
+
+// immOp: rd = rs1 op imm (logic and shifts by an immediate).
+func (u *unit) immOp(op asm.Op, in riscv.Inst) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	d := e.dest(in.Rd, tA)
+	u.move(e.src(in.Rs1), d)
+	e.op(op, asm.Imm(in.Imm), asm.R(d))
+	e.commit(in.Rd, d)
+}
+
+// binOp: rd = rs1 op rs2 for a two-operand x86 op.
+func (u *unit) binOp(op asm.Op, in riscv.Inst, commutative bool) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	d := e.dest(in.Rd, tA)
+	a, b := e.src(in.Rs1), e.src(in.Rs2)
+	if b.IsReg() && b.Reg() == d && in.Rs1 != in.Rs2 {
+		if commutative {
+			a, b = b, a
+		} else {
+			d = tA
+		}
+	}
+	u.move(a, d)
+	if !(b.IsImm() && b.Value() == 0 && op != asm.ANDQ && op != asm.IMULQ) {
+		e.op(op, b, asm.R(d))
+	}
+	u.done(in.Rd, d)
+}
+
+// setCond: rd = (rs1 <cond> b) for SLT(U)(I); b is rs2's operand or the immediate
+// (rs2 is 0 for the immediate forms).
+func (u *unit) setCond(rd, rs1, rs2 uint8, b asm.Operand, set asm.Op) {
+	e := &u.e
+	if rd == 0 {
+		return
+	}
+	a := e.src(rs1)
+	if a.IsImm() || (a.IsMem() && b.IsMem()) {
+		e.load(rs1, tA)
+		a = asm.R(tA)
+	}
+	e.op(asm.CMPQ, a, b)
+	e.op(set, asm.None, asm.R(tA))
+	d := e.dest(rd, tA)
+	e.op(asm.MOVBQZX, asm.R(tA), asm.R(d))
+	e.commit(rd, d)
+}
+
+// shiftOp: rd = rs1 shifted by rs2 (x86 masks 64-bit shift counts to 6 bits, as RISC-V).
+func (u *unit) shiftOp(op asm.Op, in riscv.Inst) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	e.load(in.Rs2, tC)
+	d := e.dest(in.Rd, tA)
+	u.move(e.src(in.Rs1), d)
+	e.op(op, asm.R(tC), asm.R(d))
+	e.commit(in.Rd, d)
+}
+
+// wordOp computes a W-form result into EAX with f and sign-extends it into rd.
+func (u *unit) wordOp(in riscv.Inst, f func()) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	f()
+	d := e.dest(in.Rd, tA)
+	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
+	e.commit(in.Rd, d)
+}
+
+// mulHigh: MULH, MULHU, MULHSU (the high 64 bits of the 128-bit product).
+func (u *unit) mulHigh(in riscv.Inst) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	if in.Rs1 == 0 || in.Rs2 == 0 {
+		e.setImm(in.Rd, 0, tA)
+		return
+	}
+	e.load(in.Rs1, tA)
+	switch in.Op {
+	case riscv.OpMULH:
+		e.op(asm.IMULQ, e.src(in.Rs2), asm.None)
+	case riscv.OpMULHU:
+		e.op(asm.MULQ, e.src(in.Rs2), asm.None)
+	case riscv.OpMULHSU:
+		// Unsigned product, corrected for a negative rs1: hi -= rs2 when rs1 < 0.
+		e.op(asm.MULQ, e.src(in.Rs2), asm.None)
+		e.load(in.Rs1, tC)
+		e.op(asm.SARQ, asm.Imm(63), asm.R(tC))
+		e.op(asm.ANDQ, e.src(in.Rs2), asm.R(tC))
+		e.op(asm.SUBQ, asm.R(tC), asm.R(tD))
+	}
+	u.done(in.Rd, tD)
+}
+
+// div64: DIV, DIVU, REM, REMU. x86 division traps on a zero divisor and on signed
+// overflow, RISC-V does not (unprivileged spec, "Division Operations"): a zero
+// divisor gives all ones (quotient) or the dividend (remainder); dividing by -1 is
+// negation (which also gives the overflow case's dividend) with remainder 0.
+func (u *unit) div64(in riscv.Inst) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	signed := in.Op == riscv.OpDIV || in.Op == riscv.OpREM
+	quot := in.Op == riscv.OpDIV || in.Op == riscv.OpDIVU
+	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
+	e.load(in.Rs2, tC)
+	e.op(asm.TESTQ, asm.R(tC), asm.R(tC))
+	e.jump(asm.JEQ, zero)
+	if signed {
+		e.op(asm.CMPQ, asm.R(tC), asm.Imm(-1))
+		e.jump(asm.JEQ, minus1)
+	}
+	e.load(in.Rs1, tA)
+	if signed {
+		e.op(asm.CQO, asm.None, asm.None)
+		e.op(asm.IDIVQ, asm.R(tC), asm.None)
+	} else {
+		e.op(asm.XORL, asm.R(tD), asm.R(tD))
+		e.op(asm.DIVQ, asm.R(tC), asm.None)
+	}
+	if quot {
+		u.done(in.Rd, tA)
+	} else {
+		u.done(in.Rd, tD)
+	}
+	e.jump(asm.JMP, done)
+	u.b.Bind(zero)
+	if quot {
+		e.setImm(in.Rd, -1, tA)
+	} else {
+		e.load(in.Rs1, tA)
+		u.done(in.Rd, tA)
+	}
+	if signed {
+		e.jump(asm.JMP, done)
+		u.b.Bind(minus1)
+		if quot {
+			e.load(in.Rs1, tA)
+			e.op(asm.NEGQ, asm.None, asm.R(tA))
+			u.done(in.Rd, tA)
+		} else {
+			e.setImm(in.Rd, 0, tA)
+		}
+	}
+	u.b.Bind(done)
+}
+
+// div32: DIVW, DIVUW, REMW, REMUW, with the same special cases on 32-bit values and
+// every result sign-extended from 32 bits.
+func (u *unit) div32(in riscv.Inst) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	signed := in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW
+	quot := in.Op == riscv.OpDIVW || in.Op == riscv.OpDIVUW
+	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
+	e.op(asm.MOVL, e.src(in.Rs2), asm.R(tC))
+	e.op(asm.TESTL, asm.R(tC), asm.R(tC))
+	e.jump(asm.JEQ, zero)
+	if signed {
+		e.op(asm.CMPL, asm.R(tC), asm.Imm(-1))
+		e.jump(asm.JEQ, minus1)
+	}
+	e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+	if signed {
+		e.op(asm.CDQ, asm.None, asm.None)
+		e.op(asm.IDIVL, asm.R(tC), asm.None)
+	} else {
+		e.op(asm.XORL, asm.R(tD), asm.R(tD))
+		e.op(asm.DIVL, asm.R(tC), asm.None)
+	}
+	res := tA
+	if !quot {
+		res = tD
+	}
+	e.op(asm.MOVLQSX, asm.R(res), asm.R(res))
+	u.done(in.Rd, res)
+	e.jump(asm.JMP, done)
+	u.b.Bind(zero)
+	if quot {
+		e.setImm(in.Rd, -1, tA)
+	} else {
+		e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+		e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
+		u.done(in.Rd, tA)
+	}
+	if signed {
+		e.jump(asm.JMP, done)
+		u.b.Bind(minus1)
+		if quot {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			e.op(asm.NEGL, asm.None, asm.R(tA))
+			e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
+			u.done(in.Rd, tA)
+		} else {
+			e.setImm(in.Rd, 0, tA)
+		}
+	}
+	u.b.Bind(done)
+}

@@ -1,0 +1,168 @@
+package amd64
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+)
+
+// unit builds one unit of code: a set of blocks compiled together (direct jumps
+// between them), the exit sequence and stubs they share, and their jump slots.
+type unit struct {
+	m      *module
+	b      *asm.Builder
+	e      emitter
+	blocks []*codegen.Block
+	index  map[uint64]int // block start → index in blocks
+	ind    []*asm.Label   // per block: indirect entry (target check)
+	direct []*asm.Label   // per block: direct entry
+
+	exit    *asm.Label // store the mapped registers and R13, return to the trampoline
+	missInd *asm.Label // dispatch miss: RAX = pc - lo
+
+	cold []func() // out-of-line code, emitted after the blocks
+
+	slots     []uint64       // slot → target pc
+	slotOf    map[uint64]int // target pc → slot
+	slotMiss  []*asm.Label   // slot → its missing-block stub
+	slotJumps []slotJump
+
+	// The block being lowered.
+	blk *codegen.Block
+}
+
+type slotJump struct {
+	disp *asm.Mark // the disp32 of a JMP [RIP+disp32]
+	slot int
+}
+
+func newUnit(m *module, blocks []*codegen.Block) *unit {
+	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}}
+	u.e = emitter{b: u.b, rm: &m.rm}
+	u.exit = u.b.NewLabel()
+	u.missInd = u.b.NewLabel()
+	for i, b := range blocks {
+		u.index[b.Start] = i
+		u.ind = append(u.ind, u.b.NewLabel())
+		u.direct = append(u.direct, u.b.NewLabel())
+	}
+	return u
+}
+
+// coldLabel returns a label for out-of-line code emitted by f after the blocks.
+func (u *unit) coldLabel(f func()) *asm.Label {
+	l := u.b.NewLabel()
+	u.cold = append(u.cold, func() {
+		u.b.Bind(l)
+		f()
+	})
+	return l
+}
+
+// toExit jumps to the unit's exit sequence.
+func (u *unit) toExit() { u.e.jump(asm.JMP, u.exit) }
+
+// exitAt exits with code and State.PC = pc.
+func (u *unit) exitAt(code guest.ExitCode, pc uint64) {
+	u.e.store64Imm(pc, guest.OffPC)
+	u.e.setExit(code)
+	u.toExit()
+}
+
+// slot returns the jump slot for target, allocating it.
+func (u *unit) slot(target uint64) int {
+	if s, ok := u.slotOf[target]; ok {
+		return s
+	}
+	s := len(u.slots)
+	u.slots = append(u.slots, target)
+	u.slotOf[target] = s
+	u.slotMiss = append(u.slotMiss, u.coldLabel(func() { u.exitAt(guest.ExitMissingBlock, target) }))
+	return s
+}
+
+// jumpTo jumps to the block at target: directly within the unit, through a jump slot
+// otherwise.
+func (u *unit) jumpTo(target uint64) {
+	if i, ok := u.index[target]; ok {
+		u.e.jump(asm.JMP, u.direct[i])
+		return
+	}
+	s := u.slot(target)
+	u.b.Raw(0xFF, 0x25) // JMP [RIP+disp32]
+	u.slotJumps = append(u.slotJumps, slotJump{u.b.Raw32(0), s})
+}
+
+// branchTo jumps to the block at target when cond holds.
+func (u *unit) branchTo(cond asm.Op, target uint64) {
+	if i, ok := u.index[target]; ok {
+		u.e.jump(cond, u.direct[i])
+		return
+	}
+	u.e.jump(cond, u.coldLabel(func() { u.jumpTo(target) }))
+}
+
+// dispatch jumps through the dispatch table: RAX = target pc - lo (even).
+func (u *unit) dispatch() {
+	e := &u.e
+	e.op(asm.MOVL, asm.R(tA), asm.R(tD))
+	e.op(asm.ANDL, asm.Imm(int64(u.m.mask<<1)), asm.R(tD))
+	e.op(asm.MOVQ, asm.Imm(u.m.tableAddr()), asm.R(tC))
+	e.op(asm.JMP, asm.None, asm.MemIdx(tC, tD, 4, 0))
+}
+
+// emitShared emits the unit's exit sequence and dispatch miss stub.
+func (u *unit) emitShared() {
+	e := &u.e
+	u.b.Bind(u.missInd)
+	e.addImm(int64(u.m.lo), tA, tD)
+	e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffPC))
+	e.setExit(guest.ExitMissingBlock)
+
+	u.b.Bind(u.exit)
+	for _, p := range u.m.rm.mapped() {
+		e.op(asm.MOVQ, asm.R(asm.Reg(p[1])), asm.Mem(rST, xoff(uint8(p[0]))))
+	}
+	e.op(asm.MOVQ, asm.R(rGas), asm.R(tA))
+	e.op(asm.SHRQ, asm.Imm(gasShift), asm.R(tA))
+	e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffGas))
+	e.op(asm.ANDL, asm.Imm(1<<gasShift-1), asm.R(rGas))
+	e.op(asm.ADDQ, asm.R(rGas), asm.Mem(rST, guest.OffInstret))
+	e.op(asm.RET, asm.None, asm.None)
+}
+
+// finish emits the shared and cold code, assembles, maps the unit and fills its
+// jump slots.
+func (u *unit) finish() (*codegen.ExecMem, error) {
+	u.emitShared()
+	for i := 0; i < len(u.cold); i++ { // cold code may queue more cold code
+		u.cold[i]()
+	}
+	code, err := u.b.Assemble()
+	if err != nil {
+		return nil, fmt.Errorf("amd64: %w", err)
+	}
+	dataOff := codegen.DataOffset(len(code))
+	for _, j := range u.slotJumps {
+		disp := dataOff + 8*j.slot - j.disp.End()
+		binary.LittleEndian.PutUint32(code[j.disp.Offset():], uint32(int32(disp)))
+	}
+	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(base uintptr, _, data []byte) {
+		for s, target := range u.slots {
+			addr, ok := u.m.direct[target]
+			if !ok {
+				addr = base + uintptr(u.slotMiss[s].Offset())
+			}
+			binary.LittleEndian.PutUint64(data[8*s:], uint64(addr))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	u.m.units = append(u.m.units, mem)
+	u.m.codeSize += len(code)
+	return mem, nil
+}

@@ -1,0 +1,164 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Layout is what compiled code assumes about a frame's guest memory: the arena's
+// guest address and size and the write-protected range (offsets from ArenaBase, as in
+// guest.State). Bounds checks compile these in as constants, so a module only runs
+// frames whose state has exactly this layout (see LayoutOf).
+type Layout struct {
+	ArenaBase, ArenaSize uint64
+	ROStart, ROSize      uint64
+}
+
+// LayoutOf returns the layout of the arena bound to st.
+func LayoutOf(st *guest.State) Layout {
+	l := Layout{ArenaBase: st.ArenaBase, ArenaSize: st.ArenaSize, ROStart: st.ROStart, ROSize: st.ROSize}
+	if l.ROSize == 0 {
+		l.ROStart = 0
+	}
+	return l
+}
+
+func (l Layout) String() string {
+	return fmt.Sprintf("arena [%#x, +%#x) read-only [+%#x, +%#x)", l.ArenaBase, l.ArenaSize, l.ROStart, l.ROStart+l.ROSize)
+}
+
+// Term is how a block ends.
+type Term uint8
+
+// The block terminators.
+const (
+	// TermFall: the block stops without a control transfer (the length cap, or the
+	// next instruction cannot be fetched) and continues at End.
+	TermFall Term = iota
+	TermBranch
+	TermJAL
+	TermJALR
+	TermEcall
+	TermFenceI
+	TermEbreak
+	TermIllegal
+)
+
+// Block is a decoded guest basic block, as the interpreter defines it: from Start to
+// the first instruction that ends a block (inclusive), or MaxBlockInsts instructions,
+// or up to an instruction that cannot be fetched.
+type Block struct {
+	Start, End uint64
+	// Insts are the block's instructions in order, the terminator (if any) last.
+	Insts []riscv.Inst
+	// Gas is the sum of the instructions' weights, charged at entry.
+	Gas  int64
+	Term Term
+	// Target is the taken target of a branch or JAL.
+	Target uint64
+	// ZeroLoop, when set, says the block is the memory-zeroing idiom (see
+	// ZeroLoop): the backend exits with guest.ExitZeroLoop at its entry when many
+	// iterations are left.
+	ZeroLoop *ZeroLoop
+}
+
+// ZeroLoop describes the riscv-rt .bss clearing loop
+//
+//	loop: sd   zero, 0(Ptr)
+//	      addi Ptr, Ptr, 8
+//	      bltu Ptr, Limit, loop
+type ZeroLoop struct {
+	Ptr, Limit uint8
+}
+
+// ZeroLoopMinBytes is how many bytes (Limit - Ptr) must be left before native code
+// hands a zeroing loop to Go: below it, running the loop is cheaper than the exit.
+const ZeroLoopMinBytes = 4096
+
+// PCAt returns the address of instruction i of the block.
+func (b *Block) PCAt(i int) uint64 {
+	pc := b.Start
+	for _, in := range b.Insts[:i] {
+		pc += uint64(in.Len)
+	}
+	return pc
+}
+
+// Successors returns the addresses control may reach statically after the block:
+// the fall-through address, the branch or jump target, and — after a call (a jump
+// that links) — the return address.
+func (b *Block) Successors() []uint64 {
+	switch b.Term {
+	case TermFall, TermEcall, TermFenceI:
+		return []uint64{b.End}
+	case TermBranch:
+		return []uint64{b.Target, b.End}
+	case TermJAL:
+		if b.Insts[len(b.Insts)-1].Rd != 0 {
+			return []uint64{b.Target, b.End}
+		}
+		return []uint64{b.Target}
+	case TermJALR:
+		if b.Insts[len(b.Insts)-1].Rd != 0 {
+			return []uint64{b.End}
+		}
+	}
+	return nil
+}
+
+// ModuleConfig configures a module: the code's address range and the guest memory
+// layout compiled code assumes, and how often each guest register is used (weights
+// the backend may use to choose which guest registers live in host registers).
+type ModuleConfig struct {
+	CodeLo, CodeHi uint64
+	Layout         Layout
+	RegUse         [32]int
+}
+
+// Backend turns guest blocks into host machine code.
+type Backend interface {
+	// Name names the host architecture ("amd64").
+	Name() string
+	// NewModule returns an empty module for one program's code.
+	NewModule(cfg ModuleConfig) (Module, error)
+}
+
+// Module is the compiled code of one program (one guest.Code and Layout). Run may be
+// called from many goroutines at once, also while Compile or Link run; Compile, Link
+// and Has must be serialised by the caller. Compiled code is never modified: new
+// blocks are linked in by atomic stores to ordinary memory (jump slots and the
+// indirect-jump dispatch table).
+type Module interface {
+	// Compile lowers blocks into one new unit of executable code and links them in:
+	// afterwards Run can reach each of them, and jumps of earlier blocks that waited
+	// for one of them go there directly. Blocks already compiled are an error.
+	Compile(blocks []*Block) error
+	// Has reports whether the block starting at pc is compiled.
+	Has(pc uint64) bool
+	// Link makes the compiled block at pc the dispatch target for pc again (an
+	// indirect jump to another address may have taken its place in the table).
+	Link(pc uint64)
+	// Run executes from st.PC until an exit and returns st.Exit. st must have the
+	// module's layout, and st.Gas must not exceed MaxRunGas: callers fold their
+	// instruction budget into the gas they hand over (see machine).
+	Run(st *guest.State) guest.ExitCode
+	// CodeSize is the number of bytes of machine code compiled so far.
+	CodeSize() int
+	// Free releases the module's executable memory. The module must not be used
+	// afterwards.
+	Free()
+}
+
+// MaxRunGas is the most gas a module may be given per Run (amd64 packs the gas and
+// the retired-instruction count of one run into one register; see codegen/amd64).
+const MaxRunGas = 1<<18 - 1
+
+// MaxBlockGas is the largest possible block weight: MaxBlockInsts × the largest
+// instruction weight.
+const MaxBlockGas = MaxBlockInsts * 25
+
+// MaxBlockInsts caps a block's length; it equals interp.MaxBlockInsts (a test pins
+// it) so that every engine charges gas at the same points.
+const MaxBlockInsts = 256

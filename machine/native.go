@@ -1,0 +1,149 @@
+package machine
+
+import (
+	"sync"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/translate"
+)
+
+// NativeAvailable reports whether this architecture has a native backend (otherwise
+// EngineJIT and EngineAOT run on the interpreter).
+func NativeAvailable() bool { return nativeBackend != nil }
+
+// nativeCache holds an image's native programs, one per memory layout (the contract
+// layout is always the same; exec-mode frames may choose their arena size). It is
+// part of the Image, so compiled code is cached by code hash with it and shared by
+// every frame and goroutine; it is freed when the image is dropped from the cache and
+// no frame uses it any more.
+type nativeCache struct {
+	mu    sync.Mutex
+	progs map[codegen.Layout]*nativeEntry
+}
+
+type nativeEntry struct {
+	prog *translate.Program
+	err  error // the backend could not take this program: frames use the interpreter
+}
+
+// program returns the image's native program for layout, creating it on first use.
+func (c *nativeCache) program(code *guest.Code, layout codegen.Layout) (*translate.Program, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.progs[layout]; ok {
+		return e.prog, e.err
+	}
+	if c.progs == nil {
+		c.progs = map[codegen.Layout]*nativeEntry{}
+	}
+	p, err := translate.New(code, layout, nativeBackend, translate.Options{})
+	c.progs[layout] = &nativeEntry{p, err}
+	return p, err
+}
+
+// frameNative is a frame's native-code state.
+type frameNative struct {
+	prog *translate.Program
+	// off: this frame runs on the interpreter (no backend, or the backend declined
+	// its code); err says why.
+	off bool
+	err error
+}
+
+// NativeError reports why a frame that asked for native code runs on the
+// interpreter (nil when it runs native code or asked for the interpreter).
+func (f *Frame) NativeError() error { return f.native.err }
+
+// useNative reports whether Run should run native code.
+func (f *Frame) useNative() bool {
+	return f.engine != EngineInterp && nativeBackend != nil && f.Tracer == nil && !f.native.off
+}
+
+// nativeProgram returns the frame's native program: the image's (shared) while the
+// frame runs the image's code, a private one after FENCE.I changed it.
+func (f *Frame) nativeProgram() (*translate.Program, error) {
+	if f.native.prog != nil {
+		return f.native.prog, nil
+	}
+	layout := codegen.LayoutOf(&f.St)
+	var (
+		p   *translate.Program
+		err error
+	)
+	if f.code == f.img.Code {
+		p, err = f.img.native.program(f.code, layout)
+	} else {
+		p, err = translate.New(f.code, layout, nativeBackend, translate.Options{})
+	}
+	if err == nil && f.engine == EngineAOT {
+		err = p.CompileAll(f.img.Program.Entry, f.St.PC)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.native.prog = p
+	return p, nil
+}
+
+// nativeChunk is the gas handed to native code per entry: the instruction budget
+// folded into the gas check. Native code returns when a block does not fit the
+// chunk; since every instruction weighs at least 1, a chunk bounds the instructions
+// run before Go gets control back (the scheduler and the GC are never starved), and
+// since a chunk is at least the largest block's weight, every re-entry makes progress.
+func nativeChunk(budget uint64) int64 {
+	return int64(min(max(budget, codegen.MaxBlockGas), codegen.MaxRunGas))
+}
+
+// runNative is Run's loop for native code. It returns ok = false when the frame must
+// continue on the interpreter (the backend declined its code); the state is then
+// consistent at a block boundary.
+func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
+	st := &f.St
+	chunk := nativeChunk(budget)
+	for {
+		p, err := f.nativeProgram()
+		if err != nil {
+			f.native.off, f.native.err = true, err
+			return 0, false
+		}
+		// Fold the budget into the gas: run with at most a chunk, keep the rest.
+		total := st.Gas
+		run := min(total, chunk)
+		st.Gas = run
+		exit := p.Run(st)
+		st.Gas += total - run
+		switch exit {
+		case guest.ExitOutOfGas:
+			if total == run {
+				return exit, true // out of the frame's own gas
+			}
+			// Only the chunk ran out: a budget boundary.
+			if f.Stop != nil && f.Stop.Load() {
+				st.Exit = guest.ExitBudget
+				return guest.ExitBudget, true
+			}
+		case guest.ExitMissingBlock:
+			found, err := p.Resolve(st.PC)
+			if err != nil {
+				f.native.off, f.native.err = true, err
+				return 0, false
+			}
+			if !found {
+				st.SetFault(guest.FaultFetch, st.PC, st.PC)
+				return guest.ExitFault, true
+			}
+		case guest.ExitZeroLoop:
+			b := translate.DecodeBlock(f.code, st.PC)
+			if exit := translate.RunZeroLoop(st, f.Arena, b); exit != guest.ExitNone {
+				return exit, true
+			}
+		case guest.ExitFenceI:
+			if f.refreshCode(); f.code != p.Code() {
+				f.native.prog = nil
+			}
+		default:
+			return exit, true
+		}
+	}
+}

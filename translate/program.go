@@ -1,0 +1,239 @@
+package translate
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Options tune translation.
+type Options struct {
+	// UnitBlocks is how many blocks the JIT compiles together when control reaches an
+	// untranslated block: that block plus its statically reachable untranslated
+	// neighbours, breadth first (blocks of one unit jump to each other directly). 0
+	// means DefaultUnitBlocks; 1 translates strictly block by block.
+	UnitBlocks int
+}
+
+// DefaultUnitBlocks is the JIT's default unit size.
+const DefaultUnitBlocks = 64
+
+// Program is the native code of one guest.Code for one memory layout. It is safe for
+// concurrent use: any number of goroutines Run it while others translate more of it.
+// Its executable memory is released when the Program becomes unreachable.
+type Program struct {
+	code   *guest.Code
+	layout codegen.Layout
+	mod    codegen.Module
+	opts   Options
+
+	mu    sync.Mutex
+	all   bool // CompileAll ran
+	stats Stats
+}
+
+// Stats counts translation work.
+type Stats struct {
+	Units, Blocks, CodeBytes int
+}
+
+// New returns an empty program for code under layout, compiled by be.
+func New(code *guest.Code, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
+	if opts.UnitBlocks <= 0 {
+		opts.UnitBlocks = DefaultUnitBlocks
+	}
+	mod, err := be.NewModule(codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code)})
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{code: code, layout: layout, mod: mod, opts: opts}
+	runtime.AddCleanup(p, func(m codegen.Module) { m.Free() }, mod)
+	return p, nil
+}
+
+// Code returns the code the program translates.
+func (p *Program) Code() *guest.Code { return p.code }
+
+// Layout returns the memory layout the program's code assumes.
+func (p *Program) Layout() codegen.Layout { return p.layout }
+
+// Run runs native code from st.PC until an exit (see codegen.Module.Run).
+func (p *Program) Run(st *guest.State) guest.ExitCode {
+	exit := p.mod.Run(st)
+	runtime.KeepAlive(p)
+	return exit
+}
+
+// Stats returns the translation counters.
+func (p *Program) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stats
+	s.CodeBytes = p.mod.CodeSize()
+	return s
+}
+
+// Resolve handles guest.ExitMissingBlock at pc: it compiles the block at pc (and, for
+// the JIT, its untranslated neighbourhood), or re-links it when it was compiled
+// already. It returns false when no instruction can be fetched at pc: the caller
+// reports a fetch fault.
+func (p *Program) Resolve(pc uint64) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mod.Has(pc) {
+		p.mod.Link(pc)
+		return true, nil
+	}
+	first := DecodeBlock(p.code, pc)
+	if first == nil {
+		return false, nil
+	}
+	return true, p.compile(p.discover([]*codegen.Block{first}, p.opts.UnitBlocks))
+}
+
+// CompileAll compiles every block reachable from the entry points through static
+// control flow (AOT). Blocks reached only through indirect jumps the discovery could
+// not see are compiled later by Resolve.
+func (p *Program) CompileAll(entries ...uint64) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.all {
+		return nil
+	}
+	var roots []*codegen.Block
+	for _, pc := range entries {
+		if b := DecodeBlock(p.code, pc); b != nil && !p.mod.Has(pc) {
+			roots = append(roots, b)
+		}
+	}
+	if err := p.compile(p.discover(roots, 0)); err != nil {
+		return err
+	}
+	p.all = true
+	return nil
+}
+
+// discover returns roots plus the untranslated blocks statically reachable from
+// them, breadth first, at most limit blocks (0: no limit), sorted by address so
+// fall-through successors are adjacent.
+func (p *Program) discover(roots []*codegen.Block, limit int) []*codegen.Block {
+	seen := map[uint64]bool{}
+	var out []*codegen.Block
+	queue := append([]*codegen.Block(nil), roots...)
+	for _, b := range roots {
+		seen[b.Start] = true
+	}
+	for len(queue) > 0 && (limit == 0 || len(out) < limit) {
+		b := queue[0]
+		queue = queue[1:]
+		out = append(out, b)
+		for _, s := range append(b.Successors(), indirectTargets(b)...) {
+			if seen[s] || p.mod.Has(s) {
+				continue
+			}
+			seen[s] = true
+			if nb := DecodeBlock(p.code, s); nb != nil {
+				queue = append(queue, nb)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func (p *Program) compile(blocks []*codegen.Block) error {
+	if len(blocks) == 0 {
+		return nil
+	}
+	if err := p.mod.Compile(blocks); err != nil {
+		return fmt.Errorf("translating %d blocks at %#x: %w", len(blocks), blocks[0].Start, err)
+	}
+	p.stats.Units++
+	p.stats.Blocks += len(blocks)
+	return nil
+}
+
+// indirectTargets finds the target of a JALR whose base register was set by an
+// AUIPC or LUI earlier in the same block and not changed since (far calls and tail
+// calls: auipc ra, hi; jalr ra, lo(ra)).
+func indirectTargets(b *codegen.Block) []uint64 {
+	if b.Term != codegen.TermJALR {
+		return nil
+	}
+	jalr := b.Insts[len(b.Insts)-1]
+	if jalr.Rs1 == 0 {
+		return []uint64{uint64(jalr.Imm) &^ 1}
+	}
+	pc := b.End - uint64(jalr.Len)
+	for i := len(b.Insts) - 2; i >= 0; i-- {
+		in := b.Insts[i]
+		pc -= uint64(in.Len)
+		if in.Rd != jalr.Rs1 {
+			continue
+		}
+		switch in.Op {
+		case riscv.OpAUIPC:
+			return []uint64{(pc + uint64(in.Imm) + uint64(jalr.Imm)) &^ 1}
+		case riscv.OpLUI:
+			return []uint64{(uint64(in.Imm) + uint64(jalr.Imm)) &^ 1}
+		}
+		return nil
+	}
+	return nil
+}
+
+// RegisterUse counts how often each guest register appears in the code (a linear
+// sweep of the executable bytes), weighting instructions inside short backward-branch
+// loops more: the backend keeps the most used registers in host registers.
+func RegisterUse(code *guest.Code) [32]int {
+	var use [32]int
+	type inst struct {
+		in riscv.Inst
+		pc uint64
+	}
+	var insts []inst
+	for pc := code.Lo; pc < code.Hi; {
+		in, ok := code.Fetch(pc)
+		if !ok {
+			pc += 2
+			continue
+		}
+		insts = append(insts, inst{in, pc})
+		pc += uint64(in.Len)
+	}
+	// Loop bodies: [target, branch] of backward branches spanning at most 256 bytes.
+	weight := make([]int, len(insts))
+	for i := range weight {
+		weight[i] = 1
+	}
+	for i, x := range insts {
+		if !x.in.Op.IsBranch() && x.in.Op != riscv.OpJAL || x.in.Imm >= 0 || x.in.Imm < -256 {
+			continue
+		}
+		target := x.pc + uint64(x.in.Imm)
+		for j := i; j >= 0 && insts[j].pc >= target; j-- {
+			weight[j] += 8
+		}
+	}
+	for i, x := range insts {
+		in, w := x.in, weight[i]
+		use[in.Rd] += w
+		switch in.Op {
+		case riscv.OpLUI, riscv.OpAUIPC, riscv.OpJAL, riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI:
+			continue
+		}
+		use[in.Rs1] += w
+		if in.Op.IsBranch() || in.Op.IsStore() || in.Op.IsAtomic() || in.Op.Class() == riscv.ClassMul ||
+			in.Op.Class() == riscv.ClassDiv || (in.Op >= riscv.OpADD && in.Op <= riscv.OpAND) ||
+			(in.Op >= riscv.OpADDW && in.Op <= riscv.OpSRAW && in.Op != riscv.OpSLLIW && in.Op != riscv.OpSRLIW && in.Op != riscv.OpSRAIW) {
+			use[in.Rs2] += w
+		}
+	}
+	use[0] = 0
+	return use
+}
