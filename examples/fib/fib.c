@@ -17,14 +17,17 @@
 #define SEL_FIBREC 0xccdc3970u /* fibRec(uint256) */
 
 static u256 fib_iter(u256 n) {
-	u256 a = u256_zero(), b = u256_from_u64(1);
-	/* n >= 2^64 needs more than 2^64 steps: it overflows at step 371 long before. */
-	for (u256 i = u256_zero(); u256_lt(i, n); i = u256_add(i, u256_from_u64(1), 0)) {
+	if (u256_is_zero(n))
+		return n;
+	/* b = fib(i) after each step; no addition beyond fib(n), so fib(370), the largest
+	 * that fits, succeeds. n >= 2^64 would need 2^64 steps but overflows at step 371. */
+	u256 a = u256_zero(), b = u256_from_u64(1), one = u256_from_u64(1);
+	for (u256 i = one; u256_lt(i, n); i = u256_add(i, one, 0)) {
 		u256 t = u256_add_checked(a, b);
 		a = b;
 		b = t;
 	}
-	return a;
+	return b;
 }
 
 /* Returns through a pointer so each level's frame stays small. */

@@ -29,6 +29,12 @@ HV_LDFLAGS := -Wl,-T,$(HV_SDK)/contract.ld -Wl,--gc-sections -Wl,-z,max-page-siz
 	-Wl,--build-id=none -Wl,-s -lgcc
 HV_SDK_DEPS := $(HV_SDK)/hybridvm.h $(HV_SDK)/crt0.S $(HV_SDK)/libc.c $(HV_SDK)/contract.ld
 
+# Mock builds (sdk/c/mock/harness.c): the contract linked with a mock host into a
+# program qemu-riscv64-static can run, for testing contract logic without hybridvm.
+HV_MOCK_SRCS := $(HV_SDK)/mock/harness.c $(HV_SDK)/mock/trampoline.S $(HV_SDK)/mock/keccak.c $(HV_SDK)/libc.c
+HV_MOCK_LDFLAGS := -Wl,-T,$(HV_SDK)/contract.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -lgcc
+
 # $(call hv_contract,NAME,DIR,RUNTIME_SOURCES,CONSTRUCTOR_SOURCES)
 define hv_contract
 $(2)/$(1).runtime.elf: $(3) $$(HV_SDK_DEPS)
@@ -42,4 +48,10 @@ $(2)/$(1).initcode: $(2)/$(1).deploy.elf | $$(HV_CLI)
 	$$(HV_CLI) initcode -o $$@ $$<
 
 HV_ARTIFACTS += $(2)/$(1).runtime.elf $(2)/$(1).deploy.elf $(2)/$(1).initcode
+
+.bin/mock/$(1).elf: $(3) $(4) $$(HV_SDK_DEPS) $$(HV_MOCK_SRCS)
+	@mkdir -p .bin/mock
+	$$(RV_CC) $$(HV_CFLAGS) -DHV_MOCK -o $$@ $$(sort $(3) $(4)) $$(HV_MOCK_SRCS) $$(HV_MOCK_LDFLAGS)
+
+HV_MOCKS += .bin/mock/$(1).elf
 endef

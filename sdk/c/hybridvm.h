@@ -31,6 +31,17 @@
 #endif
 
 #define HV_NORETURN __attribute__((noreturn))
+
+/* The system call instruction. HV_MOCK builds (sdk/c/mock: contracts run as ordinary
+ * programs under qemu-user for testing) call a trampoline instead, which also writes
+ * ra; a real contract build uses ecall, which writes only the result registers. */
+#ifdef HV_MOCK
+#define HV_ECALL "call hv_mock_ecall"
+#define HV_CLOBBERS "memory", "ra"
+#else
+#define HV_ECALL "ecall"
+#define HV_CLOBBERS "memory"
+#endif
 #define HV_INLINE static inline __attribute__((always_inline))
 
 /* ------------------------------------------------------------------------- */
@@ -335,7 +346,7 @@ HV_INLINE u256 hv__sys_u256(uint64_t id) {
 	register uint64_t a1 __asm__("a1");
 	register uint64_t a2 __asm__("a2");
 	register uint64_t a3 __asm__("a3");
-	__asm__ volatile("ecall" : "=r"(a0), "=r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "=r"(a0), "=r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : HV_CLOBBERS);
 	u256 r = {{a0, a1, a2, a3}};
 	return r;
 }
@@ -347,7 +358,7 @@ HV_INLINE u256 hv__sys_u256_1(uint64_t id, uint64_t arg) {
 	register uint64_t a1 __asm__("a1");
 	register uint64_t a2 __asm__("a2");
 	register uint64_t a3 __asm__("a3");
-	__asm__ volatile("ecall" : "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : HV_CLOBBERS);
 	u256 r = {{a0, a1, a2, a3}};
 	return r;
 }
@@ -356,7 +367,7 @@ HV_INLINE u256 hv__sys_u256_1(uint64_t id, uint64_t arg) {
 HV_INLINE uint64_t hv__sys_a0(uint64_t id) {
 	register uint64_t t0 __asm__("t0") = id;
 	register uint64_t a0 __asm__("a0");
-	__asm__ volatile("ecall" : "=r"(a0) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "=r"(a0) : "r"(t0) : HV_CLOBBERS);
 	return a0;
 }
 
@@ -366,7 +377,7 @@ HV_INLINE address hv__sys_aout(uint64_t id) {
 	register uint64_t a0 __asm__("a0");
 	register uint64_t a1 __asm__("a1");
 	register uint64_t a2 __asm__("a2");
-	__asm__ volatile("ecall" : "=r"(a0), "=r"(a1), "=r"(a2) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "=r"(a0), "=r"(a1), "=r"(a2) : "r"(t0) : HV_CLOBBERS);
 	return hv_addr_from_aout(a0, a1, a2);
 }
 
@@ -378,7 +389,7 @@ HV_INLINE u256 hv__sys_ain_u256(uint64_t id, const address *who) {
 	register uint64_t a1 __asm__("a1") = x.r[1];
 	register uint64_t a2 __asm__("a2") = x.r[2];
 	register uint64_t a3 __asm__("a3");
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3) : "r"(t0) : HV_CLOBBERS);
 	u256 r = {{a0, a1, a2, a3}};
 	return r;
 }
@@ -389,7 +400,7 @@ HV_INLINE void hv__sys_3(uint64_t id, uint64_t x0, uint64_t x1, uint64_t x2) {
 	register uint64_t a0 __asm__("a0") = x0;
 	register uint64_t a1 __asm__("a1") = x1;
 	register uint64_t a2 __asm__("a2") = x2;
-	__asm__ volatile("ecall" : : "r"(t0), "r"(a0), "r"(a1), "r"(a2) : "memory");
+	__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0), "r"(a1), "r"(a2) : HV_CLOBBERS);
 }
 
 /* 0x01 RETURN_CREATE_ADDRESS: the address made by this frame's latest CREATE or
@@ -398,7 +409,7 @@ static inline address hv_create_address(void) {
 	address a;
 	register uint64_t t0 __asm__("t0") = HV_SYS_RETURN_CREATE_ADDRESS;
 	register uint64_t a0 __asm__("a0") = (uint64_t)(uintptr_t)&a;
-	__asm__ volatile("ecall" : : "r"(t0), "r"(a0) : "memory");
+	__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0) : HV_CLOBBERS);
 	return a;
 }
 
@@ -409,7 +420,7 @@ static inline u256 hv_keccak256(const void *p, uint64_t len) {
 	register uint64_t a1 __asm__("a1") = len;
 	register uint64_t a2 __asm__("a2");
 	register uint64_t a3 __asm__("a3");
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "+r"(a0), "+r"(a1), "=r"(a2), "=r"(a3) : "r"(t0) : HV_CLOBBERS);
 	u256 r = {{a0, a1, a2, a3}};
 	return r;
 }
@@ -452,7 +463,7 @@ static inline void hv_extcodecopy(const address *who, void *dest, uint64_t offse
 	register uint64_t a3 __asm__("a3") = (uint64_t)(uintptr_t)dest;
 	register uint64_t a4 __asm__("a4") = offset;
 	register uint64_t a5 __asm__("a5") = len;
-	__asm__ volatile("ecall" : : "r"(t0), "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5) : "memory");
+	__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5) : HV_CLOBBERS);
 }
 
 /* 0x3D RETURNDATASIZE (a0), 0x3E RETURNDATACOPY (out of range faults, as in the EVM). */
@@ -481,7 +492,7 @@ HV_INLINE u256 hv__sys_load(uint64_t id, u256 key) {
 	register uint64_t a1 __asm__("a1") = key.w[1];
 	register uint64_t a2 __asm__("a2") = key.w[2];
 	register uint64_t a3 __asm__("a3") = key.w[3];
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(t0) : "memory");
+	__asm__ volatile(HV_ECALL : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(t0) : HV_CLOBBERS);
 	u256 r = {{a0, a1, a2, a3}};
 	return r;
 }
@@ -497,10 +508,10 @@ HV_INLINE void hv__sys_store(uint64_t id, u256 key, u256 val) {
 	register uint64_t a5 __asm__("a5") = val.w[1];
 	register uint64_t a6 __asm__("a6") = val.w[2];
 	register uint64_t a7 __asm__("a7") = val.w[3];
-	__asm__ volatile("ecall"
+	__asm__ volatile(HV_ECALL
 			 :
 			 : "r"(t0), "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
-			 : "memory");
+			 : HV_CLOBBERS);
 }
 
 static inline u256 hv_sload(u256 key) { return hv__sys_load(HV_SYS_SLOAD, key); }              /* 0x54 */
@@ -516,7 +527,7 @@ static inline void hv_log(const void *data, uint64_t len, const void *topics, ui
 	register uint64_t a1 __asm__("a1") = len;
 	register uint64_t a2 __asm__("a2") = (uint64_t)(uintptr_t)topics;
 	register uint64_t a3 __asm__("a3") = count;
-	__asm__ volatile("ecall" : : "r"(t0), "r"(a0), "r"(a1), "r"(a2), "r"(a3) : "memory");
+	__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0), "r"(a1), "r"(a2), "r"(a3) : HV_CLOBBERS);
 }
 
 /* 0xF0 CREATE: returns true on success; the new address via hv_create_address(). */
@@ -525,7 +536,7 @@ static inline bool hv_create(uint64_t value, const void *initcode, uint64_t len)
 	register uint64_t a0 __asm__("a0") = value;
 	register uint64_t a1 __asm__("a1") = (uint64_t)(uintptr_t)initcode;
 	register uint64_t a2 __asm__("a2") = len;
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(t0), "r"(a1), "r"(a2) : "memory");
+	__asm__ volatile(HV_ECALL : "+r"(a0) : "r"(t0), "r"(a1), "r"(a2) : HV_CLOBBERS);
 	return a0 == 1;
 }
 
@@ -539,10 +550,10 @@ static inline bool hv_create2(uint64_t value, const void *initcode, uint64_t len
 	register uint64_t a4 __asm__("a4") = salt.w[1];
 	register uint64_t a5 __asm__("a5") = salt.w[2];
 	register uint64_t a6 __asm__("a6") = salt.w[3];
-	__asm__ volatile("ecall"
+	__asm__ volatile(HV_ECALL
 			 : "+r"(a0)
 			 : "r"(t0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6)
-			 : "memory");
+			 : HV_CLOBBERS);
 	return a0 == 1;
 }
 
@@ -556,10 +567,10 @@ HV_INLINE bool hv__sys_call(uint64_t id, const address *to, uint64_t value, cons
 	register uint64_t a3 __asm__("a3") = value;
 	register uint64_t a4 __asm__("a4") = (uint64_t)(uintptr_t)in;
 	register uint64_t a5 __asm__("a5") = len;
-	__asm__ volatile("ecall"
+	__asm__ volatile(HV_ECALL
 			 : "+r"(a0)
 			 : "r"(t0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
-			 : "memory");
+			 : HV_CLOBBERS);
 	return a0 == 1;
 }
 
@@ -581,7 +592,7 @@ HV_INLINE HV_NORETURN void hv__sys_end(uint64_t id, const void *p, uint64_t len)
 	register uint64_t t0 __asm__("t0") = id;
 	register uint64_t a0 __asm__("a0") = (uint64_t)(uintptr_t)p;
 	register uint64_t a1 __asm__("a1") = len;
-	__asm__ volatile("ecall" : : "r"(t0), "r"(a0), "r"(a1) : "memory");
+	__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0), "r"(a1) : HV_CLOBBERS);
 	__builtin_unreachable();
 }
 

@@ -86,7 +86,7 @@ int main(void) {
 		hv_return(0, 0);
 	case 0x0E: {
 		register uint64_t t0 __asm__("t0") = 0x99;
-		__asm__ volatile("ecall" : : "r"(t0) : "memory");
+		__asm__ volatile(HV_ECALL : : "r"(t0) : HV_CLOBBERS);
 		hv_return(0, 0);
 	}
 	case 0x0F:
@@ -101,7 +101,7 @@ int main(void) {
 	case 0x11: {
 		register uint64_t t0 __asm__("t0") = HV_SYS_RETURN_CREATE_ADDRESS;
 		register uint64_t a0 __asm__("a0") = 0x8;
-		__asm__ volatile("ecall" : : "r"(t0), "r"(a0) : "memory");
+		__asm__ volatile(HV_ECALL : : "r"(t0), "r"(a0) : HV_CLOBBERS);
 		hv_return(0, 0);
 	}
 	case 0x12:
