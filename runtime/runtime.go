@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/holiman/uint256"
+
 	"github.com/hybridvm/hybridvm/host"
 )
 
@@ -68,6 +70,12 @@ type Runtime struct {
 	getHash func(uint64) host.Hash
 
 	blobFee blobFeeCache // the last blob base fee computed
+
+	// Scratch space of ApplyTransaction: values whose address goes to the state
+	// through an interface would otherwise be allocated on every transaction.
+	plan    txPlan
+	txMsg   host.Message
+	scratch [2]uint256.Int
 }
 
 // storageProber is implemented by states that can answer the EIP-7610 question

@@ -31,8 +31,9 @@ func (r *Runtime) ApplyTransaction(tx *Transaction, blk *Block) (Receipt, error)
 	if !ok {
 		return Receipt{}, ErrNotTxState
 	}
-	var plan txPlan
-	if err := r.validate(tx, blk, &plan); err != nil {
+	plan := &r.plan
+	*plan = txPlan{}
+	if err := r.validate(tx, blk, plan); err != nil {
 		return Receipt{}, err
 	}
 
@@ -55,7 +56,8 @@ func (r *Runtime) ApplyTransaction(tx *Transaction, blk *Block) (Receipt, error)
 	r.warmAccessList(db, tx, blk)
 
 	gas := int64(tx.Gas - plan.intrinsic) // validate bounds tx.Gas by math.MaxInt64
-	msg := &host.Message{Gas: gas, Sender: tx.From, Input: tx.Data, Value: tx.Value}
+	msg := &r.txMsg
+	*msg = host.Message{Gas: gas, Sender: tx.From, Input: tx.Data, Value: tx.Value}
 	if tx.To == nil {
 		msg.Kind = host.KindCreate // the create bumps the sender's nonce
 	} else {
@@ -85,13 +87,12 @@ func (r *Runtime) ApplyTransaction(tx *Transaction, blk *Block) (Receipt, error)
 	}
 	// Return the unused gas to the sender; pay the priority fee to the coinbase
 	// (the base fee is burnt).
-	var amount uint256.Int
-	amount.Mul(uint256.NewInt(gasLeft), &plan.gasPrice)
-	db.AddBalance(tx.From, &amount)
-	var tip uint256.Int
-	tip.Sub(&plan.gasPrice, &blk.BaseFee)
-	amount.Mul(uint256.NewInt(used), &tip)
-	db.AddBalance(blk.Coinbase, &amount)
+	amount, n := &r.scratch[0], &r.scratch[1]
+	amount.Mul(n.SetUint64(gasLeft), &plan.gasPrice)
+	db.AddBalance(tx.From, amount)
+	amount.Sub(&plan.gasPrice, &blk.BaseFee) // the tip per gas
+	amount.Mul(amount, n.SetUint64(used))
+	db.AddBalance(blk.Coinbase, amount)
 
 	rc := Receipt{Status: res.Status, Err: res.Err, GasUsed: used, Output: res.Output, Logs: db.Logs()}
 	if res.Status == host.StatusSuccess && tx.To == nil {

@@ -349,3 +349,26 @@ func TestBlobTransactionPaysBlobFee(t *testing.T) {
 		t.Fatalf("sender balance %d, want %d (blob fee %d)", got, want, fee.Uint64())
 	}
 }
+
+// TestTransferDoesNotAllocate: once warmed up, a plain transfer between existing
+// accounts allocates nothing (the block-replay hot path).
+func TestTransferDoesNotAllocate(t *testing.T) {
+	e := newTxEnv(t, host.Cancun)
+	to := addr(0x20)
+	e.account(to, 1, nil)
+	e.st.FinaliseTx()
+	tx := e.tx(&to, 21000)
+	tx.Value.SetUint64(1)
+	apply := func() {
+		if _, err := e.rt.ApplyTransaction(tx, e.blk); err != nil {
+			t.Fatal(err)
+		}
+		tx.Nonce++
+	}
+	for i := 0; i < 10; i++ {
+		apply()
+	}
+	if n := testing.AllocsPerRun(100, apply); n != 0 {
+		t.Fatalf("a transfer allocates %.1f times", n)
+	}
+}
