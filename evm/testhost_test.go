@@ -31,6 +31,8 @@ type testHost struct {
 	writes map[host.Address]map[host.Hash]bool
 	// testMsg, when set, is the message unit tests execute (see run).
 	testMsg *host.Message
+	// hashCode makes nested calls pass code hashes (exercising the analysis cache).
+	hashCode bool
 }
 
 // precompile is the part of a precompiled contract the test host needs (go-ethereum's
@@ -373,7 +375,11 @@ func (h *testHost) call(msg *host.Message) host.Result {
 				code = h.GetCode(target)
 			}
 		}
-		res = h.evm.Execute(h, msg, code, host.Hash{})
+		var hash host.Hash
+		if h.hashCode {
+			hash = crypto.Keccak256Hash(code)
+		}
+		res = h.evm.Execute(h, msg, code, hash)
 	}
 	if res.Status != host.StatusSuccess {
 		h.RevertToSnapshot(snap)
