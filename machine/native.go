@@ -19,7 +19,12 @@ func NativeAvailable() bool { return nativeBackend != nil }
 // no frame uses it any more.
 type nativeCache struct {
 	mu    sync.Mutex
-	progs map[codegen.Layout]*nativeEntry
+	progs map[nativeKey]*nativeEntry
+}
+
+type nativeKey struct {
+	layout codegen.Layout
+	opts   translate.Options
 }
 
 type nativeEntry struct {
@@ -28,28 +33,34 @@ type nativeEntry struct {
 }
 
 // program returns the image's native program for layout, creating it on first use.
-func (c *nativeCache) program(code *guest.Code, layout codegen.Layout) (*translate.Program, error) {
+func (c *nativeCache) program(code *guest.Code, layout codegen.Layout, opts translate.Options) (*translate.Program, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.progs[layout]; ok {
+	key := nativeKey{layout, opts}
+	if e, ok := c.progs[key]; ok {
 		return e.prog, e.err
 	}
 	if c.progs == nil {
-		c.progs = map[codegen.Layout]*nativeEntry{}
+		c.progs = map[nativeKey]*nativeEntry{}
 	}
-	p, err := translate.New(code, layout, nativeBackend, translate.Options{})
-	c.progs[layout] = &nativeEntry{p, err}
+	p, err := translate.New(code, layout, nativeBackend, opts)
+	c.progs[key] = &nativeEntry{p, err}
 	return p, err
 }
 
 // frameNative is a frame's native-code state.
 type frameNative struct {
 	prog *translate.Program
+	opts translate.Options
 	// off: this frame runs on the interpreter (no backend, or the backend declined
 	// its code); err says why.
 	off bool
 	err error
 }
+
+// SetNativeOptions tunes the translation of this frame's code (frames with different
+// options do not share compiled code). Call it before the first Run.
+func (f *Frame) SetNativeOptions(o translate.Options) { f.native.opts = o }
 
 // NativeError reports why a frame that asked for native code runs on the
 // interpreter (nil when it runs native code or asked for the interpreter).
@@ -72,9 +83,9 @@ func (f *Frame) nativeProgram() (*translate.Program, error) {
 		err error
 	)
 	if f.code == f.img.Code {
-		p, err = f.img.native.program(f.code, layout)
+		p, err = f.img.native.program(f.code, layout, f.native.opts)
 	} else {
-		p, err = translate.New(f.code, layout, nativeBackend, translate.Options{})
+		p, err = translate.New(f.code, layout, nativeBackend, f.native.opts)
 	}
 	if err == nil && f.engine == EngineAOT {
 		err = p.CompileAll(f.img.Program.Entry, f.St.PC)

@@ -1,0 +1,270 @@
+package corpus
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/translate"
+)
+
+// Engine is one way of running guest code.
+type Engine struct {
+	Name   string
+	Engine machine.Engine
+	// Native tunes translation (jit1: strictly one block per unit, so every jump
+	// between blocks goes through a jump slot and the missing-block path).
+	Native translate.Options
+}
+
+// Engines are the engines the corpus compares: the interpreter first (the oracle),
+// then native code where this architecture has it.
+func Engines() []Engine {
+	es := []Engine{{Name: "interp", Engine: machine.EngineInterp}}
+	if machine.NativeAvailable() {
+		es = append(es,
+			Engine{Name: "jit", Engine: machine.EngineJIT},
+			Engine{Name: "jit1", Engine: machine.EngineJIT, Native: translate.Options{UnitBlocks: 1}},
+			Engine{Name: "aot", Engine: machine.EngineAOT})
+	}
+	return es
+}
+
+// ExecProgram is a standalone (exec-mode) program.
+type ExecProgram struct {
+	Name string
+	ELF  []byte
+	// Gas limits the run (0: unlimited); ArenaSize sets the arena (0: 1 GiB).
+	Gas       int64
+	ArenaSize uint64
+	// Budget, when non-zero, is the frame's instruction budget (small budgets make
+	// native code return to Go often).
+	Budget uint64
+}
+
+// ExecResult is what engines must agree on after an exec-mode run.
+type ExecResult struct {
+	Exited    bool
+	Status    int
+	Err       string // a fault, out of gas
+	Exit      guest.ExitCode
+	Fault     guest.FaultKind
+	FaultAddr uint64
+	X         [32]uint64
+	PC        uint64
+	GasUsed   int64
+	Instret   uint64
+	CSRs      [guest.NumCSRs]uint64
+	Res       [2]uint64 // LR reservation address and valid flag
+	Mem       [32]byte  // Digest of the arena
+	Stdout    string
+	Stderr    string
+}
+
+// Exec-mode system calls (ABI.md, "Standalone programs").
+const (
+	sysWrite     = 64
+	sysExit      = 93
+	sysExitGroup = 94
+)
+
+// RunExec runs p on e. Images are cached in cache (which may be shared across
+// engines and goroutines: compiled code is per image and layout).
+func RunExec(p ExecProgram, e Engine, cache *machine.Cache) (*ExecResult, error) {
+	img, err := cache.Load(p.ELF, nil, guest.Constraints{})
+	if err != nil {
+		return nil, err
+	}
+	size := p.ArenaSize
+	if size == 0 {
+		size = guest.DefaultExecArenaSize
+	}
+	base, err := img.Program.ExecArena(size)
+	if err != nil {
+		return nil, err
+	}
+	arena, err := guest.NewArena(base, size)
+	if err != nil {
+		return nil, err
+	}
+	if err := img.Load(arena); err != nil {
+		arena.Release()
+		return nil, err
+	}
+	f := machine.NewFrame(img, arena, e.Engine)
+	defer f.Release()
+	f.SetNativeOptions(e.Native)
+	f.Budget = p.Budget
+	gas := p.Gas
+	if gas <= 0 {
+		gas = math.MaxInt64
+	}
+	f.St.Gas = gas
+	f.St.X[2] = (base + size) &^ 15
+	res := &ExecResult{}
+	var stdout, stderr bytes.Buffer
+	for res.Err == "" && !res.Exited {
+		switch exit := f.Run(); exit {
+		case guest.ExitEcall:
+			st := &f.St
+			switch st.X[17] {
+			case sysWrite:
+				w := map[uint64]*bytes.Buffer{1: &stdout, 2: &stderr}[st.X[10]]
+				buf, ok := arena.Slice(st.X[11], st.X[12])
+				if w == nil || !ok {
+					res.Err = fmt.Sprintf("bad write(%d, %#x, %d)", st.X[10], st.X[11], st.X[12])
+					break
+				}
+				w.Write(buf)
+				st.X[10] = st.X[12]
+			case sysExit, sysExitGroup:
+				res.Exited, res.Status = true, int(int32(f.St.X[10]))
+			default:
+				res.Err = fmt.Sprintf("unknown system call %d", st.X[17])
+			}
+		case guest.ExitFault:
+			res.Err = f.St.FaultError().Error()
+		case guest.ExitOutOfGas:
+			res.Err = "out of gas"
+		default:
+			return nil, fmt.Errorf("BUG: unexpected exit %v", exit)
+		}
+	}
+	if err := f.NativeError(); err != nil && e.Engine != machine.EngineInterp {
+		return nil, fmt.Errorf("%s fell back to the interpreter: %w", e.Name, err)
+	}
+	st := &f.St
+	res.Exit, res.Fault, res.FaultAddr = st.Exit, st.Fault, st.FaultAddr
+	res.X, res.PC, res.GasUsed, res.Instret = st.X, st.PC, gas-st.Gas, st.Instret
+	res.CSRs, res.Res = st.CSRs, [2]uint64{st.Reservation, st.ResValid}
+	res.Mem = Digest(arena)
+	res.Stdout, res.Stderr = stdout.String(), stderr.String()
+	return res, nil
+}
+
+// Digest hashes the arena's contents: every resident page that is not all zero, with
+// its index (pages that are not resident read as zero). Engines that zero memory
+// differently (stores, or dropping pages) digest the same.
+func Digest(a *guest.Arena) [32]byte {
+	mem := a.Bytes()
+	ps := unix.Getpagesize()
+	vec := make([]byte, (len(mem)+ps-1)/ps)
+	h := sha256.New()
+	if err := mincore(mem, vec); err != nil {
+		// Cannot tell: hash everything (slow but exact).
+		for i := range vec {
+			vec[i] = 1
+		}
+	}
+	var idx [8]byte
+	for i, v := range vec {
+		if v&1 == 0 {
+			continue
+		}
+		page := mem[i*ps : min((i+1)*ps, len(mem))]
+		if allZero(page) {
+			continue
+		}
+		binary.LittleEndian.PutUint64(idx[:], uint64(i))
+		h.Write(idx[:])
+		h.Write(page)
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
+}
+
+// mincore reports which pages of mem are resident (bit 0 of each vec byte).
+func mincore(mem, vec []byte) error {
+	_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), uintptr(len(mem)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Root finds the repository root (the directory holding go.mod) from the working
+// directory up.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("corpus: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Gas limits for the programs that never end on their own.
+const hostileGas = 50_000_000
+
+// TestdataPrograms returns every exec-mode program under testdata/riscv (isa, exec,
+// gas, hostile, and any directory added later), sorted by name. Hostile programs get a
+// gas limit (some loop forever).
+func TestdataPrograms(root string) ([]ExecProgram, error) {
+	var progs []ExecProgram
+	dir := filepath.Join(root, "testdata", "riscv")
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		// contracts/ holds contract ELFs (run through the contract scenarios); hidden
+		// directories are build scratch.
+		if d.IsDir() && (rel == "contracts" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".elf") {
+			return nil
+		}
+		elf, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		p := ExecProgram{Name: rel, ELF: elf}
+		if strings.HasPrefix(rel, "hostile") {
+			p.Gas = hostileGas
+		}
+		progs = append(progs, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(progs, func(i, j int) bool { return progs[i].Name < progs[j].Name })
+	return progs, nil
+}
