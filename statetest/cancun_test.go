@@ -18,9 +18,6 @@ func TestCancunGeneralStateTests(t *testing.T) {
 	if _, err := os.Stat(generalStateTests); err != nil {
 		t.Skipf("SKIPPED: ethereum/tests GeneralStateTests not found at %s (%v): the Cancun state tests did NOT run", generalStateTests, err)
 	}
-	if testing.Short() {
-		t.Skip("SKIPPED in -short mode: the Cancun state tests (about 90 s on 2 cores) did NOT run")
-	}
 	var failures []Result
 	counts, err := Run([]string{generalStateTests}, &Options{Forks: []host.Fork{host.Cancun}, Engine: evmEngine}, func(r Result) {
 		if !r.Pass {
