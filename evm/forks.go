@@ -29,7 +29,7 @@ func newShanghaiBase() *forkTable {
 	o[MOD] = def(gasLow, 2, 1, pure(opMod))
 	o[SMOD] = def(gasLow, 2, 1, pure(opSmod))
 	o[ADDMOD] = def(gasMid, 3, 1, pure(opAddmod))
-	o[MULMOD] = def(gasMid, 3, 1, pure(opMulmod))
+	o[MULMOD] = def(gasMid, 3, 1, execMulmod)
 	o[EXP] = def(gasExp, 2, 1, pure(opExp)).withGas(gasExpFn)
 	o[SIGNEXTEND] = def(gasLow, 2, 1, pure(opSignExtend))
 

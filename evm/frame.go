@@ -53,6 +53,10 @@ type frameState struct {
 
 	err    error           // the failure of an out-of-line instruction (see frame.slow)
 	tx     *host.TxContext // fetched lazily from the host
+
+	// MULMOD's last full-width modulus and its reciprocal (see execMulmod).
+	mulmodM  uint256.Int
+	mulmodMu [5]uint64
 	hasher crypto.KeccakState
 	hbuf   host.Hash
 }

@@ -68,7 +68,7 @@ func (f *frame) run(gas int64) (int64, error) {
 			opAddmod(sp)
 			sp = unsafe.Add(sp, -64)
 		case uint8(MULMOD):
-			opMulmod(sp)
+			execMulmod(f, sp)
 			sp = unsafe.Add(sp, -64)
 		case uint8(SIGNEXTEND):
 			opSignExtend(sp)

@@ -26,9 +26,21 @@ func opAddmod(sp unsafe.Pointer) {
 	m.AddMod(a, b, m)
 }
 
-func opMulmod(sp unsafe.Pointer) {
+// execMulmod computes MULMOD. For a full-width modulus uint256 divides with the modulus's
+// reciprocal, which costs about as much as the rest of the operation; programs doing field
+// arithmetic use one modulus over and over, so the frame keeps the last modulus's reciprocal.
+func execMulmod(f *frame, sp unsafe.Pointer) error {
 	a, b, m := arg(sp, 0), arg(sp, 1), arg(sp, 2)
-	m.MulMod(a, b, m)
+	if m[3] == 0 {
+		m.MulMod(a, b, m)
+		return nil
+	}
+	if *m != f.mulmodM {
+		f.mulmodMu = uint256.Reciprocal(m)
+		f.mulmodM = *m
+	}
+	m.MulModWithReciprocal(a, b, m, &f.mulmodMu)
+	return nil
 }
 
 func opExp(sp unsafe.Pointer) { b, e := arg(sp, 0), arg(sp, 1); e.Exp(b, e) }

@@ -1,0 +1,61 @@
+package evm_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hybridvm/hybridvm/bench/evm/evmbench"
+)
+
+// The standard EVM benchmarks (ipsilon/evm-benchmarks) on this package and on go-ethereum,
+// in the same run: BenchmarkEVM/<case>/hybridvm and .../geth, each reporting Mgas/s; the
+// table with ratios is `go run ./bench/evm`. Each case is first checked against its expected
+// post-state on both engines.
+//
+//	go test -run '^$' -bench . ./evm/
+func BenchmarkEVM(b *testing.B) {
+	dir := filepath.Join("..", evmbench.DefaultDir)
+	if _, err := os.Stat(dir); err != nil {
+		b.Fatalf("benchmark data missing: %v (the benchmarks read ../shared/testdata beside the checkout)", err)
+	}
+	cases, err := evmbench.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := evmbench.NewEVM()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range cases {
+		b.Run(c.Name, func(b *testing.B) {
+			if err := c.Verify(e); err != nil {
+				b.Fatal(err)
+			}
+			ours, err := c.OursRunner(e)
+			if err != nil {
+				b.Fatal(err)
+			}
+			geth, err := c.GethRunner()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, eng := range []struct {
+				name string
+				r    *evmbench.Runner
+			}{{"hybridvm", ours}, {"geth", geth}} {
+				b.Run(eng.name, func(b *testing.B) {
+					var gas uint64
+					for b.Loop() {
+						g, _, err := eng.r.Run()
+						if err != nil {
+							b.Fatal(err)
+						}
+						gas += g
+					}
+					b.ReportMetric(float64(gas)/b.Elapsed().Seconds()/1e6, "Mgas/s")
+				})
+			}
+		})
+	}
+}
