@@ -51,14 +51,14 @@ type frameState struct {
 	// callGas is the gas a CALL-family gas function decided to hand to the child (EIP-150).
 	callGas int64
 
-	err    error           // the failure of an out-of-line instruction (see frame.slow)
-	tx     *host.TxContext // fetched lazily from the host
+	err error           // the failure of an out-of-line instruction (see frame.slow)
+	tx  *host.TxContext // fetched lazily from the host
 
 	// MULMOD's last full-width modulus and its reciprocal (see execMulmod).
 	mulmodM  uint256.Int
 	mulmodMu [5]uint64
-	hasher crypto.KeccakState
-	hbuf   host.Hash
+	hasher   crypto.KeccakState
+	hbuf     host.Hash
 }
 
 var framePool = sync.Pool{New: func() any { return new(frame) }}
