@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -17,6 +18,13 @@ type ExecMem struct {
 }
 
 var pageSize = unix.Getpagesize()
+
+// liveBytes counts the bytes of executable memory mapped and not yet freed.
+var liveBytes atomic.Int64
+
+// LiveBytes returns how many bytes of compiled-code memory are mapped (for tests and
+// monitoring: code memory must be freed when no longer referenced).
+func LiveBytes() int64 { return liveBytes.Load() }
 
 func roundPage(n int) int { return (n + pageSize - 1) &^ (pageSize - 1) }
 
@@ -51,6 +59,7 @@ func NewExecMem(code []byte, dataLen int, patch func(base uintptr, code, data []
 		_ = unix.Munmap(mem)
 		return nil, fmt.Errorf("mapping compiled code executable: %w", err)
 	}
+	liveBytes.Add(int64(total))
 	return &ExecMem{mem: mem, codeSize: cs}, nil
 }
 
@@ -66,6 +75,7 @@ func (m *ExecMem) Size() int { return len(m.mem) }
 // Free unmaps the memory. No code in it may run afterwards.
 func (m *ExecMem) Free() {
 	if m.mem != nil {
+		liveBytes.Add(-int64(len(m.mem)))
 		_ = unix.Munmap(m.mem)
 		m.mem = nil
 	}

@@ -158,3 +158,20 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		}
 	}
 }
+
+// nativeStats sums the translation counters of the image's native programs.
+func (img *Image) nativeStats() translate.Stats {
+	c := &img.native
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var s translate.Stats
+	for _, e := range c.progs {
+		if e.prog != nil {
+			ps := e.prog.Stats()
+			s.Units += ps.Units
+			s.Blocks += ps.Blocks
+			s.CodeBytes += ps.CodeBytes
+		}
+	}
+	return s
+}

@@ -1,0 +1,147 @@
+// Command riscv is the RISC-V kernel benchmark harness behind `make bench-riscv`
+// (scripts/bench-riscv.sh): it runs every kernel of bench/kernels natively (gcc -O2),
+// on hybridvm's JIT and interpreter (`hybridvm exec --engine ...`) and under
+// qemu-riscv64-static, checks that all print the same line, and prints a table of
+// times (best of -runs) with ratios to native and geometric means. The time is the
+// child's CPU time (user + system) by default, which a busy machine disturbs far
+// less than wall time; -wall measures wall time instead.
+//
+// It imports nothing from the project: it measures the CLI as a user runs it.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+type runner struct {
+	name string
+	cmd  func(kernel string) []string
+}
+
+func main() {
+	kernelDir := flag.String("kernels", "bench/kernels", "directory with the kernels' RISC-V ELFs")
+	nativeDir := flag.String("native", "bench/kernels/.bin/native", "directory with the native builds")
+	hvm := flag.String("hybridvm", "bin/hybridvm", "the hybridvm binary")
+	qemu := flag.String("qemu", "qemu-riscv64-static", "qemu-user binary (empty: skip)")
+	runs := flag.Int("runs", 3, "runs per measurement (the best counts)")
+	engines := flag.String("engines", "jit,interp", "hybridvm engines to run")
+	only := flag.String("only", "", "comma-separated kernels (default: all)")
+	flag.BoolVar(&useWall, "wall", false, "measure wall time instead of CPU time")
+	flag.Parse()
+
+	kernels := []string{"fib", "sieve", "sha256", "keccak", "matmul", "crc32", "branchy", "divrem"}
+	if *only != "" {
+		kernels = strings.Split(*only, ",")
+	}
+	runners := []runner{{"native", func(k string) []string { return []string{filepath.Join(*nativeDir, k)} }}}
+	for _, e := range strings.Split(*engines, ",") {
+		e := e
+		runners = append(runners, runner{e, func(k string) []string {
+			return []string{*hvm, "exec", "--engine", e, filepath.Join(*kernelDir, k+".elf")}
+		}})
+	}
+	if *qemu != "" {
+		runners = append(runners, runner{"qemu", func(k string) []string { return []string{*qemu, filepath.Join(*kernelDir, k+".elf")} }})
+	}
+
+	times := make([][]float64, len(kernels))
+	failed := false
+	for i, k := range kernels {
+		times[i] = make([]float64, len(runners))
+		var want string
+		for j, r := range runners {
+			best := math.Inf(1)
+			for n := 0; n < *runs; n++ {
+				out, d, err := run(r.cmd(k))
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "%s on %s: %v\n%s", k, r.name, err, out)
+					failed = true
+					break
+				}
+				if j == 0 && n == 0 {
+					want = out
+				} else if out != want {
+					fmt.Fprintf(os.Stderr, "%s on %s printed %q, native printed %q\n", k, r.name, out, want)
+					failed = true
+				}
+				best = math.Min(best, d.Seconds())
+			}
+			times[i][j] = best
+			fmt.Fprintf(os.Stderr, "%-8s %-7s %8.3fs\n", k, r.name, best)
+		}
+	}
+	printTable(kernels, runners, times)
+	if failed {
+		os.Exit(1)
+	}
+}
+
+var useWall bool
+
+func run(argv []string) (string, time.Duration, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if useWall || cmd.ProcessState == nil {
+		return strings.TrimSpace(out.String()), wall, err
+	}
+	return strings.TrimSpace(out.String()), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), err
+}
+
+func printTable(kernels []string, runners []runner, times [][]float64) {
+	var head, rule strings.Builder
+	head.WriteString("| kernel |")
+	rule.WriteString("| --- |")
+	for j, r := range runners {
+		if j == 0 {
+			head.WriteString(" native (s) |")
+			rule.WriteString(" ---: |")
+			continue
+		}
+		fmt.Fprintf(&head, " %s (s) | %s / native |", r.name, r.name)
+		rule.WriteString(" ---: | ---: |")
+	}
+	fmt.Println(head.String())
+	fmt.Println(rule.String())
+	logs := make([]float64, len(runners))
+	for i, k := range kernels {
+		fmt.Printf("| %s |", k)
+		for j := range runners {
+			t := times[i][j]
+			if j == 0 {
+				fmt.Printf(" %.3f |", t)
+				continue
+			}
+			r := t / times[i][0]
+			logs[j] += math.Log(r)
+			fmt.Printf(" %.3f | %.2f× |", t, r)
+		}
+		fmt.Println()
+	}
+	fmt.Print("| **geometric mean** |  |")
+	for j := 1; j < len(runners); j++ {
+		fmt.Printf("  | **%.2f×** |", math.Exp(logs[j]/float64(len(kernels))))
+	}
+	fmt.Println()
+	// Speed-up of each engine over the others, on the geometric mean.
+	for j := 1; j < len(runners); j++ {
+		for l := 1; l < len(runners); l++ {
+			if l == j {
+				continue
+			}
+			fmt.Printf("\n%s is %.1f× faster than %s (geometric mean)", runners[j].name, math.Exp((logs[l]-logs[j])/float64(len(kernels))), runners[l].name)
+		}
+	}
+	fmt.Println()
+}

@@ -1,0 +1,113 @@
+package amd64
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	rv "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+var update = flag.Bool("update", false, "print the tables' rows as this code generates them (to review and paste)")
+
+// TestEmitterEncodings: each row builds one instruction (or one emitter helper's
+// sequence) and states its bytes and its disassembly (GNU objdump, AT&T syntax). The
+// bytes are always checked; the text is checked against objdump when it is installed,
+// so the table cannot drift from what the bytes mean.
+func TestEmitterEncodings(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func(e *emitter)
+		hex   string
+		text  string
+	}{
+		{"guest register from the state", func(e *emitter) { e.load(20, tA) }, "498b87a0000000", "mov 0xa0(%r15),%rax"},
+		{"x0 reads as zero", func(e *emitter) { e.load(0, tC) }, "31c9", "xor %ecx,%ecx"},
+		{"mapped register copy", func(e *emitter) { e.load(10, tD) }, "4889f2", "mov %rsi,%rdx"},
+		{"result to a state slot", func(e *emitter) { e.commit(20, tA) }, "498987a0000000", "mov %rax,0xa0(%r15)"},
+		{"small constant", func(e *emitter) { e.movImm(-1, tA) }, "48c7c0ffffffff", "mov $0xffffffffffffffff,%rax"},
+		{"constant 2^31 zero-extends", func(e *emitter) { e.movImm(0x8000_0000, asm.R9) }, "41b900000080", "mov $0x80000000,%r9d"},
+		{"64-bit constant", func(e *emitter) { e.movImm(0x1_0000_0000, asm.BX) }, "48bb0000000001000000", "movabs $0x100000000,%rbx"},
+		{"wide constant into a state slot", func(e *emitter) { e.setImm(20, 0x8030_0010, tA) }, "b810003080498987a0000000", "mov $0x80300010,%eax; mov %rax,0xa0(%r15)"},
+		{"pc above 2^31 stored as two halves", func(e *emitter) { e.store64Imm(0x8030_0010, 256) }, "41c787000100001000308041c7870401000000000000", "movl $0x80300010,0x100(%r15); movl $0x0,0x104(%r15)"},
+		{"pc below 2^31", func(e *emitter) { e.store64Imm(0x10078, 256) }, "49c7870001000078000100", "movq $0x10078,0x100(%r15)"},
+		{"wide add through a scratch", func(e *emitter) { e.addImm(-0x8030_0000, tA, tD) }, "48ba0000d07fffffffff4801d0", "movabs $0xffffffff7fd00000,%rdx; add %rdx,%rax"},
+		{"exit code", func(e *emitter) { e.setExit(2) }, "41c7871801000002000000", "movl $0x2,0x118(%r15)"},
+		{"byte store from SIL needs REX", func(e *emitter) { e.op(asm.MOVB, asm.R(asm.SI), arenaMem) }, "41883406", "mov %sil,(%r14,%rax,1)"},
+		{"dispatch jump", func(e *emitter) { e.op(asm.JMP, asm.None, asm.MemIdx(tC, tD, 4, 0)) }, "ff2491", "jmp *(%rcx,%rdx,4)"},
+		{"gas and instret in one subtraction", func(e *emitter) { e.op(asm.SUBQ, asm.Imm(7<<gasShift-3), asm.R(rGas)) }, "4981edfdff1b00", "sub $0x1bfffd,%r13"},
+	}
+	for _, tt := range tests {
+		code := assembleOne(t, tt.build)
+		if *update {
+			fmt.Printf("{%q, ..., %q, %q},\n", tt.name, hexOf(code), strings.Join(objdump(t, code), "; "))
+			continue
+		}
+		if got := hexOf(code); got != tt.hex {
+			t.Errorf("%s: bytes %s, want %s", tt.name, got, tt.hex)
+			continue
+		}
+		if got := strings.Join(objdump(t, code), "; "); got != tt.text {
+			t.Errorf("%s: %s disassembles to %q, the table says %q", tt.name, tt.hex, got, tt.text)
+		}
+	}
+}
+
+// TestLoweringEncodings: per lowered RISC-V instruction, the straight-line code it
+// becomes (the out-of-line fault paths are not shown: jumps to them print as
+// offsets past the snippet) with the default register map — sp=rbx, a0=rsi,
+// a5=rdi, a4=r8, a1=r9, ra=r10, a2=r11, a3=r12, s0=rbp — and the contract layout
+// (arena at 0x8000_0000, read-only range at +3 MiB).
+func TestLoweringEncodings(t *testing.T) {
+	const pc = 0x8030_0000
+	d := func(raw uint32) riscv.Inst { return riscv.Decode(raw) }
+	tests := []struct {
+		name string
+		in   riscv.Inst
+		hex  string
+		text string
+	}{
+		{"add, all mapped", d(rv.R(0x33, 0, 0, rv.A0, rv.A1, rv.A2)), "4c89ce4c01de", "mov %r9,%rsi; add %r11,%rsi"},
+		{"add into itself", d(rv.R(0x33, 0, 0, rv.A0, rv.A0, rv.A1)), "4c01ce", "add %r9,%rsi"},
+		{"sub with rd = rs2", d(rv.R(0x33, 0, 0x20, rv.A1, rv.A0, rv.A1)), "4889f04c29c84989c1", "mov %rsi,%rax; sub %r9,%rax; mov %rax,%r9"},
+		{"add of unmapped registers", d(rv.R(0x33, 0, 0, rv.S2, rv.S3, rv.S4)), "498b8798000000490387a000000049898790000000", "mov 0x98(%r15),%rax; add 0xa0(%r15),%rax; mov %rax,0x90(%r15)"},
+		{"write to x0 is dropped", d(rv.R(0x33, 0, 0, rv.Zero, rv.A0, rv.A1)), "", ""},
+		{"addi as lea", d(rv.I(0x13, 0, rv.A0, rv.SP, 16)), "488d7310", "lea 0x10(%rbx),%rsi"},
+		{"li", d(rv.I(0x13, 0, rv.A0, rv.Zero, -5)), "48c7c6fbffffff", "mov $0xfffffffffffffffb,%rsi"},
+		{"lui", d(rv.U(0x37, rv.A1, 0x12345000)), "49c7c100503412", "mov $0x12345000,%r9"},
+		{"auipc above 2^31", d(rv.U(0x17, rv.S2, 0x1000)), "b80010308049898790000000", "mov $0x80301000,%eax; mov %rax,0x90(%r15)"},
+		{"slti", d(rv.I(0x13, 2, rv.A0, rv.A1, -1)), "4983f9ff0f9cc0480fb6f0", "cmp $0xffffffffffffffff,%r9; setl %al; movzbq %al,%rsi"},
+		{"sltu", d(rv.R(0x33, 3, 0, rv.A0, rv.A1, rv.A2)), "4d39d90f92c0480fb6f0", "cmp %r11,%r9; setb %al; movzbq %al,%rsi"},
+		{"sll by a register", d(rv.R(0x33, 1, 0, rv.A0, rv.A1, rv.A2)), "4c89d94c89ce48d3e6", "mov %r11,%rcx; mov %r9,%rsi; shl %cl,%rsi"},
+		{"srai by 63", d(rv.I(0x13, 5, rv.A0, rv.A1, 0x400|63)), "4c89ce48c1fe3f", "mov %r9,%rsi; sar $0x3f,%rsi"},
+		{"addw sign-extends", d(rv.R(0x3B, 0, 0, rv.A0, rv.A1, rv.A2)), "4489c84401d84863f0", "mov %r9d,%eax; add %r11d,%eax; movslq %eax,%rsi"},
+		{"sraw by a register", d(rv.R(0x3B, 5, 0x20, rv.A0, rv.A1, rv.A2)), "4c89d94489c8d3f84863f0", "mov %r11,%rcx; mov %r9d,%eax; sar %cl,%eax; movslq %eax,%rsi"},
+		{"mul", d(rv.R(0x33, 0, 1, rv.A0, rv.A1, rv.A2)), "4c89ce490faff3", "mov %r9,%rsi; imul %r11,%rsi"},
+		{"mulhsu", d(rv.R(0x33, 2, 1, rv.A0, rv.A1, rv.A2)), "4c89c849f7e34c89c948c1f93f4c21d94829ca4889d6", "mov %r9,%rax; mul %r11; mov %r9,%rcx; sar $0x3f,%rcx; and %r11,%rcx; sub %rcx,%rdx; mov %rdx,%rsi"},
+		{"div: zero and -1 divisors handled inline", d(rv.R(0x33, 4, 1, rv.A0, rv.A1, rv.A2)), "4c89d94885c974134883f9ff74164c89c8489948f7f94889c6eb1248c7c6ffffffffeb094c89c848f7d84889c6", "mov %r11,%rcx; test %rcx,%rcx; je 0x1b; cmp $0xffffffffffffffff,%rcx; je 0x24; mov %r9,%rax; cqto; idiv %rcx; mov %rax,%rsi; jmp 0x2d; mov $0xffffffffffffffff,%rsi; jmp 0x2d; mov %r9,%rax; neg %rax; mov %rax,%rsi"},
+		{"remuw", d(rv.R(0x3B, 7, 1, rv.A0, rv.A1, rv.A2)), "4489d985c9740f4489c831d2f7f14863d24889d6eb094489c84863c04889c6", "mov %r11d,%ecx; test %ecx,%ecx; je 0x16; mov %r9d,%eax; xor %edx,%edx; div %ecx; movslq %edx,%rdx; mov %rdx,%rsi; jmp 0x1f; mov %r9d,%eax; movslq %eax,%rax; mov %rax,%rsi"},
+		{"ld: bounds check then load", d(rv.I(0x03, 3, rv.A0, rv.SP, 8)), "488d8308000080483df8ffff3f0f8782000000498b3406", "lea -0x7ffffff8(%rbx),%rax; cmp $0x3ffffff8,%rax; ja 0x95; mov (%r14,%rax,1),%rsi"},
+		{"lb with a negative offset", d(rv.I(0x03, 0, rv.A0, rv.A1, -1)), "498d41ff480500000080483dffffff3f0f8783000000490fbe3406", "lea -0x1(%r9),%rax; add $0xffffffff80000000,%rax; cmp $0x3fffffff,%rax; ja 0x99; movsbq (%r14,%rax,1),%rsi"},
+		{"sd: bounds, read-only range, dirty span, store", d(rv.S(0x23, 3, rv.SP, rv.RA, 0)), "488d8300000080483df8ffff3f0f87b4000000488d900700d0ff4881fa070001000f82a0000000493b87900100000f82d7000000488d4808493b8f980100000f87d20000004d891406", "lea -0x80000000(%rbx),%rax; cmp $0x3ffffff8,%rax; ja 0xc7; lea -0x2ffff9(%rax),%rdx; cmp $0x10007,%rdx; jb 0xc7; cmp 0x190(%r15),%rax; jb 0x10b; lea 0x8(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x117; mov %r10,(%r14,%rax,1)"},
+		{"sb of an unmapped register", d(rv.S(0x23, 0, rv.A1, rv.S2, 1)), "498d8101000080483dffffff3f0f87bb000000488d900000d0ff4881fa000001000f82a7000000493b87900100000f82de000000488d4801493b8f980100000f87d9000000498b979000000041881406", "lea -0x7fffffff(%r9),%rax; cmp $0x3fffffff,%rax; ja 0xce; lea -0x300000(%rax),%rdx; cmp $0x10000,%rdx; jb 0xce; cmp 0x190(%r15),%rax; jb 0x112; lea 0x1(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x11e; mov 0x90(%r15),%rdx; mov %dl,(%r14,%rax,1)"},
+		{"amoadd.d", d(rv.R(0x2F, 3, 0, rv.A0, rv.A1, rv.A2)), "4c89c8a9070000000f85d3000000480500000080483df8ffff3f0f87fa000000488d900700d0ff4881fa070001000f82e6000000493b87900100000f821d010000488d4808493b8f980100000f87180100004c89d9498b14064801d149890c064889d6", "mov %r9,%rax; test $0x7,%eax; jne 0xe1; add $0xffffffff80000000,%rax; cmp $0x3ffffff8,%rax; ja 0x11a; lea -0x2ffff9(%rax),%rdx; cmp $0x10007,%rdx; jb 0x11a; cmp 0x190(%r15),%rax; jb 0x15e; lea 0x8(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x16a; mov %r11,%rcx; mov (%r14,%rax,1),%rdx; add %rdx,%rcx; mov %rcx,(%r14,%rax,1); mov %rdx,%rsi"},
+		{"csrrs mstatus", d(rv.I(0x73, 2, rv.A0, rv.A1, 0x300)), "4c89ca498b87600100004809c2498997600100004889c6", "mov %r9,%rdx; mov 0x160(%r15),%rax; or %rax,%rdx; mov %rdx,0x160(%r15); mov %rax,%rsi"},
+	}
+	for _, tt := range tests {
+		code := lowerOne(t, tt.in, pc)
+		if *update {
+			fmt.Printf("{%q, ..., %q, %q},\n", tt.name, hexOf(code), strings.Join(objdump(t, code), "; "))
+			continue
+		}
+		if got := hexOf(code); got != tt.hex {
+			t.Errorf("%s (%v): bytes %s, want %s", tt.name, tt.in, got, tt.hex)
+			continue
+		}
+		if got := strings.Join(objdump(t, code), "; "); got != tt.text {
+			t.Errorf("%s: %s disassembles to %q, the table says %q", tt.name, tt.hex, got, tt.text)
+		}
+	}
+}

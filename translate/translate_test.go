@@ -1,0 +1,165 @@
+package translate_test
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/codegen/amd64"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/internal/corpus"
+	. "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/interp"
+	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/translate"
+)
+
+// TestBlockRule pins the block length cap to the interpreter's: both engines must
+// charge gas at the same points.
+func TestBlockRule(t *testing.T) {
+	if translate.MaxBlockInsts != interp.MaxBlockInsts {
+		t.Fatalf("translate caps blocks at %d instructions, the interpreter at %d", translate.MaxBlockInsts, interp.MaxBlockInsts)
+	}
+}
+
+const base = 0x10000
+
+// zeroLoopProgram zeroes [start, limit) with the riscv-rt loop and exits with a0 = 7.
+// Its text is at textAt (read-only) and a 4 KiB data segment (0xA5 bytes) at dataAt.
+func zeroLoopProgram(start, limit int64, textAt, dataAt uint64) []byte {
+	p := New(textAt)
+	p.LI(T1, start)
+	p.LI(T2, limit)
+	p.Label("loop")
+	p.SD(Zero, T1, 0)
+	p.ADDI(T1, T1, 8)
+	p.BLTU(T1, T2, "loop")
+	p.LI(A0, 7)
+	p.LI(A7, 93)
+	p.ECALL()
+	code := p.MustFinish()
+	data := make([]byte, 0x1000)
+	for i := range data {
+		data[i] = 0xA5
+	}
+	segs := []Segment{{Vaddr: textAt, Data: code, Flags: guest.PermR | guest.PermX}, {Vaddr: dataAt, Data: data, Flags: guest.PermR | guest.PermW}}
+	if dataAt < textAt {
+		segs[0], segs[1] = segs[1], segs[0]
+	}
+	return ELF(textAt, segs...)
+}
+
+// TestZeroLoop: the recognised .bss loop, run in one step by native code, ends
+// exactly as running it does on the interpreter in every case: to completion, out of
+// gas midway, faulting at the arena's end, below the arena or into read-only text, a
+// single iteration when the pointer starts past the limit, unaligned bounds.
+func TestZeroLoop(t *testing.T) {
+	const arena = 8 << 20 // [0x10000, 0x810000)
+	tests := []struct {
+		name          string
+		start, limit  int64
+		textAt        uint64 // the data is at 0x20000, or at 0x10000 below text at 0x30000
+		gas           int64
+		minIterations uint64
+	}{
+		{"1 MiB of data and zero memory", 0x20000, 0x120000, base, 0, 0x20000},
+		{"out of gas midway", 0x20000, 0x120000, base, 300_000, 1000},
+		{"out of gas on the first iteration", 0x20000, 0x120000, base, 40, 0},
+		{"runs off the arena's end", 0x700000, 0x900000, base, 0, 1000},
+		{"limit far beyond memory", 0x700000, -1, base, 0, 1000},
+		{"starts below the arena", 0x8000, 0x30000, base, 0, 0},
+		{"runs into the read-only text", 0x10000, 0x40000, 0x30000, 0, 1000},
+		{"pointer past the limit: one iteration", 0x30000, 0x20000, base, 0, 1},
+		{"unaligned pointer and limit", 0x20003, 0x81235, base, 0, 1000},
+		{"exactly at the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes, base, 0, codegen.ZeroLoopMinBytes / 8},
+		{"just below the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes - 8, base, 0, codegen.ZeroLoopMinBytes/8 - 1},
+	}
+	cache := machine.NewCache(32)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dataAt := uint64(0x20000)
+			if tt.textAt != base {
+				dataAt = base
+			}
+			elf := zeroLoopProgram(tt.start, tt.limit, tt.textAt, dataAt)
+			want := corpus.CheckExec(t, corpus.ExecProgram{Name: tt.name, ELF: elf, Gas: tt.gas, ArenaSize: arena}, cache)
+			// The set-up is 4 to 6 instructions; each iteration retires 3.
+			if want != nil && want.Instret < 3*tt.minIterations {
+				t.Errorf("the loop ran too little to test anything: %+v", want)
+			}
+		})
+	}
+}
+
+// TestCodeMemoryFreed: a program's executable memory is unmapped once the program is
+// unreachable.
+func TestCodeMemoryFreed(t *testing.T) {
+	if !machine.NativeAvailable() {
+		t.Skipf("SKIPPED: no native backend on %s", runtime.GOARCH)
+	}
+	prog, err := guest.LoadELF(zeroLoopProgram(0x20000, 0x21000, base, 0x20000), guest.Constraints{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := prog.Code()
+	before := codegen.LiveBytes()
+	func() {
+		p, err := translate.New(code, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, amd64.New(), translate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.CompileAll(prog.Entry); err != nil {
+			t.Fatal(err)
+		}
+		if codegen.LiveBytes() <= before {
+			t.Fatalf("compiling mapped no code memory")
+		}
+	}()
+	for i := 0; i < 1000 && codegen.LiveBytes() > before; i++ {
+		runtime.GC()
+		runtime.Gosched()
+	}
+	if live := codegen.LiveBytes(); live > before {
+		t.Errorf("%d bytes of code memory still mapped after the program became unreachable (%d before)", live, before)
+	}
+}
+
+// TestSharedCacheManyGoroutines: contract scenarios run concurrently from many
+// goroutines sharing one image cache (one compiled module per contract, translated
+// while others run it) agree with the interpreter. Run with -race.
+func TestSharedCacheManyGoroutines(t *testing.T) {
+	root, err := corpus.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenarios := corpus.Scenarios()[:4] // erc20, counter, fib, factory
+	want := make([][]corpus.StepResult, len(scenarios))
+	for i, s := range scenarios {
+		if want[i], err = corpus.RunScenario(root, s, corpus.Engines()[0], machine.NewCache(8)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := machine.NewCache(64)
+	engines := corpus.Engines()
+	var wg sync.WaitGroup
+	for g := 0; g < 12; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			i := g % len(scenarios)
+			e := engines[g%len(engines)]
+			got, err := corpus.RunScenario(root, scenarios[i], e, cache)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for j := range want[i] {
+				if got[j].String() != want[i][j].String() {
+					t.Errorf("%s on %s (goroutine %d), step %d:\n\tgot  %v\n\twant %v", scenarios[i].Name, e.Name, g, j, got[j], want[i][j])
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
