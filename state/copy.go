@@ -20,6 +20,7 @@ func (s *State) Copy() *State {
 		accessSlots:   maps.Clone(s.accessSlots),
 		transient:     maps.Clone(s.transient),
 		ripemdTouched: s.ripemdTouched,
+		// The account trie is not shared: the copy rebuilds its own if needed.
 	}
 	if c.accessAddrs == nil {
 		c.accessAddrs = make(map[host.Address]struct{})
@@ -71,5 +72,7 @@ func (a *account) clone() *account {
 	if a.storage != nil {
 		c.storage = maps.Clone(a.storage)
 	}
+	// Tries are not shared: the copy rebuilds its own if it needs one.
+	c.stTrie, c.dirtyKeys = nil, nil
 	return &c
 }

@@ -63,8 +63,13 @@ func (s *State) RevertToSnapshot(id int) {
 		panic(fmt.Sprintf("BUG: state: revert to snapshot %d, journal has %d entries", id, len(s.journal)))
 	}
 	for i := len(s.journal) - 1; i >= id; i-- {
-		s.undo(&s.journal[i])
-		s.journal[i] = entry{} // drop references for the garbage collector
+		e := &s.journal[i]
+		if s.accTrie != nil && e.touchesAccount() {
+			// A root taken since the change may have put it in the trie.
+			s.dirty = append(s.dirty, e.addr)
+		}
+		s.undo(e)
+		*e = entry{} // drop references for the garbage collector
 	}
 	s.journal = s.journal[:id]
 }
@@ -97,7 +102,7 @@ func (s *State) undo(e *entry) {
 		} else {
 			delete(e.acct.storage, e.key)
 		}
-		e.acct.rootValid = false
+		e.acct.storageChanged(e.key)
 	case entryTouch:
 	case entryRefund:
 		s.refund = e.u64

@@ -120,7 +120,7 @@ func (s *State) SetState(addr host.Address, key, value host.Hash) {
 	s.journal = append(s.journal, entry{kind: entryStorage, addr: addr, acct: a, key: key, prev: sl.cur, flag: existed})
 	sl.cur = value
 	a.storage[key] = sl
-	a.rootValid = false
+	a.storageChanged(key)
 }
 
 // SetTransientState sets a transient storage slot (EIP-1153).

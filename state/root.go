@@ -29,27 +29,98 @@ type kv struct {
 // zero bytes). Call it between transactions (after FinaliseTx): it reads current
 // values and does not apply end-of-transaction deletions.
 //
-// Storage roots are cached per account until the account's storage changes, so
-// repeated roots over a large, mostly unchanged state cost one hash per account.
+// The first root of a state (and the first storage root of an account) is
+// computed in one pass with go-ethereum's stack trie, the cheapest way when it is
+// needed once (a state test). From the second on, the state keeps go-ethereum's
+// in-memory trie and updates only what changed since the previous root, so a
+// long-lived state (block replay) pays for its changes, not for its size.
 func (s *State) Root() host.Hash {
+	if s.accTrie == nil {
+		s.roots++
+		if s.roots == 1 {
+			return s.oneShotRoot()
+		}
+		s.accTrie = trie.NewEmpty(nil)
+		s.dirty = s.dirty[:0]
+		for addr, a := range s.accounts {
+			s.updateLeaf(addr, a)
+		}
+		return s.accTrie.Hash()
+	}
+	s.noteDirtyAccounts() // changes of the current transaction, if any
+	for _, addr := range s.dirty {
+		a := s.accounts[addr]
+		if a == nil {
+			if err := s.accTrie.Delete(crypto.Keccak256(addr[:])); err != nil {
+				panic("BUG: state: in-memory trie delete: " + err.Error())
+			}
+			continue
+		}
+		s.updateLeaf(addr, a)
+	}
+	s.dirty = s.dirty[:0]
+	return s.accTrie.Hash()
+}
+
+// maxDirtyFactor bounds the change lists kept for the incremental tries: beyond
+// this many entries per account (or slot), rebuilding is cheaper than replaying
+// them, and a state that is never asked for a root must not grow without bound.
+const maxDirtyFactor = 2
+
+// noteDirtyAccounts records the accounts the journal changed, for the next
+// incremental root.
+func (s *State) noteDirtyAccounts() {
+	if s.accTrie == nil {
+		return
+	}
+	for i := range s.journal {
+		e := &s.journal[i]
+		if e.touchesAccount() {
+			s.dirty = append(s.dirty, e.addr)
+		}
+	}
+	if s.ripemdTouched {
+		s.dirty = append(s.dirty, ripemd)
+	}
+	if len(s.dirty) > maxDirtyFactor*len(s.accounts)+1024 {
+		s.accTrie, s.dirty = nil, nil // rebuilt at the next root
+	}
+}
+
+func (s *State) updateLeaf(addr host.Address, a *account) {
+	if !a.addrHashed {
+		a.addrHash = crypto.Keccak256Hash(addr[:])
+		a.addrHashed = true
+	}
+	if err := s.accTrie.Update(a.addrHash[:], s.accountRLP(a)); err != nil {
+		panic("BUG: state: in-memory trie update: " + err.Error())
+	}
+}
+
+// oneShotRoot computes the root from scratch with a stack trie.
+func (s *State) oneShotRoot() host.Hash {
 	leaves := make([]kv, 0, len(s.accounts))
-	enc := rlp.NewEncoderBuffer(nil)
 	for addr, a := range s.accounts {
 		if !a.addrHashed {
 			a.addrHash = crypto.Keccak256Hash(addr[:])
 			a.addrHashed = true
 		}
-		root := s.storageRoot(a)
-		enc.Reset(nil)
-		l := enc.List()
-		enc.WriteUint64(a.nonce)
-		enc.WriteUint256(&a.balance)
-		enc.WriteBytes(root[:])
-		enc.WriteBytes(a.codeHash[:])
-		enc.ListEnd(l)
-		leaves = append(leaves, kv{a.addrHash, enc.ToBytes()})
+		leaves = append(leaves, kv{a.addrHash, s.accountRLP(a)})
 	}
 	return trieRoot(leaves)
+}
+
+// accountRLP encodes an account leaf: RLP([nonce, balance, storageRoot, codeHash]).
+func (s *State) accountRLP(a *account) []byte {
+	root := s.storageRoot(a)
+	enc := rlp.NewEncoderBuffer(nil)
+	l := enc.List()
+	enc.WriteUint64(a.nonce)
+	enc.WriteUint256(&a.balance)
+	enc.WriteBytes(root[:])
+	enc.WriteBytes(a.codeHash[:])
+	enc.ListEnd(l)
+	return enc.ToBytes()
 }
 
 // StorageRoot returns the storage root of the account (EmptyRootHash when it has
@@ -62,24 +133,70 @@ func (s *State) StorageRoot(addr host.Address) host.Hash {
 	return s.storageRoot(a)
 }
 
+// storageChanged invalidates the cached storage root after a write (or the revert
+// of one) to key, and remembers the key for the incremental storage trie.
+func (a *account) storageChanged(key host.Hash) {
+	a.rootValid = false
+	if a.stTrie != nil {
+		a.dirtyKeys = append(a.dirtyKeys, key)
+		if len(a.dirtyKeys) > maxDirtyFactor*len(a.storage)+64 {
+			a.stTrie, a.dirtyKeys = nil, nil // rebuilt at the next root
+		}
+	}
+}
+
 func (s *State) storageRoot(a *account) host.Hash {
 	if a.rootValid {
 		return a.storageRoot
 	}
-	leaves := make([]kv, 0, len(a.storage))
-	for k, sl := range a.storage {
-		if sl.cur == (host.Hash{}) {
-			continue
+	switch {
+	case a.stTrie != nil:
+		for _, k := range a.dirtyKeys {
+			hk := crypto.Keccak256(k[:])
+			var err error
+			if sl := a.storage[k]; sl.cur == (host.Hash{}) {
+				err = a.stTrie.Delete(hk)
+			} else {
+				err = a.stTrie.Update(hk, slotRLP(sl.cur))
+			}
+			if err != nil {
+				panic("BUG: state: in-memory storage trie: " + err.Error())
+			}
 		}
-		v, err := rlp.EncodeToBytes(common.TrimLeftZeroes(sl.cur[:]))
-		if err != nil {
-			panic("BUG: state: RLP of a byte string failed: " + err.Error())
+		a.dirtyKeys = a.dirtyKeys[:0]
+		a.storageRoot = a.stTrie.Hash()
+	case a.rootComputed:
+		// Needed a second time: keep a trie from now on.
+		a.stTrie = trie.NewEmpty(nil)
+		for k, sl := range a.storage {
+			if sl.cur != (host.Hash{}) {
+				if err := a.stTrie.Update(crypto.Keccak256(k[:]), slotRLP(sl.cur)); err != nil {
+					panic("BUG: state: in-memory storage trie: " + err.Error())
+				}
+			}
 		}
-		leaves = append(leaves, kv{crypto.Keccak256Hash(k[:]), v})
+		a.storageRoot = a.stTrie.Hash()
+	default:
+		leaves := make([]kv, 0, len(a.storage))
+		for k, sl := range a.storage {
+			if sl.cur != (host.Hash{}) {
+				leaves = append(leaves, kv{crypto.Keccak256Hash(k[:]), slotRLP(sl.cur)})
+			}
+		}
+		a.storageRoot = trieRoot(leaves)
 	}
-	a.storageRoot = trieRoot(leaves)
+	a.rootComputed = true
 	a.rootValid = true
 	return a.storageRoot
+}
+
+// slotRLP encodes a storage value: RLP of its bytes without leading zeros.
+func slotRLP(v host.Hash) []byte {
+	b, err := rlp.EncodeToBytes(common.TrimLeftZeroes(v[:]))
+	if err != nil {
+		panic("BUG: state: RLP of a byte string failed: " + err.Error())
+	}
+	return b
 }
 
 // trieRoot sorts the leaves by key and feeds them to go-ethereum's stack trie,

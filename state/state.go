@@ -3,6 +3,7 @@ package state
 import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/trie"
 	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm/host"
@@ -44,6 +45,12 @@ type account struct {
 	addrHashed  bool
 	storageRoot host.Hash
 	rootValid   bool
+	// Incremental storage root (see root.go): once the storage root has been
+	// needed twice, stTrie holds the storage trie and dirtyKeys the slots
+	// written since it was last brought up to date.
+	rootComputed bool
+	stTrie       *trie.Trie
+	dirtyKeys    []host.Hash
 }
 
 func newAccount() *account {
@@ -75,6 +82,13 @@ type State struct {
 	accessSlots   map[slotKey]struct{}
 	transient     map[slotKey]host.Hash
 	ripemdTouched bool
+
+	// Incremental state root (see root.go): after the second Root, accTrie holds
+	// the account trie and dirty the accounts changed since it was last brought
+	// up to date.
+	roots   int
+	accTrie *trie.Trie
+	dirty   []host.Address
 }
 
 var _ host.StateDB = (*State)(nil)

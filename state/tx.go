@@ -51,6 +51,7 @@ func (s *State) FinaliseTx() {
 			e.acct.newContract = false
 		}
 	}
+	s.noteDirtyAccounts()
 	for i := range s.journal {
 		e := &s.journal[i]
 		if !e.touchesAccount() {
