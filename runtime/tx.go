@@ -94,7 +94,7 @@ func (r *Runtime) ApplyTransaction(tx *Transaction, blk *Block) (Receipt, error)
 	amount.Mul(amount, n.SetUint64(used))
 	db.AddBalance(blk.Coinbase, amount)
 
-	rc := Receipt{Status: res.Status, Err: res.Err, GasUsed: used, Output: res.Output, Logs: db.Logs()}
+	rc := Receipt{Status: res.Status, Err: res.Err, GasUsed: used, Output: res.Output, Logs: db.Logs(), Instructions: res.Instructions}
 	if res.Status == host.StatusSuccess && tx.To == nil {
 		rc.ContractAddress = res.CreateAddress
 	}

@@ -75,6 +75,8 @@ type Receipt struct {
 	Output []byte
 	// ContractAddress is the created contract's address (successful creations).
 	ContractAddress host.Address
+	// Instructions counts the RISC-V instructions the transaction retired.
+	Instructions uint64
 	// Logs are the transaction's logs (owned by the state until its next
 	// transaction begins).
 	Logs []*host.Log

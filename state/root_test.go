@@ -298,6 +298,3 @@ func TestIncrementalRootMatchesOneShot(t *testing.T) {
 		}
 	}
 }
-
-// BenchmarkRoot (bench_test.go) shows the effect: a root after one change costs
-// the change, not the state's size.
