@@ -39,7 +39,7 @@ cannot be parsed counts as one failure, with the reason naming the field.
   --run REGEX   run only tests whose name matches REGEX
   --json        print each result as JSON: {"name","index","pass","stateRoot","fork","error","file"}
   --trace       stream an EIP-3155 JSON trace of every test to stderr (runs one test at a
-                time), each test followed by {"stateRoot":"0x..."}
+                time), each test followed by {"stateRoot": "0x..."} (go-ethereum's format)
 
 Exit status: 0 all passed, 1 a test failed, 2 bad usage.
 `
@@ -47,7 +47,7 @@ Exit status: 0 all passed, 1 a test failed, 2 bad usage.
 func runStatetest(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("statetest", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, statetestUsage) }
+	fset.Usage = func() {} // printed below: on stdout for -h, on stderr for errors
 	forkName := fset.String("fork", "", "fork to run (Cancun, Prague or Osaka)")
 	runRe := fset.String("run", "", "regular expression selecting tests by name")
 	asJSON := fset.Bool("json", false, "print results as JSON lines")
@@ -57,11 +57,12 @@ func runStatetest(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, statetestUsage)
 			return 0
 		}
+		fmt.Fprint(stderr, statetestUsage)
 		return 2
 	}
 	if fset.NArg() == 0 {
 		fmt.Fprintln(stderr, "hybridvm statetest: no PATH given")
-		fset.Usage()
+		fmt.Fprint(stderr, statetestUsage)
 		return 2
 	}
 	opts := &statetest.Options{}
