@@ -55,6 +55,9 @@ func TestStatetestCommand(t *testing.T) {
 			if tc.lastLine != "" && lines[len(lines)-1] != tc.lastLine {
 				t.Errorf("last line %q, want %q", lines[len(lines)-1], tc.lastLine)
 			}
+			if n := strings.Count(out+errOut, "usage: hybridvm statetest"); n > 1 {
+				t.Errorf("usage printed %d times", n)
+			}
 			for _, s := range tc.stdout {
 				if !strings.Contains(out, s) {
 					t.Errorf("stdout lacks %q:\n%s", s, out)
