@@ -11,9 +11,11 @@
 // Transactions are delimited by BeginTx and FinaliseTx (EIP-161 deletion of
 // touched empty accounts, deletion of self-destructed accounts, current storage
 // becoming the committed storage). Root computes the Ethereum state root with
-// go-ethereum's stack trie, LogsHash the hash of the transaction's logs as the
-// state tests expect, and LoadAlloc / SaveAlloc read and write go-ethereum's
-// genesis "alloc" JSON layout.
+// go-ethereum's tries (a stack trie the first time, then an in-memory trie kept
+// up to date incrementally), LogsHash the hash of the transaction's logs as the
+// state tests expect, and ParseAlloc / LoadAllocFile / WriteAlloc /
+// SaveAllocFile read and write go-ethereum's genesis "alloc" JSON layout
+// (saving atomically).
 //
 // A State is not safe for concurrent use; Copy makes an independent deep copy.
 //
