@@ -82,6 +82,7 @@ func (s *State) undo(e *entry) {
 		} else {
 			s.accounts[e.addr] = e.acct
 		}
+		s.cached = nil
 	case entryCreateContract:
 		e.acct.newContract = false
 	case entrySelfDestruct:

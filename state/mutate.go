@@ -9,11 +9,12 @@ import (
 // getOrCreate returns the account, creating it (journaled) when it does not
 // exist: like go-ethereum, writing to a missing account brings it into existence.
 func (s *State) getOrCreate(addr host.Address) *account {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return a
 	}
 	a := newAccount()
 	s.accounts[addr] = a
+	s.cachedAddr, s.cached = addr, a
 	s.journal = append(s.journal, entry{kind: entryCreateAccount, addr: addr})
 	return a
 }
@@ -21,13 +22,14 @@ func (s *State) getOrCreate(addr host.Address) *account {
 // CreateAccount creates the account. An existing account is replaced by a fresh
 // one that keeps only its balance (the old object stays in the journal).
 func (s *State) CreateAccount(addr host.Address) {
-	prev := s.accounts[addr]
+	prev := s.get(addr)
 	a := newAccount()
 	if prev != nil {
 		a.balance = prev.balance
 		a.addrHash, a.addrHashed = prev.addrHash, prev.addrHashed
 	}
 	s.accounts[addr] = a
+	s.cachedAddr, s.cached = addr, a
 	s.journal = append(s.journal, entry{kind: entryCreateAccount, addr: addr, acct: prev})
 }
 
@@ -141,7 +143,7 @@ func (s *State) SetTransientState(addr host.Address, key, value host.Hash) {
 // SelfDestruct marks the account for deletion at the end of the transaction and
 // zeroes its balance. A missing account is left alone.
 func (s *State) SelfDestruct(addr host.Address) {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	if a == nil {
 		return
 	}

@@ -83,6 +83,12 @@ type State struct {
 	transient     map[slotKey]host.Hash
 	ripemdTouched bool
 
+	// A one-entry cache of the last account looked up: engines touch the same
+	// account (the executing contract) many times in a row. cached is nil when
+	// empty; any change to the accounts map clears or updates it.
+	cachedAddr host.Address
+	cached     *account
+
 	// Incremental state root (see root.go): after the second Root, accTrie holds
 	// the account trie and dirty the accounts changed since it was last brought
 	// up to date.
@@ -103,6 +109,18 @@ func New() *State {
 	}
 }
 
+// get returns the account, or nil when it does not exist.
+func (s *State) get(addr host.Address) *account {
+	if s.cached != nil && s.cachedAddr == addr {
+		return s.cached
+	}
+	a := s.accounts[addr]
+	if a != nil {
+		s.cachedAddr, s.cached = addr, a
+	}
+	return a
+}
+
 // zero is returned by GetBalance for accounts that do not exist; callers must not
 // modify it (see GetBalance).
 var zero uint256.Int
@@ -110,13 +128,13 @@ var zero uint256.Int
 // Exist reports whether the account exists, including one self-destructed in the
 // current transaction.
 func (s *State) Exist(addr host.Address) bool {
-	return s.accounts[addr] != nil
+	return s.get(addr) != nil
 }
 
 // Empty reports whether the account is empty per EIP-161 (no code, zero nonce,
 // zero balance) or does not exist.
 func (s *State) Empty(addr host.Address) bool {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	return a == nil || a.empty()
 }
 
@@ -125,7 +143,7 @@ func (s *State) Empty(addr host.Address) bool {
 // next changes (copy it to keep it). Returning it without a copy keeps BALANCE
 // free of allocation.
 func (s *State) GetBalance(addr host.Address) *uint256.Int {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return &a.balance
 	}
 	return &zero
@@ -133,7 +151,7 @@ func (s *State) GetBalance(addr host.Address) *uint256.Int {
 
 // GetNonce returns the account's nonce (zero if it does not exist).
 func (s *State) GetNonce(addr host.Address) uint64 {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return a.nonce
 	}
 	return 0
@@ -141,7 +159,7 @@ func (s *State) GetNonce(addr host.Address) uint64 {
 
 // GetCode returns the account's code; callers must not modify the slice.
 func (s *State) GetCode(addr host.Address) []byte {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return a.code
 	}
 	return nil
@@ -151,7 +169,7 @@ func (s *State) GetCode(addr host.Address) []byte {
 // existing account without code, and the zero hash for an account that does not
 // exist (the EXTCODEHASH rule of EIP-1052).
 func (s *State) GetCodeHash(addr host.Address) host.Hash {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return a.codeHash
 	}
 	return host.Hash{}
@@ -159,7 +177,7 @@ func (s *State) GetCodeHash(addr host.Address) host.Hash {
 
 // GetCodeSize returns the length of the account's code.
 func (s *State) GetCodeSize(addr host.Address) int {
-	if a := s.accounts[addr]; a != nil {
+	if a := s.get(addr); a != nil {
 		return len(a.code)
 	}
 	return 0
@@ -167,7 +185,7 @@ func (s *State) GetCodeSize(addr host.Address) int {
 
 // GetState returns the current value of a storage slot.
 func (s *State) GetState(addr host.Address, key host.Hash) host.Hash {
-	if a := s.accounts[addr]; a != nil && a.storage != nil {
+	if a := s.get(addr); a != nil && a.storage != nil {
 		return a.storage[key].cur
 	}
 	return host.Hash{}
@@ -175,7 +193,7 @@ func (s *State) GetState(addr host.Address, key host.Hash) host.Hash {
 
 // GetCommittedState returns the value the slot had when the transaction began.
 func (s *State) GetCommittedState(addr host.Address, key host.Hash) host.Hash {
-	if a := s.accounts[addr]; a != nil && a.storage != nil {
+	if a := s.get(addr); a != nil && a.storage != nil {
 		return a.storage[key].orig
 	}
 	return host.Hash{}
@@ -184,7 +202,7 @@ func (s *State) GetCommittedState(addr host.Address, key host.Hash) host.Hash {
 // GetStorageOrig returns both the current and the transaction-start value of a
 // slot with one lookup (what SSTORE's EIP-2200 gas rules need).
 func (s *State) GetStorageOrig(addr host.Address, key host.Hash) (current, original host.Hash) {
-	if a := s.accounts[addr]; a != nil && a.storage != nil {
+	if a := s.get(addr); a != nil && a.storage != nil {
 		sl := a.storage[key]
 		return sl.cur, sl.orig
 	}
@@ -195,7 +213,7 @@ func (s *State) GetStorageOrig(addr host.Address, key host.Hash) (current, origi
 // start of the transaction. A CREATE to such an address is a collision
 // (EIP-7610).
 func (s *State) HasStorage(addr host.Address) bool {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	if a == nil {
 		return false
 	}
@@ -210,14 +228,14 @@ func (s *State) HasStorage(addr host.Address) bool {
 // HasSelfDestructed reports whether the account was self-destructed in the
 // current transaction.
 func (s *State) HasSelfDestructed(addr host.Address) bool {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	return a != nil && a.selfDestructed
 }
 
 // IsNewContract reports whether the account was created as a contract in the
 // current transaction (EIP-6780).
 func (s *State) IsNewContract(addr host.Address) bool {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	return a != nil && a.newContract
 }
 
@@ -261,7 +279,7 @@ func (s *State) Accounts() []host.Address {
 // StorageOf calls fn for every non-zero storage slot of the account, in no
 // particular order.
 func (s *State) StorageOf(addr host.Address, fn func(key, value host.Hash)) {
-	a := s.accounts[addr]
+	a := s.get(addr)
 	if a == nil {
 		return
 	}

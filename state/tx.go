@@ -74,6 +74,7 @@ func (s *State) finaliseAccount(addr host.Address) {
 	a.newContract = false
 	if a.selfDestructed || a.empty() {
 		delete(s.accounts, addr)
+		s.cached = nil
 	}
 }
 
