@@ -8,9 +8,15 @@ import (
 //
 // Every basic block starts with a block-begin entry (iBegin) that carries the block's total
 // static gas and its stack bounds, so the interpreter checks gas and stack once per block.
-// A block starts at a JUMPDEST, after a JUMPI (its fall-through) and after an instruction
-// that observes the exact gas left (flagEndsBlock); it ends at a terminal instruction. Code
-// after a terminal instruction is unreachable until the next JUMPDEST and is not emitted.
+// A block starts at the beginning of the code, after a JUMPI (its fall-through), after an
+// instruction that observes the exact gas left (flagEndsBlock), and at a JUMPDEST following
+// unreachable code; it ends at a terminal or block-ending instruction. Code after a terminal
+// instruction is unreachable until the next JUMPDEST and is not emitted.
+//
+// A JUMPDEST that execution can fall into does not end the block: it becomes an iEntry, a
+// second way into the same block, carrying the gas and stack bounds of the rest of the block
+// from the JUMPDEST on. Falling through, it is a no-op; a jump to it checks its bounds and
+// continues after it. (Solidity code is full of JUMPDESTs reached both ways.)
 //
 // Charging a whole block's static gas on entry is exact: a block has no exit before its last
 // instruction except an exceptional halt, which consumes all gas anyway, and the instructions
@@ -38,11 +44,15 @@ type instr struct {
 // PUSH1 with the value in v, and longer ones as PUSH32 with a constant index, so the loop has
 // two push cases.
 const (
-	iBegin        = 0x0c // block begin
-	iJump         = 0x0d // PUSH target; JUMP, with a valid target: the jump is resolved here
-	iJumpi        = 0x0e // PUSH target; JUMPI, likewise
+	iBegin = 0x0c // block begin: charge the block's gas, check its stack bounds
+	iJump  = 0x0d // PUSH target; JUMP, with a valid target: the jump is resolved here
+	iJumpi = 0x0e // PUSH target; JUMPI, likewise
+	// iEntry is a JUMPDEST inside a block: a no-op when execution falls through it (the
+	// block's iBegin paid for it); a jump to it checks the gas and stack bounds it carries,
+	// which cover the rest of the block from there.
+	iEntry        = 0x0f
 	internalFirst = iBegin
-	internalLast  = 0x0f
+	internalLast  = iEntry
 )
 
 // maxBlockGas bounds a block's static gas so that it fits the 32 bits iBegin has for it.
@@ -52,8 +62,9 @@ const maxBlockGas = 1 << 31
 type program struct {
 	ins    []instr
 	consts []uint256.Int
-	// jumpdest maps a code offset to the index of the iBegin of the block its JUMPDEST
-	// starts, or -1 when the offset is not a JUMPDEST instruction (PUSH data included).
+	// jumpdest maps a code offset to the index of the entry (iBegin or iEntry) of its
+	// JUMPDEST, or -1 when the offset is not a JUMPDEST instruction (PUSH data included).
+	// A jump checks the entry and continues at the instruction after it.
 	jumpdest []int32
 	code     []byte
 }
@@ -97,6 +108,14 @@ func pushValue(code []byte, pc, n int) (v uint256.Int) {
 	return v
 }
 
+// blockItem is one accounted instruction of the block being built: its static gas and stack
+// effect, and the index of the entry (iBegin or iEntry) that starts at it, or -1.
+type blockItem struct {
+	gas          uint64
+	pops, pushes int8
+	entry        int
+}
+
 // analyse translates code into its instruction stream for the fork table t.
 func analyse(code []byte, t *forkTable) *program {
 	valid := validJumpdests(code)
@@ -107,48 +126,61 @@ func analyse(code []byte, t *forkTable) *program {
 	ins := make([]instr, 0, len(code)/2+4)
 
 	var (
-		begin  = -1 // index of the open block's iBegin, -1 when no block is open
-		gas    uint64
-		height int // stack height relative to the block's entry
-		need   int // entry height the block needs
-		growth int // highest relative height reached
-		dead   bool
+		open     bool        // a block is open
+		items    []blockItem // the open block's instructions
+		blockGas uint64
+		dead     bool
 		// lastPush is the index of the previous instruction when it was a push of a value
 		// that is a valid jump destination, else -1 (for PUSH+JUMP fusion).
 		lastPush   = -1
 		lastPushPC uint64
 	)
+	// closeBlock computes, for every entry of the block (its iBegin and the iEntry of each
+	// JUMPDEST inside it), the static gas and stack bounds of the instructions from that
+	// entry to the end of the block, walking backwards:
+	//
+	//	gas(i)    = gas_i + gas(i+1)
+	//	need(i)   = max(pops_i, need(i+1) - delta_i)      entry height needed
+	//	growth(i) = delta_i + max(0, growth(i+1))         highest height reached, relative
 	closeBlock := func() {
-		if begin >= 0 {
-			b := &ins[begin]
-			b.v |= gas
-			// Clamp so that blocks longer than the stack is deep still fail (underflow:
-			// need above the limit; overflow: a negative maximum entry height).
-			b.n = uint16(min(need, stackLimit+1))
-			b.a = uint32(int32(max(stackLimit-growth, -1)))
+		var gas uint64
+		need, growth := 0, 0
+		for i := len(items) - 1; i >= 0; i-- {
+			it := &items[i]
+			delta := int(it.pushes) - int(it.pops)
+			gas += it.gas
+			need = max(int(it.pops), need-delta)
+			growth = delta + max(0, growth)
+			if it.entry >= 0 {
+				e := &ins[it.entry]
+				e.v |= gas
+				// Clamp so that blocks longer than the stack is deep still fail
+				// (underflow: need above the limit; overflow: a negative maximum
+				// entry height).
+				e.n = uint16(min(need, stackLimit+1))
+				e.a = uint32(int32(max(stackLimit-max(growth, 0), -1)))
+			}
 		}
-		begin = -1
+		open, items, blockGas = false, items[:0], 0
 	}
-	openBlock := func(pc int) {
-		begin = len(ins)
-		ins = append(ins, instr{op: iBegin, v: uint64(pc) << 32})
-		gas, height, need, growth = 0, 0, 0, 0
-	}
-	account := func(s *opSpec, pc int) {
-		if gas+s.gas > maxBlockGas {
+	// account adds an instruction to the open block (opening one at pc if needed); entry is
+	// the dispatch code of the entry to start at it (iBegin, iEntry) or 0 for none.
+	account := func(s *opSpec, pc int, entry uint8) {
+		if open && blockGas+s.gas > maxBlockGas {
 			// Keep the block's gas in 32 bits: continue in a new block (only absurdly
 			// long straight-line code gets here).
 			closeBlock()
-			openBlock(pc)
 		}
-		gas += s.gas
-		if req := int(s.pops) - height; req > need {
-			need = req
+		if !open {
+			open, entry = true, iBegin
 		}
-		height += int(s.pushes) - int(s.pops)
-		if height > growth {
-			growth = height
+		it := blockItem{gas: s.gas, pops: s.pops, pushes: s.pushes, entry: -1}
+		if entry != 0 {
+			it.entry = len(ins)
+			ins = append(ins, instr{op: entry, v: uint64(pc) << 32})
 		}
+		items = append(items, it)
+		blockGas += s.gas
 	}
 
 	for pc := 0; pc < len(code); pc++ {
@@ -156,10 +188,10 @@ func analyse(code []byte, t *forkTable) *program {
 		s := &t.ops[op]
 		n := pushSize(op)
 		if op == JUMPDEST {
-			closeBlock()
-			openBlock(pc)
-			p.jumpdest[pc] = int32(begin)
-			account(s, pc)
+			// A jump target. Reached by falling through, it continues the open block (its
+			// entry is a no-op then); reached by a jump, its entry is checked by the jump.
+			account(s, pc, iEntry)
+			p.jumpdest[pc] = int32(items[len(items)-1].entry)
 			dead = false
 			lastPush = -1
 			continue
@@ -168,10 +200,7 @@ func analyse(code []byte, t *forkTable) *program {
 			pc += n
 			continue
 		}
-		if begin < 0 {
-			openBlock(pc)
-		}
-		account(s, pc)
+		account(s, pc, 0)
 		fused := false
 		switch {
 		case !s.defined:
@@ -185,7 +214,7 @@ func analyse(code []byte, t *forkTable) *program {
 			p.consts = append(p.consts, v)
 		case (op == JUMP || op == JUMPI) && lastPush == len(ins)-1:
 			// The pushed destination is a valid JUMPDEST: resolve the jump now (the
-			// target index is patched in below, once every block exists).
+			// target index is patched in below, once every entry exists).
 			in := &ins[lastPush]
 			in.op = iJump
 			if op == JUMPI {
@@ -215,9 +244,7 @@ func analyse(code []byte, t *forkTable) *program {
 	}
 	// Running off the end of the code is STOP. The stream always ends with a terminal
 	// instruction, so the interpreter never steps past its end.
-	if begin < 0 {
-		openBlock(len(code))
-	}
+	account(&t.ops[STOP], len(code), 0)
 	ins = append(ins, instr{op: uint8(STOP)})
 	closeBlock()
 

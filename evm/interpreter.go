@@ -23,11 +23,17 @@ func (f *frame) run(gas int64) (int64, error) {
 	p := f.prog
 	ins := p.ins
 	consts := p.consts
+	jd := p.jumpdest
 	base := unsafe.Pointer(&f.stack[0])
 	sp := base
 	in := &ins[0]
+	var t int // jump target entry, for enter
 	const isz = unsafe.Sizeof(instr{})
 
+	// The instruction bodies are written out here rather than called: Go does not inline
+	// functions above a small cost, and a call per instruction would cost more than most
+	// instructions. Each has a twin in the fork table (ops_*.go) that the traced loop uses;
+	// the tests run every program on both loops.
 	for {
 		switch in.op {
 		case iBegin:
@@ -38,83 +44,135 @@ func (f *frame) run(gas int64) (int64, error) {
 				// so the halt (and its reason) is exactly go-ethereum's.
 				return f.runSteps(in.v>>32, sp, gas+int64(uint32(in.v)), nil)
 			}
-
+		case iEntry: // a JUMPDEST fallen into: paid for by the block
 		case uint8(STOP):
 			return gas, nil
 
-		// Arithmetic and logic.
+		// Arithmetic.
 		case uint8(ADD):
-			opAdd(sp)
-			sp = unsafe.Add(sp, -32)
-		case uint8(MUL):
-			opMul(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Add(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(SUB):
-			opSub(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Sub(a, b)
+			sp = unsafe.Add(sp, -32)
+		case uint8(MUL):
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Mul(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(DIV):
-			opDiv(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Div(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(SDIV):
-			opSdiv(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.SDiv(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(MOD):
-			opMod(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Mod(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(SMOD):
-			opSmod(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.SMod(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(ADDMOD):
-			opAddmod(sp)
+			a, b, m := arg(sp, 0), arg(sp, 1), arg(sp, 2)
+			m.AddMod(a, b, m)
 			sp = unsafe.Add(sp, -64)
 		case uint8(MULMOD):
 			execMulmod(f, sp)
 			sp = unsafe.Add(sp, -64)
-		case uint8(SIGNEXTEND):
-			opSignExtend(sp)
+		case uint8(EXP):
+			b, e := arg(sp, 0), arg(sp, 1)
+			cost := int64(e.ByteLen()) * gasExpByte // EIP-160
+			if cost > gas {
+				return 0, host.ErrOutOfGas
+			}
+			gas -= cost
+			e.Exp(b, e)
 			sp = unsafe.Add(sp, -32)
+		case uint8(SIGNEXTEND):
+			n, x := arg(sp, 0), arg(sp, 1)
+			x.ExtendSign(x, n)
+			sp = unsafe.Add(sp, -32)
+
+		// Comparison and bitwise logic.
 		case uint8(LT):
-			opLt(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			setBool(b, a.Lt(b))
 			sp = unsafe.Add(sp, -32)
 		case uint8(GT):
-			opGt(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			setBool(b, a.Gt(b))
 			sp = unsafe.Add(sp, -32)
 		case uint8(SLT):
-			opSlt(sp)
+			a, b := *arg(sp, 0), arg(sp, 1)
+			c := *b
+			a[3] ^= 1 << 63 // signed order is unsigned order with the sign bits flipped
+			c[3] ^= 1 << 63
+			setBool(b, a.Lt(&c))
 			sp = unsafe.Add(sp, -32)
 		case uint8(SGT):
-			opSgt(sp)
+			a, b := *arg(sp, 0), arg(sp, 1)
+			c := *b
+			a[3] ^= 1 << 63
+			c[3] ^= 1 << 63
+			setBool(b, a.Gt(&c))
 			sp = unsafe.Add(sp, -32)
 		case uint8(EQ):
-			opEq(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			setBool(b, a.Eq(b))
 			sp = unsafe.Add(sp, -32)
 		case uint8(ISZERO):
-			opIszero(sp)
+			a := arg(sp, 0)
+			setBool(a, a.IsZero())
 		case uint8(AND):
-			opAnd(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.And(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(OR):
-			opOr(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Or(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(XOR):
-			opXor(sp)
+			a, b := arg(sp, 0), arg(sp, 1)
+			b.Xor(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(NOT):
-			opNot(sp)
+			a := arg(sp, 0)
+			a.Not(a)
 		case uint8(BYTE):
-			opByte(sp)
+			n, x := arg(sp, 0), arg(sp, 1)
+			var v uint64
+			if n.LtUint64(32) {
+				v = (x[3-n[0]/8] >> ((7 - n[0]%8) * 8)) & 0xff
+			}
+			x[0], x[1], x[2], x[3] = v, 0, 0, 0
 			sp = unsafe.Add(sp, -32)
 		case uint8(SHL):
-			opShl(sp)
+			n, x := arg(sp, 0), arg(sp, 1)
+			if n.LtUint64(256) {
+				x.Lsh(x, uint(n[0]))
+			} else {
+				x.Clear()
+			}
 			sp = unsafe.Add(sp, -32)
 		case uint8(SHR):
-			opShr(sp)
+			n, x := arg(sp, 0), arg(sp, 1)
+			if n.LtUint64(256) {
+				x.Rsh(x, uint(n[0]))
+			} else {
+				x.Clear()
+			}
 			sp = unsafe.Add(sp, -32)
 		case uint8(SAR):
 			opSar(sp)
 			sp = unsafe.Add(sp, -32)
-		case uint8(CLZ): // emitted only for forks that define it
-			opClz(sp)
+		case uint8(CLZ): // emitted only for forks that define it (EIP-7939)
+			x := arg(sp, 0)
+			x.SetUint64(uint64(256 - x.BitLen()))
 
 		// Stack.
 		case uint8(POP):
@@ -207,33 +265,31 @@ func (f *frame) run(gas int64) (int64, error) {
 		case uint8(SWAP16):
 			swapN(sp, 16)
 
-		// Control flow.
+		// Control flow. A jump lands on the target's entry: enter checks it.
 		case iJump:
-			in = &ins[in.a]
-			continue
+			t = int(in.a)
+			goto enter
 		case iJumpi:
 			sp = unsafe.Add(sp, -32)
 			if !(*uint256.Int)(sp).IsZero() {
-				in = &ins[in.a]
-				continue
+				t = int(in.a)
+				goto enter
 			}
 		case uint8(JUMP):
 			sp = unsafe.Add(sp, -32)
-			t, ok := p.jumpTarget((*uint256.Int)(sp))
-			if !ok {
-				return 0, ErrInvalidJump
+			if d := (*uint256.Int)(sp); d[1]|d[2]|d[3] == 0 && d[0] < uint64(len(jd)) && jd[d[0]] >= 0 {
+				t = int(jd[d[0]])
+				goto enter
 			}
-			in = &ins[t]
-			continue
+			return 0, ErrInvalidJump
 		case uint8(JUMPI):
 			sp = unsafe.Add(sp, -64)
 			if !(*uint256.Int)(sp).IsZero() {
-				t, ok := p.jumpTarget((*uint256.Int)(unsafe.Add(sp, 32)))
-				if !ok {
-					return 0, ErrInvalidJump
+				if d := (*uint256.Int)(unsafe.Add(sp, 32)); d[1]|d[2]|d[3] == 0 && d[0] < uint64(len(jd)) && jd[d[0]] >= 0 {
+					t = int(jd[d[0]])
+					goto enter
 				}
-				in = &ins[t]
-				continue
+				return 0, ErrInvalidJump
 			}
 		case uint8(PC):
 			s := (*uint256.Int)(sp)
@@ -252,24 +308,24 @@ func (f *frame) run(gas int64) (int64, error) {
 
 		// Memory, with the common no-expansion case inline.
 		case uint8(MLOAD):
-			v := (*uint256.Int)(unsafe.Add(sp, -32))
+			v := arg(sp, 0)
 			if v[1]|v[2]|v[3] == 0 && v[0] < uint64(len(f.mem)) && uint64(len(f.mem))-v[0] >= 32 {
 				v.SetBytes32(f.mem[v[0] : v[0]+32])
 			} else if gas, sp = f.slow(MLOAD, gas, sp); gas < 0 {
 				return 0, f.err
 			}
 		case uint8(MSTORE):
-			o := (*uint256.Int)(unsafe.Add(sp, -32))
+			o := arg(sp, 0)
 			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) && uint64(len(f.mem))-o[0] >= 32 {
-				(*uint256.Int)(unsafe.Add(sp, -64)).PutUint256(f.mem[o[0] : o[0]+32])
+				arg(sp, 1).PutUint256(f.mem[o[0] : o[0]+32])
 				sp = unsafe.Add(sp, -64)
 			} else if gas, sp = f.slow(MSTORE, gas, sp); gas < 0 {
 				return 0, f.err
 			}
 		case uint8(MSTORE8):
-			o := (*uint256.Int)(unsafe.Add(sp, -32))
+			o := arg(sp, 0)
 			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) {
-				f.mem[o[0]] = byte((*uint256.Int)(unsafe.Add(sp, -64))[0])
+				f.mem[o[0]] = byte(arg(sp, 1)[0])
 				sp = unsafe.Add(sp, -64)
 			} else if gas, sp = f.slow(MSTORE8, gas, sp); gas < 0 {
 				return 0, f.err
@@ -277,7 +333,7 @@ func (f *frame) run(gas int64) (int64, error) {
 
 		// Cheap environment reads.
 		case uint8(CALLDATALOAD):
-			loadPadded32((*uint256.Int)(unsafe.Add(sp, -32)), f.msg.Input)
+			loadPadded32(arg(sp, 0), f.msg.Input)
 		case uint8(CALLVALUE):
 			*(*uint256.Int)(sp) = f.msg.Value
 			sp = unsafe.Add(sp, 32)
@@ -305,6 +361,20 @@ func (f *frame) run(gas int64) (int64, error) {
 			}
 		}
 		in = (*instr)(unsafe.Add(unsafe.Pointer(in), isz))
+		continue
+
+	enter:
+		// Enter the block at entry t: charge its gas and check its stack bounds (as iBegin
+		// does), then continue after the entry.
+		{
+			e := &ins[t]
+			gas -= int64(uint32(e.v))
+			h := int(uintptr(sp)-uintptr(base)) >> 5
+			if gas < 0 || h < int(e.n) || h > int(int32(e.a)) {
+				return f.runSteps(e.v>>32, sp, gas+int64(uint32(e.v)), nil)
+			}
+			in = &ins[t+1]
+		}
 	}
 }
 
