@@ -106,7 +106,7 @@ func run(engineName, initcodePath string) error {
 		{alice, "balanceOf", []any{bob}},
 		{alice, "balanceOf", []any{carol}},
 		{alice, "totalSupply", nil},
-		{carol, "transfer", []any{bob, big.NewInt(50_000)}},           // more than carol has: reverts
+		{carol, "transfer", []any{bob, big.NewInt(50_000)}},          // more than carol has: reverts
 		{bob, "transferFrom", []any{alice, bob, big.NewInt(70_000)}}, // more than allowed: reverts
 	}
 	for _, s := range steps {
@@ -210,4 +210,3 @@ func label(a common.Address) string {
 	}
 	return a.Hex()
 }
-
