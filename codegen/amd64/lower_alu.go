@@ -21,6 +21,10 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	case riscv.OpADDI:
 		u.addi(in.Rd, in.Rs1, in.Imm)
 	case riscv.OpXORI:
+		if in.Imm == -1 { // not
+			u.unary(asm.NOTQ, in.Rd, in.Rs1)
+			break
+		}
 		u.immOp(asm.XORQ, in)
 	case riscv.OpORI:
 		u.immOp(asm.ORQ, in)
@@ -36,14 +40,24 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		u.setCond(in.Rd, in.Rs1, 0, asm.Imm(in.Imm), asm.SETLT)
 	case riscv.OpSLTIU:
 		u.setCond(in.Rd, in.Rs1, 0, asm.Imm(in.Imm), asm.SETCS)
-	case riscv.OpADD:
-		u.binOp(asm.ADDQ, in, true)
+	case riscv.OpADD, riscv.OpOR, riscv.OpXOR:
+		switch {
+		case in.Rs1 == 0: // mv
+			u.mv(in.Rd, in.Rs2)
+		case in.Rs2 == 0:
+			u.mv(in.Rd, in.Rs1)
+		default:
+			u.binOp(map[riscv.Op]asm.Op{riscv.OpADD: asm.ADDQ, riscv.OpOR: asm.ORQ, riscv.OpXOR: asm.XORQ}[in.Op], in, true)
+		}
 	case riscv.OpSUB:
-		u.binOp(asm.SUBQ, in, false)
-	case riscv.OpXOR:
-		u.binOp(asm.XORQ, in, true)
-	case riscv.OpOR:
-		u.binOp(asm.ORQ, in, true)
+		switch {
+		case in.Rs2 == 0:
+			u.mv(in.Rd, in.Rs1)
+		case in.Rs1 == 0: // neg
+			u.unary(asm.NEGQ, in.Rd, in.Rs2)
+		default:
+			u.binOp(asm.SUBQ, in, false)
+		}
 	case riscv.OpAND:
 		u.binOp(asm.ANDQ, in, true)
 	case riscv.OpSLT:
@@ -58,6 +72,10 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		u.shiftOp(asm.SARQ, in)
 
 	case riscv.OpADDIW:
+		if in.Imm == 0 { // sext.w
+			u.sext32(in.Rd, in.Rs1)
+			break
+		}
 		u.wordOp(in, func() {
 			if e.isMapped(in.Rs1) {
 				e.op(asm.LEAL, asm.Mem(e.rm.host[in.Rs1], in.Imm), asm.R(tA))
@@ -143,6 +161,50 @@ func (u *unit) move(src asm.Operand, dst asm.Reg) {
 	default:
 		e.op(asm.MOVQ, src, asm.R(dst))
 	}
+}
+
+// mv copies guest register rs into rd.
+func (u *unit) mv(rd, rs uint8) {
+	e := &u.e
+	switch {
+	case rd == 0 || rd == rs:
+	case rs == 0:
+		e.setImm(rd, 0, tA)
+	case e.isMapped(rd):
+		u.move(e.src(rs), e.rm.host[rd])
+	case e.isMapped(rs):
+		e.op(asm.MOVQ, e.src(rs), asm.Mem(rST, xoff(rd)))
+	default:
+		e.load(rs, tA)
+		e.commit(rd, tA)
+	}
+}
+
+// unary: rd = op rs (NOTQ, NEGQ).
+func (u *unit) unary(op asm.Op, rd, rs uint8) {
+	e := &u.e
+	if rd == 0 {
+		return
+	}
+	d := e.dest(rd, tA)
+	u.move(e.src(rs), d)
+	e.op(op, asm.None, asm.R(d))
+	e.commit(rd, d)
+}
+
+// sext32: rd = rs sign-extended from its low 32 bits (sext.w).
+func (u *unit) sext32(rd, rs uint8) {
+	e := &u.e
+	if rd == 0 {
+		return
+	}
+	if rs == 0 {
+		e.setImm(rd, 0, tA)
+		return
+	}
+	d := e.dest(rd, tA)
+	e.op(asm.MOVLQSX, e.src(rs), asm.R(d))
+	e.commit(rd, d)
 }
 
 // done moves a result computed in r into guest register rd.

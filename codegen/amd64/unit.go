@@ -164,5 +164,6 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	}
 	u.m.units = append(u.m.units, mem)
 	u.m.codeSize += len(code)
+	recordUnit(u, mem, code)
 	return mem, nil
 }
