@@ -42,6 +42,21 @@ type State struct {
 	// so with Arena.Untracked.
 	DirtyLo uint64
 	DirtyHi uint64
+
+	// StoreWinLo/StoreWinHi8 are native code's store windows (codegen/amd64): spans of
+	// arena offsets known to be inside the arena, outside the write-protected range and
+	// already counted in DirtyLo/DirtyHi, so a store at offset off with StoreWinLo[i] <=
+	// off <= StoreWinHi8[i] (the window's end minus 8) needs no other check. Window 0
+	// lies below the write-protected range, window 1 above it. A window is empty when
+	// StoreWinLo > StoreWinHi8 (engines start them empty: see EmptyStoreWindows).
+	StoreWinLo  [2]uint64
+	StoreWinHi8 [2]uint64
+}
+
+// EmptyStoreWindows empties the native store windows (see StoreWinLo).
+func (s *State) EmptyStoreWindows() {
+	s.StoreWinLo = [2]uint64{^uint64(0), ^uint64(0)}
+	s.StoreWinHi8 = [2]uint64{}
 }
 
 // Offsets of State's fields, for native code. TestStateOffsets checks them.
@@ -63,6 +78,8 @@ const (
 	OffCSRs      = 352
 	OffDirtyLo   = OffCSRs + 8*NumCSRs
 	OffDirtyHi   = OffDirtyLo + 8
+	OffWinLo     = OffDirtyHi + 8
+	OffWinHi8    = OffWinLo + 16
 )
 
 // ExitCode says why an engine stopped running guest code and returned to Go.

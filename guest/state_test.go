@@ -30,6 +30,8 @@ func TestStateOffsets(t *testing.T) {
 		{"CSRs", unsafe.Offsetof(s.CSRs), OffCSRs},
 		{"DirtyLo", unsafe.Offsetof(s.DirtyLo), OffDirtyLo},
 		{"DirtyHi", unsafe.Offsetof(s.DirtyHi), OffDirtyHi},
+		{"StoreWinLo", unsafe.Offsetof(s.StoreWinLo), OffWinLo},
+		{"StoreWinHi8", unsafe.Offsetof(s.StoreWinHi8), OffWinHi8},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
