@@ -92,9 +92,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// usageError marks errors in the command line or its inputs (exit status 2).
-type usageError struct{ error }
-
 func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error) {
 	req, err := parseRunRequest(f, sigArgs)
 	if err != nil {
