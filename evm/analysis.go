@@ -28,7 +28,9 @@ type instr struct {
 	// op is the dispatch code: the EVM opcode for ordinary instructions, or one of the
 	// internal codes below (which reuse byte values undefined in every supported fork).
 	op uint8
-	_  uint8
+	// skip: iBegin, iEntry: how many iEntry instructions follow immediately (at most 255),
+	// which falling through steps over at once (runs of JUMPDESTs).
+	skip uint8
 	// n: iBegin: the stack height the block needs on entry.
 	n uint16
 	// a: iBegin: the largest entry height that cannot overflow, as an int32 (negative when
@@ -251,6 +253,11 @@ func analyse(code []byte, t *forkTable) *program {
 	for i := range ins {
 		if in := &ins[i]; in.op == iJump || in.op == iJumpi {
 			in.a = uint32(p.jumpdest[in.v])
+		}
+	}
+	for i := len(ins) - 2; i >= 0; i-- {
+		if in, next := &ins[i], &ins[i+1]; (in.op == iBegin || in.op == iEntry) && next.op == iEntry {
+			in.skip = uint8(min(int(next.skip)+1, 255))
 		}
 	}
 	p.ins = ins

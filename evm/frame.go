@@ -54,6 +54,8 @@ type frameState struct {
 	err error           // the failure of an out-of-line instruction (see frame.slow)
 	tx  *host.TxContext // fetched lazily from the host
 
+	slots slotCache
+
 	// MULMOD's last full-width modulus and its reciprocal (see execMulmod).
 	mulmodM  uint256.Int
 	mulmodMu [5]uint64

@@ -44,7 +44,9 @@ func (f *frame) run(gas int64) (int64, error) {
 				// so the halt (and its reason) is exactly go-ethereum's.
 				return f.runSteps(in.v>>32, sp, gas+int64(uint32(in.v)), nil)
 			}
-		case iEntry: // a JUMPDEST fallen into: paid for by the block
+			in = (*instr)(unsafe.Add(unsafe.Pointer(in), uintptr(in.skip)*isz))
+		case iEntry: // JUMPDESTs fallen into: paid for by the block
+			in = (*instr)(unsafe.Add(unsafe.Pointer(in), uintptr(in.skip)*isz))
 		case uint8(STOP):
 			return gas, nil
 
@@ -309,27 +311,30 @@ func (f *frame) run(gas int64) (int64, error) {
 		// Memory, with the common no-expansion case inline.
 		case uint8(MLOAD):
 			v := arg(sp, 0)
-			if v[1]|v[2]|v[3] == 0 && v[0] < uint64(len(f.mem)) && uint64(len(f.mem))-v[0] >= 32 {
-				v.SetBytes32(f.mem[v[0] : v[0]+32])
-			} else if gas, sp = f.slow(MLOAD, gas, sp); gas < 0 {
-				return 0, f.err
+			if v[1]|v[2]|v[3] != 0 || v[0] >= uint64(len(f.mem)) || uint64(len(f.mem))-v[0] < 32 {
+				if gas = f.growTo(v, 32, gas); gas < 0 {
+					return 0, f.err
+				}
 			}
+			v.SetBytes32(f.mem[v[0] : v[0]+32])
 		case uint8(MSTORE):
 			o := arg(sp, 0)
-			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) && uint64(len(f.mem))-o[0] >= 32 {
-				arg(sp, 1).PutUint256(f.mem[o[0] : o[0]+32])
-				sp = unsafe.Add(sp, -64)
-			} else if gas, sp = f.slow(MSTORE, gas, sp); gas < 0 {
-				return 0, f.err
+			if o[1]|o[2]|o[3] != 0 || o[0] >= uint64(len(f.mem)) || uint64(len(f.mem))-o[0] < 32 {
+				if gas = f.growTo(o, 32, gas); gas < 0 {
+					return 0, f.err
+				}
 			}
+			arg(sp, 1).PutUint256(f.mem[o[0] : o[0]+32])
+			sp = unsafe.Add(sp, -64)
 		case uint8(MSTORE8):
 			o := arg(sp, 0)
-			if o[1]|o[2]|o[3] == 0 && o[0] < uint64(len(f.mem)) {
-				f.mem[o[0]] = byte(arg(sp, 1)[0])
-				sp = unsafe.Add(sp, -64)
-			} else if gas, sp = f.slow(MSTORE8, gas, sp); gas < 0 {
-				return 0, f.err
+			if o[1]|o[2]|o[3] != 0 || o[0] >= uint64(len(f.mem)) {
+				if gas = f.growTo(o, 1, gas); gas < 0 {
+					return 0, f.err
+				}
 			}
+			f.mem[o[0]] = byte(arg(sp, 1)[0])
+			sp = unsafe.Add(sp, -64)
 
 		// Cheap environment reads.
 		case uint8(CALLDATALOAD):
@@ -373,7 +378,7 @@ func (f *frame) run(gas int64) (int64, error) {
 			if gas < 0 || h < int(e.n) || h > int(int32(e.a)) {
 				return f.runSteps(e.v>>32, sp, gas+int64(uint32(e.v)), nil)
 			}
-			in = &ins[t+1]
+			in = &ins[t+1+int(e.skip)]
 		}
 	}
 }
@@ -409,13 +414,24 @@ func (f *frame) slowDone(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe
 	return f.gas, unsafe.Add(sp, s.delta), err
 }
 
-// slow is slowDone for instructions that cannot halt normally: it returns a negative gas and
-// sets f.err on failure.
-func (f *frame) slow(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe.Pointer) {
-	gas, sp, err := f.slowDone(op, gas, sp)
-	if err != nil {
-		f.err = err
-		return -1, sp
+// growTo charges for and performs the memory expansion an access of size bytes at off
+// needs (MLOAD, MSTORE, MSTORE8 when memory is too small). It returns the gas left, or -1
+// with f.err set when the expansion cannot be paid for.
+func (f *frame) growTo(off *uint256.Int, size uint64, gas int64) int64 {
+	end, ok := memEnd64(off, size)
+	if !ok {
+		f.err = ErrGasUintOverflow
+		return -1
 	}
-	return gas, sp
+	cost, err := f.memGas(end)
+	if err == nil && cost > uint64(gas) {
+		err = host.ErrOutOfGas
+	}
+	if err != nil {
+		f.newMemSize = 0
+		f.err = err
+		return -1
+	}
+	f.expandMem()
+	return gas - int64(cost)
 }

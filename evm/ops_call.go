@@ -150,6 +150,7 @@ func execCall(kind host.CallKind) execFunc {
 			}
 		}
 		f.callGas = 0
+		f.slots.reset() // the child may write this account's storage or un-warm slots
 		res := f.host.Call(msg)
 
 		out := arg(sp, sh.args-1)
@@ -221,6 +222,7 @@ func execCreate(kind host.CallKind) execFunc {
 		child := f.gas - f.gas/64
 		f.gas -= child
 		msg.Gas = child
+		f.slots.reset() // the initcode may call back into this account
 		res := f.host.Call(msg)
 		if res.Status == host.StatusSuccess {
 			out.SetBytes20(res.CreateAddress[:])

@@ -10,7 +10,11 @@ import (
 
 // gasSload is EIP-2929's SLOAD cost: 2100 for a cold slot (which becomes warm), else 100.
 func gasSload(f *frame, sp unsafe.Pointer) (uint64, error) {
-	key := host.Hash(arg(sp, 0).Bytes32())
+	k := arg(sp, 0)
+	if f.slots.hit = f.slots.lookup(k); f.slots.hit >= 0 {
+		return gasWarmRead, nil
+	}
+	key := host.Hash(k.Bytes32())
 	if _, ok := f.host.SlotInAccessList(f.self, key); ok {
 		return gasWarmRead, nil
 	}
@@ -20,8 +24,14 @@ func gasSload(f *frame, sp unsafe.Pointer) (uint64, error) {
 
 func execSload(f *frame, sp unsafe.Pointer) error {
 	v := arg(sp, 0)
+	if i := f.slots.hit; i >= 0 {
+		*v = f.slots.vals[i]
+		return nil
+	}
+	k := *v
 	val := f.host.GetState(f.self, host.Hash(v.Bytes32()))
 	v.SetBytes32(val[:])
+	f.slots.store(&k, v) // warm now, whatever it was
 	return nil
 }
 
@@ -50,13 +60,18 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 	key := host.Hash(arg(sp, 0).Bytes32())
 	value := host.Hash(arg(sp, 1).Bytes32())
 	h := f.host
-	current := h.GetState(f.self, key)
-	original := h.GetCommittedState(f.self, key)
+	var current host.Hash
 	var cost uint64
-	if _, ok := h.SlotInAccessList(f.self, key); !ok {
-		cost = gasColdSload
-		h.AddSlotToAccessList(f.self, key)
+	if i := f.slots.lookup(arg(sp, 0)); i >= 0 {
+		current = f.slots.vals[i].Bytes32() // and warm
+	} else {
+		current = h.GetState(f.self, key)
+		if _, ok := h.SlotInAccessList(f.self, key); !ok {
+			cost = gasColdSload
+			h.AddSlotToAccessList(f.self, key)
+		}
 	}
+	original := h.GetCommittedState(f.self, key)
 	var zero host.Hash
 	if current == value {
 		return cost + gasWarmRead, nil
@@ -88,7 +103,9 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 }
 
 func execSstore(f *frame, sp unsafe.Pointer) error {
-	f.host.SetState(f.self, host.Hash(arg(sp, 0).Bytes32()), host.Hash(arg(sp, 1).Bytes32()))
+	k, v := arg(sp, 0), arg(sp, 1)
+	f.host.SetState(f.self, host.Hash(k.Bytes32()), host.Hash(v.Bytes32()))
+	f.slots.store(k, v)
 	return nil
 }
 
