@@ -22,7 +22,6 @@ func (noEVM) Execute(host.Host, *host.Message, []byte, host.Hash) host.Result {
 
 var (
 	rvDeployer = common.HexToAddress("0x1000000000000000000000000000000000000001")
-	rvOther    = common.HexToAddress("0x2000000000000000000000000000000000000002")
 )
 
 func readExample(t *testing.T, name string) []byte {
