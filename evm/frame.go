@@ -77,7 +77,9 @@ func putFrame(f *frame) {
 	} else {
 		f.mem = f.mem[:0]
 	}
-	f.frameState = frameState{mem: f.mem, hasher: f.hasher}
+	slots := f.slots
+	slots.reset()
+	f.frameState = frameState{mem: f.mem, hasher: f.hasher, slots: slots}
 	framePool.Put(f)
 }
 

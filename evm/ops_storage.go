@@ -25,7 +25,7 @@ func gasSload(f *frame, sp unsafe.Pointer) (uint64, error) {
 func execSload(f *frame, sp unsafe.Pointer) error {
 	v := arg(sp, 0)
 	if i := f.slots.hit; i >= 0 {
-		*v = f.slots.vals[i]
+		*v = f.slots.ents[i].val
 		return nil
 	}
 	k := *v
@@ -63,7 +63,7 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 	var current host.Hash
 	var cost uint64
 	if i := f.slots.lookup(arg(sp, 0)); i >= 0 {
-		current = f.slots.vals[i].Bytes32() // and warm
+		current = f.slots.ents[i].val.Bytes32() // and warm
 	} else {
 		current = h.GetState(f.self, key)
 		if _, ok := h.SlotInAccessList(f.self, key); !ok {

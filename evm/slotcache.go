@@ -12,37 +12,102 @@ import "github.com/holiman/uint256"
 // cache is emptied before every call and create. A slot the frame itself warmed stays warm
 // while the frame runs (only the frame's own revert would undo it, and that ends the frame).
 //
-// It is direct-mapped: slotCacheSize entries indexed by a few bits of the key.
+// It is an open-addressing table with linear probing, allocated on first use and kept with
+// the pooled frame. Emptying it bumps a generation number instead of clearing memory. It
+// grows to maxSlotCache entries; when that is three-quarters full, new slots are simply not
+// cached.
 type slotCache struct {
-	used uint64 // bit i: entry i holds a slot
-	keys [slotCacheSize]uint256.Int
-	vals [slotCacheSize]uint256.Int
+	ents []slotEntry // len is a power of two, or 0
+	gen  uint32      // entries of other generations are empty
+	n    int         // entries of this generation
 	// hit is the entry gasSload found for the SLOAD about to execute, or -1.
 	hit int
 }
 
-const slotCacheSize = 64
+type slotEntry struct {
+	key, val uint256.Int
+	gen      uint32
+}
 
-func slotIndex(k *uint256.Int) int {
+const (
+	minSlotCache = 64
+	maxSlotCache = 1024
+)
+
+// slotHash folds a key for indexing. Solidity's array slots are consecutive keys, which the
+// fold keeps in consecutive entries.
+func slotHash(k *uint256.Int) int {
 	x := k[0] ^ k[1] ^ k[2] ^ k[3]
-	return int((x ^ x>>6 ^ x>>12) % slotCacheSize)
+	x ^= x >> 32
+	x ^= x >> 16
+	return int(x)
 }
 
 // lookup returns the entry holding key k, or -1.
 func (c *slotCache) lookup(k *uint256.Int) int {
-	i := slotIndex(k)
-	if c.used&(1<<i) != 0 && c.keys[i] == *k {
-		return i
+	if c.n == 0 {
+		return -1
 	}
-	return -1
+	mask := len(c.ents) - 1
+	for i := slotHash(k) & mask; ; i = (i + 1) & mask {
+		e := &c.ents[i]
+		if e.gen != c.gen {
+			return -1
+		}
+		if e.key == *k {
+			return i
+		}
+	}
 }
 
 // store records that slot k is warm and holds v.
 func (c *slotCache) store(k, v *uint256.Int) {
-	i := slotIndex(k)
-	c.keys[i], c.vals[i] = *k, *v
-	c.used |= 1 << i
+	if c.ents == nil {
+		c.ents = make([]slotEntry, minSlotCache)
+		c.gen = 1
+	}
+	if 4*(c.n+1) > 3*len(c.ents) {
+		if len(c.ents) >= maxSlotCache {
+			if i := c.lookup(k); i >= 0 {
+				c.ents[i].val = *v
+			}
+			return
+		}
+		c.grow()
+	}
+	mask := len(c.ents) - 1
+	for i := slotHash(k) & mask; ; i = (i + 1) & mask {
+		e := &c.ents[i]
+		if e.gen != c.gen {
+			e.key, e.val, e.gen = *k, *v, c.gen
+			c.n++
+			return
+		}
+		if e.key == *k {
+			e.val = *v
+			return
+		}
+	}
 }
 
-// reset forgets everything (before a nested call or create).
-func (c *slotCache) reset() { c.used = 0 }
+// grow doubles the table, keeping this generation's entries.
+func (c *slotCache) grow() {
+	old, gen := c.ents, c.gen
+	c.ents = make([]slotEntry, 2*len(old))
+	c.gen, c.n = 1, 0
+	for i := range old {
+		if e := &old[i]; e.gen == gen {
+			c.store(&e.key, &e.val)
+		}
+	}
+}
+
+// reset forgets everything (before a nested call or create, and between frames).
+func (c *slotCache) reset() {
+	c.n = 0
+	c.gen++
+	if c.gen == 0 { // wrapped around: old generations could look current again
+		clear(c.ents)
+		c.gen = 1
+	}
+}
