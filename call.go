@@ -136,13 +136,21 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 		txs.BeginTx()
 	}
 	db := r.db
-	db.AddAddressToAccessList(msg.Sender)
+	var dest *Address
 	if !msg.Kind.IsCreate() {
-		db.AddAddressToAccessList(msg.Recipient)
+		dest = &msg.Recipient
 	}
-	db.AddAddressToAccessList(blk.Coinbase)
-	for _, p := range runtime.Precompiles(r.cfg.Fork) {
-		db.AddAddressToAccessList(p)
+	if p, ok := db.(txPreparer); ok {
+		p.PrepareTx(msg.Sender, blk.Coinbase, dest, runtime.Precompiles(r.cfg.Fork))
+	} else {
+		db.AddAddressToAccessList(msg.Sender)
+		if dest != nil {
+			db.AddAddressToAccessList(*dest)
+		}
+		db.AddAddressToAccessList(blk.Coinbase)
+		for _, p := range runtime.Precompiles(r.cfg.Fork) {
+			db.AddAddressToAccessList(p)
+		}
 	}
 
 	res := r.rt.Call(msg)

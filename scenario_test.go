@@ -13,6 +13,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	gethcore "github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/state"
+	"github.com/hybridvm/hybridvm/state/gethstate"
 )
 
 // testEngines are the RISC-V engines every scenario runs on: the interpreter always,
@@ -373,4 +376,31 @@ func TestExampleSelectors(t *testing.T) {
 	if n < 20 {
 		t.Fatalf("found only %d selector constants; the pattern no longer matches the sources", n)
 	}
+}
+
+// backend selects the state a test runtime runs on.
+type backend int
+
+const (
+	embedded backend = iota // state.State
+	geth                    // go-ethereum's core/state through state/gethstate
+)
+
+func (b backend) String() string { return [...]string{"embedded", "geth"}[b] }
+
+func newBackendRuntime(t testing.TB, e Engine, b backend) *Runtime {
+	t.Helper()
+	var db host.StateDB = state.New()
+	if b == geth {
+		sdb, err := gethcore.New(types.EmptyRootHash, gethcore.NewDatabaseForTesting())
+		if err != nil {
+			t.Fatal(err)
+		}
+		db = gethstate.New(sdb, gethstate.RulesFor(host.LatestFork))
+	}
+	rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: host.LatestFork, State: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt
 }
