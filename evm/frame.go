@@ -48,6 +48,10 @@ type frameState struct {
 	// gas is the gas left, kept here only around calls into dynamic-gas and execution
 	// functions; the interpreter loop keeps it in a local.
 	gas int64
+	// sp and in hold the interpreter loop's stack and instruction pointers across calls out
+	// of the loop (see run).
+	sp unsafe.Pointer
+	in *instr
 	// callGas is the gas a CALL-family gas function decided to hand to the child (EIP-150).
 	callGas int64
 

@@ -42,7 +42,7 @@ func (f *frame) run(gas int64) (int64, error) {
 			if gas < 0 || h < int(in.n) || h > int(int32(in.a)) {
 				// The block would halt somewhere: replay it instruction by instruction
 				// so the halt (and its reason) is exactly go-ethereum's.
-				return f.runSteps(in.v>>32, sp, gas+int64(uint32(in.v)), nil)
+				return f.replay(in, sp, gas)
 			}
 			in = (*instr)(unsafe.Add(unsafe.Pointer(in), uintptr(in.skip)*isz))
 		case iEntry: // JUMPDESTs fallen into: paid for by the block
@@ -60,45 +60,53 @@ func (f *frame) run(gas int64) (int64, error) {
 			b.Sub(a, b)
 			sp = unsafe.Add(sp, -32)
 		case uint8(MUL):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
 			b.Mul(a, b)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(DIV):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
 			b.Div(a, b)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SDIV):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
 			b.SDiv(a, b)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(MOD):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
 			b.Mod(a, b)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SMOD):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
 			b.SMod(a, b)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(ADDMOD):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b, m := arg(sp, 0), arg(sp, 1), arg(sp, 2)
 			m.AddMod(a, b, m)
-			sp = unsafe.Add(sp, -64)
+			sp, gas, in = unsafe.Add(f.sp, -64), f.gas, f.in
 		case uint8(MULMOD):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			execMulmod(f, sp)
-			sp = unsafe.Add(sp, -64)
+			sp, gas, in = unsafe.Add(f.sp, -64), f.gas, f.in
 		case uint8(EXP):
 			b, e := arg(sp, 0), arg(sp, 1)
 			cost := int64(e.ByteLen()) * gasExpByte // EIP-160
 			if cost > gas {
 				return 0, host.ErrOutOfGas
 			}
-			gas -= cost
+			f.sp, f.gas, f.in = sp, gas-cost, in
 			e.Exp(b, e)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SIGNEXTEND):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			n, x := arg(sp, 0), arg(sp, 1)
 			x.ExtendSign(x, n)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 
 		// Comparison and bitwise logic.
 		case uint8(LT):
@@ -156,7 +164,9 @@ func (f *frame) run(gas int64) (int64, error) {
 		case uint8(SHL):
 			n, x := arg(sp, 0), arg(sp, 1)
 			if n.LtUint64(256) {
+				f.sp, f.gas, f.in = sp, gas, in
 				x.Lsh(x, uint(n[0]))
+				sp, gas, in = f.sp, f.gas, f.in
 			} else {
 				x.Clear()
 			}
@@ -164,14 +174,17 @@ func (f *frame) run(gas int64) (int64, error) {
 		case uint8(SHR):
 			n, x := arg(sp, 0), arg(sp, 1)
 			if n.LtUint64(256) {
+				f.sp, f.gas, f.in = sp, gas, in
 				x.Rsh(x, uint(n[0]))
+				sp, gas, in = f.sp, f.gas, f.in
 			} else {
 				x.Clear()
 			}
 			sp = unsafe.Add(sp, -32)
 		case uint8(SAR):
+			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			opSar(sp)
-			sp = unsafe.Add(sp, -32)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(CLZ): // emitted only for forks that define it (EIP-7939)
 			x := arg(sp, 0)
 			x.SetUint64(uint64(256 - x.BitLen()))
@@ -306,39 +319,50 @@ func (f *frame) run(gas int64) (int64, error) {
 			s[0], s[1], s[2], s[3] = uint64(len(f.mem)), 0, 0, 0
 			sp = unsafe.Add(sp, 32)
 		case uint8(INVALID): // INVALID and every undefined opcode
-			return 0, &InvalidOpCodeError{Op: OpCode(in.a)}
+			return 0, invalidOpcode(OpCode(in.a))
 
 		// Memory, with the common no-expansion case inline.
 		case uint8(MLOAD):
 			v := arg(sp, 0)
 			if v[1]|v[2]|v[3] != 0 || v[0] >= uint64(len(f.mem)) || uint64(len(f.mem))-v[0] < 32 {
+				f.sp, f.in = sp, in
 				if gas = f.growTo(v, 32, gas); gas < 0 {
 					return 0, f.err
 				}
+				sp, in = f.sp, f.in
+				v = arg(sp, 0)
 			}
 			v.SetBytes32(f.mem[v[0] : v[0]+32])
 		case uint8(MSTORE):
 			o := arg(sp, 0)
 			if o[1]|o[2]|o[3] != 0 || o[0] >= uint64(len(f.mem)) || uint64(len(f.mem))-o[0] < 32 {
+				f.sp, f.in = sp, in
 				if gas = f.growTo(o, 32, gas); gas < 0 {
 					return 0, f.err
 				}
+				sp, in = f.sp, f.in
+				o = arg(sp, 0)
 			}
 			arg(sp, 1).PutUint256(f.mem[o[0] : o[0]+32])
 			sp = unsafe.Add(sp, -64)
 		case uint8(MSTORE8):
 			o := arg(sp, 0)
 			if o[1]|o[2]|o[3] != 0 || o[0] >= uint64(len(f.mem)) {
+				f.sp, f.in = sp, in
 				if gas = f.growTo(o, 1, gas); gas < 0 {
 					return 0, f.err
 				}
+				sp, in = f.sp, f.in
+				o = arg(sp, 0)
 			}
 			f.mem[o[0]] = byte(arg(sp, 1)[0])
 			sp = unsafe.Add(sp, -64)
 
 		// Cheap environment reads.
 		case uint8(CALLDATALOAD):
+			f.sp, f.gas, f.in = sp, gas, in
 			loadPadded32(arg(sp, 0), f.msg.Input)
+			sp, gas, in = f.sp, f.gas, f.in
 		case uint8(CALLVALUE):
 			*(*uint256.Int)(sp) = f.msg.Value
 			sp = unsafe.Add(sp, 32)
@@ -355,7 +379,10 @@ func (f *frame) run(gas int64) (int64, error) {
 		default:
 			// Everything else: dynamic gas and execution through the fork table.
 			var err error
-			if gas, sp, err = f.slowDone(OpCode(in.op), gas, sp); err != nil {
+			f.in = in
+			gas, sp, err = f.slowDone(OpCode(in.op), gas, sp)
+			in = f.in
+			if err != nil {
 				if err == errStop {
 					return gas, nil
 				}
@@ -376,12 +403,24 @@ func (f *frame) run(gas int64) (int64, error) {
 			gas -= int64(uint32(e.v))
 			h := int(uintptr(sp)-uintptr(base)) >> 5
 			if gas < 0 || h < int(e.n) || h > int(int32(e.a)) {
-				return f.runSteps(e.v>>32, sp, gas+int64(uint32(e.v)), nil)
+				return f.replay(e, sp, gas)
 			}
 			in = &ins[t+1+int(e.skip)]
 		}
 	}
 }
+
+// replay runs the block of entry e (which could not be entered with gas, already charged
+// for it, and the stack at sp) one instruction at a time, to halt exactly as go-ethereum.
+// It is not inlined so that the loop's gas does not stay live across the call.
+//
+//go:noinline
+func (f *frame) replay(e *instr, sp unsafe.Pointer, gas int64) (int64, error) {
+	return f.runSteps(e.v>>32, sp, gas+int64(uint32(e.v)), nil)
+}
+
+//go:noinline
+func invalidOpcode(op OpCode) error { return &InvalidOpCodeError{Op: op} }
 
 // swapN exchanges the top item with the (n+1)-th.
 func swapN(sp unsafe.Pointer, n int) {
