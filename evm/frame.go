@@ -71,7 +71,7 @@ var framePool = sync.Pool{New: func() any { return new(frame) }}
 
 // maxPooledMemory is the largest memory buffer kept for reuse; larger ones are dropped so a
 // single huge frame does not pin its memory for ever.
-const maxPooledMemory = 64 << 10
+const maxPooledMemory = 1 << 20
 
 func getFrame() *frame { return framePool.Get().(*frame) }
 
