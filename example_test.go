@@ -1,0 +1,92 @@
+package hybridvm_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/hybridvm/hybridvm"
+)
+
+// The counter example contract (examples/counter: C compiled to RV64IMAC) deployed and
+// called through the library.
+func Example() {
+	ctx := context.Background()
+	rt, err := hybridvm.NewRuntime(ctx, hybridvm.Config{Engine: hybridvm.DefaultEngine()})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close(ctx)
+
+	alice := common.HexToAddress("0xa11ce")
+	initcode, err := os.ReadFile("examples/counter/counter.initcode")
+	if err != nil {
+		panic(err)
+	}
+	res, err := rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Gas: 5_000_000})
+	if err != nil {
+		panic(err)
+	}
+	counter := res.Address
+	fmt.Println("deployed:", res.Status, counter == crypto.CreateAddress(alice, 0))
+
+	increment := crypto.Keccak256([]byte("increment()"))[:4]
+	get := crypto.Keccak256([]byte("get()"))[:4]
+	for i := 0; i < 2; i++ {
+		if _, err := rt.Call(ctx, hybridvm.CallMsg{From: alice, To: counter, Input: increment, Gas: 100_000}); err != nil {
+			panic(err)
+		}
+	}
+	res, err = rt.Call(ctx, hybridvm.CallMsg{From: alice, To: counter, Input: get, Gas: 100_000})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("get():", res.Status, common.BytesToHash(res.Output).Big())
+	// Output:
+	// deployed: success true
+	// get(): success 2
+}
+
+// ExecuteCode runs code that was never deployed in the context of an existing account:
+// here EVM bytecode that reads slot 0 of the counter deployed above, read-only.
+func ExampleRuntime_ExecuteCode() {
+	ctx := context.Background()
+	rt, _ := hybridvm.NewRuntime(ctx, hybridvm.Config{})
+	defer rt.Close(ctx)
+	alice := common.HexToAddress("0xa11ce")
+	initcode, _ := os.ReadFile("examples/counter/counter.initcode")
+	res, _ := rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Gas: 5_000_000})
+	counter := res.Address
+	rt.Call(ctx, hybridvm.CallMsg{From: alice, To: counter, Input: crypto.Keccak256([]byte("increment()"))[:4], Gas: 100_000})
+
+	// PUSH1 0 SLOAD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN; then SSTORE(0, 99) would be
+	// discarded anyway: ReadOnly drops every change.
+	code := common.FromHex("0x60005460005260206000f3")
+	res, _ = rt.ExecuteCode(ctx, hybridvm.ExecMsg{From: alice, As: counter, Code: code, Gas: 100_000, ReadOnly: true})
+	fmt.Println(res.Status, common.BytesToHash(res.Output).Big())
+	// Output:
+	// success 1
+}
+
+// A Call that reverts reports the revert data; state changes are undone.
+func ExampleRuntime_Call() {
+	ctx := context.Background()
+	rt, _ := hybridvm.NewRuntime(ctx, hybridvm.Config{})
+	defer rt.Close(ctx)
+	alice := common.HexToAddress("0xa11ce")
+	initcode, _ := os.ReadFile("examples/erc20/erc20.initcode")
+	res, _ := rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Gas: 5_000_000})
+
+	// transfer(bob, 1) with no balance: ERC20InsufficientBalance(alice, 0, 1).
+	input := append(crypto.Keccak256([]byte("transfer(address,uint256)"))[:4],
+		append(common.LeftPadBytes([]byte{0xb0, 0xb0}, 32), common.LeftPadBytes([]byte{1}, 32)...)...)
+	res, _ = rt.Call(ctx, hybridvm.CallMsg{From: alice, To: res.Address, Input: input, Gas: 100_000})
+	fmt.Println(res.Status, res.Err)
+	fmt.Printf("%x\n", res.Output[:4])
+	// Output:
+	// revert execution reverted
+	// e450d38c
+}
