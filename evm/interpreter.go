@@ -1,6 +1,7 @@
 package evm
 
 import (
+	"math/bits"
 	"unsafe"
 
 	"github.com/holiman/uint256"
@@ -62,12 +63,23 @@ func (f *frame) run(gas int64) (int64, error) {
 		case uint8(MUL):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
-			b.Mul(a, b)
+			// Old Solidity shifts by multiplying and dividing by powers of two.
+			if n, ok := log2Exact(a); ok {
+				b.Lsh(b, n)
+			} else if n, ok := log2Exact(b); ok {
+				b.Lsh(a, n)
+			} else {
+				b.Mul(a, b)
+			}
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(DIV):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
-			b.Div(a, b)
+			if n, ok := log2Exact(b); ok {
+				b.Rsh(a, n)
+			} else {
+				b.Div(a, b)
+			}
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SDIV):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
@@ -75,10 +87,16 @@ func (f *frame) run(gas int64) (int64, error) {
 			b.SDiv(a, b)
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(MOD):
-			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
-			b.Mod(a, b)
-			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
+			if _, ok := log2Exact(b); ok { // a mod 2^n = a & (2^n - 1)
+				b.SubUint64(b, 1)
+				b.And(a, b)
+			} else {
+				f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
+				b.Mod(a, b)
+				sp, gas, in = f.sp, f.gas, f.in
+			}
+			sp = unsafe.Add(sp, -32)
 		case uint8(SMOD):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
@@ -99,14 +117,37 @@ func (f *frame) run(gas int64) (int64, error) {
 			if cost > gas {
 				return 0, host.ErrOutOfGas
 			}
-			f.sp, f.gas, f.in = sp, gas-cost, in
-			e.Exp(b, e)
-			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
+			gas -= cost
+			if b[0] == 2 && b[1]|b[2]|b[3] == 0 { // 2**n: a shift (old Solidity's)
+				var v uint256.Int
+				if e.LtUint64(256) {
+					v[e[0]/64] = 1 << (e[0] % 64)
+				}
+				*e = v
+			} else {
+				f.sp, f.gas, f.in = sp, gas, in
+				e.Exp(b, e)
+				sp, gas, in = f.sp, f.gas, f.in
+			}
+			sp = unsafe.Add(sp, -32)
 		case uint8(SIGNEXTEND):
-			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			n, x := arg(sp, 0), arg(sp, 1)
-			x.ExtendSign(x, n)
-			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
+			if n.LtUint64(31) { // else x is unchanged
+				// Extend the sign bit of byte n (counted from the least significant).
+				w, bit := n[0]/8, (n[0]%8)*8+7
+				if x[w]>>bit&1 != 0 {
+					x[w] |= ^uint64(0) << bit
+					for j := w + 1; j < 4; j++ {
+						x[j] = ^uint64(0)
+					}
+				} else {
+					x[w] &= ^(^uint64(0) << bit << 1)
+					for j := w + 1; j < 4; j++ {
+						x[j] = 0
+					}
+				}
+			}
+			sp = unsafe.Add(sp, -32)
 
 		// Comparison and bitwise logic.
 		case uint8(LT):
@@ -163,7 +204,9 @@ func (f *frame) run(gas int64) (int64, error) {
 			sp = unsafe.Add(sp, -32)
 		case uint8(SHL):
 			n, x := arg(sp, 0), arg(sp, 1)
-			if n.LtUint64(256) {
+			if n.LtUint64(64) && x[1]|x[2]|x[3] == 0 { // a word shifted into at most two
+				x[0], x[1] = x[0]<<n[0], x[0]>>(64-n[0]) // Go: x>>64 is 0
+			} else if n.LtUint64(256) {
 				f.sp, f.gas, f.in = sp, gas, in
 				x.Lsh(x, uint(n[0]))
 				sp, gas, in = f.sp, f.gas, f.in
@@ -173,7 +216,9 @@ func (f *frame) run(gas int64) (int64, error) {
 			sp = unsafe.Add(sp, -32)
 		case uint8(SHR):
 			n, x := arg(sp, 0), arg(sp, 1)
-			if n.LtUint64(256) {
+			if x[1]|x[2]|x[3] == 0 && n.LtUint64(256) { // a word shifted right
+				x[0] >>= n[0] // Go: a shift of 64 or more gives 0
+			} else if n.LtUint64(256) {
 				f.sp, f.gas, f.in = sp, gas, in
 				x.Rsh(x, uint(n[0]))
 				sp, gas, in = f.sp, f.gas, f.in
@@ -421,6 +466,28 @@ func (f *frame) replay(e *instr, sp unsafe.Pointer, gas int64) (int64, error) {
 
 //go:noinline
 func invalidOpcode(op OpCode) error { return &InvalidOpCodeError{Op: op} }
+
+// log2Exact returns n when y is 2^n.
+func log2Exact(y *uint256.Int) (uint, bool) {
+	var w uint64
+	var base uint
+	switch {
+	case y[3]|y[2]|y[1] == 0:
+		w = y[0]
+	case y[3]|y[2]|y[0] == 0:
+		w, base = y[1], 64
+	case y[3]|y[1]|y[0] == 0:
+		w, base = y[2], 128
+	case y[2]|y[1]|y[0] == 0:
+		w, base = y[3], 192
+	default:
+		return 0, false
+	}
+	if w == 0 || w&(w-1) != 0 {
+		return 0, false
+	}
+	return base + uint(bits.TrailingZeros64(w)), true
+}
 
 // swapN exchanges the top item with the (n+1)-th.
 func swapN(sp unsafe.Pointer, n int) {
