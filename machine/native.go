@@ -56,6 +56,8 @@ type frameNative struct {
 	// its code); err says why.
 	off bool
 	err error
+	// windows: the state's store windows were emptied for this frame.
+	windows bool
 }
 
 // SetNativeOptions tunes the translation of this frame's code (frames with different
@@ -112,6 +114,10 @@ func nativeChunk(budget uint64) int64 {
 func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	st := &f.St
 	chunk := nativeChunk(budget)
+	if !f.native.windows {
+		st.EmptyStoreWindows()
+		f.native.windows = true
+	}
 	for {
 		p, err := f.nativeProgram()
 		if err != nil {
@@ -124,6 +130,7 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		st.Gas = run
 		exit := p.Run(st)
 		st.Gas += total - run
+		foldStoreWindows(st)
 		switch exit {
 		case guest.ExitOutOfGas:
 			if total == run {
@@ -155,6 +162,16 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 			}
 		default:
 			return exit, true
+		}
+	}
+}
+
+// foldStoreWindows adds native code's store windows to the dirty span (stores that
+// hit a window are not recorded one by one; see codegen/amd64/storewin.go).
+func foldStoreWindows(st *guest.State) {
+	for i := range st.StoreWinLo {
+		if lo, hi8 := st.StoreWinLo[i], st.StoreWinHi8[i]; lo <= hi8 {
+			st.DirtyLo, st.DirtyHi = min(st.DirtyLo, lo), max(st.DirtyHi, hi8+8)
 		}
 	}
 }

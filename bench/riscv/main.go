@@ -35,6 +35,8 @@ func main() {
 	engines := flag.String("engines", "jit,interp", "hybridvm engines to run")
 	only := flag.String("only", "", "comma-separated kernels (default: all)")
 	flag.BoolVar(&useWall, "wall", false, "measure wall time instead of CPU time")
+	var extra multiFlag
+	flag.Var(&extra, "also", "another hybridvm build to compare, as label=path:engine (repeatable)")
 	flag.Parse()
 
 	kernels := []string{"fib", "sieve", "sha256", "keccak", "matmul", "crc32", "branchy", "divrem"}
@@ -48,6 +50,17 @@ func main() {
 			return []string{*hvm, "exec", "--engine", e, filepath.Join(*kernelDir, k+".elf")}
 		}})
 	}
+	for _, x := range extra {
+		label, rest, ok1 := strings.Cut(x, "=")
+		path, engine, ok2 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 {
+			fmt.Fprintf(os.Stderr, "-also %q: want label=path:engine\n", x)
+			os.Exit(2)
+		}
+		runners = append(runners, runner{label, func(k string) []string {
+			return []string{path, "exec", "--engine", engine, filepath.Join(*kernelDir, k+".elf")}
+		}})
+	}
 	if *qemu != "" {
 		runners = append(runners, runner{"qemu", func(k string) []string { return []string{*qemu, filepath.Join(*kernelDir, k+".elf")} }})
 	}
@@ -56,15 +69,18 @@ func main() {
 	failed := false
 	for i, k := range kernels {
 		times[i] = make([]float64, len(runners))
+		for j := range times[i] {
+			times[i][j] = math.Inf(1)
+		}
 		var want string
-		for j, r := range runners {
-			best := math.Inf(1)
-			for n := 0; n < *runs; n++ {
+		// Round-robin over the runners, so a busy moment hurts all of them alike.
+		for n := 0; n < *runs; n++ {
+			for j, r := range runners {
 				out, d, err := run(r.cmd(k))
 				if err != nil {
 					fmt.Fprintf(os.Stderr, "%s on %s: %v\n%s", k, r.name, err, out)
 					failed = true
-					break
+					continue
 				}
 				if j == 0 && n == 0 {
 					want = out
@@ -72,10 +88,11 @@ func main() {
 					fmt.Fprintf(os.Stderr, "%s on %s printed %q, native printed %q\n", k, r.name, out, want)
 					failed = true
 				}
-				best = math.Min(best, d.Seconds())
+				times[i][j] = math.Min(times[i][j], d.Seconds())
 			}
-			times[i][j] = best
-			fmt.Fprintf(os.Stderr, "%-8s %-7s %8.3fs\n", k, r.name, best)
+		}
+		for j, r := range runners {
+			fmt.Fprintf(os.Stderr, "%-8s %-7s %8.3fs\n", k, r.name, times[i][j])
 		}
 	}
 	printTable(kernels, runners, times)
@@ -85,6 +102,11 @@ func main() {
 }
 
 var useWall bool
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func run(argv []string) (string, time.Duration, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)

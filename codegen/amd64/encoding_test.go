@@ -60,7 +60,8 @@ func TestEmitterEncodings(t *testing.T) {
 // becomes (the out-of-line fault paths are not shown: jumps to them print as
 // offsets past the snippet) with the default register map — sp=rbx, a0=rsi,
 // a5=rdi, a4=r8, a1=r9, ra=r10, a2=r11, a3=r12, s0=rbp — and the contract layout
-// (arena at 0x8000_0000, read-only range at +3 MiB).
+// (arena at 0x8000_0000, read-only range at +3 MiB). Stores are checked against the
+// store windows (storewin.go); atomics call the full check routine.
 func TestLoweringEncodings(t *testing.T) {
 	const pc = 0x8030_0000
 	d := func(raw uint32) riscv.Inst { return riscv.Decode(raw) }
@@ -91,9 +92,13 @@ func TestLoweringEncodings(t *testing.T) {
 		{"remuw", d(rv.R(0x3B, 7, 1, rv.A0, rv.A1, rv.A2)), "4489d985c9740f4489c831d2f7f14863d24889d6eb094489c84863c04889c6", "mov %r11d,%ecx; test %ecx,%ecx; je 0x16; mov %r9d,%eax; xor %edx,%edx; div %ecx; movslq %edx,%rdx; mov %rdx,%rsi; jmp 0x1f; mov %r9d,%eax; movslq %eax,%rax; mov %rax,%rsi"},
 		{"ld: bounds check then load", d(rv.I(0x03, 3, rv.A0, rv.SP, 8)), "488d8308000080483df8ffff3f0f8782000000498b3406", "lea -0x7ffffff8(%rbx),%rax; cmp $0x3ffffff8,%rax; ja 0x95; mov (%r14,%rax,1),%rsi"},
 		{"lb with a negative offset", d(rv.I(0x03, 0, rv.A0, rv.A1, -1)), "498d41ff480500000080483dffffff3f0f8783000000490fbe3406", "lea -0x1(%r9),%rax; add $0xffffffff80000000,%rax; cmp $0x3fffffff,%rax; ja 0x99; movsbq (%r14,%rax,1),%rsi"},
-		{"sd: bounds, read-only range, dirty span, store", d(rv.S(0x23, 3, rv.SP, rv.RA, 0)), "488d8300000080483df8ffff3f0f87b4000000488d900700d0ff4881fa070001000f82a0000000493b87900100000f82d7000000488d4808493b8f980100000f87d20000004d891406", "lea -0x80000000(%rbx),%rax; cmp $0x3ffffff8,%rax; ja 0xc7; lea -0x2ffff9(%rax),%rdx; cmp $0x10007,%rdx; jb 0xc7; cmp 0x190(%r15),%rax; jb 0x10b; lea 0x8(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x117; mov %r10,(%r14,%rax,1)"},
-		{"sb of an unmapped register", d(rv.S(0x23, 0, rv.A1, rv.S2, 1)), "498d8101000080483dffffff3f0f87bb000000488d900000d0ff4881fa000001000f82a7000000493b87900100000f82de000000488d4801493b8f980100000f87d9000000498b979000000041881406", "lea -0x7fffffff(%r9),%rax; cmp $0x3fffffff,%rax; ja 0xce; lea -0x300000(%rax),%rdx; cmp $0x10000,%rdx; jb 0xce; cmp 0x190(%r15),%rax; jb 0x112; lea 0x1(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x11e; mov 0x90(%r15),%rdx; mov %dl,(%r14,%rax,1)"},
-		{"amoadd.d", d(rv.R(0x2F, 3, 0, rv.A0, rv.A1, rv.A2)), "4c89c8a9070000000f85d3000000480500000080483df8ffff3f0f87fa000000488d900700d0ff4881fa070001000f82e6000000493b87900100000f821d010000488d4808493b8f980100000f87180100004c89d9498b14064801d149890c064889d6", "mov %r9,%rax; test $0x7,%eax; jne 0xe1; add $0xffffffff80000000,%rax; cmp $0x3ffffff8,%rax; ja 0x11a; lea -0x2ffff9(%rax),%rdx; cmp $0x10007,%rdx; jb 0x11a; cmp 0x190(%r15),%rax; jb 0x15e; lea 0x8(%rax),%rcx; cmp 0x198(%r15),%rcx; ja 0x16a; mov %r11,%rcx; mov (%r14,%rax,1),%rdx; add %rdx,%rcx; mov %rcx,(%r14,%rax,1); mov %rdx,%rsi"},
+		{"sd via sp: the stack-side store window", d(rv.S(0x23, 3, rv.SP, rv.RA, 0)), "488d8300000080493b87a00100000f82d3000000493b87b00100000f87c60000004d891406", "lea -0x80000000(%rbx),%rax; cmp 0x1a0(%r15),%rax; jb 0xe7; cmp 0x1b0(%r15),%rax; ja 0xe7; mov %r10,(%r14,%rax,1)"},
+		{"sb via a1 of an unmapped register: the data-side window", d(rv.S(0x23, 0, rv.A1, rv.S2, 1)), "498d8101000080493b87a80100000f82da000000493b87b80100000f87cd000000498b979000000041881406", "lea -0x7fffffff(%r9),%rax; cmp 0x1a8(%r15),%rax; jb 0xee; cmp 0x1b8(%r15),%rax; ja 0xee; mov 0x90(%r15),%rdx; mov %dl,(%r14,%rax,1)"},
+		{"mv", d(rv.R(0x33, 0, 0, rv.A0, rv.Zero, rv.A1)), "4c89ce", "mov %r9,%rsi"},
+		{"neg", d(rv.R(0x33, 0, 0x20, rv.A0, rv.Zero, rv.A1)), "4c89ce48f7de", "mov %r9,%rsi; neg %rsi"},
+		{"not", d(rv.I(0x13, 4, rv.A0, rv.A1, -1)), "4c89ce48f7d6", "mov %r9,%rsi; not %rsi"},
+		{"sext.w of an unmapped register", d(rv.I(0x1B, 0, rv.A0, rv.S2, 0)), "4963b790000000", "movslq 0x90(%r15),%rsi"},
+		{"amoadd.d: alignment, then the full store check routine", d(rv.R(0x2F, 3, 0, rv.A0, rv.A1, rv.A2)), "4c89c8a9070000000f85a0000000480500000080e8120100000f85c80000004c89d9498b14064801d149890c064889d6", "mov %r9,%rax; test $0x7,%eax; jne 0xae; add $0xffffffff80000000,%rax; call 0x12b; jne 0xe7; mov %r11,%rcx; mov (%r14,%rax,1),%rdx; add %rdx,%rcx; mov %rcx,(%r14,%rax,1); mov %rdx,%rsi"},
 		{"csrrs mstatus", d(rv.I(0x73, 2, rv.A0, rv.A1, 0x300)), "4c89ca498b87600100004809c2498997600100004889c6", "mov %r9,%rdx; mov 0x160(%r15),%rax; or %rax,%rdx; mov %rdx,0x160(%r15); mov %rax,%rsi"},
 	}
 	for _, tt := range tests {

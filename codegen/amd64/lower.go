@@ -15,11 +15,21 @@ import (
 func (u *unit) lowerBlock(i int) {
 	blk := u.blocks[i]
 	u.blk = blk
+	u.next = nil
+	if i+1 < len(u.blocks) {
+		u.next = u.direct[i+1]
+	}
 	e := &u.e
-	u.b.Bind(u.ind[i])
-	e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.lo)))
-	e.jump(asm.JNE, u.missInd)
-	u.b.Bind(u.direct[i])
+	// The indirect entry (target check) is out of line, so a block that falls
+	// through to the next one in the unit needs no jump.
+	ind, direct := u.ind[i], u.direct[i]
+	u.cold = append(u.cold, func() {
+		u.b.Bind(ind)
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.lo)))
+		e.jump(asm.JNE, u.missInd)
+		e.jump(asm.JMP, direct)
+	})
+	u.b.Bind(direct)
 	if blk.ZeroLoop != nil {
 		u.zeroLoopCheck(blk)
 	}
@@ -35,14 +45,23 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	pc := blk.Start
-	for idx, in := range body {
-		if !u.lowerInst(idx, pc, in) {
+	pcs := make([]uint64, len(body)+1)
+	pcs[0] = blk.Start
+	for i, in := range body {
+		pcs[i+1] = pcs[i] + uint64(in.Len)
+	}
+	for idx := 0; idx < len(body); {
+		if g, ok := findGroup(body, idx); ok {
+			u.lowerGroup(g, body, pcs)
+			idx = g.end
+			continue
+		}
+		if !u.lowerInst(idx, pcs[idx], body[idx]) {
 			return // an unconditional fault: the rest of the block never runs
 		}
-		pc += uint64(in.Len)
+		idx++
 	}
-	u.lowerTerm(len(body), pc)
+	u.lowerTerm(len(body), pcs[len(body)])
 }
 
 // zeroLoopCheck hands a zeroing loop with at least ZeroLoopMinBytes to go to Go.
@@ -154,6 +173,9 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 	a, b := e.src(in.Rs1), e.src(in.Rs2)
 	cond := conds[0]
 	switch {
+	case taken == fall:
+		u.jumpTo(fall)
+		return
 	case in.Rs1 == 0 && in.Rs2 == 0:
 		switch in.Op {
 		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:
@@ -168,7 +190,24 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 		e.load(in.Rs1, tA)
 		a = asm.R(tA)
 	}
-	e.op(asm.CMPQ, a, b)
+	if b.IsImm() && b.Value() == 0 && a.IsReg() {
+		e.op(asm.TESTQ, a, a) // same flags as CMP a, 0 for every condition used
+	} else {
+		e.op(asm.CMPQ, a, b)
+	}
+	if i, ok := u.index[taken]; ok && u.direct[i] == u.next {
+		// The taken target comes next: branch to the fall-through on the opposite
+		// condition instead.
+		u.branchTo(invert[cond], fall)
+		return
+	}
 	u.branchTo(cond, taken)
 	u.jumpTo(fall)
+}
+
+// invert maps a condition to its opposite.
+var invert = map[asm.Op]asm.Op{
+	asm.JEQ: asm.JNE, asm.JNE: asm.JEQ, asm.JLT: asm.JGE, asm.JGE: asm.JLT,
+	asm.JGT: asm.JLE, asm.JLE: asm.JGT, asm.JCS: asm.JCC, asm.JCC: asm.JCS,
+	asm.JHI: asm.JLS, asm.JLS: asm.JHI,
 }

@@ -57,54 +57,6 @@ func (u *unit) checkBounds(w int, fault *asm.Label) {
 	e.jump(asm.JHI, fault)
 }
 
-// checkWritable jumps to fault when a w-byte store at arena offset RAX touches the
-// write-protected range [ro, ro+n): (RAX + w-1-ro) <u (n + w-1), the interpreter's
-// test. Uses RDX and RCX.
-func (u *unit) checkWritable(w int, fault *asm.Label) {
-	e := &u.e
-	l := u.m.cfg.Layout
-	if l.ROSize == 0 {
-		return
-	}
-	add := int64(w-1) - int64(l.ROStart)
-	lim := int64(l.ROSize) + int64(w-1)
-	if fits32(add) {
-		e.op(asm.LEAQ, asm.Mem(tA, add), asm.R(tD))
-	} else {
-		e.op(asm.MOVQ, asm.Imm(add), asm.R(tD))
-		e.op(asm.ADDQ, asm.R(tA), asm.R(tD))
-	}
-	if fits32(lim) {
-		e.op(asm.CMPQ, asm.R(tD), asm.Imm(lim))
-	} else {
-		e.op(asm.MOVQ, asm.Imm(lim), asm.R(tC))
-		e.op(asm.CMPQ, asm.R(tD), asm.R(tC))
-	}
-	e.jump(asm.JCS, fault)
-}
-
-// markDirty widens State.DirtyLo/DirtyHi (the span of arena offsets stores wrote,
-// which lets the arena reset only that span) to cover a w-byte store at arena offset
-// RAX. The span only grows when a store lands outside it, so the updates are out of
-// line. Uses RCX.
-func (u *unit) markDirty(w int) {
-	e := &u.e
-	afterLo, afterHi := u.b.NewLabel(), u.b.NewLabel()
-	e.op(asm.CMPQ, asm.R(tA), asm.Mem(rST, guest.OffDirtyLo))
-	e.jump(asm.JCS, u.coldLabel(func() {
-		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffDirtyLo))
-		e.jump(asm.JMP, afterLo)
-	}))
-	u.b.Bind(afterLo)
-	e.op(asm.LEAQ, asm.Mem(tA, int64(w)), asm.R(tC))
-	e.op(asm.CMPQ, asm.R(tC), asm.Mem(rST, guest.OffDirtyHi))
-	e.jump(asm.JHI, u.coldLabel(func() {
-		e.op(asm.MOVQ, asm.R(tC), asm.Mem(rST, guest.OffDirtyHi))
-		e.jump(asm.JMP, afterHi)
-	}))
-	u.b.Bind(afterHi)
-}
-
 var loadOps = map[riscv.Op]asm.Op{
 	riscv.OpLB: asm.MOVBQSX, riscv.OpLBU: asm.MOVBQZX,
 	riscv.OpLH: asm.MOVWQSX, riscv.OpLHU: asm.MOVWQZX,
@@ -127,13 +79,11 @@ func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e.commit(in.Rd, d)
 }
 
+// store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path.
 func (u *unit) store(idx int, pc uint64, in riscv.Inst) {
 	w := width(in.Op)
 	u.arenaOffset(in.Rs1, in.Imm)
-	f := u.faultStub(guest.FaultStore, pc, idx, addrOffAX)
-	u.checkBounds(w, f)
-	u.checkWritable(w, f)
-	u.markDirty(w)
+	u.storeCheck(w, u.m.primaryWindow(in.Rs1), u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	u.storeValue(w, in.Rs2)
 }
 
@@ -184,9 +134,7 @@ func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
 	e := &u.e
 	w := width(in.Op)
 	u.atomicAddress(idx, pc, in.Rs1, w)
-	f := u.faultStub(guest.FaultStore, pc, idx, addrOffAX)
-	u.checkBounds(w, f)
-	u.checkWritable(w, f)
+	u.fullStoreCheck(w, u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	fail, done := u.b.NewLabel(), u.b.NewLabel()
 	e.op(asm.CMPQ, asm.Mem(rST, guest.OffResValid), asm.Imm(0))
 	e.jump(asm.JEQ, fail)
@@ -194,7 +142,6 @@ func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
 	e.addImm(-int64(u.m.cfg.Layout.ArenaBase), tC, tD)
 	e.op(asm.CMPQ, asm.R(tC), asm.R(tA))
 	e.jump(asm.JNE, fail)
-	u.markDirty(w)
 	u.storeValue(w, in.Rs2)
 	e.setImm(in.Rd, 0, tD)
 	e.jump(asm.JMP, done)
@@ -211,14 +158,11 @@ func (u *unit) amo(idx int, pc uint64, in riscv.Inst) {
 	e := &u.e
 	w := width(in.Op)
 	u.atomicAddress(idx, pc, in.Rs1, w)
-	f := u.faultStub(guest.FaultStore, pc, idx, addrOffAX)
-	u.checkBounds(w, f)
-	u.checkWritable(w, f)
+	u.fullStoreCheck(w, u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	kind := in.Op - riscv.OpAMOSWAPW
 	if w == 8 {
 		kind = in.Op - riscv.OpAMOSWAPD
 	}
-	u.markDirty(w)
 	e.load(in.Rs2, tC)
 	if w == 4 {
 		e.op(asm.MOVLQSX, arenaMem, asm.R(tD))

@@ -44,10 +44,10 @@ func recordUnit(u *unit, mem *codegen.ExecMem, code []byte) {
 	base := mem.Code()
 	if perfMap.f != nil {
 		for i, b := range u.blocks {
-			start := u.ind[i].Offset()
-			end := len(code)
+			start := u.direct[i].Offset()
+			end := u.exit.Offset()
 			if i+1 < len(u.blocks) {
-				end = u.ind[i+1].Offset()
+				end = u.direct[i+1].Offset()
 			}
 			fmt.Fprintf(perfMap.f, "%x %x rv_%x\n", uint64(base)+uint64(start), end-start, b.Start)
 		}

@@ -30,8 +30,14 @@ type unit struct {
 	slotMiss  []*asm.Label   // slot → its missing-block stub
 	slotJumps []slotJump
 
-	// The block being lowered.
-	blk *codegen.Block
+	// checkRoutine holds the store check routine per width (storewin.go), emitted once
+	// per unit on first use.
+	checkRoutine [9]*asm.Label
+
+	// The block being lowered, and the direct entry of the block emitted after it
+	// (nil for the last): a jump there is a fall-through.
+	blk  *codegen.Block
+	next *asm.Label
 }
 
 type slotJump struct {
@@ -88,7 +94,9 @@ func (u *unit) slot(target uint64) int {
 // otherwise.
 func (u *unit) jumpTo(target uint64) {
 	if i, ok := u.index[target]; ok {
-		u.e.jump(asm.JMP, u.direct[i])
+		if u.direct[i] != u.next {
+			u.e.jump(asm.JMP, u.direct[i])
+		}
 		return
 	}
 	s := u.slot(target)

@@ -8,6 +8,17 @@ import (
 // NewAMD64 returns a builder for amd64 code.
 func NewAMD64() *Builder { return newBuilder(&x86.Linkamd64) }
 
+// CallAMD64 emits a near CALL to l. golang-asm only calls symbols (and aborts the
+// process on a CALL without one), so the wrapper emits E8 rel32 itself and patches
+// the displacement after assembly.
+func (b *Builder) CallAMD64(l *Label) {
+	b.Raw(0xE8)
+	b.rel32 = append(b.rel32, rel32Fix{b.Raw32(0), l})
+	if !l.bound {
+		b.pending = append(b.pending, l)
+	}
+}
+
 // amd64 registers. Instructions take the 64-bit name whatever their width (Go
 // assembler convention: MOVL AX writes EAX, MOVB AX stores AL).
 const (
@@ -37,6 +48,9 @@ const (
 	NOP = Op(obj.ANOP)
 	JMP = Op(obj.AJMP)
 	RET = Op(obj.ARET)
+
+	PUSHQ = Op(x86.APUSHQ)
+	POPQ  = Op(x86.APOPQ)
 
 	MOVQ    = Op(x86.AMOVQ)
 	MOVL    = Op(x86.AMOVL)

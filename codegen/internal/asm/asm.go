@@ -12,6 +12,7 @@
 package asm
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -97,7 +98,14 @@ type Builder struct {
 	first, last *obj.Prog
 	errs        []string
 	pending     []*Label // labels used but not yet bound
+	rel32       []rel32Fix
 	assembled   bool
+}
+
+// rel32Fix is a 32-bit displacement to a label, patched after assembly.
+type rel32Fix struct {
+	disp   *Mark
+	target *Label
 }
 
 // Label is a position in the code that jumps may target before it is bound.
@@ -220,6 +228,9 @@ func (b *Builder) Assemble() ([]byte, error) {
 	if len(s.R) > 0 {
 		return nil, fmt.Errorf("asm: %d relocations left in position-independent code", len(s.R))
 	}
+	for _, f := range b.rel32 {
+		binary.LittleEndian.PutUint32(s.P[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
+	}
 	return s.P, nil
 }
 
@@ -234,6 +245,7 @@ func newBuilder(arch *obj.LinkArch) *Builder {
 	b.ctxt = obj.Linknew(arch)
 	b.ctxt.IsAsm = true // no jump padding: the code is ours, byte for byte
 	b.ctxt.DiagFunc = b.diag
+	b.ctxt.DiagFlush = func() {}
 	b.ctxt.Arch.Init(b.ctxt)
 	return b
 }

@@ -1,0 +1,115 @@
+package amd64
+
+import (
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Memory groups: function prologues and epilogues save and restore registers with
+// runs of loads and stores relative to one base register (sp), often interleaved with
+// arithmetic. Each access would carry its own bounds or window check; a group checks
+// the hull of all its accesses once and then makes each access a LEA and a MOV. When
+// the hull check fails (some access would fault, or a store falls outside the store
+// windows), an out-of-line copy runs the group's instructions one by one with their own
+// checks, so faults happen at exactly the instruction the interpreter faults at.
+
+// group is a span of a block's body: instructions [start, end) whose loads and stores
+// (at least two) share a base register that no instruction of the span writes
+// (except the last, a load into it), with only non-faulting instructions between.
+type group struct {
+	start, end int
+	base       uint8
+	lo, hi     int64 // the hull of the accesses: offsets from the base [lo, hi)
+	stores     bool
+}
+
+// faultFree reports whether an instruction can never fault (arithmetic).
+func faultFree(in riscv.Inst) bool {
+	switch in.Op.Class() {
+	case riscv.ClassMul, riscv.ClassDiv:
+		return true
+	case riscv.ClassALU:
+		switch in.Op {
+		case riscv.OpCSRRW, riscv.OpCSRRS, riscv.OpCSRRC, riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI, riscv.OpFENCEI:
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+func isAccess(in riscv.Inst) bool { return in.Op.IsLoad() || in.Op.IsStore() }
+
+// findGroup returns the group starting at body[start], or ok = false.
+func findGroup(body []riscv.Inst, start int) (g group, ok bool) {
+	first := body[start]
+	if !isAccess(first) || first.Rs1 == 0 {
+		return g, false
+	}
+	g = group{start: start, end: start + 1, base: first.Rs1, lo: first.Imm, hi: first.Imm + int64(width(first.Op)), stores: first.Op.IsStore()}
+	members := 1
+	if first.Op.IsLoad() && first.Rd == g.base {
+		return g, false
+	}
+	for j := start + 1; j < len(body); j++ {
+		in := body[j]
+		switch {
+		case isAccess(in) && in.Rs1 == g.base:
+			members++
+			g.end = j + 1
+			g.lo, g.hi = min(g.lo, in.Imm), max(g.hi, in.Imm+int64(width(in.Op)))
+			g.stores = g.stores || in.Op.IsStore()
+			if in.Op.IsLoad() && in.Rd == g.base {
+				return g, members >= 2
+			}
+		case faultFree(in) && in.Rd != g.base:
+		default:
+			return g, members >= 2
+		}
+	}
+	return g, members >= 2
+}
+
+// lowerGroup emits group g of the current block; pcs are the body's addresses.
+func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
+	e := &u.e
+	blk := u.blk
+	after := u.b.NewLabel()
+	slow := u.coldLabel(func() {
+		u.blk = blk
+		for i := g.start; i < g.end; i++ {
+			u.lowerInst(i, pcs[i], body[i])
+		}
+		e.jump(asm.JMP, after)
+	})
+	u.arenaOffset(g.base, g.lo)
+	span := g.hi - g.lo
+	if g.stores {
+		p := u.m.primaryWindow(g.base)
+		e.op(asm.CMPQ, asm.R(tA), asm.Mem(rST, winLo(p)))
+		e.jump(asm.JCS, slow)
+		e.op(asm.LEAQ, asm.Mem(tA, span-8), asm.R(tD))
+		e.op(asm.CMPQ, asm.R(tD), asm.Mem(rST, winHi8(p)))
+		e.jump(asm.JHI, slow)
+	} else {
+		u.checkBounds(int(span), slow)
+	}
+	for i := g.start; i < g.end; i++ {
+		in := body[i]
+		if !isAccess(in) || in.Rs1 != g.base {
+			u.lowerInst(i, pcs[i], in)
+			continue
+		}
+		if i != g.start || in.Imm != g.lo {
+			u.arenaOffset(g.base, in.Imm) // no check: the hull is known good
+		}
+		if in.Op.IsStore() {
+			u.storeValue(width(in.Op), in.Rs2)
+		} else if in.Rd != 0 {
+			d := e.dest(in.Rd, tD)
+			e.op(loadOps[in.Op], arenaMem, asm.R(d))
+			e.commit(in.Rd, d)
+		}
+	}
+	u.b.Bind(after)
+}
