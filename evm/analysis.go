@@ -52,9 +52,7 @@ const (
 	// iEntry is a JUMPDEST inside a block: a no-op when execution falls through it (the
 	// block's iBegin paid for it); a jump to it checks the gas and stack bounds it carries,
 	// which cover the rest of the block from there.
-	iEntry        = 0x0f
-	internalFirst = iBegin
-	internalLast  = iEntry
+	iEntry = 0x0f
 )
 
 // maxBlockGas bounds a block's static gas so that it fits the 32 bits iBegin has for it.
@@ -221,11 +219,19 @@ func analyse(code []byte, t *forkTable) *program {
 			in.op = iJump
 			if op == JUMPI {
 				in.op = iJumpi
+				if lastPush > 0 && ins[lastPush-1].op == uint8(ISZERO) {
+					// ISZERO, PUSH target, JUMPI (see fuse.go)
+					ins = ins[:lastPush]
+					in = &ins[lastPush-1]
+					in.op = iJumpiNot
+				}
 			}
 			in.v = lastPushPC
 			fused = true
 		case op == PC:
 			ins = append(ins, instr{op: uint8(PC), v: uint64(pc)})
+		case fuse(ins, op):
+			fused = true
 		default:
 			ins = append(ins, instr{op: uint8(op)})
 		}
@@ -251,7 +257,7 @@ func analyse(code []byte, t *forkTable) *program {
 	closeBlock()
 
 	for i := range ins {
-		if in := &ins[i]; in.op == iJump || in.op == iJumpi {
+		if in := &ins[i]; in.op == iJump || in.op == iJumpi || in.op == iJumpiNot {
 			in.a = uint32(p.jumpdest[in.v])
 		}
 	}

@@ -62,24 +62,11 @@ func (f *frame) run(gas int64) (int64, error) {
 			sp = unsafe.Add(sp, -32)
 		case uint8(MUL):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
-			a, b := arg(sp, 0), arg(sp, 1)
-			// Old Solidity shifts by multiplying and dividing by powers of two.
-			if n, ok := log2Exact(a); ok {
-				b.Lsh(b, n)
-			} else if n, ok := log2Exact(b); ok {
-				b.Lsh(a, n)
-			} else {
-				b.Mul(a, b)
-			}
+			mulFast(sp)
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(DIV):
-			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
-			a, b := arg(sp, 0), arg(sp, 1)
-			if n, ok := log2Exact(b); ok {
-				b.Rsh(a, n)
-			} else {
-				b.Div(a, b)
-			}
+			f.sp, f.gas, f.in = sp, gas, in
+			divFast(sp)
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SDIV):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
@@ -87,16 +74,9 @@ func (f *frame) run(gas int64) (int64, error) {
 			b.SDiv(a, b)
 			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(MOD):
-			a, b := arg(sp, 0), arg(sp, 1)
-			if _, ok := log2Exact(b); ok { // a mod 2^n = a & (2^n - 1)
-				b.SubUint64(b, 1)
-				b.And(a, b)
-			} else {
-				f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
-				b.Mod(a, b)
-				sp, gas, in = f.sp, f.gas, f.in
-			}
-			sp = unsafe.Add(sp, -32)
+			f.sp, f.gas, f.in = sp, gas, in
+			modFast(sp)
+			sp, gas, in = unsafe.Add(f.sp, -32), f.gas, f.in
 		case uint8(SMOD):
 			f.sp, f.gas, f.in = sp, gas, in // not live across the call: no spills in the loop
 			a, b := arg(sp, 0), arg(sp, 1)
@@ -325,6 +305,76 @@ func (f *frame) run(gas int64) (int64, error) {
 		case uint8(SWAP16):
 			swapN(sp, 16)
 
+		// Superinstructions (fuse.go).
+		case iAddImm:
+			x := arg(sp, 0)
+			x.AddUint64(x, in.v)
+		case iSubImm:
+			x := arg(sp, 0)
+			v := uint256.Int{in.v}
+			x.Sub(&v, x)
+		case iAndImm:
+			x := arg(sp, 0)
+			x[0], x[1], x[2], x[3] = x[0]&in.v, 0, 0, 0
+		case iOrImm:
+			arg(sp, 0)[0] |= in.v
+		case iXorImm:
+			arg(sp, 0)[0] ^= in.v
+		case iEqImm:
+			x := arg(sp, 0)
+			setBool(x, x[0] == in.v && x[1]|x[2]|x[3] == 0)
+		case iLtImm:
+			x := arg(sp, 0)
+			setBool(x, x[1]|x[2]|x[3] != 0 || in.v < x[0])
+		case iGtImm:
+			x := arg(sp, 0)
+			setBool(x, x[1]|x[2]|x[3] == 0 && in.v > x[0])
+		case iShlImm:
+			x := arg(sp, 0)
+			switch n := in.v; {
+			case n < 64 && x[1]|x[2]|x[3] == 0:
+				x[0], x[1] = x[0]<<n, x[0]>>(64-n) // Go: x>>64 is 0
+			case n < 256:
+				f.sp, f.gas, f.in = sp, gas, in
+				x.Lsh(x, uint(n))
+				sp, gas, in = f.sp, f.gas, f.in
+			default:
+				x.Clear()
+			}
+		case iShrImm:
+			x := arg(sp, 0)
+			switch n := in.v; {
+			case x[1]|x[2]|x[3] == 0:
+				x[0] >>= n // Go: a shift of 64 or more gives 0
+			case n < 256:
+				f.sp, f.gas, f.in = sp, gas, in
+				x.Rsh(x, uint(n))
+				sp, gas, in = f.sp, f.gas, f.in
+			default:
+				x.Clear()
+			}
+		case iAndConst:
+			x := arg(sp, 0)
+			x.And(x, &consts[in.a])
+		case iSwap1Pop:
+			*arg(sp, 1) = *arg(sp, 0)
+			sp = unsafe.Add(sp, -32)
+		case iPop2:
+			sp = unsafe.Add(sp, -64)
+		case iPushDup:
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+			v := *arg(sp, int(in.n)-1) // through a copy: a variable offset could overlap
+			*(*uint256.Int)(sp) = v
+			sp = unsafe.Add(sp, 32)
+		case iJumpiNot:
+			sp = unsafe.Add(sp, -32)
+			if (*uint256.Int)(sp).IsZero() {
+				t = int(in.a)
+				goto enter
+			}
+
 		// Control flow. A jump lands on the target's entry: enter checks it.
 		case iJump:
 			t = int(in.a)
@@ -466,6 +516,38 @@ func (f *frame) replay(e *instr, sp unsafe.Pointer, gas int64) (int64, error) {
 
 //go:noinline
 func invalidOpcode(op OpCode) error { return &InvalidOpCodeError{Op: op} }
+
+// mulFast, divFast and modFast are MUL, DIV and MOD with a shortcut for powers of two: old
+// Solidity shifts by multiplying and dividing by them.
+func mulFast(sp unsafe.Pointer) {
+	a, b := arg(sp, 0), arg(sp, 1)
+	if n, ok := log2Exact(a); ok {
+		b.Lsh(b, n)
+	} else if n, ok := log2Exact(b); ok {
+		b.Lsh(a, n)
+	} else {
+		b.Mul(a, b)
+	}
+}
+
+func divFast(sp unsafe.Pointer) {
+	a, b := arg(sp, 0), arg(sp, 1)
+	if n, ok := log2Exact(b); ok {
+		b.Rsh(a, n)
+	} else {
+		b.Div(a, b)
+	}
+}
+
+func modFast(sp unsafe.Pointer) {
+	a, b := arg(sp, 0), arg(sp, 1)
+	if _, ok := log2Exact(b); ok { // a mod 2^n = a & (2^n - 1)
+		b.SubUint64(b, 1)
+		b.And(a, b)
+	} else {
+		b.Mod(a, b)
+	}
+}
 
 // log2Exact returns n when y is 2^n.
 func log2Exact(y *uint256.Int) (uint, bool) {

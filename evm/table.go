@@ -2,6 +2,7 @@ package evm
 
 import (
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/hybridvm/hybridvm/host"
@@ -89,7 +90,7 @@ func (t *forkTable) finish() *forkTable {
 			panic(fmt.Sprintf("BUG: %s fork: %s has stack effect %d/%d", t.fork, op, s.pops, s.pushes))
 		case s.flags&flagTerminal != 0 && s.flags&flagEndsBlock != 0:
 			panic(fmt.Sprintf("BUG: %s fork: %s is both terminal and block-ending", t.fork, op))
-		case op >= internalFirst && op <= internalLast && s.defined:
+		case slices.Contains(internalCodes, uint8(op)) && s.defined:
 			panic(fmt.Sprintf("BUG: %s fork: %s collides with an internal dispatch code", t.fork, op))
 		}
 	}
