@@ -2,7 +2,6 @@ package evm
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/hybridvm/hybridvm/host"
 )
@@ -105,6 +104,3 @@ func result(gas int64, err error, out []byte) host.Result {
 	}
 	return host.Failed(err)
 }
-
-// stackBase returns the stack pointer of an empty stack.
-func (f *frame) stackBase() unsafe.Pointer { return unsafe.Pointer(&f.stack[0]) }

@@ -80,8 +80,6 @@ func (h *testHost) setAccount(a host.Address, balance uint64, code []byte, stora
 	h.committed[a] = maps.Clone(acc.storage)
 }
 
-func (h *testHost) acct(a host.Address) *testAccount { return h.accounts[a] }
-
 // getOrNew returns the account, creating an empty one (journaled) when missing.
 func (h *testHost) getOrNew(a host.Address) *testAccount {
 	if acc := h.accounts[a]; acc != nil {
