@@ -146,6 +146,9 @@ func (m *module) Compile(blocks []*codegen.Block) error {
 	// Slots that wait for blocks not compiled yet.
 	words := mem.DataWords(len(u.slots))
 	for s, target := range u.slots {
+		if s == u.tableSlot {
+			continue
+		}
 		if _, ok := m.direct[target]; !ok {
 			m.pending[target] = append(m.pending[target], &words[s])
 		}

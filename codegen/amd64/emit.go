@@ -21,7 +21,9 @@ const (
 const gasShift = 18
 
 // mappable are the host registers that hold guest registers, in preference order.
-var mappable = [...]asm.Reg{asm.BX, asm.SI, asm.DI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.BP}
+// RCX comes last: the few instructions that need it (variable shifts without BMI2,
+// AMOs) spill its guest register around themselves (see withCX).
+var mappable = [...]asm.Reg{asm.BX, asm.SI, asm.DI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.BP, asm.CX}
 
 // regMap says which host register holds each guest register (NoReg: in State.X).
 type regMap struct {
@@ -49,6 +51,9 @@ func xoff(r uint8) int64 { return guest.OffX + 8*int64(r) }
 type emitter struct {
 	b  *asm.Builder
 	rm *regMap
+	// spilledCX is the guest register whose host register RCX is borrowed as a
+	// scratch register right now (0: none); see unit.withCX.
+	spilledCX uint8
 }
 
 func (e *emitter) op(op asm.Op, from, to asm.Operand) {

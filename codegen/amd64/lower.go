@@ -89,6 +89,9 @@ const (
 // the given kind at instruction idx (at pc) of the current block: the instruction and
 // the rest of the block do not retire.
 func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *asm.Label {
+	if u.e.spilledCX != 0 {
+		panic("BUG: amd64: a fault path while RCX is borrowed")
+	}
 	unretire := int64(len(u.blk.Insts) - idx)
 	return u.coldLabel(func() { u.fault(kind, pc, unretire, mode) })
 }

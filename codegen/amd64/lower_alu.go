@@ -102,11 +102,21 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			e.op(op, e.src(in.Rs2), asm.R(tA))
 		})
 	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
+		if hasBMI2 {
+			op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLXL, riscv.OpSRLW: asm.SHRXL, riscv.OpSRAW: asm.SARXL}[in.Op]
+			u.wordOp(in, func() {
+				cnt := e.reg(in.Rs2, tD)
+				e.op3(op, asm.R(cnt), u.srcRM(in.Rs1, tA), asm.R(tA)) // 32-bit shifts use the count mod 32
+			})
+			break
+		}
 		op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLL, riscv.OpSRLW: asm.SHRL, riscv.OpSRAW: asm.SARL}[in.Op]
-		u.wordOp(in, func() {
-			e.load(in.Rs2, tC)
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
-			e.op(op, asm.R(tC), asm.R(tA)) // 32-bit shifts use the count mod 32
+		u.withCX(func() {
+			u.wordOp(in, func() {
+				e.load(in.Rs2, tC)
+				e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+				e.op(op, asm.R(tC), asm.R(tA))
+			})
 		})
 	case riscv.OpMULW:
 		u.wordOp(in, func() {
@@ -300,11 +310,56 @@ func (u *unit) shiftOp(op asm.Op, in riscv.Inst) {
 	if in.Rd == 0 {
 		return
 	}
-	e.load(in.Rs2, tC)
-	d := e.dest(in.Rd, tA)
-	u.move(e.src(in.Rs1), d)
-	e.op(op, asm.R(tC), asm.R(d))
-	e.commit(in.Rd, d)
+	if hasBMI2 {
+		bop := map[asm.Op]asm.Op{asm.SHLQ: asm.SHLXQ, asm.SHRQ: asm.SHRXQ, asm.SARQ: asm.SARXQ}[op]
+		cnt := e.reg(in.Rs2, tD)
+		d := e.dest(in.Rd, tA)
+		e.op3(bop, asm.R(cnt), u.srcRM(in.Rs1, tA), asm.R(d))
+		e.commit(in.Rd, d)
+		return
+	}
+	u.withCX(func() {
+		e.load(in.Rs2, tC)
+		d := e.dest(in.Rd, tA)
+		u.move(e.src(in.Rs1), d)
+		e.op(op, asm.R(tC), asm.R(d))
+		e.commit(in.Rd, d)
+	})
+}
+
+// srcRM is rs's operand for an instruction that takes a register or memory but no
+// immediate (x0 is materialised in tmp).
+func (u *unit) srcRM(rs uint8, tmp asm.Reg) asm.Operand {
+	if rs == 0 {
+		u.e.load(0, tmp)
+		return asm.R(tmp)
+	}
+	return u.e.src(rs)
+}
+
+// withCX runs f with RCX free as a scratch register: the guest register that lives
+// in RCX (if any) is stored to its slot first and treated as unmapped meanwhile,
+// then reloaded. f must not contain fault paths (their exit would store RCX's scratch
+// value as the guest register).
+func (u *unit) withCX(f func()) {
+	e := &u.e
+	g := uint8(0)
+	for r, h := range e.rm.host {
+		if h == tC {
+			g = uint8(r)
+		}
+	}
+	if g == 0 {
+		f()
+		return
+	}
+	e.op(asm.MOVQ, asm.R(tC), asm.Mem(rST, xoff(g)))
+	e.rm.host[g] = asm.NoReg
+	e.spilledCX = g
+	f()
+	e.spilledCX = 0
+	e.rm.host[g] = tC
+	e.op(asm.MOVQ, asm.Mem(rST, xoff(g)), asm.R(tC))
 }
 
 // wordOp computes a W-form result into EAX with f and sign-extends it into rd.
@@ -338,10 +393,10 @@ func (u *unit) mulHigh(in riscv.Inst) {
 	case riscv.OpMULHSU:
 		// Unsigned product, corrected for a negative rs1: hi -= rs2 when rs1 < 0.
 		e.op(asm.MULQ, e.src(in.Rs2), asm.None)
-		e.load(in.Rs1, tC)
-		e.op(asm.SARQ, asm.Imm(63), asm.R(tC))
-		e.op(asm.ANDQ, e.src(in.Rs2), asm.R(tC))
-		e.op(asm.SUBQ, asm.R(tC), asm.R(tD))
+		e.load(in.Rs1, tA)
+		e.op(asm.SARQ, asm.Imm(63), asm.R(tA))
+		e.op(asm.ANDQ, e.src(in.Rs2), asm.R(tA))
+		e.op(asm.SUBQ, asm.R(tA), asm.R(tD))
 	}
 	u.done(in.Rd, tD)
 }
@@ -349,7 +404,8 @@ func (u *unit) mulHigh(in riscv.Inst) {
 // div64: DIV, DIVU, REM, REMU. x86 division traps on a zero divisor and on signed
 // overflow, RISC-V does not (unprivileged spec, "Division Operations"): a zero
 // divisor gives all ones (quotient) or the dividend (remainder); dividing by -1 is
-// negation (which also gives the overflow case's dividend) with remainder 0.
+// negation (which also gives the overflow case's dividend) with remainder 0. The
+// divisor is used where it lives (a host register or its state slot).
 func (u *unit) div64(in riscv.Inst) {
 	e := &u.e
 	if in.Rd == 0 {
@@ -357,21 +413,25 @@ func (u *unit) div64(in riscv.Inst) {
 	}
 	signed := in.Op == riscv.OpDIV || in.Op == riscv.OpREM
 	quot := in.Op == riscv.OpDIV || in.Op == riscv.OpDIVU
+	if in.Rs2 == 0 {
+		u.divByZero(in, quot, false)
+		return
+	}
+	div := e.src(in.Rs2)
 	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
-	e.load(in.Rs2, tC)
-	e.op(asm.TESTQ, asm.R(tC), asm.R(tC))
+	e.op(asm.CMPQ, div, asm.Imm(0))
 	e.jump(asm.JEQ, zero)
 	if signed {
-		e.op(asm.CMPQ, asm.R(tC), asm.Imm(-1))
+		e.op(asm.CMPQ, div, asm.Imm(-1))
 		e.jump(asm.JEQ, minus1)
 	}
 	e.load(in.Rs1, tA)
 	if signed {
 		e.op(asm.CQO, asm.None, asm.None)
-		e.op(asm.IDIVQ, asm.R(tC), asm.None)
+		e.op(asm.IDIVQ, div, asm.None)
 	} else {
 		e.op(asm.XORL, asm.R(tD), asm.R(tD))
-		e.op(asm.DIVQ, asm.R(tC), asm.None)
+		e.op(asm.DIVQ, div, asm.None)
 	}
 	if quot {
 		u.done(in.Rd, tA)
@@ -380,12 +440,7 @@ func (u *unit) div64(in riscv.Inst) {
 	}
 	e.jump(asm.JMP, done)
 	u.b.Bind(zero)
-	if quot {
-		e.setImm(in.Rd, -1, tA)
-	} else {
-		e.load(in.Rs1, tA)
-		u.done(in.Rd, tA)
-	}
+	u.divByZero(in, quot, false)
 	if signed {
 		e.jump(asm.JMP, done)
 		u.b.Bind(minus1)
@@ -400,6 +455,20 @@ func (u *unit) div64(in riscv.Inst) {
 	u.b.Bind(done)
 }
 
+// divByZero sets rd to the result of dividing by zero: all ones for a quotient, the
+// dividend (sign-extended from 32 bits for the W forms) for a remainder.
+func (u *unit) divByZero(in riscv.Inst, quot, word bool) {
+	e := &u.e
+	switch {
+	case quot:
+		e.setImm(in.Rd, -1, tA)
+	case word:
+		u.sext32(in.Rd, in.Rs1)
+	default:
+		u.mv(in.Rd, in.Rs1)
+	}
+}
+
 // div32: DIVW, DIVUW, REMW, REMUW, with the same special cases on 32-bit values and
 // every result sign-extended from 32 bits.
 func (u *unit) div32(in riscv.Inst) {
@@ -409,21 +478,25 @@ func (u *unit) div32(in riscv.Inst) {
 	}
 	signed := in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW
 	quot := in.Op == riscv.OpDIVW || in.Op == riscv.OpDIVUW
+	if in.Rs2 == 0 {
+		u.divByZero(in, quot, true)
+		return
+	}
+	div := e.src(in.Rs2)
 	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
-	e.op(asm.MOVL, e.src(in.Rs2), asm.R(tC))
-	e.op(asm.TESTL, asm.R(tC), asm.R(tC))
+	e.op(asm.CMPL, div, asm.Imm(0))
 	e.jump(asm.JEQ, zero)
 	if signed {
-		e.op(asm.CMPL, asm.R(tC), asm.Imm(-1))
+		e.op(asm.CMPL, div, asm.Imm(-1))
 		e.jump(asm.JEQ, minus1)
 	}
-	e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
 	if signed {
 		e.op(asm.CDQ, asm.None, asm.None)
-		e.op(asm.IDIVL, asm.R(tC), asm.None)
+		e.op(asm.IDIVL, div, asm.None)
 	} else {
 		e.op(asm.XORL, asm.R(tD), asm.R(tD))
-		e.op(asm.DIVL, asm.R(tC), asm.None)
+		e.op(asm.DIVL, div, asm.None)
 	}
 	res := tA
 	if !quot {
@@ -433,18 +506,12 @@ func (u *unit) div32(in riscv.Inst) {
 	u.done(in.Rd, res)
 	e.jump(asm.JMP, done)
 	u.b.Bind(zero)
-	if quot {
-		e.setImm(in.Rd, -1, tA)
-	} else {
-		e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
-		e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
-		u.done(in.Rd, tA)
-	}
+	u.divByZero(in, quot, true)
 	if signed {
 		e.jump(asm.JMP, done)
 		u.b.Bind(minus1)
 		if quot {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+			e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
 			e.op(asm.NEGL, asm.None, asm.R(tA))
 			e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
 			u.done(in.Rd, tA)

@@ -114,6 +114,10 @@ func (u *unit) loadReserved(idx int, pc uint64, in riscv.Inst) {
 	w := width(in.Op)
 	u.atomicAddress(idx, pc, in.Rs1, w)
 	u.checkBounds(w, u.faultStub(guest.FaultLoad, pc, idx, addrOffAX))
+	// The reservation is the address: rs1, read before rd is written.
+	e.load(in.Rs1, tD)
+	e.op(asm.MOVQ, asm.R(tD), asm.Mem(rST, guest.OffResAddr))
+	e.op(asm.MOVQ, asm.Imm(1), asm.Mem(rST, guest.OffResValid))
 	if in.Rd != 0 {
 		op := asm.MOVQ
 		if w == 4 {
@@ -123,11 +127,6 @@ func (u *unit) loadReserved(idx int, pc uint64, in riscv.Inst) {
 		e.op(op, arenaMem, asm.R(d))
 		e.commit(in.Rd, d)
 	}
-	// The reservation is the address (RAX is still its arena offset).
-	e.op(asm.MOVQ, asm.R(tA), asm.R(tC))
-	e.addImm(int64(u.m.cfg.Layout.ArenaBase), tC, tD)
-	e.op(asm.MOVQ, asm.R(tC), asm.Mem(rST, guest.OffResAddr))
-	e.op(asm.MOVQ, asm.Imm(1), asm.Mem(rST, guest.OffResValid))
 }
 
 func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
@@ -138,9 +137,8 @@ func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
 	fail, done := u.b.NewLabel(), u.b.NewLabel()
 	e.op(asm.CMPQ, asm.Mem(rST, guest.OffResValid), asm.Imm(0))
 	e.jump(asm.JEQ, fail)
-	e.op(asm.MOVQ, asm.Mem(rST, guest.OffResAddr), asm.R(tC))
-	e.addImm(-int64(u.m.cfg.Layout.ArenaBase), tC, tD)
-	e.op(asm.CMPQ, asm.R(tC), asm.R(tA))
+	e.load(in.Rs1, tD)
+	e.op(asm.CMPQ, asm.R(tD), asm.Mem(rST, guest.OffResAddr))
 	e.jump(asm.JNE, fail)
 	u.storeValue(w, in.Rs2)
 	e.setImm(in.Rd, 0, tD)
@@ -163,32 +161,34 @@ func (u *unit) amo(idx int, pc uint64, in riscv.Inst) {
 	if w == 8 {
 		kind = in.Op - riscv.OpAMOSWAPD
 	}
-	e.load(in.Rs2, tC)
-	if w == 4 {
-		e.op(asm.MOVLQSX, arenaMem, asm.R(tD))
-	} else {
-		e.op(asm.MOVQ, arenaMem, asm.R(tD))
-	}
-	cmp, cmov := asm.CMPQ, map[riscv.Op]asm.Op{4: asm.CMOVQLT, 5: asm.CMOVQGT, 6: asm.CMOVQCS, 7: asm.CMOVQHI}
-	if w == 4 {
-		cmp, cmov = asm.CMPL, map[riscv.Op]asm.Op{4: asm.CMOVLLT, 5: asm.CMOVLGT, 6: asm.CMOVLCS, 7: asm.CMOVLHI}
-	}
-	switch kind {
-	case 0: // swap: the new value is rs2
-	case 1:
-		e.op(asm.ADDQ, asm.R(tD), asm.R(tC))
-	case 2:
-		e.op(asm.XORQ, asm.R(tD), asm.R(tC))
-	case 3:
-		e.op(asm.ANDQ, asm.R(tD), asm.R(tC))
-	case 4:
-		e.op(asm.ORQ, asm.R(tD), asm.R(tC))
-	default: // min, max, minu, maxu: keep old when old <cond> rs2
-		e.op(cmp, asm.R(tD), asm.R(tC))
-		e.op(cmov[kind-1], asm.R(tD), asm.R(tC))
-	}
-	e.op(storeOps[w], asm.R(tC), arenaMem)
-	u.done(in.Rd, tD)
+	u.withCX(func() {
+		e.load(in.Rs2, tC)
+		if w == 4 {
+			e.op(asm.MOVLQSX, arenaMem, asm.R(tD))
+		} else {
+			e.op(asm.MOVQ, arenaMem, asm.R(tD))
+		}
+		cmp, cmov := asm.CMPQ, map[riscv.Op]asm.Op{4: asm.CMOVQLT, 5: asm.CMOVQGT, 6: asm.CMOVQCS, 7: asm.CMOVQHI}
+		if w == 4 {
+			cmp, cmov = asm.CMPL, map[riscv.Op]asm.Op{4: asm.CMOVLLT, 5: asm.CMOVLGT, 6: asm.CMOVLCS, 7: asm.CMOVLHI}
+		}
+		switch kind {
+		case 0: // swap: the new value is rs2
+		case 1:
+			e.op(asm.ADDQ, asm.R(tD), asm.R(tC))
+		case 2:
+			e.op(asm.XORQ, asm.R(tD), asm.R(tC))
+		case 3:
+			e.op(asm.ANDQ, asm.R(tD), asm.R(tC))
+		case 4:
+			e.op(asm.ORQ, asm.R(tD), asm.R(tC))
+		default: // min, max, minu, maxu: keep old when old <cond> rs2
+			e.op(cmp, asm.R(tD), asm.R(tC))
+			e.op(cmov[kind-1], asm.R(tD), asm.R(tC))
+		}
+		e.op(storeOps[w], asm.R(tC), arenaMem)
+		u.done(in.Rd, tD)
+	})
 }
 
 // csr lowers a CSR instruction. Which CSR and whether it is written are known when

@@ -14,6 +14,7 @@ import (
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/guest"
+	rv "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/riscv"
 )
@@ -28,7 +29,9 @@ var testLayout = codegen.Layout{ArenaBase: 0x8000_0000, ArenaSize: 1 << 30, ROSt
 func testModule() *module {
 	m := &module{cfg: codegen.ModuleConfig{CodeLo: 0x8030_0000, CodeHi: 0x8031_0000, Layout: testLayout},
 		lo: 0x8030_0000, direct: map[uint64]uintptr{}, indirect: map[uint64]uintptr{}, pending: map[uint64][]*uintptr{}}
-	m.rm = chooseRegs(defaultUse)
+	use := defaultUse
+	use[rv.T0] = 1 // t0 gets RCX, the tenth register
+	m.rm = chooseRegs(use)
 	m.table, m.mask = make([]uintptr, 64), 63
 	return m
 }

@@ -29,6 +29,8 @@ type unit struct {
 	slotOf    map[uint64]int // target pc → slot
 	slotMiss  []*asm.Label   // slot → its missing-block stub
 	slotJumps []slotJump
+	// tableSlot is the data word holding the dispatch table's address (-1: none yet).
+	tableSlot int
 
 	// checkRoutine holds the store check routine per width (storewin.go), emitted once
 	// per unit on first use.
@@ -46,7 +48,7 @@ type slotJump struct {
 }
 
 func newUnit(m *module, blocks []*codegen.Block) *unit {
-	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}}
+	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}, tableSlot: -1}
 	u.e = emitter{b: u.b, rm: &m.rm}
 	u.exit = u.b.NewLabel()
 	u.missInd = u.b.NewLabel()
@@ -113,13 +115,21 @@ func (u *unit) branchTo(cond asm.Op, target uint64) {
 	u.e.jump(cond, u.coldLabel(func() { u.jumpTo(target) }))
 }
 
-// dispatch jumps through the dispatch table: RAX = target pc - lo (even).
+// dispatch jumps through the dispatch table: RAX = target pc - lo (even). The table's
+// address is a data word of the unit (read PC-relatively), so only RDX is needed.
 func (u *unit) dispatch() {
 	e := &u.e
+	if u.tableSlot < 0 {
+		u.tableSlot = len(u.slots)
+		u.slots = append(u.slots, 0)
+		u.slotMiss = append(u.slotMiss, nil)
+	}
 	e.op(asm.MOVL, asm.R(tA), asm.R(tD))
 	e.op(asm.ANDL, asm.Imm(int64(u.m.mask<<1)), asm.R(tD))
-	e.op(asm.MOVQ, asm.Imm(u.m.tableAddr()), asm.R(tC))
-	e.op(asm.JMP, asm.None, asm.MemIdx(tC, tD, 4, 0))
+	e.op(asm.SHLQ, asm.Imm(2), asm.R(tD))
+	u.b.Raw(0x48, 0x03, 0x15) // ADD RDX, [RIP+disp32]
+	u.slotJumps = append(u.slotJumps, slotJump{u.b.Raw32(0), u.tableSlot})
+	e.op(asm.JMP, asm.None, asm.Mem(tD, 0))
 }
 
 // emitShared emits the unit's exit sequence and dispatch miss stub.
@@ -160,6 +170,10 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	}
 	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(base uintptr, _, data []byte) {
 		for s, target := range u.slots {
+			if s == u.tableSlot {
+				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.tableAddr()))
+				continue
+			}
 			addr, ok := u.m.direct[target]
 			if !ok {
 				addr = base + uintptr(u.slotMiss[s].Offset())

@@ -88,6 +88,14 @@ const (
 	TESTQ = Op(x86.ATESTQ)
 	TESTL = Op(x86.ATESTL)
 
+	// BMI2 shifts: SHLXQ count, src, dst (any count register, flags untouched).
+	SHLXQ = Op(x86.ASHLXQ)
+	SHRXQ = Op(x86.ASHRXQ)
+	SARXQ = Op(x86.ASARXQ)
+	SHLXL = Op(x86.ASHLXL)
+	SHRXL = Op(x86.ASHRXL)
+	SARXL = Op(x86.ASARXL)
+
 	IMULQ  = Op(x86.AIMULQ)  // IMULQ src, dst: dst *= src; IMULQ src alone: RDX:RAX = RAX*src
 	IMULL  = Op(x86.AIMULL)  // 32-bit forms of the same
 	IMUL3Q = Op(x86.AIMUL3Q) // IMUL3Q $imm, src, dst
