@@ -61,7 +61,8 @@ func (e *EVM) program(code []byte, codeHash host.Hash) *program {
 // Execute runs one frame of EVM code against h and returns its result. codeHash, when
 // non-zero, keys a shared, concurrency-safe analysis cache (it must be the Keccak-256 hash of
 // code); a zero hash means analyse without caching (initcode). msg.Recipient is the executing
-// account, msg.Sender the caller, msg.Input the call data, msg.Gas the gas available.
+// account, msg.Sender the caller, msg.Input the call data (for a create, whose Input is the
+// initcode, the call data is empty), msg.Gas the gas available.
 //
 // Execute does not revert state: on a revert or an exceptional halt the caller (the runtime's
 // Call) reverts to its snapshot. A revert returns its unused gas and output; an exceptional
@@ -83,6 +84,9 @@ func (e *EVM) Execute(h host.Host, msg *host.Message, code []byte, codeHash host
 		f.prog = e.program(code, codeHash)
 		f.code = code
 		f.self = msg.Recipient
+		if !msg.Kind.IsCreate() {
+			f.input = msg.Input
+		}
 		if t := e.cfg.Tracer; t != nil {
 			gas, err = f.runTraced(msg.Gas, t)
 		} else {

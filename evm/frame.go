@@ -35,6 +35,9 @@ type frameState struct {
 	prog *program
 	code []byte
 	self host.Address
+	// input is the call data: msg.Input, except for a create, whose Input is the initcode
+	// being run and whose call data is empty.
+	input []byte
 
 	mem []byte
 	// newMemSize is the memory size a dynamic-gas function has charged for and the

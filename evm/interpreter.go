@@ -456,13 +456,13 @@ func (f *frame) run(gas int64) (int64, error) {
 		// Cheap environment reads.
 		case uint8(CALLDATALOAD):
 			f.sp, f.gas, f.in = sp, gas, in
-			loadPadded32(arg(sp, 0), f.msg.Input)
+			loadPadded32(arg(sp, 0), f.input)
 			sp, gas, in = f.sp, f.gas, f.in
 		case uint8(CALLVALUE):
 			*(*uint256.Int)(sp) = f.msg.Value
 			sp = unsafe.Add(sp, 32)
 		case uint8(CALLDATASIZE):
-			(*uint256.Int)(sp).SetUint64(uint64(len(f.msg.Input)))
+			(*uint256.Int)(sp).SetUint64(uint64(len(f.input)))
 			sp = unsafe.Add(sp, 32)
 		case uint8(CALLER):
 			(*uint256.Int)(sp).SetBytes20(f.msg.Sender[:])

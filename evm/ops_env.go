@@ -55,7 +55,7 @@ func execCallValue(f *frame, sp unsafe.Pointer) error {
 }
 
 func execCallDataLoad(f *frame, sp unsafe.Pointer) error {
-	loadPadded32(arg(sp, 0), f.msg.Input)
+	loadPadded32(arg(sp, 0), f.input)
 	return nil
 }
 
@@ -76,14 +76,14 @@ func loadPadded32(v *uint256.Int, data []byte) {
 }
 
 func execCallDataSize(f *frame, sp unsafe.Pointer) error {
-	slot(sp).SetUint64(uint64(len(f.msg.Input)))
+	slot(sp).SetUint64(uint64(len(f.input)))
 	return nil
 }
 
 func execCallDataCopy(f *frame, sp unsafe.Pointer) error {
 	mOff, dOff, size := arg(sp, 0), arg(sp, 1), arg(sp, 2)
 	n := size.Uint64()
-	f.writePadded(mOff.Uint64(), n, sliceFrom(f.msg.Input, saturate(dOff), n))
+	f.writePadded(mOff.Uint64(), n, sliceFrom(f.input, saturate(dOff), n))
 	return nil
 }
 

@@ -329,3 +329,17 @@ func TestStaticFrameRefusesWrites(t *testing.T) {
 		t.Errorf("value-less CALL in a static frame: %v (%v)", res.Status, res.Err)
 	}
 }
+
+// TestInitcodeHasNoCallData: a create's Input is the initcode being run; its call data is
+// empty (go-ethereum runs initcode with nil input).
+func TestInitcodeHasNoCallData(t *testing.T) {
+	code := append(asm(CALLDATASIZE, PUSH0, CALLDATALOAD, ADD, p(32), PUSH0, PUSH0, CALLDATACOPY, PUSH0, MLOAD, ADD), retTop()...)
+	for _, kind := range []host.CallKind{host.KindCreate, host.KindCreate2} {
+		res, _ := run(t, host.Cancun, code, gasRich, func(h *testHost) {
+			h.testMsg = &host.Message{Kind: kind, Input: code}
+		})
+		if res.Status != host.StatusSuccess || !word(res).IsZero() {
+			t.Errorf("%s: %v, call data seen as %x", kind, res.Status, res.Output)
+		}
+	}
+}

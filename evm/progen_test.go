@@ -395,14 +395,19 @@ func (g *progGen) create() {
 	off := uint64(r.Intn(8) * 32)
 	size := g.size()
 	if len(g.initRet) > 0 && r.Intn(3) != 0 {
-		for i := 0; i < len(g.initRet); i += 32 {
+		init := g.initRet
+		if r.Intn(3) == 0 {
+			// deploys its call data size: initcode runs with empty call data
+			init = asm(CALLDATASIZE, PUSH0, MSTORE, p(32), PUSH0, RETURN)
+		}
+		for i := 0; i < len(init); i += 32 {
 			var w [32]byte
-			copy(w[:], g.initRet[i:])
+			copy(w[:], init[i:])
 			g.push(new(uint256.Int).SetBytes32(w[:]))
 			g.pushU(off + uint64(i))
 			g.op(MSTORE)
 		}
-		size = uint256.NewInt(uint64(len(g.initRet)))
+		size = uint256.NewInt(uint64(len(init)))
 	}
 	op := CREATE
 	if r.Intn(2) == 0 {
