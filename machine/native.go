@@ -33,7 +33,7 @@ type nativeEntry struct {
 }
 
 // program returns the image's native program for layout, creating it on first use.
-func (c *nativeCache) program(code *guest.Code, layout codegen.Layout, opts translate.Options) (*translate.Program, error) {
+func (c *nativeCache) program(code *guest.Code, entry uint64, layout codegen.Layout, opts translate.Options) (*translate.Program, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := nativeKey{layout, opts}
@@ -43,7 +43,7 @@ func (c *nativeCache) program(code *guest.Code, layout codegen.Layout, opts tran
 	if c.progs == nil {
 		c.progs = map[nativeKey]*nativeEntry{}
 	}
-	p, err := translate.New(code, layout, nativeBackend, opts)
+	p, err := translate.New(code, entry, layout, nativeBackend, opts)
 	c.progs[key] = &nativeEntry{p, err}
 	return p, err
 }
@@ -85,9 +85,9 @@ func (f *Frame) nativeProgram() (*translate.Program, error) {
 		err error
 	)
 	if f.code == f.img.Code {
-		p, err = f.img.native.program(f.code, layout, f.native.opts)
+		p, err = f.img.native.program(f.code, f.img.Program.Entry, layout, f.native.opts)
 	} else {
-		p, err = translate.New(f.code, layout, nativeBackend, f.native.opts)
+		p, err = translate.New(f.code, f.St.PC, layout, nativeBackend, f.native.opts)
 	}
 	if err == nil && f.engine == EngineAOT {
 		err = p.CompileAll(f.img.Program.Entry, f.St.PC)

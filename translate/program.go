@@ -42,12 +42,13 @@ type Stats struct {
 	Units, Blocks, CodeBytes int
 }
 
-// New returns an empty program for code under layout, compiled by be.
-func New(code *guest.Code, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
+// New returns an empty program for code (whose execution starts at entry) under
+// layout, compiled by be.
+func New(code *guest.Code, entry uint64, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
 	if opts.UnitBlocks <= 0 {
 		opts.UnitBlocks = DefaultUnitBlocks
 	}
-	mod, err := be.NewModule(codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code)})
+	mod, err := be.NewModule(codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code, entry)})
 	if err != nil {
 		return nil, err
 	}
@@ -187,53 +188,3 @@ func indirectTargets(b *codegen.Block) []uint64 {
 	return nil
 }
 
-// RegisterUse counts how often each guest register appears in the code (a linear
-// sweep of the executable bytes), weighting instructions inside short backward-branch
-// loops more: the backend keeps the most used registers in host registers.
-func RegisterUse(code *guest.Code) [32]int {
-	var use [32]int
-	type inst struct {
-		in riscv.Inst
-		pc uint64
-	}
-	var insts []inst
-	for pc := code.Lo; pc < code.Hi; {
-		in, ok := code.Fetch(pc)
-		if !ok {
-			pc += 2
-			continue
-		}
-		insts = append(insts, inst{in, pc})
-		pc += uint64(in.Len)
-	}
-	// Loop bodies: [target, branch] of backward branches spanning at most 256 bytes.
-	weight := make([]int, len(insts))
-	for i := range weight {
-		weight[i] = 1
-	}
-	for i, x := range insts {
-		if !x.in.Op.IsBranch() && x.in.Op != riscv.OpJAL || x.in.Imm >= 0 || x.in.Imm < -256 {
-			continue
-		}
-		target := x.pc + uint64(x.in.Imm)
-		for j := i; j >= 0 && insts[j].pc >= target; j-- {
-			weight[j] += 8
-		}
-	}
-	for i, x := range insts {
-		in, w := x.in, weight[i]
-		use[in.Rd] += w
-		switch in.Op {
-		case riscv.OpLUI, riscv.OpAUIPC, riscv.OpJAL, riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI:
-			continue
-		}
-		use[in.Rs1] += w
-		if in.Op.IsBranch() || in.Op.IsStore() || in.Op.IsAtomic() || in.Op.Class() == riscv.ClassMul ||
-			in.Op.Class() == riscv.ClassDiv || (in.Op >= riscv.OpADD && in.Op <= riscv.OpAND) ||
-			(in.Op >= riscv.OpADDW && in.Op <= riscv.OpSRAW && in.Op != riscv.OpSLLIW && in.Op != riscv.OpSRLIW && in.Op != riscv.OpSRAIW) {
-			use[in.Rs2] += w
-		}
-	}
-	use[0] = 0
-	return use
-}

@@ -105,7 +105,7 @@ func TestCodeMemoryFreed(t *testing.T) {
 	code := prog.Code()
 	before := codegen.LiveBytes()
 	func() {
-		p, err := translate.New(code, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, amd64.New(), translate.Options{})
+		p, err := translate.New(code, prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, amd64.New(), translate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
