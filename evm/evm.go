@@ -72,9 +72,10 @@ func (e *EVM) Execute(h host.Host, msg *host.Message, code []byte, codeHash host
 		return host.Failed(fmt.Errorf("evm: negative gas %d", msg.Gas))
 	}
 	var (
-		gas int64
-		err error
-		out []byte
+		gas    int64
+		err    error
+		out    []byte
+		instrs uint64
 	)
 	if len(code) == 0 {
 		gas = msg.Gas
@@ -92,10 +93,12 @@ func (e *EVM) Execute(h host.Host, msg *host.Message, code []byte, codeHash host
 		} else {
 			gas, err = f.run(msg.Gas)
 		}
-		out = f.output
+		out, instrs = f.output, f.childInstrs
 		putFrame(f)
 	}
-	return result(gas, err, out)
+	res := result(gas, err, out)
+	res.Instructions = instrs // the RISC-V instructions of nested frames
+	return res
 }
 
 // result turns a loop's outcome into a host.Result.

@@ -46,6 +46,9 @@ type frameState struct {
 	newMemSize uint64
 
 	retData []byte // return data of the last call or create (EIP-211)
+	// childInstrs sums the RISC-V instructions the frame's children retired
+	// (host.Result.Instructions).
+	childInstrs uint64
 	output  []byte // RETURN / REVERT data of this frame
 
 	// gas is the gas left, kept here only around calls into dynamic-gas and execution

@@ -169,6 +169,7 @@ func execCall(kind host.CallKind) execFunc {
 			}
 		}
 		f.gas += res.GasLeft
+		f.childInstrs += res.Instructions
 		return nil
 	}
 }
@@ -235,6 +236,7 @@ func execCreate(kind host.CallKind) execFunc {
 			f.retData = nil
 		}
 		f.gas += res.GasLeft
+		f.childInstrs += res.Instructions
 		return nil
 	}
 }

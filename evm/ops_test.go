@@ -343,3 +343,24 @@ func TestInitcodeHasNoCallData(t *testing.T) {
 		}
 	}
 }
+
+// TestChildInstructionsAddUp: an EVM frame reports the RISC-V instructions its children
+// retired (host.Result.Instructions), whatever their outcome.
+func TestChildInstructionsAddUp(t *testing.T) {
+	code := asm(PUSH0, PUSH0, PUSH0, PUSH0, PUSH0, p(testOther1.Big()), GAS, CALL,
+		PUSH0, PUSH0, PUSH0, PUSH0, PUSH0, p(testOther1.Big()), GAS, CALL, INVALID)
+	e, _ := New(Config{Fork: host.Cancun})
+	h := &instrHost{testHost: newTestHost()}
+	h.evm = e
+	res := e.Execute(h, &host.Message{Gas: gasRich, Recipient: testContract}, code, host.Hash{})
+	if res.Status != host.StatusFailure || res.Instructions != 2*1234 {
+		t.Errorf("%v with %d instructions, want a failure reporting %d", res.Status, res.Instructions, 2*1234)
+	}
+}
+
+// instrHost answers every call as a RISC-V frame that retired 1234 instructions.
+type instrHost struct{ *testHost }
+
+func (h *instrHost) Call(msg *host.Message) host.Result {
+	return host.Result{Status: host.StatusSuccess, GasLeft: msg.Gas, Instructions: 1234}
+}
