@@ -72,10 +72,11 @@ func TestLoweringEncodings(t *testing.T) {
 		hex  string
 		text string
 	}{
-		{"add, all mapped", d(rv.R(0x33, 0, 0, rv.A0, rv.A1, rv.A2)), "4c89ce4c01de", "mov %r9,%rsi; add %r11,%rsi"},
+		{"add, all mapped: one lea", d(rv.R(0x33, 0, 0, rv.A0, rv.A1, rv.A2)), "4b8d3419", "lea (%r9,%r11,1),%rsi"},
 		{"add into itself", d(rv.R(0x33, 0, 0, rv.A0, rv.A0, rv.A1)), "4c01ce", "add %r9,%rsi"},
 		{"sub with rd = rs2", d(rv.R(0x33, 0, 0x20, rv.A1, rv.A0, rv.A1)), "4889f04c29c84989c1", "mov %rsi,%rax; sub %r9,%rax; mov %rax,%r9"},
 		{"add of unmapped registers", d(rv.R(0x33, 0, 0, rv.S2, rv.S3, rv.S4)), "498b8798000000490387a000000049898790000000", "mov 0x98(%r15),%rax; add 0xa0(%r15),%rax; mov %rax,0x90(%r15)"},
+		{"xor into an unmapped register, in place", d(rv.R(0x33, 4, 0, rv.S2, rv.S2, rv.A1)), "4d318f90000000", "xor %r9,0x90(%r15)"},
 		{"write to x0 is dropped", d(rv.R(0x33, 0, 0, rv.Zero, rv.A0, rv.A1)), "", ""},
 		{"addi as lea", d(rv.I(0x13, 0, rv.A0, rv.SP, 16)), "488d7310", "lea 0x10(%rbx),%rsi"},
 		{"li", d(rv.I(0x13, 0, rv.A0, rv.Zero, -5)), "48c7c6fbffffff", "mov $0xfffffffffffffffb,%rsi"},

@@ -75,8 +75,9 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	e := &u.e
 	blk := u.blk
 	after := u.b.NewLabel()
+	needUpper := u.needUpper
 	slow := u.coldLabel(func() {
-		u.blk = blk
+		u.blk, u.needUpper = blk, needUpper
 		for i := g.start; i < g.end; i++ {
 			u.lowerInst(i, pcs[i], body[i])
 		}
@@ -100,14 +101,19 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 			u.lowerInst(i, pcs[i], in)
 			continue
 		}
-		if i != g.start || in.Imm != g.lo {
-			u.arenaOffset(g.base, in.Imm) // no check: the hull is known good
+		// No check: the hull is known good. A mapped base addresses the access
+		// directly as [R14 + base + (imm - ArenaBase)].
+		mem := arenaMem
+		if disp := in.Imm - int64(u.m.cfg.Layout.ArenaBase); e.isMapped(g.base) && fits32(disp) {
+			mem = asm.MemIdx(rMem, e.rm.host[g.base], 1, disp)
+		} else if i != g.start || in.Imm != g.lo {
+			u.arenaOffset(g.base, in.Imm)
 		}
 		if in.Op.IsStore() {
-			u.storeValue(width(in.Op), in.Rs2)
+			u.storeValueAt(width(in.Op), in.Rs2, mem)
 		} else if in.Rd != 0 {
 			d := e.dest(in.Rd, tD)
-			e.op(loadOps[in.Op], arenaMem, asm.R(d))
+			e.op(loadOps[in.Op], mem, asm.R(d))
 			e.commit(in.Rd, d)
 		}
 	}

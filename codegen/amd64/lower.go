@@ -45,6 +45,7 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
+	u.needUpper = upperNeeded(body)
 	pcs := make([]uint64, len(body)+1)
 	pcs[0] = blk.Start
 	for i, in := range body {

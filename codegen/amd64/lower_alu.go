@@ -12,6 +12,7 @@ import (
 // dead).
 func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	e := &u.e
+	u.idx = idx
 	switch in.Op {
 	case riscv.OpFENCE:
 	case riscv.OpLUI:
@@ -76,20 +77,20 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			u.sext32(in.Rd, in.Rs1)
 			break
 		}
-		u.wordOp(in, func() {
+		u.wordOp(in, 0, func(t asm.Reg) {
 			if e.isMapped(in.Rs1) {
-				e.op(asm.LEAL, asm.Mem(e.rm.host[in.Rs1], in.Imm), asm.R(tA))
+				e.op(asm.LEAL, asm.Mem(e.rm.host[in.Rs1], in.Imm), asm.R(t))
 				return
 			}
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
-			e.op(asm.ADDL, asm.Imm(in.Imm), asm.R(tA))
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
+			e.op(asm.ADDL, asm.Imm(in.Imm), asm.R(t))
 		})
 	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
 		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
-		u.wordOp(in, func() {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+		u.wordOp(in, 0, func(t asm.Reg) {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
 			if in.Imm&31 != 0 {
-				e.op(op, asm.Imm(in.Imm&31), asm.R(tA))
+				e.op(op, asm.Imm(in.Imm&31), asm.R(t))
 			}
 		})
 	case riscv.OpADDW, riscv.OpSUBW:
@@ -97,35 +98,35 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		if in.Op == riscv.OpSUBW {
 			op = asm.SUBL
 		}
-		u.wordOp(in, func() {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
-			e.op(op, e.src(in.Rs2), asm.R(tA))
+		u.wordOp(in, in.Rs2, func(t asm.Reg) {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
+			e.op(op, e.src(in.Rs2), asm.R(t))
 		})
 	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
 		if hasBMI2 {
 			op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLXL, riscv.OpSRLW: asm.SHRXL, riscv.OpSRAW: asm.SARXL}[in.Op]
-			u.wordOp(in, func() {
+			u.wordOp(in, 0, func(t asm.Reg) {
 				cnt := e.reg(in.Rs2, tD)
-				e.op3(op, asm.R(cnt), u.srcRM(in.Rs1, tA), asm.R(tA)) // 32-bit shifts use the count mod 32
+				e.op3(op, asm.R(cnt), u.srcRM(in.Rs1, tA), asm.R(t)) // 32-bit shifts use the count mod 32
 			})
 			break
 		}
 		op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLL, riscv.OpSRLW: asm.SHRL, riscv.OpSRAW: asm.SARL}[in.Op]
 		u.withCX(func() {
-			u.wordOp(in, func() {
+			u.wordOp(in, 0, func(t asm.Reg) {
 				e.load(in.Rs2, tC)
-				e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
-				e.op(op, asm.R(tC), asm.R(tA))
+				e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
+				e.op(op, asm.R(tC), asm.R(t))
 			})
 		})
 	case riscv.OpMULW:
-		u.wordOp(in, func() {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(tA))
+		u.wordOp(in, in.Rs2, func(t asm.Reg) {
+			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
 			if in.Rs2 == 0 {
-				e.op(asm.XORL, asm.R(tA), asm.R(tA))
+				e.op(asm.XORL, asm.R(t), asm.R(t))
 				return
 			}
-			e.op(asm.IMULL, e.src(in.Rs2), asm.R(tA))
+			e.op(asm.IMULL, e.src(in.Rs2), asm.R(t))
 		})
 
 	case riscv.OpMUL:
@@ -208,6 +209,10 @@ func (u *unit) sext32(rd, rs uint8) {
 	if rd == 0 {
 		return
 	}
+	if !u.keepUpper() && rs != 0 { // only the low half matters: a copy, or nothing
+		u.mv(rd, rs)
+		return
+	}
 	if rs == 0 {
 		e.setImm(rd, 0, tA)
 		return
@@ -238,6 +243,12 @@ func (u *unit) addi(rd, rs1 uint8, imm int64) {
 		e.setImm(rd, imm, tA)
 		return
 	}
+	if rd == rs1 && !e.isMapped(rd) { // in place in its slot
+		if imm != 0 {
+			e.op(asm.ADDQ, asm.Imm(imm), asm.Mem(rST, xoff(rd)))
+		}
+		return
+	}
 	d := e.dest(rd, tA)
 	switch {
 	case e.isMapped(rs1) && e.rm.host[rs1] != d && imm != 0:
@@ -257,6 +268,10 @@ func (u *unit) immOp(op asm.Op, in riscv.Inst) {
 	if in.Rd == 0 {
 		return
 	}
+	if in.Rd == in.Rs1 && !e.isMapped(in.Rd) { // in place in its slot
+		e.op(op, asm.Imm(in.Imm), asm.Mem(rST, xoff(in.Rd)))
+		return
+	}
 	d := e.dest(in.Rd, tA)
 	u.move(e.src(in.Rs1), d)
 	e.op(op, asm.Imm(in.Imm), asm.R(d))
@@ -267,6 +282,25 @@ func (u *unit) immOp(op asm.Op, in riscv.Inst) {
 func (u *unit) binOp(op asm.Op, in riscv.Inst, commutative bool) {
 	e := &u.e
 	if in.Rd == 0 {
+		return
+	}
+	// Three registers: an add is one LEA.
+	if op == asm.ADDQ && e.isMapped(in.Rd) && e.isMapped(in.Rs1) && e.isMapped(in.Rs2) && in.Rd != in.Rs1 && in.Rd != in.Rs2 {
+		e.op(asm.LEAQ, asm.MemIdx(e.rm.host[in.Rs1], e.rm.host[in.Rs2], 1, 0), asm.R(e.rm.host[in.Rd]))
+		return
+	}
+	// rd = rd op rs2 with rd in memory: operate on its slot in place.
+	if op != asm.IMULQ && !e.isMapped(in.Rd) && (in.Rd == in.Rs1 || (commutative && in.Rd == in.Rs2)) && in.Rs1 != in.Rs2 {
+		other := in.Rs2
+		if in.Rd == in.Rs2 {
+			other = in.Rs1
+		}
+		src := e.src(other)
+		if src.IsMem() {
+			e.load(other, tA)
+			src = asm.R(tA)
+		}
+		e.op(op, src, asm.Mem(rST, xoff(in.Rd)))
 		return
 	}
 	d := e.dest(in.Rd, tA)
@@ -362,16 +396,88 @@ func (u *unit) withCX(f func()) {
 	e.op(asm.MOVQ, asm.Mem(rST, xoff(g)), asm.R(tC))
 }
 
-// wordOp computes a W-form result into EAX with f and sign-extends it into rd.
-func (u *unit) wordOp(in riscv.Inst, f func()) {
+// wordOp computes a W-form result with f into a 32-bit register and sign-extends it
+// into rd. When no later instruction of the block needs rd's upper 32 bits before
+// rewriting it (see upperNeeded) and rd lives in a host register, f computes straight
+// into it and the sign extension is skipped; late is the source f reads after its
+// first write (that must not be rd then, unless it is also rs1).
+func (u *unit) wordOp(in riscv.Inst, late uint8, f func(t asm.Reg)) {
 	e := &u.e
 	if in.Rd == 0 {
 		return
 	}
-	f()
+	if !u.keepUpper() && e.isMapped(in.Rd) && (late == 0 || late != in.Rd || late == in.Rs1) {
+		f(e.rm.host[in.Rd])
+		return
+	}
+	f(tA)
+	if !u.keepUpper() {
+		u.done(in.Rd, tA)
+		return
+	}
 	d := e.dest(in.Rd, tA)
 	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
 	e.commit(in.Rd, d)
+}
+
+// keepUpper reports whether the instruction being lowered must produce a correct
+// upper half (see upperNeeded).
+func (u *unit) keepUpper() bool {
+	return u.needUpper == nil || u.idx >= len(u.needUpper) || u.needUpper[u.idx]
+}
+
+// upperNeeded says, for each instruction of a block body that writes a register,
+// whether the register's upper 32 bits can be observed before it is written again:
+// by an instruction that reads all 64 bits, by a possible fault (which exposes every
+// register), or at the block's end. The W forms, the W-sized stores and the shift
+// amounts read only low bits, so a chain of 32-bit arithmetic need not sign-extend
+// every intermediate result.
+func upperNeeded(body []riscv.Inst) []bool {
+	var need [32]bool
+	for r := range need {
+		need[r] = true
+	}
+	res := make([]bool, len(body))
+	for i := len(body) - 1; i >= 0; i-- {
+		in := body[i]
+		if !faultFree(in) {
+			for r := range need {
+				need[r] = true
+			}
+		}
+		if writesRd(in) {
+			res[i] = need[in.Rd]
+			need[in.Rd] = false
+		}
+		lo1, lo2 := lowSources(in)
+		if !lo1 {
+			need[in.Rs1] = true
+		}
+		if !lo2 {
+			need[in.Rs2] = true
+		}
+	}
+	return res
+}
+
+// writesRd reports whether the instruction writes rd.
+func writesRd(in riscv.Inst) bool {
+	return in.Rd != 0 && !in.Op.IsStore() && !in.Op.IsBranch()
+}
+
+// lowSources reports whether the instruction reads only the low 32 bits (or fewer) of
+// rs1 and of rs2.
+func lowSources(in riscv.Inst) (rs1, rs2 bool) {
+	switch in.Op {
+	case riscv.OpADDW, riscv.OpSUBW, riscv.OpMULW, riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW,
+		riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
+		return true, true
+	case riscv.OpADDIW, riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
+		return true, true
+	case riscv.OpSB, riscv.OpSH, riscv.OpSW, riscv.OpSLL, riscv.OpSRL, riscv.OpSRA:
+		return false, true
+	}
+	return false, false
 }
 
 // mulHigh: MULH, MULHU, MULHSU (the high 64 bits of the 128-bit product).

@@ -88,14 +88,17 @@ func (u *unit) store(idx int, pc uint64, in riscv.Inst) {
 }
 
 // storeValue stores guest register r's low w bytes at arena offset RAX.
-func (u *unit) storeValue(w int, r uint8) {
+func (u *unit) storeValue(w int, r uint8) { u.storeValueAt(w, r, arenaMem) }
+
+// storeValueAt stores guest register r's low w bytes at mem.
+func (u *unit) storeValueAt(w int, r uint8, mem asm.Operand) {
 	e := &u.e
 	v := e.src(r)
 	if v.IsMem() {
 		e.op(asm.MOVQ, v, asm.R(tD))
 		v = asm.R(tD)
 	}
-	e.op(storeOps[w], v, arenaMem)
+	e.op(storeOps[w], v, mem)
 }
 
 // atomicAddress loads rs1 (LR/SC/AMO take no offset) into RAX, faults if it is not

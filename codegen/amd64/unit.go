@@ -40,6 +40,9 @@ type unit struct {
 	// (nil for the last): a jump there is a fall-through.
 	blk  *codegen.Block
 	next *asm.Label
+	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
+	needUpper []bool
+	idx       int
 }
 
 type slotJump struct {
