@@ -207,6 +207,12 @@ func analyse(code []byte, t *forkTable) *program {
 			ins = append(ins, instr{op: uint8(INVALID), a: uint32(op)})
 		case op == PUSH0 || (n > 0 && n <= 8):
 			v := pushValue(code, pc, n)
+			if l := len(ins) - 1; l >= 0 && ins[l].op == uint8(PUSH1) && v[0] < 1<<32 && !pushFusesWith(code, pc+1+n) {
+				// two small pushes (see fuse.go), unless this push fuses with what follows
+				ins[l].op, ins[l].a = iPushPush, uint32(v[0])
+				fused = true
+				break
+			}
 			ins = append(ins, instr{op: uint8(PUSH1), v: v[0]})
 		case n > 8:
 			v := pushValue(code, pc, n)

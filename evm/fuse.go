@@ -24,25 +24,39 @@ const (
 	iShrImm = 0x2a // x >> v
 	// iAndConst: PUSH of a longer constant (a mask), then AND; instr.a is the constant.
 	iAndConst = 0x2b
-	iSwap1Pop = 0x2c // SWAP1 POP: drop the second item
+	iSwapPop  = 0x2c // SWAPn POP: drop the (n+1)-th item, n in instr.n
 	iPop2     = 0x2d // POP POP
 	// iPushDup: PUSH v then DUPn, n in instr.n.
 	iPushDup = 0x2e
 	// iJumpiNot: ISZERO, PUSH target, JUMPI: jump when the condition is zero.
 	iJumpiNot = 0x2f
+	// PUSH v then MLOAD or MSTORE: memory at a constant address.
+	iMloadImm  = 0xb0
+	iMstoreImm = 0xb1
+	// DUPn then a binary operation: top = top OP the n-th item (before the DUP).
+	iDupAnd = 0xb2
+	iDupOr  = 0xb3
+	iDupXor = 0xb4
+	iDupAdd = 0xb5
+	iDupSub = 0xb6 // the n-th item minus top
+	// iPushPush: two small pushes, v then a (which fits in 32 bits).
+	iPushPush = 0xb7
 )
 
 // internalCodes lists every dispatch code that is not an EVM opcode; finish checks that no
 // fork defines one of them.
 var internalCodes = []uint8{iBegin, iJump, iJumpi, iEntry, iAddImm, iSubImm, iAndImm, iOrImm,
-	iXorImm, iEqImm, iLtImm, iGtImm, iShlImm, iShrImm, iAndConst, iSwap1Pop, iPop2, iPushDup,
-	iJumpiNot}
+	iXorImm, iEqImm, iLtImm, iGtImm, iShlImm, iShrImm, iAndConst, iSwapPop, iPop2, iPushDup,
+	iJumpiNot, iMloadImm, iMstoreImm, iDupAnd, iDupOr, iDupXor, iDupAdd, iDupSub, iPushPush}
 
 // immOps maps a binary operation to its fused form after a small push.
 var immOps = map[OpCode]uint8{
 	ADD: iAddImm, SUB: iSubImm, AND: iAndImm, OR: iOrImm, XOR: iXorImm,
 	EQ: iEqImm, LT: iLtImm, GT: iGtImm, SHL: iShlImm, SHR: iShrImm,
 }
+
+// dupOps maps a binary operation to its fused form after a DUP.
+var dupOps = map[OpCode]uint8{AND: iDupAnd, OR: iDupOr, XOR: iDupXor, ADD: iDupAdd, SUB: iDupSub}
 
 // fuse tries to fold op into the last emitted instruction and reports whether it did.
 func fuse(ins []instr, op OpCode) bool {
@@ -57,12 +71,29 @@ func fuse(ins []instr, op OpCode) bool {
 		last.op = iAndConst
 	case last.op == uint8(PUSH1) && op >= DUP1 && op <= DUP16:
 		last.op, last.n = iPushDup, uint16(op-DUP1+1)
-	case last.op == uint8(SWAP1) && op == POP:
-		last.op = iSwap1Pop
+	case last.op == uint8(PUSH1) && op == MLOAD:
+		last.op = iMloadImm
+	case last.op == uint8(PUSH1) && op == MSTORE:
+		last.op = iMstoreImm
+	case last.op >= uint8(DUP1) && last.op <= uint8(DUP16) && dupOps[op] != 0:
+		last.op, last.n = dupOps[op], uint16(last.op-uint8(DUP1)+1)
+	case last.op >= uint8(SWAP1) && last.op <= uint8(SWAP16) && op == POP:
+		last.op, last.n = iSwapPop, uint16(last.op-uint8(SWAP1)+1)
 	case last.op == uint8(POP) && op == POP:
 		last.op = iPop2
 	default:
 		return false
 	}
 	return true
+}
+
+// pushFusesWith reports whether a push followed by the instruction at pc would fuse (or
+// become a resolved jump), in which case the push is not fused with the one before it.
+func pushFusesWith(code []byte, pc int) bool {
+	if pc >= len(code) {
+		return false
+	}
+	op := OpCode(code[pc])
+	return immOps[op] != 0 || op == JUMP || op == JUMPI || op == MLOAD || op == MSTORE ||
+		(op >= DUP1 && op <= DUP16)
 }

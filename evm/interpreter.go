@@ -356,8 +356,54 @@ func (f *frame) run(gas int64) (int64, error) {
 		case iAndConst:
 			x := arg(sp, 0)
 			x.And(x, &consts[in.a])
-		case iSwap1Pop:
-			*arg(sp, 1) = *arg(sp, 0)
+		case iSwapPop:
+			v := *arg(sp, 0) // through a copy: a variable offset could overlap
+			*arg(sp, int(in.n)) = v
+			sp = unsafe.Add(sp, -32)
+		case iPushPush:
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
+			s = (*uint256.Int)(unsafe.Add(sp, 32))
+			s[0], s[1], s[2], s[3] = uint64(in.a), 0, 0, 0
+			sp = unsafe.Add(sp, 64)
+		case iDupAnd:
+			x := arg(sp, 0)
+			x.And(x, arg(sp, int(in.n)-1))
+		case iDupOr:
+			x := arg(sp, 0)
+			x.Or(x, arg(sp, int(in.n)-1))
+		case iDupXor:
+			x := arg(sp, 0)
+			x.Xor(x, arg(sp, int(in.n)-1))
+		case iDupAdd:
+			x := arg(sp, 0)
+			x.Add(x, arg(sp, int(in.n)-1))
+		case iDupSub:
+			x := arg(sp, 0)
+			x.Sub(arg(sp, int(in.n)-1), x)
+		case iMloadImm:
+			s := (*uint256.Int)(sp)
+			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
+			sp = unsafe.Add(sp, 32)
+			if in.v >= uint64(len(f.mem)) || uint64(len(f.mem))-in.v < 32 {
+				f.sp, f.gas, f.in = sp, gas, in
+				gas = f.growAt(in.v, 32, gas)
+				if gas < 0 {
+					return 0, f.err
+				}
+				sp, in = f.sp, f.in
+			}
+			(*uint256.Int)(unsafe.Add(sp, -32)).SetBytes32(f.mem[in.v : in.v+32])
+		case iMstoreImm:
+			if in.v >= uint64(len(f.mem)) || uint64(len(f.mem))-in.v < 32 {
+				f.sp, f.gas, f.in = sp, gas, in
+				gas = f.growAt(in.v, 32, gas)
+				if gas < 0 {
+					return 0, f.err
+				}
+				sp, in = f.sp, f.in
+			}
+			arg(sp, 0).PutUint256(f.mem[in.v : in.v+32])
 			sp = unsafe.Add(sp, -32)
 		case iPop2:
 			sp = unsafe.Add(sp, -64)
@@ -600,6 +646,12 @@ func (f *frame) slowDone(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe
 	}
 	err := s.exec(f, sp)
 	return f.gas, unsafe.Add(sp, s.delta), err
+}
+
+// growAt is growTo for an offset known to fit in 64 bits (an immediate).
+func (f *frame) growAt(off, size uint64, gas int64) int64 {
+	o := uint256.Int{off}
+	return f.growTo(&o, size, gas)
 }
 
 // growTo charges for and performs the memory expansion an access of size bytes at off
