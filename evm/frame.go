@@ -49,7 +49,7 @@ type frameState struct {
 	// childInstrs sums the RISC-V instructions the frame's children retired
 	// (host.Result.Instructions).
 	childInstrs uint64
-	output  []byte // RETURN / REVERT data of this frame
+	output      []byte // RETURN / REVERT data of this frame
 
 	// gas is the gas left, kept here only around calls into dynamic-gas and execution
 	// functions; the interpreter loop keeps it in a local.
