@@ -140,7 +140,7 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	if !msg.Kind.IsCreate() {
 		dest = &msg.Recipient
 	}
-	if p, ok := db.(txPreparer); ok {
+	if p, ok := db.(runtime.TxPreparer); ok {
 		p.PrepareTx(msg.Sender, blk.Coinbase, dest, runtime.Precompiles(r.cfg.Fork))
 	} else {
 		db.AddAddressToAccessList(msg.Sender)

@@ -87,12 +87,6 @@ type txState interface {
 	GetRefund() uint64
 }
 
-// txPreparer is implemented by states that set up a transaction's access list
-// themselves (the go-ethereum adapter, with geth's Prepare).
-type txPreparer interface {
-	PrepareTx(sender, coinbase Address, dest *Address, precompiles []Address)
-}
-
 // logState is implemented by states that keep the current transaction's logs.
 type logState interface {
 	Logs() []*host.Log

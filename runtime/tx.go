@@ -261,13 +261,19 @@ func (r *Runtime) checkFunds(tx *Transaction, plan *txPlan) error {
 // warmAccessList warms what EIP-2929 and EIP-2930 make warm from the start: the
 // sender, the recipient, the precompiles, the coinbase (EIP-3651) and the
 // transaction's access list.
+// A state that sets its access list up itself (the go-ethereum adapter, whose
+// access list only its Prepare can reset) is asked to through TxPreparer.
 func (r *Runtime) warmAccessList(db host.StateDB, tx *Transaction, blk *Block) {
-	db.AddAddressToAccessList(tx.From)
-	if tx.To != nil {
-		db.AddAddressToAccessList(*tx.To)
-	}
-	for _, p := range r.precompiles.addresses {
-		db.AddAddressToAccessList(p)
+	if p, ok := db.(TxPreparer); ok {
+		p.PrepareTx(tx.From, blk.Coinbase, tx.To, r.precompiles.addresses)
+	} else {
+		db.AddAddressToAccessList(tx.From)
+		if tx.To != nil {
+			db.AddAddressToAccessList(*tx.To)
+		}
+		for _, p := range r.precompiles.addresses {
+			db.AddAddressToAccessList(p)
+		}
 	}
 	for i := range tx.AccessList {
 		e := &tx.AccessList[i]

@@ -82,6 +82,13 @@ type Receipt struct {
 	Logs []*host.Log
 }
 
+// TxPreparer is implemented by states that start a transaction's access list and
+// transient storage themselves (state/gethstate, over go-ethereum's Prepare): the
+// sender, the destination (nil for a create), the coinbase and the precompiles warm.
+type TxPreparer interface {
+	PrepareTx(sender, coinbase host.Address, dest *host.Address, precompiles []host.Address)
+}
+
 // TxStateDB is a state that knows transaction boundaries (state.State is one).
 type TxStateDB interface {
 	host.StateDB

@@ -31,6 +31,14 @@ type State struct {
 	txSnap  int
 	txIndex int
 	inTx    bool
+	// transient lists the transient slots written in the transaction: go-ethereum
+	// clears transient storage in Prepare, host.StateDB at the end of the transaction.
+	transient []transientSlot
+}
+
+type transientSlot struct {
+	addr host.Address
+	key  host.Hash
 }
 
 // New returns an adapter over db; rules are those go-ethereum's Finalise applies at the
@@ -73,6 +81,7 @@ func (s *State) GetTransientState(a host.Address, k host.Hash) host.Hash {
 	return s.db.GetTransientState(a, k)
 }
 func (s *State) SetTransientState(a host.Address, k, v host.Hash) {
+	s.transient = append(s.transient, transientSlot{a, k})
 	s.db.SetTransientState(a, k, v)
 }
 
@@ -135,13 +144,20 @@ func (s *State) BeginTx() {
 
 // PrepareTx starts the transaction's access list (the sender, the destination, the
 // precompiles and, from Shanghai, the coinbase are warm) and clears transient storage,
-// with go-ethereum's Prepare.
+// with go-ethereum's Prepare. go-ethereum has no other way to empty its access list, so
+// callers that run transactions through the adapter call PrepareTx after BeginTx (the
+// hybridvm.Runtime and runtime.Runtime.ApplyTransaction do).
 func (s *State) PrepareTx(sender, coinbase host.Address, dest *host.Address, precompiles []host.Address) {
 	s.db.Prepare(s.rules, sender, coinbase, dest, precompiles, nil)
 }
 
-// FinaliseTx ends the transaction with go-ethereum's Finalise.
+// FinaliseTx ends the transaction with go-ethereum's Finalise, after clearing the
+// transient storage it wrote (EIP-1153).
 func (s *State) FinaliseTx() {
+	for _, t := range s.transient {
+		s.db.SetTransientState(t.addr, t.key, host.Hash{})
+	}
+	s.transient = s.transient[:0]
 	s.db.Finalise(s.rules)
 	s.inTx = false
 }
