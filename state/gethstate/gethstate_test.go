@@ -36,7 +36,11 @@ func TestAdapterMatchesEmbeddedState(t *testing.T) {
 	}{
 		{"begin", func(db txDB) { db.BeginTx() }},
 		{"fund a", func(db txDB) { db.CreateAccount(a); db.AddBalance(a, uint256.NewInt(100)) }},
-		{"code and storage", func(db txDB) { db.SetNonce(a, 1); db.SetCode(a, []byte{1, 2}); db.SetState(a, k, common.HexToHash("0x05")) }},
+		{"code and storage", func(db txDB) {
+			db.SetNonce(a, 1)
+			db.SetCode(a, []byte{1, 2})
+			db.SetState(a, k, common.HexToHash("0x05"))
+		}},
 		{"snapshot, change, revert", func(db txDB) {
 			s := db.Snapshot()
 			db.SetState(a, k, common.HexToHash("0x06"))
