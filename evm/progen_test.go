@@ -225,6 +225,17 @@ func (g *progGen) step1() {
 		if r.Intn(2) == 0 {
 			g.push(g.word())
 		}
+		if r.Intn(3) == 0 { // pairs the analysis fuses
+			switch r.Intn(3) {
+			case 0:
+				g.op(DUP1+OpCode(r.Intn(4)), []OpCode{AND, OR, XOR, ADD, SUB}[r.Intn(5)])
+			case 1:
+				g.op(SWAP1+OpCode(r.Intn(4)), POP)
+			default:
+				g.op(POP, POP)
+			}
+			break
+		}
 		ops := []OpCode{ISZERO, NOT, POP, DUP1, DUP1 + 1, DUP1 + 3, SWAP1, SWAP1 + 1, SWAP1 + 2, CLZ}
 		o := ops[r.Intn(len(ops))]
 		if o == CLZ && g.fork < host.Osaka && r.Intn(10) != 0 {
