@@ -2,6 +2,7 @@ package machine
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
@@ -20,6 +21,9 @@ func NativeAvailable() bool { return nativeBackend != nil }
 type nativeCache struct {
 	mu    sync.Mutex
 	progs map[nativeKey]*nativeEntry
+	// last is the entry used last: frames of one image nearly always share one
+	// layout, and this spares them the lock.
+	last atomic.Pointer[nativeEntry]
 }
 
 type nativeKey struct {
@@ -28,24 +32,30 @@ type nativeKey struct {
 }
 
 type nativeEntry struct {
+	key  nativeKey
 	prog *translate.Program
 	err  error // the backend could not take this program: frames use the interpreter
 }
 
 // program returns the image's native program for layout, creating it on first use.
 func (c *nativeCache) program(code *guest.Code, entry uint64, layout codegen.Layout, opts translate.Options) (*translate.Program, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	key := nativeKey{layout, opts}
-	if e, ok := c.progs[key]; ok {
+	if e := c.last.Load(); e != nil && e.key == key {
 		return e.prog, e.err
 	}
-	if c.progs == nil {
-		c.progs = map[nativeKey]*nativeEntry{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.progs[key]
+	if !ok {
+		if c.progs == nil {
+			c.progs = map[nativeKey]*nativeEntry{}
+		}
+		p, err := translate.New(code, entry, layout, nativeBackend, opts)
+		e = &nativeEntry{key, p, err}
+		c.progs[key] = e
 	}
-	p, err := translate.New(code, entry, layout, nativeBackend, opts)
-	c.progs[key] = &nativeEntry{p, err}
-	return p, err
+	c.last.Store(e)
+	return e.prog, e.err
 }
 
 // frameNative is a frame's native-code state.
