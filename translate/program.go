@@ -187,4 +187,3 @@ func indirectTargets(b *codegen.Block) []uint64 {
 	}
 	return nil
 }
-
