@@ -204,11 +204,11 @@ func (g *gen) forward(skip int) string {
 }
 
 var (
-	rOps = []uint32{ // funct7<<3 | funct3 of OP (0x33)
-		0<<3 | 0, 0x20<<3 | 0, 0<<3 | 1, 0<<3 | 2, 0<<3 | 3, 0<<3 | 4, 0<<3 | 5, 0x20<<3 | 5, 0<<3 | 6, 0<<3 | 7,
-	}
-	mOps  = []uint32{0, 1, 2, 3, 4, 5, 6, 7} // funct3 of OP with funct7 = 1
-	wOps  = []uint32{0<<3 | 0, 0x20<<3 | 0, 0<<3 | 1, 0<<3 | 5, 0x20<<3 | 5, 1<<3 | 0, 1<<3 | 4, 1<<3 | 5, 1<<3 | 6, 1<<3 | 7}
+	// funct7<<3 | funct3 of OP (0x33): add sub sll slt sltu xor srl sra or and.
+	rOps = []uint32{0x000, 0x100, 0x001, 0x002, 0x003, 0x004, 0x005, 0x105, 0x006, 0x007}
+	mOps = []uint32{0, 1, 2, 3, 4, 5, 6, 7} // funct3 of OP with funct7 = 1
+	// funct7<<3 | funct3 of OP-32 (0x3B): addw subw sllw srlw sraw mulw divw divuw remw remuw.
+	wOps  = []uint32{0x000, 0x100, 0x001, 0x005, 0x105, 0x008, 0x00C, 0x00D, 0x00E, 0x00F}
 	shImm = []int64{0, 1, 7, 31, 32, 33, 63}
 	csrs  = []int64{0x300, 0x304, 0x305, 0x341, 0x342, 0x344, 0xF14, 0xC00, 0x340}
 )

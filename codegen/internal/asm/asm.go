@@ -154,7 +154,7 @@ func (b *Builder) Inst(op Op, from, to Operand) *Mark {
 func (b *Builder) Inst3(op Op, from, mid, to Operand) *Mark {
 	p := b.newProg(op)
 	p.From = from.addr()
-	p.SetFrom3(mid.addr())
+	p.RestArgs = []obj.Addr{mid.addr()}
 	p.To = to.addr()
 	b.add(p)
 	return &Mark{p}
