@@ -88,7 +88,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
 		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
 		u.wordOp(in, 0, func(t asm.Reg) {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
+			u.movl(in.Rs1, t)
 			if in.Imm&31 != 0 {
 				e.op(op, asm.Imm(in.Imm&31), asm.R(t))
 			}
@@ -99,7 +99,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			op = asm.SUBL
 		}
 		u.wordOp(in, in.Rs2, func(t asm.Reg) {
-			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
+			u.movl(in.Rs1, t)
 			e.op(op, e.src(in.Rs2), asm.R(t))
 		})
 	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
@@ -396,6 +396,16 @@ func (u *unit) withCX(f func()) {
 	e.op(asm.MOVQ, asm.Mem(rST, xoff(g)), asm.R(tC))
 }
 
+// movl loads the low 32 bits of guest register rs into t for a W operation whose
+// sources are only read in their low half (nothing when rs already lives in t: the
+// operation ignores t's upper half).
+func (u *unit) movl(rs uint8, t asm.Reg) {
+	e := &u.e
+	if src := e.src(rs); !(src.IsReg() && src.Reg() == t) {
+		e.op(asm.MOVL, src, asm.R(t))
+	}
+}
+
 // wordOp computes a W-form result with f into a 32-bit register and sign-extends it
 // into rd. When no later instruction of the block needs rd's upper 32 bits before
 // rewriting it (see upperNeeded) and rd lives in a host register, f computes straight
@@ -445,11 +455,18 @@ func upperNeeded(body []riscv.Inst) []bool {
 				need[r] = true
 			}
 		}
+		keep := true
 		if writesRd(in) {
 			res[i] = need[in.Rd]
+			keep = need[in.Rd]
 			need[in.Rd] = false
 		}
 		lo1, lo2 := lowSources(in)
+		if !keep && lowPreserving(in) {
+			// The low half of the result depends only on the low halves of the
+			// sources, and only the low half of the result is needed.
+			lo1, lo2 = true, true
+		}
 		if !lo1 {
 			need[in.Rs1] = true
 		}
@@ -458,6 +475,17 @@ func upperNeeded(body []riscv.Inst) []bool {
 		}
 	}
 	return res
+}
+
+// lowPreserving reports whether the low 32 bits of the instruction's result depend
+// only on the low 32 bits of its sources (additions, logic, left shifts, products).
+func lowPreserving(in riscv.Inst) bool {
+	switch in.Op {
+	case riscv.OpADD, riscv.OpSUB, riscv.OpAND, riscv.OpOR, riscv.OpXOR, riscv.OpMUL,
+		riscv.OpADDI, riscv.OpANDI, riscv.OpORI, riscv.OpXORI, riscv.OpSLLI:
+		return true
+	}
+	return false
 }
 
 // writesRd reports whether the instruction writes rd.

@@ -30,6 +30,10 @@ func TestUpperNeeded(t *testing.T) {
 			[]riscv.Inst{addw(rv.T0, rv.A0, rv.A1), sw(rv.T0, rv.SP), addw(rv.T0, rv.A2, rv.A3)}, "+x+"},
 		{"a possible fault exposes every register",
 			[]riscv.Inst{addw(rv.T0, rv.A0, rv.A1), ld(rv.T1, rv.SP), addw(rv.T0, rv.A2, rv.A3)}, "+++"},
+		{"logic on W results whose upper half nobody sees needs no upper half either",
+			[]riscv.Inst{srliw(rv.T0, rv.A0, 3), d(rv.R(0x33, 6, 0, rv.T1, rv.T0, rv.A1)), addw(rv.T2, rv.T1, rv.A2), addw(rv.T0, rv.A3, rv.A4), addw(rv.T1, rv.A3, rv.A5)}, "--+++"},
+		{"a right shift brings the upper half down",
+			[]riscv.Inst{addw(rv.T0, rv.A0, rv.A1), d(rv.I(0x13, 5, rv.T1, rv.T0, 40)), addw(rv.T2, rv.T1, rv.A2), addw(rv.T0, rv.A3, rv.A4), addw(rv.T1, rv.A3, rv.A5)}, "+-+++"},
 		{"overwritten before any use",
 			[]riscv.Inst{addw(rv.T0, rv.A0, rv.A1), addw(rv.T0, rv.A2, rv.A3)}, "-+"},
 	}
