@@ -104,3 +104,44 @@ func PrintTable(w io.Writer, ms []Measurement) {
 	fmt.Fprintf(w, "%-34s %77.2fx\n", "geometric mean", GeoMean(ms))
 	fmt.Fprintf(w, "(times are the best per-run %s over the rounds; ratio = geth time / hybridvm time)\n", clockName)
 }
+
+// Comparison accumulates the times of one case run alternately on both engines (for a
+// benchmark loop): each Step runs each engine once, timed with clock.
+type Comparison struct {
+	Ours, Geth time.Duration
+	Gas        uint64 // gas per run
+	Runs       int
+	clk        clock
+}
+
+// Start locks the goroutine to its thread (the clock is per thread); call Stop when done.
+func (c *Comparison) Start() { c.clk.lock() }
+
+// Stop undoes Start.
+func (c *Comparison) Stop() { c.clk.unlock() }
+
+// Step runs each engine once and checks they used the same gas.
+func (c *Comparison) Step(ours, geth *Runner) error {
+	t0 := c.clk.now()
+	og, _, oerr := ours.Run()
+	t1 := c.clk.now()
+	gg, _, gerr := geth.Run()
+	t2 := c.clk.now()
+	if oerr != nil || gerr != nil || og != gg {
+		return fmt.Errorf("runs differ: gas %d (%v), go-ethereum %d (%v)", og, oerr, gg, gerr)
+	}
+	c.Ours += t1 - t0
+	c.Geth += t2 - t1
+	c.Gas = og
+	c.Runs++
+	return nil
+}
+
+// Ratio is go-ethereum's time over hybridvm's.
+func (c *Comparison) Ratio() float64 { return float64(c.Geth) / float64(c.Ours) }
+
+// Mgas returns both engines' million gas per second.
+func (c *Comparison) Mgas() (ours, geth float64) {
+	g := float64(c.Gas) * float64(c.Runs) / 1e6
+	return g / c.Ours.Seconds(), g / c.Geth.Seconds()
+}
