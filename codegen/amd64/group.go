@@ -73,11 +73,8 @@ func findGroup(body []riscv.Inst, start int) (g group, ok bool) {
 // lowerGroup emits group g of the current block; pcs are the body's addresses.
 func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	e := &u.e
-	blk := u.blk
 	after := u.b.NewLabel()
-	needUpper := u.needUpper
 	slow := u.coldLabel(func() {
-		u.blk, u.needUpper = blk, needUpper
 		for i := g.start; i < g.end; i++ {
 			u.lowerInst(i, pcs[i], body[i])
 		}

@@ -46,6 +46,7 @@ func (u *unit) lowerBlock(i int) {
 		body = body[:len(body)-1]
 	}
 	u.needUpper = upperNeeded(body)
+	u.fuse = fuseRotates(body)
 	pcs := make([]uint64, len(body)+1)
 	pcs[0] = blk.Start
 	for i, in := range body {
@@ -94,10 +95,17 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 		panic("BUG: amd64: a fault path while RCX is borrowed")
 	}
 	unretire := int64(len(u.blk.Insts) - idx)
-	return u.coldLabel(func() { u.fault(kind, pc, unretire, mode) })
+	replay := u.fuse.pending(idx)
+	return u.coldLabel(func() { u.faultReplay(kind, pc, unretire, mode, replay) })
 }
 
 func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {
+	u.faultReplay(kind, pc, unretire, mode, nil)
+}
+
+// faultReplay is fault after computing the skipped instructions replay (body indices
+// of the current block, see fuse.go) that precede the faulting one.
+func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode int, replay []int) {
 	e := &u.e
 	switch mode {
 	case addrOffAX:
@@ -107,6 +115,14 @@ func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) 
 		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
 	default:
 		e.store64Imm(pc, guest.OffFaultAddr)
+	}
+	if len(replay) > 0 {
+		fuse := u.fuse
+		u.fuse = fusion{} // emit them for real
+		for _, i := range replay {
+			u.lowerInst(i, 0, u.blk.Insts[i])
+		}
+		u.fuse = fuse
 	}
 	e.op(asm.MOVL, asm.Imm(int64(kind)), asm.Mem(rST, guest.OffFault))
 	e.op(asm.SUBQ, asm.Imm(unretire), asm.R(rGas))

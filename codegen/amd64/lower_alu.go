@@ -13,6 +13,15 @@ import (
 func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	e := &u.e
 	u.idx = idx
+	if u.fuse.skip != nil && idx < len(u.fuse.skip) {
+		if u.fuse.skip[idx] {
+			return true // folded into a later rotate (fuse.go)
+		}
+		if r, ok := u.fuse.rot[idx]; ok {
+			u.lowerRotate(in, r)
+			return true
+		}
+	}
 	switch in.Op {
 	case riscv.OpFENCE:
 	case riscv.OpLUI:

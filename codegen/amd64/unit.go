@@ -43,6 +43,8 @@ type unit struct {
 	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
 	needUpper []bool
 	idx       int
+	// fuse is fuseRotates of the block's body.
+	fuse fusion
 }
 
 type slotJump struct {
@@ -63,14 +65,36 @@ func newUnit(m *module, blocks []*codegen.Block) *unit {
 	return u
 }
 
-// coldLabel returns a label for out-of-line code emitted by f after the blocks.
+// coldLabel returns a label for out-of-line code emitted by f after the blocks. f
+// runs with the block context of the moment coldLabel was called (the block, its
+// upper-half and rotate analyses), as the code it emits belongs to that block.
 func (u *unit) coldLabel(f func()) *asm.Label {
 	l := u.b.NewLabel()
+	ctx := u.context()
 	u.cold = append(u.cold, func() {
+		saved := u.context()
+		u.setContext(ctx)
 		u.b.Bind(l)
 		f()
+		u.setContext(saved)
 	})
 	return l
+}
+
+// blockContext is the per-block state lowering reads.
+type blockContext struct {
+	blk       *codegen.Block
+	needUpper []bool
+	fuse      fusion
+	idx       int
+}
+
+func (u *unit) context() blockContext {
+	return blockContext{u.blk, u.needUpper, u.fuse, u.idx}
+}
+
+func (u *unit) setContext(c blockContext) {
+	u.blk, u.needUpper, u.fuse, u.idx = c.blk, c.needUpper, c.fuse, c.idx
 }
 
 // toExit jumps to the unit's exit sequence.

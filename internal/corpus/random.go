@@ -227,8 +227,12 @@ func (g *gen) step() {
 	case 3, 4: // I-type ALU
 		f3 := []uint32{0, 2, 3, 4, 6, 7}[t.n(6)]
 		p.Emit(rvasm.I(0x13, f3, t.dest(), t.src(), t.imm12()))
-	case 5: // shifts by an immediate (64-bit and W)
+	case 5: // shifts by an immediate (64-bit and W), and the rotate idiom
 		sh := shImm[t.n(len(shImm))]
+		if t.n(3) == 0 {
+			g.rotate()
+			break
+		}
 		switch t.n(6) {
 		case 0:
 			p.Emit(rvasm.I(0x13, 1, t.dest(), t.src(), sh&63))
@@ -313,6 +317,33 @@ func (g *gen) step() {
 		}
 	}
 	g.tick()
+}
+
+// rotate emits a rotate the way compilers do (two shifts and an OR, XOR or ADD),
+// sometimes with an unrelated instruction between, sometimes reusing a temporary
+// afterwards or as the destination.
+func (g *gen) rotate() {
+	t, p := g.t, g.p
+	x, a, b := t.src(), t.dest(), t.dest()
+	word := t.n(2) == 0
+	n := int64(1 + t.n(31))
+	if word {
+		p.Emit(rvasm.I(0x1B, 5, a, x, n))
+		if t.n(4) == 0 {
+			p.Emit(rvasm.R(0x33, 0, 0, t.dest(), t.src(), t.src()))
+		}
+		p.Emit(rvasm.I(0x1B, 1, b, x, 32-n))
+	} else {
+		n += int64(t.n(2)) * 32
+		p.Emit(rvasm.I(0x13, 1, a, x, 64-n))
+		p.Emit(rvasm.I(0x13, 5, b, x, n))
+	}
+	d := []int{t.dest(), a, b}[t.n(3)]
+	f3 := []uint32{6, 4, 0}[t.n(3)] // or, xor, add
+	p.Emit(rvasm.R(0x33, f3, 0, d, a, b))
+	if t.n(3) == 0 {
+		p.Emit(rvasm.R(0x33, 0, 0, t.dest(), a, t.src())) // a temporary read again
+	}
 }
 
 // atomic emits an LR, SC or AMO (word or doubleword) at data+off.

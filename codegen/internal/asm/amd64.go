@@ -80,6 +80,8 @@ const (
 	SHLQ  = Op(x86.ASHLQ)
 	SHRQ  = Op(x86.ASHRQ)
 	SARQ  = Op(x86.ASARQ)
+	RORQ  = Op(x86.ARORQ)
+	RORL  = Op(x86.ARORL)
 	SHLL  = Op(x86.ASHLL)
 	SHRL  = Op(x86.ASHRL)
 	SARL  = Op(x86.ASARL)

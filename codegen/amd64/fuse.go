@@ -1,0 +1,191 @@
+package amd64
+
+import (
+	"sort"
+
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Rotates: RV64IMAC has no rotate instruction, so compilers write one as two shifts
+// and an OR — three instructions, often interleaved with others (SHA-256 is full of
+// them):
+//
+//	srliw p, x, n
+//	slliw q, x, 32-n
+//	or    d, p, q      →   d = sext32(ror32(x, n))
+//
+// (and srli/slli by n and 64-n for 64-bit rotates). When the two shift results are
+// read by nothing but the OR, and after it are overwritten before any read, possible
+// fault or the block's end, the shifts are not emitted and the OR becomes one x86
+// rotate. OR, XOR and ADD all combine the two disjoint halves the same way. A load or
+// store between the shifts and the OR may fault while a skipped shift's result should
+// already be in its register: its fault path computes it first (x is unchanged until
+// the OR), so the state at the fault is exactly the interpreter's.
+
+// rotate is a fused rotate right of guest register src by n (32-bit: word).
+type rotate struct {
+	src  uint8
+	n    int64
+	word bool
+}
+
+// fusion is what fuseRotates found in a block body.
+type fusion struct {
+	skip  []bool         // not emitted: folded into a later rotate
+	rot   map[int]rotate // emitted as a rotate instead of the combining instruction
+	owner map[int]int    // skipped instruction → the rotate that folds it
+}
+
+// pending lists the skipped instructions before m whose rotate comes after m: a fault
+// at m must compute them.
+func (f fusion) pending(m int) []int {
+	var p []int
+	for i, k := range f.owner {
+		if i < m && k > m {
+			p = append(p, i)
+		}
+	}
+	sort.Ints(p)
+	return p
+}
+
+// fuseRotates finds the fusable rotates of a block body.
+func fuseRotates(body []riscv.Inst) fusion {
+	f := fusion{skip: make([]bool, len(body)), rot: map[int]rotate{}, owner: map[int]int{}}
+	for k, in := range body {
+		switch in.Op {
+		case riscv.OpOR, riscv.OpXOR, riscv.OpADD, riscv.OpADDW:
+		default:
+			continue
+		}
+		if in.Rs1 == 0 || in.Rs2 == 0 || in.Rs1 == in.Rs2 {
+			continue
+		}
+		i, j := lastDef(body, k, in.Rs1), lastDef(body, k, in.Rs2)
+		if i < 0 || j < 0 || f.skip[i] || f.skip[j] {
+			continue
+		}
+		r, ok := rotateOf(body[i], body[j])
+		if !ok {
+			r, ok = rotateOf(body[j], body[i])
+		}
+		if !ok || (in.Op == riscv.OpADDW && !r.word) {
+			continue
+		}
+		lo := min(i, j)
+		if !unchanged(body, lo, k, r.src) || !deadAfter(body, i, k) || !deadAfter(body, j, k) || !replayable(body, lo, k) {
+			continue
+		}
+		f.skip[i], f.skip[j] = true, true
+		f.rot[k] = r
+		f.owner[i], f.owner[j] = k, k
+	}
+	return f
+}
+
+// rotateOf matches a right shift a and a left shift b of the same register by
+// complementary amounts.
+func rotateOf(a, b riscv.Inst) (rotate, bool) {
+	switch {
+	case a.Op == riscv.OpSRLIW && b.Op == riscv.OpSLLIW && a.Imm > 0 && a.Imm < 32 && b.Imm == 32-a.Imm:
+		return rotate{a.Rs1, a.Imm, true}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
+	case a.Op == riscv.OpSRLI && b.Op == riscv.OpSLLI && a.Imm > 0 && a.Imm < 64 && b.Imm == 64-a.Imm:
+		return rotate{a.Rs1, a.Imm, false}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
+	}
+	return rotate{}, false
+}
+
+// lastDef is the index of the last instruction before k that writes r (-1: none).
+func lastDef(body []riscv.Inst, k int, r uint8) int {
+	for i := k - 1; i >= 0; i-- {
+		if writesRd(body[i]) && body[i].Rd == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// unchanged reports whether no instruction in (from, to) writes r.
+func unchanged(body []riscv.Inst, from, to int, r uint8) bool {
+	for i := from + 1; i < to; i++ {
+		if writesRd(body[i]) && body[i].Rd == r {
+			return false
+		}
+	}
+	return true
+}
+
+// reads reports whether in reads guest register r.
+func reads(in riscv.Inst, r uint8) bool {
+	for _, s := range sources(in) {
+		if s == r {
+			return true
+		}
+	}
+	return false
+}
+
+// sources lists the registers an instruction reads (the decoder leaves Rs1 and Rs2
+// zero in the formats that have no such field; x0 is never a definition anyway).
+func sources(in riscv.Inst) []uint8 {
+	switch in.Op {
+	case riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI: // Rs1 holds an immediate
+		return nil
+	}
+	return []uint8{in.Rs1, in.Rs2}
+}
+
+// deadAfter reports whether the value instruction i writes is read only by k: nothing
+// else reads it, and after k it is overwritten before any read, possible fault or the
+// block's end.
+func deadAfter(body []riscv.Inst, i, k int) bool {
+	r := body[i].Rd
+	for m := i + 1; m < k; m++ {
+		if reads(body[m], r) || (writesRd(body[m]) && body[m].Rd == r) {
+			return false
+		}
+	}
+	if writesRd(body[k]) && body[k].Rd == r {
+		return true
+	}
+	for m := k + 1; m < len(body); m++ {
+		if reads(body[m], r) || !faultFree(body[m]) {
+			return false
+		}
+		if writesRd(body[m]) && body[m].Rd == r {
+			return true
+		}
+	}
+	return false // live at the block's end
+}
+
+// replayable reports whether every instruction in [from, to] either cannot fault or
+// has a fault path that can compute skipped results (loads and stores).
+func replayable(body []riscv.Inst, from, to int) bool {
+	for m := from; m <= to; m++ {
+		if !faultFree(body[m]) && !isAccess(body[m]) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerRotate emits the fused rotate at k.
+func (u *unit) lowerRotate(in riscv.Inst, r rotate) {
+	e := &u.e
+	if r.word {
+		u.wordOp(in, 0, func(t asm.Reg) {
+			u.movl(r.src, t)
+			e.op(asm.RORL, asm.Imm(r.n), asm.R(t))
+		})
+		return
+	}
+	if in.Rd == 0 {
+		return
+	}
+	d := e.dest(in.Rd, tA)
+	u.move(e.src(r.src), d)
+	e.op(asm.RORQ, asm.Imm(r.n), asm.R(d))
+	e.commit(in.Rd, d)
+}
