@@ -33,12 +33,13 @@ type instr struct {
 	skip uint8
 	// n: iBegin: the stack height the block needs on entry.
 	n uint16
-	// a: iBegin: the largest entry height that cannot overflow, as an int32 (negative when
-	// the block overflows from any height); PUSH32 (big push): index
-	// into program.consts; iJump/iJumpi: target index; INVALID: the original opcode.
+	// a: iBegin, iEntry: the largest entry height that cannot overflow, as an int32
+	// (negative when the block overflows from any height); PUSH32 (big push): index into
+	// program.consts; resolved jumps: the target's entry; INVALID: the original opcode.
 	a uint32
-	// v: iBegin: the block's static gas (low 32 bits) and the pc it starts at (high 32
-	// bits); PUSH1 (small push): the value; PC: the pc.
+	// v: iBegin, iEntry: the block's static gas (low 32 bits) and the pc it starts at
+	// (high 32 bits); PUSH1 (small push): the value; PC: the pc; resolved jumps: the index to
+	// continue at after the target's entry.
 	v uint64
 }
 
@@ -262,14 +263,16 @@ func analyse(code []byte, t *forkTable) *program {
 	ins = append(ins, instr{op: uint8(STOP)})
 	closeBlock()
 
-	for i := range ins {
-		if in := &ins[i]; in.op == iJump || in.op == iJumpi || in.op == iJumpiNot {
-			in.a = uint32(p.jumpdest[in.v])
-		}
-	}
 	for i := len(ins) - 2; i >= 0; i-- {
 		if in, next := &ins[i], &ins[i+1]; (in.op == iBegin || in.op == iEntry) && next.op == iEntry {
 			in.skip = uint8(min(int(next.skip)+1, 255))
+		}
+	}
+	// Resolved jumps: a is the target's entry, v the instruction to continue at after it.
+	for i := range ins {
+		if in := &ins[i]; in.op == iJump || in.op == iJumpi || in.op == iJumpiNot {
+			t := p.jumpdest[in.v]
+			in.a, in.v = uint32(t), uint64(int(t)+1+int(ins[t].skip))
 		}
 	}
 	p.ins = ins

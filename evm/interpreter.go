@@ -28,7 +28,8 @@ func (f *frame) run(gas int64) (int64, error) {
 	base := unsafe.Pointer(&f.stack[0])
 	sp := base
 	in := &ins[0]
-	var t int // jump target entry, for enter
+	ins0 := unsafe.Pointer(in)
+	var t, c int // jump target entry and the index to continue at, for enter
 	const isz = unsafe.Sizeof(instr{})
 
 	// The instruction bodies are written out here rather than called: Go does not inline
@@ -417,24 +418,25 @@ func (f *frame) run(gas int64) (int64, error) {
 		case iJumpiNot:
 			sp = unsafe.Add(sp, -32)
 			if (*uint256.Int)(sp).IsZero() {
-				t = int(in.a)
+				t, c = int(in.a), int(in.v)
 				goto enter
 			}
 
 		// Control flow. A jump lands on the target's entry: enter checks it.
 		case iJump:
-			t = int(in.a)
+			t, c = int(in.a), int(in.v)
 			goto enter
 		case iJumpi:
 			sp = unsafe.Add(sp, -32)
 			if !(*uint256.Int)(sp).IsZero() {
-				t = int(in.a)
+				t, c = int(in.a), int(in.v)
 				goto enter
 			}
 		case uint8(JUMP):
 			sp = unsafe.Add(sp, -32)
 			if d := (*uint256.Int)(sp); d[1]|d[2]|d[3] == 0 && d[0] < uint64(len(jd)) && jd[d[0]] >= 0 {
 				t = int(jd[d[0]])
+				c = t + 1 + int(ins[t].skip)
 				goto enter
 			}
 			return 0, ErrInvalidJump
@@ -443,6 +445,7 @@ func (f *frame) run(gas int64) (int64, error) {
 			if !(*uint256.Int)(sp).IsZero() {
 				if d := (*uint256.Int)(unsafe.Add(sp, 32)); d[1]|d[2]|d[3] == 0 && d[0] < uint64(len(jd)) && jd[d[0]] >= 0 {
 					t = int(jd[d[0]])
+					c = t + 1 + int(ins[t].skip)
 					goto enter
 				}
 				return 0, ErrInvalidJump
@@ -540,13 +543,14 @@ func (f *frame) run(gas int64) (int64, error) {
 		// Enter the block at entry t: charge its gas and check its stack bounds (as iBegin
 		// does), then continue after the entry.
 		{
-			e := &ins[t]
+			// t and c are valid indexes by construction (analysis): no bounds checks.
+			e := (*instr)(unsafe.Add(ins0, uintptr(t)*isz))
 			gas -= int64(uint32(e.v))
 			h := int(uintptr(sp)-uintptr(base)) >> 5
 			if gas < 0 || h < int(e.n) || h > int(int32(e.a)) {
 				return f.replay(e, sp, gas)
 			}
-			in = &ins[t+1+int(e.skip)]
+			in = (*instr)(unsafe.Add(ins0, uintptr(c)*isz))
 		}
 	}
 }
