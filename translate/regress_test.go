@@ -1,0 +1,105 @@
+package translate_test
+
+import (
+	"testing"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/internal/corpus"
+	. "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/machine"
+)
+
+// TestRegressions: programs that once made native code disagree with the interpreter,
+// or that pin a translation subtlety, each named after what it tests. Every one runs
+// on every engine through the corpus helper (exit, registers, memory, gas, instruction
+// count must match) and must end as stated.
+func TestRegressions(t *testing.T) {
+	const data = 0x30000
+	tests := []struct {
+		name   string
+		build  func(p *Program)
+		status int // exit status; -1: a fault
+	}{
+		{"memory group whose first access is not its lowest offset", func(p *Program) {
+			p.LI(S0, data+64)
+			p.LI(A0, 11)
+			p.LI(A1, 22)
+			p.SD(A0, S0, 8)
+			p.SD(A1, S0, 0)
+			p.LD(A2, S0, 8)
+			p.LD(A3, S0, 0)
+			p.SLLI(A2, A2, 8)
+			p.ADD(A0, A2, A3) // 11<<8 + 22
+		}, 11<<8 + 22},
+		{"memory group crossing the arena's end faults at its exact member", func(p *Program) {
+			p.LI(S0, base+(1<<20)-16) // arena is 1 MiB
+			p.LI(A0, 5)
+			p.SD(A0, S0, 0)
+			p.SD(A0, S0, 8)
+			p.SD(A0, S0, 16) // faults; the two before it happened
+		}, -1},
+		{"store on the far side of the read-only text from the stack pointer's window", func(p *Program) {
+			p.LI(S1, data-0x20000+8) // the RW segment below the text
+			p.LI(A0, 7)
+			p.SD(A0, SP, -8) // sp is at the arena's top: above the text
+			p.SD(A0, S1, 0)
+			p.LD(A1, S1, 0)
+			p.LD(A2, SP, -8)
+			p.ADD(A0, A1, A2)
+		}, 14},
+		{"rotate whose temporary is read again after the OR", func(p *Program) {
+			p.LI(A1, 0x12345678)
+			p.Emit(I(0x1B, 5, T0, A1, 8))  // srliw t0, a1, 8
+			p.Emit(I(0x1B, 1, T1, A1, 24)) // slliw t1, a1, 24
+			p.Emit(R(0x33, 6, 0, T2, T0, T1))
+			p.ADD(A0, T0, Zero) // t0 is still needed
+			p.SRLI(A0, A0, 16)
+		}, 0x12},
+		{"rotate interrupted by a faulting load: the fault shows the first shift's result", func(p *Program) {
+			p.LI(A1, 0x12345678)
+			p.LI(S0, 8) // below the arena
+			p.Emit(I(0x1B, 5, T0, A1, 8))
+			p.LD(A2, S0, 0) // faults with t0 written, t1 not
+			p.Emit(I(0x1B, 1, T1, A1, 24))
+			p.Emit(R(0x33, 6, 0, T0, T0, T1))
+		}, -1},
+		{"W result compared as 64 bits keeps its sign extension", func(p *Program) {
+			p.LI(A1, 0x7FFFFFFF)
+			p.ADDIW(A2, A1, 1) // -2^31, sign-extended
+			p.LI(A0, 1)
+			p.BLT(A2, Zero, "neg")
+			p.LI(A0, 2)
+			p.Label("neg")
+		}, 1},
+		{"W chain whose intermediate upper halves nobody sees", func(p *Program) {
+			p.LI(A1, -1)
+			p.Emit(I(0x1B, 5, T0, A1, 4))       // srliw t0: 0x0FFFFFFF
+			p.Emit(R(0x33, 6, 0, T0, T0, A1))   // or (64-bit) of a W result
+			p.Emit(R(0x3B, 0, 0, T1, T0, Zero)) // addw: sign-extends the low half
+			p.ADDI(A0, T1, 2)                   // -1 + 2
+		}, 1},
+	}
+	cache := machine.NewCache(16)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A writable segment, the text above it, data above that: the arena
+			// [0x10000, +1 MiB) has writable memory on both sides of the read-only
+			// text (the store windows' two sides), and sp starts at its top.
+			p := New(base + 0x10000)
+			tt.build(p)
+			p.LI(A7, 93)
+			p.ECALL()
+			low := Segment{Vaddr: data - 0x20000, Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
+			text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+			high := Segment{Vaddr: data, Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
+			elf := ELF(text.Vaddr, low, text, high)
+			res := corpus.CheckExec(t, corpus.ExecProgram{Name: tt.name, ELF: elf, ArenaSize: 1 << 20}, cache)
+			if res == nil {
+				return
+			}
+			if tt.status < 0 && res.Exited || tt.status >= 0 && (!res.Exited || res.Status != tt.status) {
+				t.Errorf("exited %v status %d (%s), want %d", res.Exited, res.Status, res.Err, tt.status)
+			}
+		})
+	}
+}
