@@ -5,8 +5,8 @@
 // Register assignment and frame (the native boundary of this backend):
 //
 //	R15      *guest.State for the whole run (guest registers not held in host
-//	         registers, pc, exit code, fault, CSRs, LR reservation are read and written
-//	         at their guest.Off* offsets)
+//	         registers, pc, exit code, fault, CSRs, LR reservation, dirty span and
+//	         store windows are read and written at their guest.Off* offsets)
 //	R14      host address of the arena's first byte (State.MemBase); guest address a is
 //	         at R14 + (a - ArenaBase), after an inline bounds check
 //	R13      gas and retired instructions of this run, packed: Gas<<18 | Retired.
@@ -15,15 +15,17 @@
 //	         and the run exits out of gas). A run never gets more than 2^18-1 gas
 //	         (codegen.MaxRunGas), so Retired (≤ gas spent, every weight ≥ 1) never
 //	         carries into the gas field, and g<<18 fits an imm32 (g ≤ 6400).
-//	RBX RBP RSI RDI R8 R9 R10 R11 R12
-//	         nine guest registers, chosen per program from static use counts
-//	         (typically sp, ra, a0-a5, s0); the others live in State.X
-//	RAX RCX RDX
-//	         scratch (x86 division, multiplication high halves and variable shifts
-//	         need them anyway); at block entry through the dispatch table RAX holds
-//	         the target pc minus the code's lowest address
-//	RSP      the goroutine stack, untouched: native code pushes nothing, so the
-//	         trampoline's CALL is the only stack use
+//	RBX RSI RDI R8 R9 R10 R11 R12 RBP RCX
+//	         ten guest registers, chosen per program by translate.RegisterUse (static
+//	         use counts weighted by loop depth and the call graph); the others live in
+//	         State.X. RCX is lent out as a scratch register around the few
+//	         instructions that need it (AMOs; variable shifts on hosts without BMI2),
+//	         its guest register parked in its State.X slot meanwhile.
+//	RAX RDX  scratch; at block entry through the dispatch table RAX holds the target
+//	         pc minus the code's lowest address
+//	RSP      the goroutine stack: the trampoline's CALL, plus at most 16 bytes when a
+//	         store's slow path calls its unit's check routine (within the NOSPLIT
+//	         margin); nothing else is pushed
 //
 // x0 is never held anywhere: reads are immediates 0, writes are dropped. X15 (Go's
 // zero register) is not touched; R14 (Go's g register) is saved and restored by the
@@ -35,14 +37,24 @@
 // and jumps to its unit's exit sequence, which stores the mapped registers, unpacks
 // R13 into State.Gas and State.Instret and returns to the trampoline.
 //
-// Chaining: a jump to a block compiled in the same unit is a direct jump; a jump to
-// any other block goes through a jump slot (JMP [RIP+slot]) in the read-write page
-// after the unit's code, which holds the target's address, or the address of a stub
-// that exits with ExitMissingBlock until the target is compiled and the slot is
-// updated by an atomic store. Indirect jumps (JALR) index the module's dispatch table
-// (one 8-byte entry per 2 bytes of code, modulo its size) and the target block checks
-// that it is the one wanted (CMP RAX, its offset) before running. Code pages are
-// never written after they become executable.
+// Chaining: a jump to a block compiled in the same unit is a direct jump (none when
+// the target comes next: blocks are laid out in address order and a block's indirect
+// entry is out of line); a jump to any other block goes through a jump slot
+// (JMP [RIP+slot]) in the read-write page after the unit's code, which holds the
+// target's address, or the address of a stub that exits with ExitMissingBlock until
+// the target is compiled and the slot is updated by an atomic store. Indirect jumps
+// (JALR) index the module's dispatch table (one 8-byte entry per 2 bytes of code,
+// modulo its size; its address is a data word of the unit) and the target block checks
+// that it is the one wanted (CMP RAX, its offset) before running. Code pages are never
+// written after they become executable.
+//
+// Memory: a load is LEA, CMP against ArenaSize-w, JA to its fault path, MOV. A store
+// is checked against two store windows in State (storewin.go): spans below and above
+// the write-protected range already known writable and counted dirty, so bounds,
+// write protection and the dirty span for the arena's reset cost two compares. Runs
+// of loads and stores off one base register share one check of their hull
+// (group.go). The W forms skip sign extension where no later instruction of the block
+// can see the upper half, and shift-shift-or rotates become one x86 rotate (fuse.go).
 //
 // This package compiles on every architecture (code generation is plain Go, so its
 // encoding tests run anywhere); only running code needs amd64.
