@@ -222,8 +222,9 @@ func (f *frame) run(gas int64) (int64, error) {
 			s := (*uint256.Int)(sp)
 			s[0], s[1], s[2], s[3] = in.v, 0, 0, 0
 			sp = unsafe.Add(sp, 32)
-		case uint8(PUSH32): // pushes of 9 to 32 bytes
-			*(*uint256.Int)(sp) = consts[in.a]
+		case uint8(PUSH32): // pushes of 9 to 32 bytes; in.a is valid by construction
+			v := *(*uint256.Int)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(consts)), uintptr(in.a)*32))
+			*(*uint256.Int)(sp) = v // through a copy: otherwise Go calls memmove
 			sp = unsafe.Add(sp, 32)
 		case uint8(DUP1):
 			*(*uint256.Int)(sp) = *(*uint256.Int)(unsafe.Add(sp, -32))
@@ -504,9 +505,13 @@ func (f *frame) run(gas int64) (int64, error) {
 
 		// Cheap environment reads.
 		case uint8(CALLDATALOAD):
-			f.sp, f.gas, f.in = sp, gas, in
-			loadPadded32(arg(sp, 0), f.input)
-			sp, gas, in = f.sp, f.gas, f.in
+			if x := arg(sp, 0); x[1]|x[2]|x[3] == 0 && x[0] < uint64(len(f.input)) && uint64(len(f.input))-x[0] >= 32 {
+				x.SetBytes32(f.input[x[0] : x[0]+32])
+			} else {
+				f.sp, f.gas, f.in = sp, gas, in
+				callDataLoadAt(sp, f.input)
+				sp, gas, in = f.sp, f.gas, f.in
+			}
 		case uint8(CALLVALUE):
 			*(*uint256.Int)(sp) = f.msg.Value
 			sp = unsafe.Add(sp, 32)
@@ -566,6 +571,11 @@ func (f *frame) replay(e *instr, sp unsafe.Pointer, gas int64) (int64, error) {
 
 //go:noinline
 func invalidOpcode(op OpCode) error { return &InvalidOpCodeError{Op: op} }
+
+// callDataLoadAt is CALLDATALOAD's slow path (offset near or past the end of the data).
+//
+//go:noinline
+func callDataLoadAt(sp unsafe.Pointer, input []byte) { loadPadded32(arg(sp, 0), input) }
 
 // mulFast, divFast and modFast are MUL, DIV and MOD with a shortcut for powers of two: old
 // Solidity shifts by multiplying and dividing by them.
