@@ -3,12 +3,14 @@
 //
 // Bytecode is analysed once per code hash (see analysis.go) into an instruction stream: one
 // entry per instruction carrying its dispatch code and pre-decoded immediate (PUSH values,
-// static jump targets), plus one block-begin entry per basic block carrying the block's total
-// static gas and its stack bounds. The hot loop (interpreter.go) therefore checks gas and stack
-// once per block, never per opcode; handlers charge only dynamic gas (memory expansion, copies,
-// EXP, storage, calls, ...). Analyses are kept in a bounded cache shared by all goroutines
-// (cache.go). The per-fork instruction tables (table.go, forks.go) are built from data: the
-// previous fork's table copied and numbered enableNNNN deltas applied, then validated.
+// resolved jump targets), plus one block-begin entry per basic block carrying the block's
+// total static gas and its stack bounds, and an entry per JUMPDEST for jumps into the block.
+// The hot loop (interpreter.go) therefore checks gas and stack once per block, never per
+// opcode; handlers charge only dynamic gas (memory expansion, copies, EXP, storage, calls,
+// ...). Frequent instruction pairs are fused into superinstructions (fuse.go). Analyses are
+// kept in a bounded cache shared by all goroutines (cache.go). The per-fork instruction
+// tables (table.go, forks.go) are built from data: the previous fork's table copied and
+// numbered enableNNNN deltas applied, then validated. RATIONALE.md explains the choices.
 //
 // A frame is one execution of code (Execute); nested calls and creates are handed to
 // host.Host.Call after this package has charged the caller-side gas (EIP-150 63/64 rule,
