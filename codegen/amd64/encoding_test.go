@@ -59,7 +59,7 @@ func TestEmitterEncodings(t *testing.T) {
 // TestLoweringEncodings: per lowered RISC-V instruction, the straight-line code it
 // becomes (the out-of-line fault paths are not shown: jumps to them print as
 // offsets past the snippet) with the default register map — sp=rbx, a0=rsi,
-// a5=rdi, a4=r8, a1=r9, ra=r10, a2=r11, a3=r12, s0=rbp — and the contract layout
+// a5=rdi, a4=r8, a1=r9, ra=r10, a2=r11, a3=r12, s0=rbp, t0=rcx — and the contract layout
 // (arena at 0x8000_0000, read-only range at +3 MiB). Stores are checked against the
 // store windows (storewin.go); atomics call the full check routine.
 func TestLoweringEncodings(t *testing.T) {
