@@ -275,6 +275,8 @@ func TestFlowAndHalting(t *testing.T) {
 		{"JUMPI not taken falls through", asm(PUSH0, p(7), JUMPI, p(1), PUSH0, RETURN, JUMPDEST), host.StatusSuccess, nil, []byte{0}},
 		{"JUMP to a non-JUMPDEST", asm(p(3), JUMP, STOP), host.StatusFailure, ErrInvalidJump, nil},
 		{"JUMP into PUSH data", asm(p(0x5b), p(1), JUMP), host.StatusFailure, ErrInvalidJump, nil},
+		{"JUMP into PUSH data in dead code", asm(p(5), JUMP, STOP, p(0x5b)), host.StatusFailure, ErrInvalidJump, nil},
+		{"JUMP over dead code to a JUMPDEST", asm(p(6), JUMP, ADD, p(0x5b), JUMPDEST, p(1), PUSH0, RETURN), host.StatusSuccess, nil, []byte{0}},
 		{"JUMP beyond the code", asm(p(100), JUMP), host.StatusFailure, ErrInvalidJump, nil},
 		{"JUMP to 2^255", asm(p(minInt), JUMP, JUMPDEST), host.StatusFailure, ErrInvalidJump, nil},
 		{"JUMPI taken to a non-JUMPDEST", asm(p(1), p(0), JUMPI), host.StatusFailure, ErrInvalidJump, nil},
