@@ -36,23 +36,24 @@ func BenchmarkCompileAll(b *testing.B) {
 				layout = codegen.Layout{ArenaBase: base, ArenaSize: guest.DefaultExecArenaSize, ROStart: p.ROStart - base, ROSize: p.ROEnd - p.ROStart}
 			}
 			insts := 0
+			code := p.Code()
+			for pc := code.Lo; pc < code.Hi; {
+				in, ok := code.Fetch(pc)
+				if !ok {
+					pc += 2
+					continue
+				}
+				insts++
+				pc += uint64(in.Len)
+			}
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				prog, err := translate.New(p.Code(), p.Entry, layout, amd64.New(), translate.Options{})
+				prog, err := translate.New(code, p.Entry, layout, amd64.New(), translate.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
 				if err := prog.CompileAll(p.Entry); err != nil {
 					b.Fatal(err)
-				}
-				insts = 0
-				for pc := p.Code().Lo; pc < p.Code().Hi; {
-					in, ok := p.Code().Fetch(pc)
-					if !ok {
-						pc += 2
-						continue
-					}
-					insts++
-					pc += uint64(in.Len)
 				}
 				b.ReportMetric(float64(prog.Stats().CodeBytes), "code-bytes")
 			}

@@ -38,6 +38,10 @@ func (u *unit) lowerBlock(i int) {
 	charge := blk.Gas<<gasShift - n
 	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
 	e.jump(asm.JMI, u.coldLabel(func() {
+		if packable(blk.Start) {
+			u.jumpShared(sharedOOG, blk.Start|uint64(charge)<<32)
+			return
+		}
 		e.op(asm.ADDQ, asm.Imm(charge), asm.R(rGas))
 		u.exitAt(guest.ExitOutOfGas, blk.Start)
 	}))
@@ -96,7 +100,13 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 	}
 	unretire := int64(len(u.blk.Insts) - idx)
 	replay := u.fuse.pending(idx)
-	return u.coldLabel(func() { u.faultReplay(kind, pc, unretire, mode, replay) })
+	return u.coldLabel(func() {
+		if len(replay) == 0 && packable(pc) {
+			u.jumpShared(sharedFault, pc|uint64(kind)<<32|uint64(mode)<<40|uint64(unretire)<<48)
+			return
+		}
+		u.faultReplay(kind, pc, unretire, mode, replay)
+	})
 }
 
 func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {

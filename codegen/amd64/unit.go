@@ -33,8 +33,9 @@ type unit struct {
 	tableSlot int
 
 	// checkRoutine holds the store check routine per width (storewin.go), emitted once
-	// per unit on first use.
+	// per unit on first use; shared the shared exit routines (exits.go).
 	checkRoutine [9]*asm.Label
+	shared       [numShared]*asm.Label
 
 	// The block being lowered, and the direct entry of the block emitted after it
 	// (nil for the last): a jump there is a fall-through.
@@ -115,7 +116,13 @@ func (u *unit) slot(target uint64) int {
 	s := len(u.slots)
 	u.slots = append(u.slots, target)
 	u.slotOf[target] = s
-	u.slotMiss = append(u.slotMiss, u.coldLabel(func() { u.exitAt(guest.ExitMissingBlock, target) }))
+	u.slotMiss = append(u.slotMiss, u.coldLabel(func() {
+		if packable(target) {
+			u.jumpShared(sharedMissing, target)
+			return
+		}
+		u.exitAt(guest.ExitMissingBlock, target)
+	}))
 	return s
 }
 

@@ -99,6 +99,7 @@ type Builder struct {
 	errs        []string
 	pending     []*Label // labels used but not yet bound
 	rel32       []rel32Fix
+	slab        []obj.Prog
 	assembled   bool
 }
 
@@ -132,8 +133,16 @@ func (b *Builder) add(p *obj.Prog) {
 	b.last = p
 }
 
+// progSlab is how many instructions the builder allocates at once (one allocation
+// per instruction dominated assembling time).
+const progSlab = 512
+
 func (b *Builder) newProg(op Op) *obj.Prog {
-	p := b.ctxt.NewProg()
+	if len(b.slab) == 0 {
+		b.slab = make([]obj.Prog, progSlab)
+	}
+	p := &b.slab[0]
+	b.slab = b.slab[1:]
 	p.Ctxt = b.ctxt
 	p.As = obj.As(op)
 	return p
