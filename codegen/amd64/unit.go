@@ -73,11 +73,13 @@ func (u *unit) coldLabel(f func()) *asm.Label {
 	l := u.b.NewLabel()
 	ctx := u.context()
 	u.cold = append(u.cold, func() {
-		saved := u.context()
+		saved, next := u.context(), u.next
 		u.setContext(ctx)
+		u.next = nil // out-of-line code is never followed by a block: no fall-through
 		u.b.Bind(l)
 		f()
 		u.setContext(saved)
+		u.next = next
 	})
 	return l
 }
