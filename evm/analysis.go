@@ -1,6 +1,9 @@
 package evm
 
 import (
+	"slices"
+	"sync"
+
 	"github.com/holiman/uint256"
 )
 
@@ -84,19 +87,6 @@ func (p *program) jumpTarget(dst *uint256.Int) (int, bool) {
 	return int(t), t >= 0
 }
 
-// validJumpdests marks the offsets holding a JUMPDEST instruction (not PUSH data).
-func validJumpdests(code []byte) []bool {
-	v := make([]bool, len(code))
-	for pc := 0; pc < len(code); pc++ {
-		op := OpCode(code[pc])
-		if op == JUMPDEST {
-			v[pc] = true
-		}
-		pc += pushSize(op)
-	}
-	return v
-}
-
 // pushValue decodes PUSHn's immediate at pc+1, zero-padded on the right when the code ends
 // inside it (the missing bytes read as zero).
 func pushValue(code []byte, pc, n int) (v uint256.Int) {
@@ -114,76 +104,122 @@ func pushValue(code []byte, pc, n int) (v uint256.Int) {
 type blockItem struct {
 	gas          uint64
 	pops, pushes int8
-	entry        int
+	entry        int32
+}
+
+// builder holds an analysis in progress. Its buffers are pooled: analysis allocates only
+// the program's exact-size arrays.
+type builder struct {
+	ins      []instr
+	items    []blockItem // the open block's instructions
+	valid    []bool      // offsets holding a JUMPDEST instruction (not PUSH data)
+	open     bool        // a block is open
+	blockGas uint64
+}
+
+var builderPool = sync.Pool{New: func() any { return new(builder) }}
+
+// maxPooledBuilder bounds the buffers kept for the next analysis.
+const maxPooledBuilder = 1 << 16
+
+// markJumpdests fills b.valid for code and counts the pushes of more than 8 bytes.
+func (b *builder) markJumpdests(code []byte) (bigPushes int) {
+	if cap(b.valid) < len(code) {
+		b.valid = make([]bool, len(code))
+	} else {
+		b.valid = b.valid[:len(code)]
+		clear(b.valid)
+	}
+	for pc := 0; pc < len(code); pc++ {
+		op := OpCode(code[pc])
+		if op == JUMPDEST {
+			b.valid[pc] = true
+		}
+		n := pushSize(op)
+		if n > 8 {
+			bigPushes++
+		}
+		pc += n
+	}
+	return bigPushes
+}
+
+// closeBlock computes, for every entry of the block (its iBegin and the iEntry of each
+// JUMPDEST inside it), the static gas and stack bounds of the instructions from that entry
+// to the end of the block, walking backwards:
+//
+//	gas(i)    = gas_i + gas(i+1)
+//	need(i)   = max(pops_i, need(i+1) - delta_i)      entry height needed
+//	growth(i) = delta_i + max(0, growth(i+1))         highest height reached, relative
+func (b *builder) closeBlock() {
+	var gas uint64
+	need, growth := 0, 0
+	for i := len(b.items) - 1; i >= 0; i-- {
+		it := &b.items[i]
+		delta := int(it.pushes) - int(it.pops)
+		gas += it.gas
+		need = max(int(it.pops), need-delta)
+		growth = delta + max(0, growth)
+		if it.entry >= 0 {
+			e := &b.ins[it.entry]
+			e.v |= gas
+			// Clamp so that blocks longer than the stack is deep still fail (underflow:
+			// need above the limit; overflow: a negative maximum entry height).
+			e.n = uint16(min(need, stackLimit+1))
+			e.a = uint32(int32(max(stackLimit-max(growth, 0), -1)))
+		}
+	}
+	b.open, b.items, b.blockGas = false, b.items[:0], 0
+}
+
+// account adds an instruction to the open block (opening one at pc if needed); entry is the
+// dispatch code of the entry to start at it (iBegin, iEntry) or 0 for none. It returns the
+// index of the entry, or -1.
+func (b *builder) account(s *opSpec, pc int, entry uint8) int32 {
+	if b.open && b.blockGas+s.gas > maxBlockGas {
+		// Keep the block's gas in 32 bits: continue in a new block (only absurdly long
+		// straight-line code gets here).
+		b.closeBlock()
+	}
+	if !b.open {
+		b.open, entry = true, iBegin
+	}
+	it := blockItem{gas: s.gas, pops: s.pops, pushes: s.pushes, entry: -1}
+	if entry != 0 {
+		it.entry = int32(len(b.ins))
+		b.ins = append(b.ins, instr{op: entry, v: uint64(pc) << 32})
+	}
+	b.items = append(b.items, it)
+	b.blockGas += s.gas
+	return it.entry
 }
 
 // analyse translates code into its instruction stream for the fork table t.
 func analyse(code []byte, t *forkTable) *program {
-	valid := validJumpdests(code)
-	p := &program{code: code, jumpdest: make([]int32, len(code))}
+	// The builder works on the stack (its fields change on every instruction; on the heap
+	// each slice update would pay a GC write barrier); its buffers go back to the pool.
+	pooled := builderPool.Get().(*builder)
+	b := *pooled
+	defer func() {
+		if cap(b.ins) > maxPooledBuilder || cap(b.items) > maxPooledBuilder || cap(b.valid) > 4*maxPooledBuilder {
+			b = builder{}
+		}
+		*pooled = builder{ins: b.ins[:0], items: b.items[:0], valid: b.valid[:0]}
+		builderPool.Put(pooled)
+	}()
+	bigPushes := b.markJumpdests(code)
+	p := &program{code: code, jumpdest: make([]int32, len(code)), consts: make([]uint256.Int, 0, bigPushes)}
 	for i := range p.jumpdest {
 		p.jumpdest[i] = -1
 	}
-	ins := make([]instr, 0, len(code)/2+4)
 
 	var (
-		open     bool        // a block is open
-		items    []blockItem // the open block's instructions
-		blockGas uint64
-		dead     bool
+		dead bool
 		// lastPush is the index of the previous instruction when it was a push of a value
 		// that is a valid jump destination, else -1 (for PUSH+JUMP fusion).
 		lastPush   = -1
 		lastPushPC uint64
 	)
-	// closeBlock computes, for every entry of the block (its iBegin and the iEntry of each
-	// JUMPDEST inside it), the static gas and stack bounds of the instructions from that
-	// entry to the end of the block, walking backwards:
-	//
-	//	gas(i)    = gas_i + gas(i+1)
-	//	need(i)   = max(pops_i, need(i+1) - delta_i)      entry height needed
-	//	growth(i) = delta_i + max(0, growth(i+1))         highest height reached, relative
-	closeBlock := func() {
-		var gas uint64
-		need, growth := 0, 0
-		for i := len(items) - 1; i >= 0; i-- {
-			it := &items[i]
-			delta := int(it.pushes) - int(it.pops)
-			gas += it.gas
-			need = max(int(it.pops), need-delta)
-			growth = delta + max(0, growth)
-			if it.entry >= 0 {
-				e := &ins[it.entry]
-				e.v |= gas
-				// Clamp so that blocks longer than the stack is deep still fail
-				// (underflow: need above the limit; overflow: a negative maximum
-				// entry height).
-				e.n = uint16(min(need, stackLimit+1))
-				e.a = uint32(int32(max(stackLimit-max(growth, 0), -1)))
-			}
-		}
-		open, items, blockGas = false, items[:0], 0
-	}
-	// account adds an instruction to the open block (opening one at pc if needed); entry is
-	// the dispatch code of the entry to start at it (iBegin, iEntry) or 0 for none.
-	account := func(s *opSpec, pc int, entry uint8) {
-		if open && blockGas+s.gas > maxBlockGas {
-			// Keep the block's gas in 32 bits: continue in a new block (only absurdly
-			// long straight-line code gets here).
-			closeBlock()
-		}
-		if !open {
-			open, entry = true, iBegin
-		}
-		it := blockItem{gas: s.gas, pops: s.pops, pushes: s.pushes, entry: -1}
-		if entry != 0 {
-			it.entry = len(ins)
-			ins = append(ins, instr{op: entry, v: uint64(pc) << 32})
-		}
-		items = append(items, it)
-		blockGas += s.gas
-	}
-
 	for pc := 0; pc < len(code); pc++ {
 		op := OpCode(code[pc])
 		s := &t.ops[op]
@@ -191,8 +227,7 @@ func analyse(code []byte, t *forkTable) *program {
 		if op == JUMPDEST {
 			// A jump target. Reached by falling through, it continues the open block (its
 			// entry is a no-op then); reached by a jump, its entry is checked by the jump.
-			account(s, pc, iEntry)
-			p.jumpdest[pc] = int32(items[len(items)-1].entry)
+			p.jumpdest[pc] = b.account(s, pc, iEntry)
 			dead = false
 			lastPush = -1
 			continue
@@ -201,7 +236,8 @@ func analyse(code []byte, t *forkTable) *program {
 			pc += n
 			continue
 		}
-		account(s, pc, 0)
+		b.account(s, pc, 0)
+		ins := b.ins
 		fused := false
 		switch {
 		case !s.defined:
@@ -242,27 +278,29 @@ func analyse(code []byte, t *forkTable) *program {
 		default:
 			ins = append(ins, instr{op: uint8(op)})
 		}
+		b.ins = ins
 		lastPush = -1
 		if !fused && s.defined && (op == PUSH0 || n > 0) {
-			if v := ins[len(ins)-1]; v.op == uint8(PUSH1) && v.v < uint64(len(code)) && valid[v.v] {
+			if v := ins[len(ins)-1]; v.op == uint8(PUSH1) && v.v < uint64(len(code)) && b.valid[v.v] {
 				lastPush, lastPushPC = len(ins)-1, v.v
 			}
 		}
 		switch {
 		case s.flags&flagTerminal != 0:
-			closeBlock()
+			b.closeBlock()
 			dead = true
 		case s.flags&flagEndsBlock != 0:
-			closeBlock()
+			b.closeBlock()
 		}
 		pc += n
 	}
 	// Running off the end of the code is STOP. The stream always ends with a terminal
 	// instruction, so the interpreter never steps past its end.
-	account(&t.ops[STOP], len(code), 0)
-	ins = append(ins, instr{op: uint8(STOP)})
-	closeBlock()
+	b.account(&t.ops[STOP], len(code), 0)
+	b.ins = append(b.ins, instr{op: uint8(STOP)})
+	b.closeBlock()
 
+	ins := slices.Clone(b.ins)
 	for i := len(ins) - 2; i >= 0; i-- {
 		if in, next := &ins[i], &ins[i+1]; (in.op == iBegin || in.op == iEntry) && next.op == iEntry {
 			in.skip = uint8(min(int(next.skip)+1, 255))

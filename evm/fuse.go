@@ -49,14 +49,15 @@ var internalCodes = []uint8{iBegin, iJump, iJumpi, iEntry, iAddImm, iSubImm, iAn
 	iXorImm, iEqImm, iLtImm, iGtImm, iShlImm, iShrImm, iAndConst, iSwapPop, iPop2, iPushDup,
 	iJumpiNot, iMloadImm, iMstoreImm, iDupAnd, iDupOr, iDupXor, iDupAdd, iDupSub, iPushPush}
 
-// immOps maps a binary operation to its fused form after a small push.
-var immOps = map[OpCode]uint8{
+// immOps maps a binary operation to its fused form after a small push (0: none). Arrays,
+// not maps: the analysis consults them for every instruction.
+var immOps = [256]uint8{
 	ADD: iAddImm, SUB: iSubImm, AND: iAndImm, OR: iOrImm, XOR: iXorImm,
 	EQ: iEqImm, LT: iLtImm, GT: iGtImm, SHL: iShlImm, SHR: iShrImm,
 }
 
 // dupOps maps a binary operation to its fused form after a DUP.
-var dupOps = map[OpCode]uint8{AND: iDupAnd, OR: iDupOr, XOR: iDupXor, ADD: iDupAdd, SUB: iDupSub}
+var dupOps = [256]uint8{AND: iDupAnd, OR: iDupOr, XOR: iDupXor, ADD: iDupAdd, SUB: iDupSub}
 
 // fuse tries to fold op into the last emitted instruction and reports whether it did.
 func fuse(ins []instr, op OpCode) bool {
