@@ -63,6 +63,20 @@ func TestRegressions(t *testing.T) {
 			p.Emit(I(0x1B, 1, T1, A1, 24))
 			p.Emit(R(0x33, 6, 0, T0, T0, T1))
 		}, -1},
+		{"rotate in a self-loop whose temporaries are read after the loop", func(p *Program) {
+			p.LI(A1, 0x12345678)
+			p.LI(T6, 3)
+			p.Label("loop")
+			p.ADDI(A1, A1, 1)
+			p.Emit(I(0x1B, 5, T0, A1, 8))  // srliw t0, a1, 8
+			p.Emit(I(0x1B, 1, T1, A1, 24)) // slliw t1, a1, 24
+			p.Emit(R(0x33, 6, 0, A2, T0, T1))
+			p.ADDI(T6, T6, -1)
+			p.BNE(T6, Zero, "loop")
+			p.SRLI(A0, T0, 16) // the last iteration's t0: 0x1234567b>>8>>16
+			p.SRLI(T1, T1, 24)
+			p.ADD(A0, A0, T1) // + t1's top byte: 0x7b
+		}, 0x12 + 0x7b},
 		{"W result compared as 64 bits keeps its sign extension", func(p *Program) {
 			p.LI(A1, 0x7FFFFFFF)
 			p.ADDIW(A2, A1, 1) // -2^31, sign-extended

@@ -35,6 +35,9 @@ type fusion struct {
 	skip  []bool         // not emitted: folded into a later rotate
 	rot   map[int]rotate // emitted as a rotate instead of the combining instruction
 	owner map[int]int    // skipped instruction → the rotate that folds it
+	// atExit are skipped instructions whose results are still live when a self-loop
+	// block leaves its loop: its exit edge computes them (the back edge needs none).
+	atExit []int
 }
 
 // pending lists the skipped instructions before m whose rotate comes after m: a fault
@@ -50,9 +53,17 @@ func (f fusion) pending(m int) []int {
 	return p
 }
 
-// fuseRotates finds the fusable rotates of a block body.
-func fuseRotates(body []riscv.Inst) fusion {
+// fuseRotates finds the fusable rotates of a block body. For a block that loops to
+// itself (selfLoop), a shift result left in its register at the end need not be
+// there on the back edge when the block writes that register before reading it
+// (liveIn tells); the exit edge recomputes it instead, from the shift's source, whose
+// low half must then be unchanged to the end (a sext.w of it is allowed).
+func fuseRotates(body []riscv.Inst, selfLoop bool, liveIn func(uint8) bool) fusion {
 	f := fusion{skip: make([]bool, len(body)), rot: map[int]rotate{}, owner: map[int]int{}}
+	exitOK := func(i int, x uint8) bool {
+		r := body[i].Rd
+		return selfLoop && !liveIn(r) && lowUnchanged(body, i, len(body), x) && faultFreeSpan(body, i+1, len(body)-1)
+	}
 	for k, in := range body {
 		switch in.Op {
 		case riscv.OpOR, riscv.OpXOR, riscv.OpADD, riscv.OpADDW:
@@ -74,14 +85,66 @@ func fuseRotates(body []riscv.Inst) fusion {
 			continue
 		}
 		lo := min(i, j)
-		if !unchanged(body, lo, k, r.src) || !deadAfter(body, i, k) || !deadAfter(body, j, k) || !replayable(body, lo, k) {
+		if !unchanged(body, lo, k, r.src) || !replayable(body, lo, k) {
+			continue
+		}
+		di, dj := deadAfter(body, i, k), deadAfter(body, j, k)
+		li, lj := !di && liveToEnd(body, i, k) && exitOK(i, r.src), !dj && liveToEnd(body, j, k) && exitOK(j, r.src)
+		if !(di || li) || !(dj || lj) {
 			continue
 		}
 		f.skip[i], f.skip[j] = true, true
 		f.rot[k] = r
 		f.owner[i], f.owner[j] = k, k
+		if li {
+			f.atExit = append(f.atExit, i)
+		}
+		if lj {
+			f.atExit = append(f.atExit, j)
+		}
 	}
+	sort.Ints(f.atExit)
 	return f
+}
+
+// liveToEnd reports whether the value instruction i writes is read by k only and
+// then stays in its register, unread and unwritten, to the block's end.
+func liveToEnd(body []riscv.Inst, i, k int) bool {
+	r := body[i].Rd
+	for m := i + 1; m < len(body); m++ {
+		if m == k {
+			if writesRd(body[k]) && body[k].Rd == r {
+				return false
+			}
+			continue
+		}
+		if reads(body[m], r) || (writesRd(body[m]) && body[m].Rd == r) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowUnchanged reports whether the low 32 bits of x cannot change in (from, to): no
+// instruction writes x but sext.w x, x.
+func lowUnchanged(body []riscv.Inst, from, to int, x uint8) bool {
+	for m := from + 1; m < to; m++ {
+		in := body[m]
+		if writesRd(in) && in.Rd == x && !(in.Op == riscv.OpADDIW && in.Imm == 0 && in.Rs1 == x) {
+			return false
+		}
+	}
+	return true
+}
+
+// faultFreeSpan reports whether no instruction in [from, to] can fault.
+func faultFreeSpan(body []riscv.Inst, from, to int) bool {
+	for m := from; m <= to; m++ {
+		if !faultFree(body[m]) {
+			return false
+		}
+	}
+	return true
 }
 
 // rotateOf matches a right shift a and a left shift b of the same register by
@@ -169,6 +232,37 @@ func replayable(body []riscv.Inst, from, to int) bool {
 		}
 	}
 	return true
+}
+
+// liveIn returns whether a block reads a register before writing it (the
+// terminator's reads included): its live-in registers on a back edge to itself.
+func liveIn(insts []riscv.Inst) func(uint8) bool {
+	var written, in [32]bool
+	for _, inst := range insts {
+		for _, s := range sources(inst) {
+			if !written[s] {
+				in[s] = true
+			}
+		}
+		if writesRd(inst) {
+			written[inst.Rd] = true
+		}
+	}
+	return func(r uint8) bool { return in[r] }
+}
+
+// replayAtExit computes the results of the skipped instructions still live at the
+// end of a self-loop block, before it leaves the loop.
+func (u *unit) replayAtExit() {
+	if len(u.fuse.atExit) == 0 {
+		return
+	}
+	fuse := u.fuse
+	u.fuse = fusion{}
+	for _, i := range fuse.atExit {
+		u.lowerInst(i, 0, u.blk.Insts[i])
+	}
+	u.fuse = fuse
 }
 
 // lowerRotate emits the fused rotate at k.

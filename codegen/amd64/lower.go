@@ -50,7 +50,8 @@ func (u *unit) lowerBlock(i int) {
 		body = body[:len(body)-1]
 	}
 	u.needUpper = upperNeeded(body)
-	u.fuse = fuseRotates(body)
+	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
+	u.fuse = fuseRotates(body, selfLoop, liveIn(blk.Insts))
 	pcs := make([]uint64, len(body)+1)
 	pcs[0] = blk.Start
 	for i, in := range body {
@@ -211,6 +212,7 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:
 			u.jumpTo(taken)
 		default:
+			u.replayAtExit()
 			u.jumpTo(fall)
 		}
 		return
@@ -224,6 +226,12 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 		e.op(asm.TESTQ, a, a) // same flags as CMP a, 0 for every condition used
 	} else {
 		e.op(asm.CMPQ, a, b)
+	}
+	if len(u.fuse.atExit) > 0 { // a self-loop with results to compute on its way out
+		u.branchTo(cond, taken)
+		u.replayAtExit()
+		u.jumpTo(fall)
+		return
 	}
 	if i, ok := u.index[taken]; ok && u.direct[i] == u.next {
 		// The taken target comes next: branch to the fall-through on the opposite
