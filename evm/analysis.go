@@ -194,6 +194,18 @@ func (b *builder) account(s *opSpec, pc int, entry uint8) int32 {
 	return it.entry
 }
 
+// smallPushValue is pushValue for n <= 8.
+func smallPushValue(code []byte, pc, n int) uint64 {
+	var v uint64
+	for i := pc + 1; i <= pc+n; i++ {
+		v <<= 8
+		if i < len(code) {
+			v |= uint64(code[i])
+		}
+	}
+	return v
+}
+
 // analyse translates code into its instruction stream for the fork table t.
 func analyse(code []byte, t *forkTable) *program {
 	// The builder works on the stack (its fields change on every instruction; on the heap
@@ -236,21 +248,26 @@ func analyse(code []byte, t *forkTable) *program {
 			pc += n
 			continue
 		}
-		b.account(s, pc, 0)
+		if b.open && b.blockGas+s.gas <= maxBlockGas { // account's common case, inline
+			b.items = append(b.items, blockItem{gas: s.gas, pops: s.pops, pushes: s.pushes, entry: -1})
+			b.blockGas += s.gas
+		} else {
+			b.account(s, pc, 0)
+		}
 		ins := b.ins
 		fused := false
 		switch {
 		case !s.defined:
 			ins = append(ins, instr{op: uint8(INVALID), a: uint32(op)})
 		case op == PUSH0 || (n > 0 && n <= 8):
-			v := pushValue(code, pc, n)
-			if l := len(ins) - 1; l >= 0 && ins[l].op == uint8(PUSH1) && v[0] < 1<<32 && !pushFusesWith(code, pc+1+n) {
+			v := smallPushValue(code, pc, n)
+			if l := len(ins) - 1; l >= 0 && ins[l].op == uint8(PUSH1) && v < 1<<32 && !pushFusesWith(code, pc+1+n) {
 				// two small pushes (see fuse.go), unless this push fuses with what follows
-				ins[l].op, ins[l].a = iPushPush, uint32(v[0])
+				ins[l].op, ins[l].a = iPushPush, uint32(v)
 				fused = true
 				break
 			}
-			ins = append(ins, instr{op: uint8(PUSH1), v: v[0]})
+			ins = append(ins, instr{op: uint8(PUSH1), v: v})
 		case n > 8:
 			v := pushValue(code, pc, n)
 			ins = append(ins, instr{op: uint8(PUSH32), a: uint32(len(p.consts))})
@@ -273,7 +290,7 @@ func analyse(code []byte, t *forkTable) *program {
 			fused = true
 		case op == PC:
 			ins = append(ins, instr{op: uint8(PC), v: uint64(pc)})
-		case fuse(ins, op):
+		case fusesAfter[op] && fuse(ins, op):
 			fused = true
 		default:
 			ins = append(ins, instr{op: uint8(op)})

@@ -59,6 +59,15 @@ var immOps = [256]uint8{
 // dupOps maps a binary operation to its fused form after a DUP.
 var dupOps = [256]uint8{AND: iDupAnd, OR: iDupOr, XOR: iDupXor, ADD: iDupAdd, SUB: iDupSub}
 
+// fusesAfter marks the instructions fuse can fold into the one before them.
+var fusesAfter = func() (m [256]bool) {
+	for op := range m {
+		m[op] = immOps[op] != 0 || dupOps[op] != 0 || OpCode(op) == AND || OpCode(op) == POP ||
+			OpCode(op) == MLOAD || OpCode(op) == MSTORE || (OpCode(op) >= DUP1 && OpCode(op) <= DUP16)
+	}
+	return m
+}()
+
 // fuse tries to fold op into the last emitted instruction and reports whether it did.
 func fuse(ins []instr, op OpCode) bool {
 	if len(ins) == 0 {
