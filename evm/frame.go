@@ -61,7 +61,7 @@ type frameState struct {
 	// callGas is the gas a CALL-family gas function decided to hand to the child (EIP-150).
 	callGas int64
 
-	err error           // the failure of an out-of-line instruction (see frame.slow)
+	err error           // the failure of a memory expansion in the loop (see growTo)
 	tx  *host.TxContext // fetched lazily from the host
 
 	slots slotCache
