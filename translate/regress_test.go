@@ -117,3 +117,31 @@ func TestRegressions(t *testing.T) {
 		})
 	}
 }
+
+// TestHighAddresses: programs linked above 4 GiB, where addresses fit no imm32 (wide
+// constants, the out-of-line exit paths that cannot pack a pc), agree on every
+// engine, faults included.
+func TestHighAddresses(t *testing.T) {
+	for _, b := range []uint64{0x1_0000_0000, 0x7fff_0000_0000} {
+		p := New(b)
+		p.LI(S0, int64(b+0x10000))
+		p.LI(A0, 5)
+		p.SD(A0, S0, 0)
+		p.LD(A1, S0, 0)
+		p.JAL(RA, "f")
+		p.LI(A7, 93)
+		p.ECALL()
+		p.Label("f")
+		p.ADD(A0, A0, A1)
+		p.LD(A2, S0, 8192)
+		p.LI(S1, int64(b)-8)
+		p.LD(A3, S1, 0) // below the arena: a load fault
+		p.JALR(Zero, RA, 0)
+		elf := ELF(b, Segment{Vaddr: b, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX},
+			Segment{Vaddr: b + 0x10000, Data: make([]byte, 16), Flags: guest.PermR | guest.PermW})
+		res := corpus.CheckExec(t, corpus.ExecProgram{Name: "linked high", ELF: elf, ArenaSize: 1 << 20}, machine.NewCache(2))
+		if res != nil && (res.Fault != guest.FaultLoad || res.FaultAddr != b-8) {
+			t.Errorf("at %#x: %+v, want a load fault at %#x", b, res, b-8)
+		}
+	}
+}
