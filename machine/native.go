@@ -68,7 +68,16 @@ type frameNative struct {
 	err error
 	// windows: the state's store windows were emptied for this frame.
 	windows bool
+	// recompiles counts the FENCE.Is that changed this frame's code (each costs a
+	// new translation; see maxRecompiles).
+	recompiles int
 }
+
+// maxRecompiles bounds the translations a frame's self-modifying code can cause:
+// beyond it the frame continues on the interpreter, whose cost per FENCE.I is small,
+// so code that rewrites itself in a loop cannot make the host translate for every
+// few instructions of gas.
+const maxRecompiles = 4
 
 // SetNativeOptions tunes the translation of this frame's code (frames with different
 // options do not share compiled code). Call it before the first Run.
@@ -169,6 +178,10 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		case guest.ExitFenceI:
 			if f.refreshCode(); f.code != p.Code() {
 				f.native.prog = nil
+				if f.native.recompiles++; f.native.recompiles > maxRecompiles {
+					f.native.off = true
+					return 0, false // the state is at the instruction after FENCE.I
+				}
 			}
 		default:
 			return exit, true

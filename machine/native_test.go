@@ -151,3 +151,36 @@ func TestNativeConcurrentFrames(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestNativeSelfModifyingLoop: code that rewrites itself and runs FENCE.I in a loop
+// gives the same result on every engine; native frames hand over to the interpreter
+// after a few retranslations instead of translating on every iteration.
+func TestNativeSelfModifyingLoop(t *testing.T) {
+	p := New(textBase)
+	p.LA(S1, "patch")
+	p.LI(S2, 20) // iterations
+	p.LI(S3, 0)  // sum
+	p.Label("loop")
+	// Rewrite "addi a0, zero, k" with k = the iteration count, then run it.
+	p.SLLI(T0, S2, 20)
+	p.LI(T1, int64(I(0x13, 0, A0, Zero, 0)))
+	p.ADD(T0, T0, T1)
+	p.SW(T0, S1, 0)
+	p.FENCEI()
+	p.JAL(RA, "patch")
+	p.ADD(S3, S3, A0)
+	p.ADDI(S2, S2, -1)
+	p.BNE(S2, Zero, "loop")
+	p.ADD(A0, S3, Zero)
+	exitWith(p)
+	p.Label("patch")
+	p.ADDI(A0, Zero, 0)
+	p.JALR(Zero, RA, 0)
+	elf := ELF(textBase, Segment{Vaddr: textBase, Data: p.MustFinish(), Flags: 7})
+	for _, e := range []Engine{EngineInterp, EngineJIT, EngineAOT} {
+		res := runProgram(t, elf, ExecConfig{Engine: e})
+		if !res.Exited || res.Status != 210 { // 20 + 19 + ... + 1
+			t.Errorf("%v: exit %v status %d err %v, want 210", e, res.Exited, res.Status, res.Err)
+		}
+	}
+}
