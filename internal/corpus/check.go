@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridvm/hybridvm/internal/rvgen"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/machine"
 )
 
@@ -99,8 +101,9 @@ func GeneratedPrograms(n int) []ExecProgram {
 	return progs
 }
 
-// Check runs the whole corpus — every testdata program, n generated programs and
-// every contract scenario — on every engine and reports each disagreement with the
+// Check runs the whole corpus — every testdata program, n generated programs, n/5
+// programs of internal/rvgen (when riscv64-unknown-elf-gcc is installed; see
+// testtools) and every contract scenario — on every engine and reports each disagreement with the
 // interpreter. A missing testdata directory is a failure, never a silent pass.
 func Check(t *testing.T, generated int) {
 	root, err := Root()
@@ -125,9 +128,34 @@ func Check(t *testing.T, generated int) {
 			t.Run(p.Name, func(t *testing.T) { CheckExec(t, p, cache) })
 		}
 	})
+	t.Run("rvgen", func(t *testing.T) {
+		testtools.Need(t, rvgen.GCC)
+		progs, err := RVGenPrograms(generated / 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range progs {
+			t.Run(p.Name, func(t *testing.T) { CheckExec(t, p, cache) })
+		}
+	})
 	t.Run("contracts", func(t *testing.T) {
 		for _, s := range Scenarios() {
 			t.Run(s.Name, func(t *testing.T) { CheckScenario(t, root, s, cache) })
 		}
 	})
+}
+
+// RVGenPrograms builds n programs of internal/rvgen (random RV64IMAC drawn from the
+// whole ISA, assembled by riscv64-unknown-elf-gcc, the same programs that are checked
+// against qemu-riscv64-static) from fixed seeds.
+func RVGenPrograms(n int) ([]ExecProgram, error) {
+	var progs []ExecProgram
+	for i := 0; i < n; i++ {
+		elf, err := rvgen.Build(rvgen.Generate(int64(1000+i), rvgen.Options{}))
+		if err != nil {
+			return nil, err
+		}
+		progs = append(progs, ExecProgram{Name: fmt.Sprintf("rvgen-%d", 1000+i), ELF: elf})
+	}
+	return progs, nil
 }
