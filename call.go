@@ -122,8 +122,9 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	if r.closed {
 		return nil, ErrClosed
 	}
-	r.stop.Store(false)
-	stop := context.AfterFunc(ctx, func() { r.stop.Store(true) })
+	cancel := r.rt.CancelFlag()
+	cancel.Store(false)
+	stop := context.AfterFunc(ctx, func() { cancel.Store(true) })
 	defer stop()
 
 	blk := r.cfg.Block
@@ -164,7 +165,7 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	if res.Status == host.StatusSuccess && msg.Kind.IsCreate() {
 		out.Address = res.CreateAddress
 	}
-	if errors.Is(res.Err, runtime.ErrStopped) && ctx.Err() != nil {
+	if errors.Is(res.Err, host.ErrCanceled) && ctx.Err() != nil {
 		out.Err = fmt.Errorf("%w: %w", res.Err, ctx.Err())
 	}
 	if canTx {

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/holiman/uint256"
@@ -100,7 +99,6 @@ type Runtime struct {
 	mu     sync.Mutex
 	rt     *runtime.Runtime
 	db     host.StateDB
-	stop   atomic.Bool
 	closed bool
 }
 
@@ -153,7 +151,7 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 	rcfg := runtime.Config{Fork: cfg.Fork, EVM: ev}
 	if !cfg.NoRISCV {
 		rcfg.RISCV = runtime.NewRISCVEngine(runtime.RISCVConfig{
-			Engine: cfg.Engine, Fork: cfg.Fork, Cache: imageCache, Tracer: cfg.RISCVTracer, Stop: &r.stop,
+			Engine: cfg.Engine, Fork: cfg.Fork, Cache: imageCache, Tracer: cfg.RISCVTracer,
 		})
 	}
 	r.rt, err = runtime.New(rcfg, r.db)

@@ -79,9 +79,12 @@ func (e *EVM) Execute(h host.Host, msg *host.Message, code []byte, codeHash host
 	)
 	if len(code) == 0 {
 		gas = msg.Gas
+	} else if host.CancelFlagOf(h).Load() {
+		err = host.ErrCanceled
 	} else {
 		f := getFrame()
 		f.evm, f.tbl, f.host, f.msg = e, e.tbl, h, msg
+		f.stop = host.CancelFlagOf(h)
 		f.prog = e.program(code, codeHash)
 		f.code = code
 		f.self = msg.Recipient

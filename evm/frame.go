@@ -2,6 +2,7 @@ package evm
 
 import (
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -46,6 +47,8 @@ type frameState struct {
 	newMemSize uint64
 
 	retData []byte // return data of the last call or create (EIP-211)
+	// stop is the host's cancel flag (host.CancelFlagOf), checked at every taken jump.
+	stop *atomic.Bool
 	// childInstrs sums the RISC-V instructions the frame's children retired
 	// (host.Result.Instructions).
 	childInstrs uint64
@@ -100,7 +103,7 @@ func (f *frame) reset() {
 	f.code, f.input, f.retData, f.output = nil, nil, nil, nil
 	f.self = host.Address{}
 	f.newMemSize, f.childInstrs, f.gas, f.callGas = 0, 0, 0, 0
-	f.sp, f.in, f.err = nil, nil, nil
+	f.sp, f.in, f.err, f.stop = nil, nil, nil, nil
 	f.slots.reset()
 }
 

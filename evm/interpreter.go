@@ -18,8 +18,8 @@ import (
 // The stack pointer, the gas and the instruction pointer live in locals; the stack pointer is
 // an unsafe.Pointer into frame.stack whose bounds the block-begin entries have checked.
 //
-// A cancellation flag can be added at iBegin (or at the jump cases) at the cost of one load
-// and a predictable branch per block.
+// Cancellation: every taken jump (the only way EVM code loops) reads the host's cancel flag,
+// one load and a predictable branch.
 func (f *frame) run(gas int64) (int64, error) {
 	p := f.prog
 	ins := p.ins
@@ -29,6 +29,7 @@ func (f *frame) run(gas int64) (int64, error) {
 	sp := base
 	in := &ins[0]
 	ins0 := unsafe.Pointer(in)
+	stop := f.stop
 	var t, c int // jump target entry and the index to continue at, for enter
 	const isz = unsafe.Sizeof(instr{})
 
@@ -548,6 +549,9 @@ func (f *frame) run(gas int64) (int64, error) {
 		// Enter the block at entry t: charge its gas and check its stack bounds (as iBegin
 		// does), then continue after the entry.
 		{
+			if stop.Load() {
+				return 0, host.ErrCanceled
+			}
 			// t and c are valid indexes by construction (analysis): no bounds checks.
 			e := (*instr)(unsafe.Add(ins0, uintptr(t)*isz))
 			gas -= int64(uint32(e.v))

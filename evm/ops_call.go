@@ -170,6 +170,9 @@ func execCall(kind host.CallKind) execFunc {
 		}
 		f.gas += res.GasLeft
 		f.childInstrs += res.Instructions
+		if f.stop.Load() { // cancelled while the child ran: fail this frame too
+			return host.ErrCanceled
+		}
 		return nil
 	}
 }
@@ -237,6 +240,9 @@ func execCreate(kind host.CallKind) execFunc {
 		}
 		f.gas += res.GasLeft
 		f.childInstrs += res.Instructions
+		if f.stop.Load() { // cancelled while the child ran: fail this frame too
+			return host.ErrCanceled
+		}
 		return nil
 	}
 }

@@ -32,6 +32,9 @@ func (f *frame) runSteps(pc uint64, sp unsafe.Pointer, gas int64, t Tracer) (int
 	}
 
 	for {
+		if f.stop.Load() { // the traced loop checks the cancel flag at every instruction
+			return 0, host.ErrCanceled
+		}
 		op := STOP
 		if pc < uint64(len(code)) {
 			op = OpCode(code[pc])

@@ -2,9 +2,7 @@ package runtime
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/evmbridge"
 	"github.com/hybridvm/hybridvm/guest"
@@ -24,8 +22,6 @@ type RISCVConfig struct {
 	// Tracer, when set, returns the tracer for a frame at the given depth (nil: that
 	// frame runs untraced).
 	Tracer func(msg *host.Message) machine.Tracer
-	// Stop, when set, makes every running frame fail promptly (cancellation).
-	Stop *atomic.Bool
 }
 
 // DefaultImageCacheSize is how many loaded programs a RISC-V engine keeps.
@@ -45,11 +41,8 @@ func NewRISCVEngine(cfg RISCVConfig) *RISCVEngine {
 	return &RISCVEngine{cfg: cfg}
 }
 
-// Errors of RISC-V frames that are not guest faults.
-var (
-	ErrCalldataTooLong = fmt.Errorf("calldata longer than the %d-byte window", guest.MaxCalldata)
-	ErrStopped         = errors.New("execution stopped")
-)
+// ErrCalldataTooLong fails a RISC-V frame whose calldata does not fit the window.
+var ErrCalldataTooLong = fmt.Errorf("calldata longer than the %d-byte window", guest.MaxCalldata)
 
 // Execute runs one RISC-V frame: a call of deployed code, or a create from initcode
 // (whose deploy ELF runs with the constructor arguments as calldata and returns the
@@ -102,7 +95,7 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 	}
 
 	f.St.Gas = msg.Gas
-	f.Stop = e.cfg.Stop
+	f.Stop = host.CancelFlagOf(h)
 	if e.cfg.Tracer != nil {
 		f.Tracer = e.cfg.Tracer(msg)
 	}
@@ -120,6 +113,9 @@ func (e *RISCVEngine) run(f *machine.Frame, bf *evmbridge.Frame) host.Result {
 			if err := bf.Syscall(); err != nil {
 				return host.Failed(err)
 			}
+			if f.Stop.Load() { // cancelled during a nested call: fail this frame too
+				return host.Failed(host.ErrCanceled)
+			}
 			if bf.Done {
 				res := host.Result{Status: host.StatusSuccess, GasLeft: f.St.Gas, Output: bf.Output}
 				if bf.Reverted {
@@ -131,8 +127,8 @@ func (e *RISCVEngine) run(f *machine.Frame, bf *evmbridge.Frame) host.Result {
 			return host.Failed(f.St.FaultError())
 		case guest.ExitOutOfGas:
 			return host.Failed(host.ErrOutOfGas)
-		case guest.ExitBudget:
-			return host.Failed(ErrStopped)
+		case guest.ExitBudget: // Frame.Run returns it only when the cancel flag is set
+			return host.Failed(host.ErrCanceled)
 		default:
 			return host.Failed(fmt.Errorf("BUG: RISC-V frame exited with %v", f.St.Exit))
 		}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/holiman/uint256"
 
@@ -76,7 +77,15 @@ type Runtime struct {
 	plan    txPlan
 	txMsg   host.Message
 	scratch [2]uint256.Int
+
+	// cancel stops every running frame when set (host.Canceler).
+	cancel atomic.Bool
 }
+
+// CancelFlag returns the flag that cancels the runtime's running frames: once set,
+// every engine fails its frame with host.ErrCanceled within microseconds. Clear it
+// before the next call.
+func (r *Runtime) CancelFlag() *atomic.Bool { return &r.cancel }
 
 // storageProber is implemented by states that can answer the EIP-7610 question
 // "does this account have storage".
