@@ -100,12 +100,12 @@ func (m *module) compileStubs() error {
 	entry := u.b.NewLabel()
 	u.b.Bind(entry)
 	for _, p := range m.rm.mapped() {
-		e.op(asm.MOVQ, asm.Mem(rST, xoff(uint8(p[0]))), asm.R(asm.Reg(p[1])))
+		e.op(asm.MOVQ, stMem(xoff(uint8(p[0]))), asm.R(asm.Reg(p[1])))
 	}
-	e.op(asm.MOVQ, asm.Mem(rST, guest.OffMemBase), asm.R(rMem))
-	e.op(asm.MOVQ, asm.Mem(rST, guest.OffGas), asm.R(rGas))
+	e.op(asm.MOVQ, stMem(guest.OffMemBase), asm.R(rMem))
+	e.op(asm.MOVQ, stMem(guest.OffGas), asm.R(rGas))
 	e.op(asm.SHLQ, asm.Imm(gasShift), asm.R(rGas))
-	e.op(asm.MOVQ, asm.Mem(rST, guest.OffPC), asm.R(tA))
+	e.op(asm.MOVQ, stMem(guest.OffPC), asm.R(tA))
 	e.addImm(-int64(m.lo), tA, tD)
 	u.dispatch()
 	mem, err := u.finish()

@@ -4,9 +4,10 @@
 //
 // Register assignment and frame (the native boundary of this backend):
 //
-//	R15      *guest.State for the whole run (guest registers not held in host
-//	         registers, pc, exit code, fault, CSRs, LR reservation, dirty span and
-//	         store windows are read and written at their guest.Off* offsets)
+//	R15      the *guest.State plus 128 for the whole run (guest registers not held in
+//	         host registers, pc, exit code, fault, CSRs, LR reservation, dirty span and
+//	         store windows are at their guest.Off* offsets minus 128, so every guest
+//	         register slot is within a 1-byte displacement)
 //	R14      host address of the arena's first byte (State.MemBase); guest address a is
 //	         at R14 + (a - ArenaBase), after an inline bounds check
 //	R13      gas and retired instructions of this run, packed: Gas<<18 | Retired.

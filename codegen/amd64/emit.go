@@ -84,7 +84,7 @@ func (e *emitter) src(r uint8) asm.Operand {
 	if h := e.rm.host[r]; h != asm.NoReg {
 		return asm.R(h)
 	}
-	return asm.Mem(rST, xoff(r))
+	return stMem(xoff(r))
 }
 
 // isMapped reports whether guest register r lives in a host register.
@@ -110,7 +110,7 @@ func (e *emitter) load(r uint8, dst asm.Reg) {
 			e.op(asm.MOVQ, asm.R(e.rm.host[r]), asm.R(dst))
 		}
 	default:
-		e.op(asm.MOVQ, asm.Mem(rST, xoff(r)), asm.R(dst))
+		e.op(asm.MOVQ, stMem(xoff(r)), asm.R(dst))
 	}
 }
 
@@ -126,7 +126,7 @@ func (e *emitter) dest(rd uint8, tmp asm.Reg) asm.Reg {
 // commit stores r into guest register rd when rd lives in memory (r came from dest).
 func (e *emitter) commit(rd uint8, r asm.Reg) {
 	if rd != 0 && !e.isMapped(rd) {
-		e.op(asm.MOVQ, asm.R(r), asm.Mem(rST, xoff(rd)))
+		e.op(asm.MOVQ, asm.R(r), stMem(xoff(rd)))
 	}
 }
 
@@ -147,21 +147,21 @@ func (e *emitter) setImm(rd uint8, v int64, tmp asm.Reg) {
 	case e.isMapped(rd):
 		e.movImm(v, e.rm.host[rd])
 	case fits32(v):
-		e.op(asm.MOVQ, asm.Imm(v), asm.Mem(rST, xoff(rd)))
+		e.op(asm.MOVQ, asm.Imm(v), stMem(xoff(rd)))
 	default:
 		e.op(asm.MOVQ, asm.Imm(v), asm.R(tmp))
-		e.op(asm.MOVQ, asm.R(tmp), asm.Mem(rST, xoff(rd)))
+		e.op(asm.MOVQ, asm.R(tmp), stMem(xoff(rd)))
 	}
 }
 
 // store64Imm stores the 64-bit constant v at [R15+off] without a scratch register.
 func (e *emitter) store64Imm(v uint64, off int64) {
 	if fits32(int64(v)) {
-		e.op(asm.MOVQ, asm.Imm(int64(v)), asm.Mem(rST, off))
+		e.op(asm.MOVQ, asm.Imm(int64(v)), stMem(off))
 		return
 	}
-	e.op(asm.MOVL, asm.Imm(int64(int32(uint32(v)))), asm.Mem(rST, off))
-	e.op(asm.MOVL, asm.Imm(int64(int32(uint32(v>>32)))), asm.Mem(rST, off+4))
+	e.op(asm.MOVL, asm.Imm(int64(int32(uint32(v)))), stMem(off))
+	e.op(asm.MOVL, asm.Imm(int64(int32(uint32(v>>32)))), stMem(off+4))
 }
 
 // addImm adds the constant v to host register r (r += v), using tmp when v is wide.
@@ -178,5 +178,13 @@ func (e *emitter) addImm(v int64, r, tmp asm.Reg) {
 
 // setExit stores an exit code.
 func (e *emitter) setExit(code guest.ExitCode) {
-	e.op(asm.MOVL, asm.Imm(int64(code)), asm.Mem(rST, guest.OffExit))
+	e.op(asm.MOVL, asm.Imm(int64(code)), stMem(guest.OffExit))
 }
+
+// stBias is how far past the state's first byte R15 points: guest register slots
+// (offsets 0 to 248) are then within a signed byte of R15 and every access to one
+// encodes a 1-byte displacement instead of 4.
+const stBias = 128
+
+// stMem is the state field at offset off (a guest.Off* constant).
+func stMem(off int64) asm.Operand { return asm.Mem(rST, off-stBias) }

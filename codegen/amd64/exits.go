@@ -43,7 +43,7 @@ func (u *unit) emitSharedExit(kind int) {
 	switch kind {
 	case sharedFault:
 		e.op(asm.MOVBLZX, asm.Mem(asm.SP, 4), asm.R(tD))
-		e.op(asm.MOVL, asm.R(tD), asm.Mem(rST, guest.OffFault))
+		e.op(asm.MOVL, asm.R(tD), stMem(guest.OffFault))
 		e.op(asm.MOVWLZX, asm.Mem(asm.SP, 6), asm.R(tD))
 		e.op(asm.SUBQ, asm.R(tD), asm.R(rGas))
 		offAX, axAddr, store := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
@@ -56,7 +56,7 @@ func (u *unit) emitSharedExit(kind int) {
 		u.b.Bind(offAX)
 		e.addImm(int64(u.m.cfg.Layout.ArenaBase), tA, tD)
 		u.b.Bind(axAddr)
-		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
+		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
 		u.b.Bind(store)
 		e.setExit(guest.ExitFault)
 	case sharedOOG:
@@ -67,7 +67,7 @@ func (u *unit) emitSharedExit(kind int) {
 		e.setExit(guest.ExitMissingBlock)
 	}
 	e.op(asm.MOVL, asm.Mem(asm.SP, 0), asm.R(tA)) // pc, zero-extended
-	e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffPC))
+	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffPC))
 	e.op(asm.POPQ, asm.None, asm.R(tD))
 	u.toExit()
 }

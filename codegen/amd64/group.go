@@ -84,10 +84,10 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	span := g.hi - g.lo
 	if g.stores {
 		p := u.m.primaryWindow(g.base)
-		e.op(asm.CMPQ, asm.R(tA), asm.Mem(rST, winLo(p)))
+		e.op(asm.CMPQ, asm.R(tA), stMem(winLo(p)))
 		e.jump(asm.JCS, slow)
 		e.op(asm.LEAQ, asm.Mem(tA, span-8), asm.R(tD))
-		e.op(asm.CMPQ, asm.R(tD), asm.Mem(rST, winHi8(p)))
+		e.op(asm.CMPQ, asm.R(tD), stMem(winHi8(p)))
 		e.jump(asm.JHI, slow)
 	} else {
 		u.checkBounds(int(span), slow)

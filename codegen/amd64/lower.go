@@ -121,9 +121,9 @@ func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode
 	switch mode {
 	case addrOffAX:
 		e.addImm(int64(u.m.cfg.Layout.ArenaBase), tA, tD)
-		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
+		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
 	case addrAX:
-		e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffFaultAddr))
+		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
 	default:
 		e.store64Imm(pc, guest.OffFaultAddr)
 	}
@@ -135,7 +135,7 @@ func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode
 		}
 		u.fuse = fuse
 	}
-	e.op(asm.MOVL, asm.Imm(int64(kind)), asm.Mem(rST, guest.OffFault))
+	e.op(asm.MOVL, asm.Imm(int64(kind)), stMem(guest.OffFault))
 	e.op(asm.SUBQ, asm.Imm(unretire), asm.R(rGas))
 	u.exitAt(guest.ExitFault, pc)
 }

@@ -193,7 +193,7 @@ func (u *unit) mv(rd, rs uint8) {
 	case e.isMapped(rd):
 		u.move(e.src(rs), e.rm.host[rd])
 	case e.isMapped(rs):
-		e.op(asm.MOVQ, e.src(rs), asm.Mem(rST, xoff(rd)))
+		e.op(asm.MOVQ, e.src(rs), stMem(xoff(rd)))
 	default:
 		e.load(rs, tA)
 		e.commit(rd, tA)
@@ -254,7 +254,7 @@ func (u *unit) addi(rd, rs1 uint8, imm int64) {
 	}
 	if rd == rs1 && !e.isMapped(rd) { // in place in its slot
 		if imm != 0 {
-			e.op(asm.ADDQ, asm.Imm(imm), asm.Mem(rST, xoff(rd)))
+			e.op(asm.ADDQ, asm.Imm(imm), stMem(xoff(rd)))
 		}
 		return
 	}
@@ -278,7 +278,7 @@ func (u *unit) immOp(op asm.Op, in riscv.Inst) {
 		return
 	}
 	if in.Rd == in.Rs1 && !e.isMapped(in.Rd) { // in place in its slot
-		e.op(op, asm.Imm(in.Imm), asm.Mem(rST, xoff(in.Rd)))
+		e.op(op, asm.Imm(in.Imm), stMem(xoff(in.Rd)))
 		return
 	}
 	d := e.dest(in.Rd, tA)
@@ -309,7 +309,7 @@ func (u *unit) binOp(op asm.Op, in riscv.Inst, commutative bool) {
 			e.load(other, tA)
 			src = asm.R(tA)
 		}
-		e.op(op, src, asm.Mem(rST, xoff(in.Rd)))
+		e.op(op, src, stMem(xoff(in.Rd)))
 		return
 	}
 	d := e.dest(in.Rd, tA)
@@ -396,13 +396,13 @@ func (u *unit) withCX(f func()) {
 		f()
 		return
 	}
-	e.op(asm.MOVQ, asm.R(tC), asm.Mem(rST, xoff(g)))
+	e.op(asm.MOVQ, asm.R(tC), stMem(xoff(g)))
 	e.rm.host[g] = asm.NoReg
 	e.spilledCX = g
 	f()
 	e.spilledCX = 0
 	e.rm.host[g] = tC
-	e.op(asm.MOVQ, asm.Mem(rST, xoff(g)), asm.R(tC))
+	e.op(asm.MOVQ, stMem(xoff(g)), asm.R(tC))
 }
 
 // movl loads the low 32 bits of guest register rs into t for a W operation whose

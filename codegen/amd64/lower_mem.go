@@ -119,8 +119,8 @@ func (u *unit) loadReserved(idx int, pc uint64, in riscv.Inst) {
 	u.checkBounds(w, u.faultStub(guest.FaultLoad, pc, idx, addrOffAX))
 	// The reservation is the address: rs1, read before rd is written.
 	e.load(in.Rs1, tD)
-	e.op(asm.MOVQ, asm.R(tD), asm.Mem(rST, guest.OffResAddr))
-	e.op(asm.MOVQ, asm.Imm(1), asm.Mem(rST, guest.OffResValid))
+	e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffResAddr))
+	e.op(asm.MOVQ, asm.Imm(1), stMem(guest.OffResValid))
 	if in.Rd != 0 {
 		op := asm.MOVQ
 		if w == 4 {
@@ -138,10 +138,10 @@ func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
 	u.atomicAddress(idx, pc, in.Rs1, w)
 	u.fullStoreCheck(w, u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	fail, done := u.b.NewLabel(), u.b.NewLabel()
-	e.op(asm.CMPQ, asm.Mem(rST, guest.OffResValid), asm.Imm(0))
+	e.op(asm.CMPQ, stMem(guest.OffResValid), asm.Imm(0))
 	e.jump(asm.JEQ, fail)
 	e.load(in.Rs1, tD)
-	e.op(asm.CMPQ, asm.R(tD), asm.Mem(rST, guest.OffResAddr))
+	e.op(asm.CMPQ, asm.R(tD), stMem(guest.OffResAddr))
 	e.jump(asm.JNE, fail)
 	u.storeValue(w, in.Rs2)
 	e.setImm(in.Rd, 0, tD)
@@ -149,7 +149,7 @@ func (u *unit) storeConditional(idx int, pc uint64, in riscv.Inst) {
 	u.b.Bind(fail)
 	e.setImm(in.Rd, 1, tD)
 	u.b.Bind(done)
-	e.op(asm.MOVQ, asm.Imm(0), asm.Mem(rST, guest.OffResValid))
+	e.op(asm.MOVQ, asm.Imm(0), stMem(guest.OffResValid))
 }
 
 // amo lowers AMOSWAP/ADD/XOR/AND/OR/MIN/MAX/MINU/MAXU (.W and .D): the old value
@@ -217,7 +217,7 @@ func (u *unit) csr(idx int, pc uint64, in riscv.Inst) bool {
 	default:
 		e.movImm(int64(in.Rs1), tD) // the 5-bit immediate
 	}
-	e.op(asm.MOVQ, asm.Mem(rST, off), asm.R(tA))
+	e.op(asm.MOVQ, stMem(off), asm.R(tA))
 	if writes {
 		switch in.Op {
 		case riscv.OpCSRRS, riscv.OpCSRRSI:
@@ -226,7 +226,7 @@ func (u *unit) csr(idx int, pc uint64, in riscv.Inst) bool {
 			e.op(asm.NOTQ, asm.None, asm.R(tD))
 			e.op(asm.ANDQ, asm.R(tA), asm.R(tD))
 		}
-		e.op(asm.MOVQ, asm.R(tD), asm.Mem(rST, off))
+		e.op(asm.MOVQ, asm.R(tD), stMem(off))
 	}
 	u.done(in.Rd, tA)
 	return true

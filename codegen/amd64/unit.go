@@ -173,18 +173,18 @@ func (u *unit) emitShared() {
 	e := &u.e
 	u.b.Bind(u.missInd)
 	e.addImm(int64(u.m.lo), tA, tD)
-	e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffPC))
+	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffPC))
 	e.setExit(guest.ExitMissingBlock)
 
 	u.b.Bind(u.exit)
 	for _, p := range u.m.rm.mapped() {
-		e.op(asm.MOVQ, asm.R(asm.Reg(p[1])), asm.Mem(rST, xoff(uint8(p[0]))))
+		e.op(asm.MOVQ, asm.R(asm.Reg(p[1])), stMem(xoff(uint8(p[0]))))
 	}
 	e.op(asm.MOVQ, asm.R(rGas), asm.R(tA))
 	e.op(asm.SHRQ, asm.Imm(gasShift), asm.R(tA))
-	e.op(asm.MOVQ, asm.R(tA), asm.Mem(rST, guest.OffGas))
+	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffGas))
 	e.op(asm.ANDL, asm.Imm(1<<gasShift-1), asm.R(rGas))
-	e.op(asm.ADDQ, asm.R(rGas), asm.Mem(rST, guest.OffInstret))
+	e.op(asm.ADDQ, asm.R(rGas), stMem(guest.OffInstret))
 	e.op(asm.RET, asm.None, asm.None)
 }
 
