@@ -77,15 +77,6 @@ type ZeroLoop struct {
 // hands a zeroing loop to Go: below it, running the loop is cheaper than the exit.
 const ZeroLoopMinBytes = 4096
 
-// PCAt returns the address of instruction i of the block.
-func (b *Block) PCAt(i int) uint64 {
-	pc := b.Start
-	for _, in := range b.Insts[:i] {
-		pc += uint64(in.Len)
-	}
-	return pc
-}
-
 // Successors returns the addresses control may reach statically after the block:
 // the fall-through address, the branch or jump target, and — after a call (a jump
 // that links) — the return address.

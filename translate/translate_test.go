@@ -12,6 +12,7 @@ import (
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/interp"
 	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscv"
 	"github.com/hybridvm/hybridvm/translate"
 )
 
@@ -20,6 +21,15 @@ import (
 func TestBlockRule(t *testing.T) {
 	if translate.MaxBlockInsts != interp.MaxBlockInsts {
 		t.Fatalf("translate caps blocks at %d instructions, the interpreter at %d", translate.MaxBlockInsts, interp.MaxBlockInsts)
+	}
+	var heaviest int64
+	for op := riscv.Op(0); op < riscv.NumOps; op++ {
+		heaviest = max(heaviest, op.Weight())
+	}
+	// The native gas register packs a block's weight into an imm32, and the budget
+	// chunk must hold the heaviest block (codegen.MaxBlockGas, MaxRunGas).
+	if codegen.MaxBlockGas != translate.MaxBlockInsts*heaviest || codegen.MaxBlockGas<<18 >= 1<<31 || codegen.MaxBlockGas > codegen.MaxRunGas {
+		t.Fatalf("MaxBlockGas %d: want %d × %d, fitting the gas register's packing", codegen.MaxBlockGas, translate.MaxBlockInsts, heaviest)
 	}
 }
 
