@@ -8,6 +8,7 @@ import (
 
 	"github.com/hybridvm/hybridvm/guest"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/translate"
 )
 
 // BenchmarkEcallRoundTrip: one ECALL from native code to Go and back: the exit
@@ -118,4 +119,45 @@ func mustArena(b *testing.B, img *Image, size uint64) *guest.Arena {
 		b.Fatal(err)
 	}
 	return a
+}
+
+// BenchmarkChaining measures how blocks are linked: aot (the whole program one unit,
+// every static edge a direct jump), jit (units of up to 64 blocks: direct jumps inside
+// a unit, jump slots — an indirect JMP through a read-write word — between units) and
+// jit1 (one block per unit: every edge through a slot). Reported in MIPS; returns go
+// through the dispatch table in all three.
+func BenchmarkChaining(b *testing.B) {
+	if !NativeAvailable() {
+		b.Skip("no native backend")
+	}
+	for _, k := range []string{"fib", "branchy", "sha256"} {
+		elf, err := os.ReadFile("../bench/kernels/" + k + ".elf")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range []struct {
+			name   string
+			engine Engine
+			unit   int
+		}{{"aot", EngineAOT, 0}, {"jit", EngineJIT, 0}, {"jit1", EngineJIT, 1}} {
+			b.Run(k+"/"+c.name, func(b *testing.B) {
+				cache := NewCache(2)
+				var instret uint64
+				for i := 0; i < b.N; i++ {
+					img := mustImage(b, elf, cache)
+					arena := mustArena(b, img, guest.DefaultExecArenaSize)
+					f := NewFrame(img, arena, c.engine)
+					f.SetNativeOptions(translate.Options{UnitBlocks: c.unit})
+					f.St.Gas = 1 << 62
+					f.St.X[2] = (arena.Base + arena.Size) &^ 15
+					for f.Run() == guest.ExitEcall && f.St.X[17] != 93 {
+						f.St.X[10] = f.St.X[12] // write: all bytes written
+					}
+					instret += f.St.Instret
+					f.Release()
+				}
+				b.ReportMetric(float64(instret)/b.Elapsed().Seconds()/1e6, "MIPS")
+			})
+		}
+	}
 }
