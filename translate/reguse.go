@@ -21,8 +21,27 @@ const maxUseBlocks = 1 << 15
 // of the weights of the call sites for the others (ten times more for a function that
 // calls itself). So the registers of inner loops and of functions called from them
 // win, whatever the cold code around them uses.
-func RegisterUse(code *guest.Code, entry uint64) [32]int {
+func RegisterUse(code *guest.Code, entry uint64) [32]int { return analyze(code, entry).use }
+
+// analysis is what translate learns about a program statically.
+type analysis struct {
+	use    [32]int
+	starts []uint64 // function entries, sorted
+	entry  uint64
+}
+
+// funcOf returns the function containing pc (the nearest entry at or below it).
+func (a *analysis) funcOf(pc uint64) uint64 {
+	i := sort.Search(len(a.starts), func(i int) bool { return a.starts[i] > pc })
+	if i == 0 {
+		return a.entry
+	}
+	return a.starts[i-1]
+}
+
+func analyze(code *guest.Code, entry uint64) *analysis {
 	blocks := reachable(code, entry)
+	sort.Slice(blocks, func(i, j int) bool { return blocks[i].Start < blocks[j].Start })
 	// Functions: the entry and every call target.
 	funcs := map[uint64]bool{entry: true}
 	for _, b := range blocks {
@@ -30,29 +49,28 @@ func RegisterUse(code *guest.Code, entry uint64) [32]int {
 			funcs[t] = true
 		}
 	}
-	starts := make([]uint64, 0, len(funcs))
+	a := &analysis{entry: entry}
 	for f := range funcs {
-		starts = append(starts, f)
+		a.starts = append(a.starts, f)
 	}
-	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
-	funcOf := func(pc uint64) uint64 {
-		i := sort.Search(len(starts), func(i int) bool { return starts[i] > pc })
-		if i == 0 {
-			return entry
-		}
-		return starts[i-1]
-	}
+	sort.Slice(a.starts, func(i, j int) bool { return a.starts[i] < a.starts[j] })
+	funcOf := a.funcOf
 	// Loop depth: a backward branch or jump (to an address at or before the block,
-	// inside the same function) makes the blocks in between one level deeper.
-	depth := map[uint64]int{}
+	// inside the same function) makes the blocks in between one level deeper
+	// (a difference array over the blocks in address order).
+	diff := make([]int, len(blocks)+1)
 	for _, b := range blocks {
 		if (b.Term == codegen.TermBranch || b.Term == codegen.TermJAL) && b.Target <= b.Start && funcOf(b.Target) == funcOf(b.Start) {
-			for _, c := range blocks {
-				if c.Start >= b.Target && c.Start <= b.Start {
-					depth[c.Start]++
-				}
-			}
+			lo := sort.Search(len(blocks), func(i int) bool { return blocks[i].Start >= b.Target })
+			hi := sort.Search(len(blocks), func(i int) bool { return blocks[i].Start > b.Start })
+			diff[lo]++
+			diff[hi]--
 		}
+	}
+	depth := make(map[uint64]int, len(blocks))
+	for i, d := 0, 0; i < len(blocks); i++ {
+		d += diff[i]
+		depth[blocks[i].Start] = d
 	}
 	// Function weights over the call graph.
 	fw := map[uint64]float64{entry: 1}
@@ -84,7 +102,6 @@ func RegisterUse(code *guest.Code, entry uint64) [32]int {
 			}
 		}
 	}
-	var out [32]int
 	top := 0.0
 	for _, u := range use[1:] {
 		top = math.Max(top, u)
@@ -92,10 +109,10 @@ func RegisterUse(code *guest.Code, entry uint64) [32]int {
 	for r := 1; r < 32; r++ {
 		if use[r] > 0 {
 			// Scaled to fit an int, keeping the order (and at least 1 for any use).
-			out[r] = max(1, int(use[r]/top*1e9))
+			a.use[r] = max(1, int(use[r]/top*1e9))
 		}
 	}
-	return out
+	return a
 }
 
 // reachable returns the blocks statically reachable from entry (at most maxUseBlocks).
