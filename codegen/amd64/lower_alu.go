@@ -561,12 +561,26 @@ func (u *unit) div64(in riscv.Inst) {
 		return
 	}
 	div := e.src(in.Rs2)
-	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
+	done := u.b.NewLabel()
+	// The special divisors are handled out of line, so a division runs straight
+	// through.
 	e.op(asm.CMPQ, div, asm.Imm(0))
-	e.jump(asm.JEQ, zero)
+	e.jump(asm.JEQ, u.coldLabel(func() {
+		u.divByZero(in, quot, false)
+		e.jump(asm.JMP, done)
+	}))
 	if signed {
 		e.op(asm.CMPQ, div, asm.Imm(-1))
-		e.jump(asm.JEQ, minus1)
+		e.jump(asm.JEQ, u.coldLabel(func() {
+			if quot {
+				e.load(in.Rs1, tA)
+				e.op(asm.NEGQ, asm.None, asm.R(tA))
+				u.done(in.Rd, tA)
+			} else {
+				e.setImm(in.Rd, 0, tA)
+			}
+			e.jump(asm.JMP, done)
+		}))
 	}
 	e.load(in.Rs1, tA)
 	if signed {
@@ -580,20 +594,6 @@ func (u *unit) div64(in riscv.Inst) {
 		u.done(in.Rd, tA)
 	} else {
 		u.done(in.Rd, tD)
-	}
-	e.jump(asm.JMP, done)
-	u.b.Bind(zero)
-	u.divByZero(in, quot, false)
-	if signed {
-		e.jump(asm.JMP, done)
-		u.b.Bind(minus1)
-		if quot {
-			e.load(in.Rs1, tA)
-			e.op(asm.NEGQ, asm.None, asm.R(tA))
-			u.done(in.Rd, tA)
-		} else {
-			e.setImm(in.Rd, 0, tA)
-		}
 	}
 	u.b.Bind(done)
 }
@@ -626,12 +626,25 @@ func (u *unit) div32(in riscv.Inst) {
 		return
 	}
 	div := e.src(in.Rs2)
-	zero, minus1, done := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
+	done := u.b.NewLabel()
 	e.op(asm.CMPL, div, asm.Imm(0))
-	e.jump(asm.JEQ, zero)
+	e.jump(asm.JEQ, u.coldLabel(func() {
+		u.divByZero(in, quot, true)
+		e.jump(asm.JMP, done)
+	}))
 	if signed {
 		e.op(asm.CMPL, div, asm.Imm(-1))
-		e.jump(asm.JEQ, minus1)
+		e.jump(asm.JEQ, u.coldLabel(func() {
+			if quot {
+				e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
+				e.op(asm.NEGL, asm.None, asm.R(tA))
+				e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
+				u.done(in.Rd, tA)
+			} else {
+				e.setImm(in.Rd, 0, tA)
+			}
+			e.jump(asm.JMP, done)
+		}))
 	}
 	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
 	if signed {
@@ -647,20 +660,5 @@ func (u *unit) div32(in riscv.Inst) {
 	}
 	e.op(asm.MOVLQSX, asm.R(res), asm.R(res))
 	u.done(in.Rd, res)
-	e.jump(asm.JMP, done)
-	u.b.Bind(zero)
-	u.divByZero(in, quot, true)
-	if signed {
-		e.jump(asm.JMP, done)
-		u.b.Bind(minus1)
-		if quot {
-			e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
-			e.op(asm.NEGL, asm.None, asm.R(tA))
-			e.op(asm.MOVLQSX, asm.R(tA), asm.R(tA))
-			u.done(in.Rd, tA)
-		} else {
-			e.setImm(in.Rd, 0, tA)
-		}
-	}
 	u.b.Bind(done)
 }
