@@ -70,8 +70,11 @@ loop:
 		gas -= b.gas
 		instret += b.n
 
-		for i := range b.body {
-			in := &b.body[i]
+		// Walk the body with one pointer (no index to keep live across the loop).
+		ip := unsafe.Pointer(unsafe.SliceData(b.body))
+		for n := len(b.body); n > 0; n-- {
+			in := (*dinst)(ip)
+			ip = unsafe.Add(ip, unsafe.Sizeof(dinst{}))
 			switch in.op {
 			case opLI:
 				x[in.rd] = uint64(in.imm)
