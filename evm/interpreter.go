@@ -29,7 +29,6 @@ func (f *frame) run(gas int64) (int64, error) {
 	sp := base
 	in := &ins[0]
 	ins0 := unsafe.Pointer(in)
-	stop := f.stop
 	var t, c int // jump target entry and the index to continue at, for enter
 	const isz = unsafe.Sizeof(instr{})
 
@@ -549,7 +548,7 @@ func (f *frame) run(gas int64) (int64, error) {
 		// Enter the block at entry t: charge its gas and check its stack bounds (as iBegin
 		// does), then continue after the entry.
 		{
-			if stop.Load() {
+			if f.stop.Load() { // read through f: a local would cost a reload per dispatch
 				return 0, host.ErrCanceled
 			}
 			// t and c are valid indexes by construction (analysis): no bounds checks.
