@@ -91,7 +91,12 @@ func decodeBlock(code *guest.Code, start uint64) *block {
 		}
 	}
 	b.end = pc
-	b.body = append([]dinst(nil), b.body...) // drop excess capacity
+	// Drop excess capacity but keep one spare element: Run walks the body with a pointer
+	// that ends one element past the last, which must stay inside the allocation
+	// (go test -race's pointer checks insist).
+	body := make([]dinst, len(b.body), len(b.body)+1)
+	copy(body, b.body)
+	b.body = body
 	return b
 }
 

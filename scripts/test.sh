@@ -14,6 +14,9 @@ go vet ./...
 echo "== go test"
 go test -count=1 ./...
 
+echo "== go test -race (engines sharing compiled code across goroutines)"
+go test -count=1 -race ./machine ./translate ./internal/corpus ./evm ./runtime
+
 echo "== fuzz (brief)"
 fuzztime="${FUZZTIME:-10s}"
 # Every fuzz target in the module, found from the sources so none is forgotten.
