@@ -237,6 +237,28 @@ func (a *Arena) Write(addr uint64, data []byte) error {
 	return nil
 }
 
+// Zero sets the n bytes at guest address addr to zero, dropping whole pages
+// (MADV_DONTNEED: they read as zero and cost nothing until touched again) and clearing
+// the partial ones. It ignores write protection, like Write.
+func (a *Arena) Zero(addr, n uint64) error {
+	if !a.Contains(addr, n) {
+		return fmt.Errorf("guest range [%#x, +%#x) is outside the arena [%#x, +%#x)", addr, n, a.Base, a.Size)
+	}
+	off := addr - a.Base
+	page := uint64(unix.Getpagesize())
+	lo, hi := (off+page-1)&^(page-1), (off+n)&^(page-1)
+	if hi <= lo {
+		clear(a.mem[off : off+n])
+		return nil
+	}
+	clear(a.mem[off:lo])
+	clear(a.mem[hi : off+n])
+	if unix.Madvise(a.mem[lo:hi], unix.MADV_DONTNEED) != nil {
+		clear(a.mem[lo:hi])
+	}
+	return nil
+}
+
 // ReadU64 reads a little-endian doubleword.
 func (a *Arena) ReadU64(addr uint64) (uint64, bool) {
 	b, ok := a.Slice(addr, 8)

@@ -50,6 +50,8 @@ type block struct {
 	// next chains blocks without a table lookup: [0] the fall-through block (at end),
 	// [1] the taken target (at target).
 	next [2]atomic.Pointer[block]
+	// zeroLoop is set when the block is the .bss zeroing idiom (guest.ZeroLoop).
+	zeroLoop *guest.ZeroLoop
 }
 
 // decodeBlock decodes the block starting at start, or returns nil when no instruction
@@ -57,8 +59,12 @@ type block struct {
 func decodeBlock(code *guest.Code, start uint64) *block {
 	b := &block{start: start}
 	pc := start
+	var insts [3]riscv.Inst // the first instructions, for the zeroing-loop idiom
 	for i := 0; ; i++ {
 		in, ok := code.Fetch(pc)
+		if ok && i < len(insts) {
+			insts[i] = in
+		}
 		if !ok {
 			if i == 0 {
 				return nil
@@ -91,6 +97,9 @@ func decodeBlock(code *guest.Code, start uint64) *block {
 		}
 	}
 	b.end = pc
+	if b.n == 3 && b.term.op == uint8(riscv.OpBLTU) {
+		b.zeroLoop = guest.MatchZeroLoop(insts[:], start, b.target, b.end, b.gas)
+	}
 	// Drop excess capacity but keep one spare element: Run walks the body with a pointer
 	// that ends one element past the last, which must stay inside the allocation
 	// (go test -race's pointer checks insist).

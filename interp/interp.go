@@ -8,7 +8,8 @@ import (
 )
 
 // Run executes guest code from st.PC until an exit: an ECALL, a fault, out of gas,
-// FENCE.I, or — once budget instructions have retired — a budget exit at the next
+// FENCE.I, the .bss zeroing loop (guest.ExitZeroLoop: the caller runs it with
+// guest.ZeroLoop.Run, see ZeroLoopAt), or — once budget instructions have retired — a budget exit at the next
 // block boundary (so a caller can check for cancellation and re-enter). mem is the
 // frame's arena (st's arena fields must describe it, see guest.Arena.Bind). On return
 // st holds the exact registers, pc, gas and retired-instruction count.
@@ -59,6 +60,11 @@ func Run(p *Program, st *guest.State, mem []byte, budget uint64, tr Tracer) gues
 	}
 loop:
 	for {
+		// (Traced runs execute it instruction by instruction, so the trace shows them.)
+		if zl := b.zeroLoop; zl != nil && tr == nil && zl.Worth(x[zl.Ptr], x[zl.Limit]) {
+			exit, pc = guest.ExitZeroLoop, b.start // the caller runs it in one step
+			break
+		}
 		if gas < b.gas {
 			exit, pc = guest.ExitOutOfGas, b.start
 			break
@@ -449,6 +455,14 @@ loop:
 		st.ResValid = 1
 	}
 	return exit
+}
+
+// ZeroLoopAt returns the zeroing loop Run stopped at with guest.ExitZeroLoop.
+func (p *Program) ZeroLoopAt(pc uint64) *guest.ZeroLoop {
+	if b := p.lookup(pc); b != nil {
+		return b.zeroLoop
+	}
+	return nil
 }
 
 func b2u(b bool) uint64 {

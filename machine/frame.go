@@ -117,6 +117,10 @@ func (f *Frame) Run() guest.ExitCode {
 			}
 		case guest.ExitFenceI:
 			f.refreshCode()
+		case guest.ExitZeroLoop:
+			if exit := f.interp.ZeroLoopAt(f.St.PC).Run(&f.St, f.Arena); exit != guest.ExitNone {
+				return exit
+			}
 		default:
 			return exit
 		}

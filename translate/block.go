@@ -57,24 +57,14 @@ func terminator(in riscv.Inst) codegen.Term {
 	return codegen.TermIllegal
 }
 
-// zeroLoop recognises the riscv-rt .bss clearing loop (ABI.md, "Memory map"):
-//
-//	loop: sd   zero, 0(p)
-//	      addi p, p, 8
-//	      bltu p, limit, loop
-//
-// with p not x0 and limit not p (compressed encodings of the ADDI count too: the
-// decoder expands them).
+// zeroLoop recognises the riscv-rt .bss clearing loop (guest.MatchZeroLoop).
 func zeroLoop(b *codegen.Block) *codegen.ZeroLoop {
-	if len(b.Insts) != 3 || b.Term != codegen.TermBranch || b.Target != b.Start {
+	if b.Term != codegen.TermBranch {
 		return nil
 	}
-	sd, addi, br := b.Insts[0], b.Insts[1], b.Insts[2]
-	p := sd.Rs1
-	if sd.Op != riscv.OpSD || sd.Rs2 != 0 || sd.Imm != 0 || p == 0 ||
-		addi.Op != riscv.OpADDI || addi.Rd != p || addi.Rs1 != p || addi.Imm != 8 ||
-		br.Op != riscv.OpBLTU || br.Rs1 != p || br.Rs2 == p {
+	zl := guest.MatchZeroLoop(b.Insts, b.Start, b.Target, b.End, b.Gas)
+	if zl == nil {
 		return nil
 	}
-	return &codegen.ZeroLoop{Ptr: p, Limit: br.Rs2}
+	return &codegen.ZeroLoop{Ptr: zl.Ptr, Limit: zl.Limit}
 }
