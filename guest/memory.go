@@ -34,6 +34,9 @@ type Arena struct {
 	dirty     [maxSpans]span
 	nDirty    int
 	untracked bool
+	// pooled is set while the arena sits in the pool: a second Release is a no-op
+	// instead of handing the same memory to two frames.
+	pooled bool
 }
 
 type span struct{ lo, hi uint64 }
@@ -48,11 +51,12 @@ const (
 // MaxArenaSize bounds an arena (and so the guest address space a frame can touch).
 const MaxArenaSize = 1 << 34
 
-// arenaPool keeps released mappings by size. Mappings are never handed to the Go
-// garbage collector: an unmapped arena is only ever released with munmap here.
+// arenaPool keeps released arenas (their mappings, reset) by size. Mappings are never
+// handed to the Go garbage collector: an unmapped arena is only ever released with
+// munmap here.
 var arenaPool struct {
 	sync.Mutex
-	free map[uint64][][]byte
+	free map[uint64][]*Arena
 }
 
 // maxPooledPerSize bounds the mappings kept per size; a burst of deep recursion maps
@@ -69,19 +73,21 @@ func NewArena(base, size uint64) (*Arena, error) {
 		return nil, fmt.Errorf("arena [%#x, +%#x) wraps around the address space", base, size)
 	}
 	arenaPool.Lock()
-	var mem []byte
+	var a *Arena
 	if l := arenaPool.free[size]; len(l) > 0 {
-		mem = l[len(l)-1]
+		a = l[len(l)-1]
+		l[len(l)-1] = nil
 		arenaPool.free[size] = l[:len(l)-1]
 	}
 	arenaPool.Unlock()
-	if mem == nil {
-		var err error
-		mem, err = unix.Mmap(-1, 0, int(size), unix.PROT_READ|unix.PROT_WRITE,
-			unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
-		if err != nil {
-			return nil, fmt.Errorf("mapping a %d MiB guest arena: %w", size>>20, err)
-		}
+	if a != nil {
+		a.Base, a.pooled = base, false // the rest was reset by Release
+		return a, nil
+	}
+	mem, err := unix.Mmap(-1, 0, int(size), unix.PROT_READ|unix.PROT_WRITE,
+		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	if err != nil {
+		return nil, fmt.Errorf("mapping a %d MiB guest arena: %w", size>>20, err)
 	}
 	return &Arena{Base: base, Size: size, mem: mem}, nil
 }
@@ -128,37 +134,38 @@ func (a *Arena) MergeDirty(s *State) {
 	}
 }
 
-// Release zeroes the arena and returns its mapping to the pool. The arena must not be
-// used afterwards.
+// Release zeroes the arena and returns it to the pool. Neither the arena nor any
+// slice of its memory may be used afterwards.
 func (a *Arena) Release() {
-	if a.mem == nil {
+	if a.mem == nil || a.pooled {
 		return
 	}
-	mem := a.mem
-	a.mem = nil
 	var err error
 	if a.untracked {
-		err = unix.Madvise(mem, unix.MADV_DONTNEED)
+		err = unix.Madvise(a.mem, unix.MADV_DONTNEED)
 	}
 	for i := 0; i < a.nDirty && err == nil && !a.untracked; i++ {
-		err = reset(mem, a.dirty[i].lo, a.dirty[i].hi)
+		err = reset(a.mem, a.dirty[i].lo, a.dirty[i].hi)
 	}
 	if err != nil {
-		_ = unix.Munmap(mem)
+		_ = unix.Munmap(a.mem)
+		a.mem = nil
 		return
 	}
-	size := uint64(len(mem))
+	a.roStart, a.roSize, a.nDirty, a.untracked = 0, 0, 0, false
 	arenaPool.Lock()
 	if arenaPool.free == nil {
-		arenaPool.free = make(map[uint64][][]byte)
+		arenaPool.free = make(map[uint64][]*Arena)
 	}
-	if len(arenaPool.free[size]) < maxPooledPerSize {
-		arenaPool.free[size] = append(arenaPool.free[size], mem)
-		mem = nil
+	pooled := len(arenaPool.free[a.Size]) < maxPooledPerSize
+	if pooled {
+		a.pooled = true
+		arenaPool.free[a.Size] = append(arenaPool.free[a.Size], a)
 	}
 	arenaPool.Unlock()
-	if mem != nil {
-		_ = unix.Munmap(mem)
+	if !pooled {
+		_ = unix.Munmap(a.mem)
+		a.mem = nil
 	}
 }
 

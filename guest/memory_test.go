@@ -97,3 +97,20 @@ func TestArenaReleaseResetsGuestStores(t *testing.T) {
 		b.Release()
 	}
 }
+
+// TestArenaDoubleRelease: releasing twice must not put one arena in the pool twice.
+func TestArenaDoubleRelease(t *testing.T) {
+	a, err := NewArena(0x10000, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Release()
+	a.Release()
+	b, _ := NewArena(0x10000, 1<<20)
+	c, _ := NewArena(0x10000, 1<<20)
+	if b == c {
+		t.Fatal("two live arenas share one mapping")
+	}
+	b.Release()
+	c.Release()
+}
