@@ -216,6 +216,13 @@ var hybridScenarios = []struct {
 		if r := w.mustCall(alice, counter, selector("get()")); !bytes.Equal(r.Output, word(1)) {
 			t.Errorf("counter made by EVM: %x", r.Output)
 		}
+		// RISC-V initcode beyond EIP-3860's 49152 bytes (ELFs are large; here constructor
+		// arguments pad it): the EVM's CREATE allows the runtime's RISC-V limit.
+		large := append(readFile(t, "examples", "counter", "counter.initcode"), make([]byte, 60_000)...)
+		res = w.mustCall(alice, w.router, w.routerC.pack(t, "deploy", large))
+		if a := common.BytesToAddress(res.Output); !guest.IsRISCV(w.db.GetCode(a)) {
+			t.Fatalf("large RISC-V initcode from EVM: %v", a)
+		}
 		res = w.mustCall(alice, w.relay, packABI(t, relayABI, "createOut", w.storeC.Bytecode))
 		evmStore := common.BytesToAddress(res.Output)
 		if code := w.db.GetCode(evmStore); len(code) == 0 || guest.IsRISCV(code) {

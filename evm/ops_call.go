@@ -177,6 +177,21 @@ func execCall(kind host.CallKind) execFunc {
 	}
 }
 
+// initcodeLimit is the initcode size limit above EIP-3860's that the host allows for the
+// initcode at memory offset off (RISC-V initcode, starting with 0xFF, may be larger: see
+// host.InitcodeLimiter); EIP-3860's when the host does not say.
+func (f *frame) initcodeLimit(off *uint256.Int) uint64 {
+	l, ok := f.host.(host.InitcodeLimiter)
+	if !ok {
+		return maxInitCodeLen
+	}
+	var first [1]byte
+	if off.IsUint64() && off[0] < uint64(len(f.mem)) {
+		first[0] = f.mem[off[0]]
+	}
+	return uint64(l.MaxInitCodeSize(first[:]))
+}
+
 // gasCreateFn is CREATE's and CREATE2's dynamic gas: memory expansion for the initcode, 2 per
 // initcode word (EIP-3860), and for CREATE2 6 more per word for hashing it. Initcode longer
 // than 49152 bytes is an exceptional halt (EIP-3860); so is a create in a static frame.
@@ -198,7 +213,7 @@ func gasCreateFn(kind host.CallKind) gasFunc {
 		if err != nil {
 			return 0, err
 		}
-		if size[0] > maxInitCodeLen {
+		if size[0] > maxInitCodeLen && size[0] > f.initcodeLimit(arg(sp, 1)) {
 			return 0, gasErr(initCodeSizeError(size[0]))
 		}
 		return g + toWords(size[0])*perWord, nil

@@ -8,19 +8,14 @@ import (
 )
 
 // Limits on initcode a RISC-V frame may pass to CREATE: EIP-3860's for EVM initcode;
-// for RISC-V initcode the runtime's own, when it tells (see InitcodeLimiter).
+// for RISC-V initcode the runtime's own, when it tells (see host.InitcodeLimiter).
 const (
 	maxEVMInitcode   = 2 * 24576
 	maxRISCVInitcode = 2 * 256 << 10
 )
 
-// InitcodeLimiter is implemented by hosts that know their initcode size limits.
-type InitcodeLimiter interface {
-	MaxInitCodeSize(initcode []byte) int
-}
-
 func (f *Frame) maxInitcode(initcode []byte) uint64 {
-	if l, ok := f.Host.(InitcodeLimiter); ok {
+	if l, ok := f.Host.(host.InitcodeLimiter); ok {
 		return uint64(l.MaxInitCodeSize(initcode))
 	}
 	if guest.IsRISCV(initcode) {

@@ -102,3 +102,11 @@ type Log struct {
 	Topics  []Hash
 	Data    []byte
 }
+
+// InitcodeLimiter is implemented by hosts whose initcode size limit depends on the kind of
+// code (the runtime: EIP-3860's 49152 bytes for EVM initcode, more for RISC-V initcode,
+// whose ELFs are larger). Engines creating contracts ask it when a create exceeds
+// EIP-3860's limit; initcode may be just the code's first byte, which decides its kind.
+type InitcodeLimiter interface {
+	MaxInitCodeSize(initcode []byte) int
+}
