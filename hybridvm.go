@@ -67,7 +67,8 @@ type Config struct {
 	// Block is the block and transaction context calls see (Origin is set per call
 	// from the caller). The zero value gets DefaultBlock's values for its zero fields.
 	Block host.TxContext
-	// EVMTracer, when set, observes every EVM instruction (EIP-3155).
+	// EVMTracer, when set, observes every EVM instruction (EIP-3155) and the end of
+	// every frame of either kind (OnExit).
 	EVMTracer evm.Tracer
 	// RISCVTracer, when set, returns the tracer for each RISC-V frame.
 	RISCVTracer func(msg *host.Message) machine.Tracer
@@ -149,6 +150,9 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 		return nil, err
 	}
 	rcfg := runtime.Config{Fork: cfg.Fork, EVM: ev}
+	if cfg.EVMTracer != nil {
+		rcfg.Tracer = cfg.EVMTracer // frame ends, of either kind, in call order
+	}
 	if !cfg.NoRISCV {
 		rcfg.RISCV = runtime.NewRISCVEngine(runtime.RISCVConfig{
 			Engine: cfg.Engine, Fork: cfg.Fork, Cache: imageCache, Tracer: cfg.RISCVTracer,

@@ -144,9 +144,6 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	if err != nil {
 		return 2, err
 	}
-	if f.trace {
-		_ = evm.WriteSummary(stderr, res.Output, res.GasUsed, res.Err)
-	}
 	if err := writeRunResult(stdout, res, f.create); err != nil {
 		return 1, err
 	}
