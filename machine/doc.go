@@ -2,10 +2,13 @@
 // chooses the engine (the interpreter, or native code where a backend exists), and owns
 // the one Go loop every engine returns to — handling budget exits (so a long-running
 // guest can be cancelled and never starves the Go scheduler), FENCE.I (re-reading code
-// from memory) and untranslated blocks — until an exit its caller must handle: an
-// ECALL, a fault, or out of gas. It also runs standalone programs in exec mode
-// (ABI.md, "Standalone programs").
+// from memory), the .bss zeroing loop (run in one step) and untranslated blocks — until
+// an exit its caller must handle: an ECALL, a fault, or out of gas. It also runs
+// standalone programs in exec mode (ABI.md, "Standalone programs"). Frames and arenas
+// are pooled.
 //
 // The contract world (syscalls onto the host, nested frames) lives in evmbridge and
-// runtime, above this package. machine imports riscv, guest and interp.
+// runtime, above this package. machine imports riscv, guest, interp, translate and
+// codegen, and codegen/amd64 on amd64 (engine_amd64.go; engine_other.go keeps other
+// architectures on the interpreter).
 package machine
