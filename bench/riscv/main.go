@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -43,11 +44,25 @@ func main() {
 	if *only != "" {
 		kernels = strings.Split(*only, ",")
 	}
-	runners := []runner{{"native", func(k string) []string { return []string{filepath.Join(*nativeDir, k)} }}}
+	// The null program measures each runner's start-up: a do-nothing native binary
+	// (/bin/true) and testdata/riscv/exec/exitcode.elf (3 instructions) on the others.
+	nullELF := filepath.Join(filepath.Dir(*kernelDir), "..", "testdata", "riscv", "exec", "exitcode.elf")
+	runners := []runner{{"native", func(k string) []string {
+		if k == nullKernel {
+			return []string{"/bin/true"}
+		}
+		return []string{filepath.Join(*nativeDir, k)}
+	}}}
+	elf := func(k string) string {
+		if k == nullKernel {
+			return nullELF
+		}
+		return filepath.Join(*kernelDir, k+".elf")
+	}
 	for _, e := range strings.Split(*engines, ",") {
 		e := e
 		runners = append(runners, runner{e, func(k string) []string {
-			return []string{*hvm, "exec", "--engine", e, filepath.Join(*kernelDir, k+".elf")}
+			return []string{*hvm, "exec", "--engine", e, elf(k)}
 		}})
 	}
 	for _, x := range extra {
@@ -58,11 +73,11 @@ func main() {
 			os.Exit(2)
 		}
 		runners = append(runners, runner{label, func(k string) []string {
-			return []string{path, "exec", "--engine", engine, filepath.Join(*kernelDir, k+".elf")}
+			return []string{path, "exec", "--engine", engine, elf(k)}
 		}})
 	}
 	if *qemu != "" {
-		runners = append(runners, runner{"qemu", func(k string) []string { return []string{*qemu, filepath.Join(*kernelDir, k+".elf")} }})
+		runners = append(runners, runner{"qemu", func(k string) []string { return []string{*qemu, elf(k)} }})
 	}
 
 	times := make([][]float64, len(kernels))
@@ -95,7 +110,16 @@ func main() {
 			fmt.Fprintf(os.Stderr, "%-8s %-7s %8.3fs\n", k, r.name, times[i][j])
 		}
 	}
-	printTable(kernels, runners, times)
+	startup := make([]float64, len(runners))
+	for j, r := range runners {
+		startup[j] = math.Inf(1)
+		for n := 0; n < *runs+2; n++ {
+			if _, d, err := run(r.cmd(nullKernel)); err == nil || isExit42(err) {
+				startup[j] = math.Min(startup[j], d.Seconds())
+			}
+		}
+	}
+	printTable(kernels, runners, times, startup)
 	if failed {
 		os.Exit(1)
 	}
@@ -121,7 +145,15 @@ func run(argv []string) (string, time.Duration, error) {
 	return strings.TrimSpace(out.String()), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), err
 }
 
-func printTable(kernels []string, runners []runner, times [][]float64) {
+// nullKernel names the start-up measurement.
+const nullKernel = "(start-up)"
+
+func isExit42(err error) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee) && ee.ExitCode() == 42
+}
+
+func printTable(kernels []string, runners []runner, times [][]float64, startup []float64) {
 	var head, rule strings.Builder
 	head.WriteString("| kernel |")
 	rule.WriteString("| --- |")
@@ -156,6 +188,22 @@ func printTable(kernels []string, runners []runner, times [][]float64) {
 		fmt.Printf("  | **%.2f×** |", math.Exp(logs[j]/float64(len(kernels))))
 	}
 	fmt.Println()
+	// The same with each process's start-up (the null program's time) taken out: the
+	// speed of the code itself.
+	var su, net []string
+	for j, r := range runners {
+		su = append(su, fmt.Sprintf("%s %.1f ms", r.name, startup[j]*1e3))
+		if j == 0 {
+			continue
+		}
+		var l float64
+		for i := range kernels {
+			l += math.Log((times[i][j] - startup[j]) / (times[i][0] - startup[0]))
+		}
+		net = append(net, fmt.Sprintf("%s %.2f×", r.name, math.Exp(l/float64(len(kernels)))))
+	}
+	fmt.Printf("\nstart-up (a null program): %s\n", strings.Join(su, ", "))
+	fmt.Printf("geometric mean / native without start-up: %s\n", strings.Join(net, ", "))
 	// Each hybridvm engine against the interpreter and qemu, on the geometric mean.
 	ref := map[string]int{}
 	for j, r := range runners {
