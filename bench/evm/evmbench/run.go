@@ -153,20 +153,20 @@ func (c *Case) prepare() (*gethHost, *state.StateDB, uint64, error) {
 	sdb.SetNonce(c.Sender, c.Nonce+1, tracing.NonceChangeUnspecified)
 	rules := c.rules()
 	sdb.Prepare(rules, c.Sender, c.Env.Coinbase, &c.To, vm.ActivePrecompiles(rules), nil)
-	return &gethHost{db: sdb, tx: c.txContext()}, sdb, c.GasLimit - intrinsic, nil
+	return newGethHost(sdb, c.txContext()), sdb, c.GasLimit - intrinsic, nil
 }
 
 // frame runs the transaction's call frame on our engine: value transfer, code, revert on
 // failure (what the runtime's Call does for an EVM frame).
 func (c *Case) frame(e *evm.EVM, h *gethHost, gas uint64, code []byte, codeHash common.Hash) host.Result {
-	snap := h.db.Snapshot()
-	h.db.SubBalance(c.Sender, c.Value, tracing.BalanceChangeUnspecified)
-	h.db.AddBalance(c.To, c.Value, tracing.BalanceChangeUnspecified)
+	snap := h.Snapshot()
+	h.SubBalance(c.Sender, c.Value)
+	h.AddBalance(c.To, c.Value)
 	msg := &host.Message{Kind: host.KindCall, Gas: int64(gas), Recipient: c.To, Sender: c.Sender,
 		CodeAddress: c.To, Input: c.Data, Value: *c.Value}
 	res := e.Execute(h, msg, code, codeHash)
 	if res.Status != host.StatusSuccess {
-		h.db.RevertToSnapshot(snap)
+		h.RevertToSnapshot(snap)
 	}
 	return res
 }
