@@ -32,6 +32,10 @@ type ExecConfig struct {
 	Cache *Cache
 	// Tracer, when set, sees every executed instruction.
 	Tracer Tracer
+	// Setup, when set, is called with the frame before it runs (tests tune engines
+	// through it); Inspect, when set, is called with the frame after the run, before its
+	// arena is released (tests digest the memory through it).
+	Setup, Inspect func(*Frame)
 }
 
 // ExecResult is how a standalone run ended.
@@ -92,6 +96,9 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 	f := NewFrame(img, arena, cfg.Engine)
 	defer f.Release()
 	f.Stop, f.Tracer = cfg.Stop, cfg.Tracer
+	if cfg.Setup != nil {
+		cfg.Setup(f)
+	}
 	gas := cfg.Gas
 	if gas <= 0 {
 		gas = math.MaxInt64
@@ -117,6 +124,9 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 	res.Instret = f.St.Instret
 	res.GasUsed = gas - f.St.Gas
 	res.State = f.St
+	if cfg.Inspect != nil {
+		cfg.Inspect(f)
+	}
 	return res, nil
 }
 

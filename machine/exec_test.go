@@ -188,11 +188,6 @@ func TestLI(t *testing.T) {
 	// The data segment has to hold every value, in one RW segment after text.
 	data := Segment{Vaddr: 0x20000, Data: make([]byte, 8*len(vals)), Flags: 6}
 	elf := ExecELF(textBase, p.MustFinish(), data)
-	img, err := guest.LoadELF(elf, guest.Constraints{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = img
 	res, err := execKeepArena(elf, func(a *guest.Arena) {
 		for i, v := range vals {
 			got, _ := a.ReadU64(0x20000 + uint64(8*i))
@@ -208,35 +203,7 @@ func TestLI(t *testing.T) {
 
 // execKeepArena runs elf and lets check inspect the arena before it is released.
 func execKeepArena(elf []byte, check func(*guest.Arena)) (*ExecResult, error) {
-	p, err := guest.LoadELF(elf, guest.Constraints{})
-	if err != nil {
-		return nil, err
-	}
-	img := newImage(p)
-	base, _ := p.ExecArena(0)
-	arena, err := guest.NewArena(base, guest.DefaultExecArenaSize)
-	if err != nil {
-		return nil, err
-	}
-	if err := img.Load(arena); err != nil {
-		arena.Release()
-		return nil, err
-	}
-	f := NewFrame(img, arena, EngineInterp)
-	defer f.Release()
-	f.St.Gas = 1 << 40
-	res := &ExecResult{}
-	cfg := ExecConfig{}
-	for res.Err == nil && !res.Exited {
-		switch f.Run() {
-		case guest.ExitEcall:
-			execSyscall(f, &cfg, res)
-		default:
-			res.Err = f.St.FaultError()
-		}
-	}
-	check(arena)
-	return res, nil
+	return Exec(elf, ExecConfig{Inspect: func(f *Frame) { check(f.Arena) }})
 }
 
 // TestFenceI: stores into code change what runs only after FENCE.I.

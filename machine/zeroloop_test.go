@@ -86,43 +86,16 @@ func errString(err error) string {
 // execDigest runs elf and returns the result with a digest of the data segment.
 func execDigest(t *testing.T, elf []byte, cfg ExecConfig) (*ExecResult, uint64) {
 	t.Helper()
-	p, err := guest.LoadELF(elf, guest.Constraints{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := newImage(p)
-	base, _ := p.ExecArena(0)
-	arena, err := guest.NewArena(base, guest.DefaultExecArenaSize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := img.Load(arena); err != nil {
-		t.Fatal(err)
-	}
-	f := NewFrame(img, arena, cfg.Engine)
-	defer f.Release()
-	f.Tracer = cfg.Tracer
-	f.St.Gas = cfg.Gas
-	if cfg.Gas == 0 {
-		f.St.Gas = 1 << 40
-	}
-	f.St.X[2] = base + guest.DefaultExecArenaSize
-	res := &ExecResult{}
-	for res.Err == nil && !res.Exited {
-		switch f.Run() {
-		case guest.ExitEcall:
-			execSyscall(f, &cfg, res)
-		case guest.ExitOutOfGas:
-			res.Err = ErrOutOfGas
-		default:
-			res.Err = f.St.FaultError()
+	var h uint64 = 14695981039346656037
+	cfg.Inspect = func(f *Frame) {
+		data, _ := f.Arena.Slice(0x20000, 1<<20)
+		for _, b := range data {
+			h = (h ^ uint64(b)) * 1099511628211
 		}
 	}
-	res.Instret, res.GasUsed, res.State = f.St.Instret, f.St.Gas, f.St
-	data, _ := arena.Slice(0x20000, 1<<20)
-	var h uint64 = 14695981039346656037
-	for _, b := range data {
-		h = (h ^ uint64(b)) * 1099511628211
+	res, err := Exec(elf, cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return res, h
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -73,83 +72,37 @@ type ExecResult struct {
 	Stderr    string
 }
 
-// Exec-mode system calls (ABI.md, "Standalone programs").
-const (
-	sysWrite     = 64
-	sysExit      = 93
-	sysExitGroup = 94
-)
-
-// RunExec runs p on e. Images are cached in cache (which may be shared across
-// engines and goroutines: compiled code is per image and layout).
+// RunExec runs p on e with machine.Exec. Images are cached in cache (which may be
+// shared across engines and goroutines: compiled code is per image and layout).
 func RunExec(p ExecProgram, e Engine, cache *machine.Cache) (*ExecResult, error) {
-	img, err := cache.Load(p.ELF, nil, guest.Constraints{})
-	if err != nil {
-		return nil, err
-	}
-	size := p.ArenaSize
-	if size == 0 {
-		size = guest.DefaultExecArenaSize
-	}
-	base, err := img.Program.ExecArena(size)
-	if err != nil {
-		return nil, err
-	}
-	arena, err := guest.NewArena(base, size)
-	if err != nil {
-		return nil, err
-	}
-	if err := img.Load(arena); err != nil {
-		arena.Release()
-		return nil, err
-	}
-	f := machine.NewFrame(img, arena, e.Engine)
-	defer f.Release()
-	f.SetNativeOptions(e.Native)
-	f.Budget = p.Budget
-	gas := p.Gas
-	if gas <= 0 {
-		gas = math.MaxInt64
-	}
-	f.St.Gas = gas
-	f.St.X[2] = (base + size) &^ 15
-	res := &ExecResult{}
 	var stdout, stderr bytes.Buffer
-	for res.Err == "" && !res.Exited {
-		switch exit := f.Run(); exit {
-		case guest.ExitEcall:
-			st := &f.St
-			switch st.X[17] {
-			case sysWrite:
-				w := map[uint64]*bytes.Buffer{1: &stdout, 2: &stderr}[st.X[10]]
-				buf, ok := arena.Slice(st.X[11], st.X[12])
-				if w == nil || !ok {
-					res.Err = fmt.Sprintf("bad write(%d, %#x, %d)", st.X[10], st.X[11], st.X[12])
-					break
-				}
-				w.Write(buf)
-				st.X[10] = st.X[12]
-			case sysExit, sysExitGroup:
-				res.Exited, res.Status = true, int(int32(f.St.X[10]))
-			default:
-				res.Err = fmt.Sprintf("unknown system call %d", st.X[17])
-			}
-		case guest.ExitFault:
-			res.Err = f.St.FaultError().Error()
-		case guest.ExitOutOfGas:
-			res.Err = "out of gas"
-		default:
-			return nil, fmt.Errorf("BUG: unexpected exit %v", exit)
-		}
+	res := &ExecResult{}
+	var nativeErr error
+	r, err := machine.Exec(p.ELF, machine.ExecConfig{
+		Engine: e.Engine, Gas: p.Gas, ArenaSize: p.ArenaSize, Stdout: &stdout, Stderr: &stderr, Cache: cache,
+		Setup: func(f *machine.Frame) {
+			f.SetNativeOptions(e.Native)
+			f.Budget = p.Budget
+		},
+		Inspect: func(f *machine.Frame) {
+			nativeErr = f.NativeError()
+			res.Mem = Digest(f.Arena)
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := f.NativeError(); err != nil && e.Engine != machine.EngineInterp {
-		return nil, fmt.Errorf("%s fell back to the interpreter: %w", e.Name, err)
+	if nativeErr != nil && e.Engine != machine.EngineInterp {
+		return nil, fmt.Errorf("%s fell back to the interpreter: %w", e.Name, nativeErr)
 	}
-	st := &f.St
+	st := &r.State
+	res.Exited, res.Status = r.Exited, r.Status
+	if r.Err != nil {
+		res.Err = r.Err.Error()
+	}
 	res.Exit, res.Fault, res.FaultAddr = st.Exit, st.Fault, st.FaultAddr
-	res.X, res.PC, res.GasUsed, res.Instret = st.X, st.PC, gas-st.Gas, st.Instret
+	res.X, res.PC, res.GasUsed, res.Instret = st.X, st.PC, r.GasUsed, r.Instret
 	res.CSRs, res.Res = st.CSRs, [2]uint64{st.Reservation, st.ResValid}
-	res.Mem = Digest(arena)
 	res.Stdout, res.Stderr = stdout.String(), stderr.String()
 	return res, nil
 }
