@@ -27,20 +27,13 @@ func (f *Frame) copyCost(base, n uint64) error {
 
 // sysCallDataCopy copies calldata[a1 : a1+a2] to a0, zero-padded (fixed: a no-op in
 // Hybrid).
-func sysCallDataCopy(f *Frame) error {
-	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
-	out, err := f.writable(dst, n)
-	if err != nil {
-		return err
-	}
-	if err := f.copyCost(gasVeryLow, n); err != nil {
-		return err
-	}
-	fill(out, slice(f.Msg.Input, off, n))
-	return nil
-}
+func sysCallDataCopy(f *Frame) error { return f.copyFrom(f.Msg.Input) }
 
-func sysCodeCopy(f *Frame) error {
+func sysCodeCopy(f *Frame) error { return f.copyFrom(f.Code) }
+
+// copyFrom is CALLDATACOPY and CODECOPY: src[a1 : a1+a2] to guest address a0,
+// zero-padded, for 3 gas plus 3 per word.
+func (f *Frame) copyFrom(src []byte) error {
 	dst, off, n := f.St.X[10], f.St.X[11], f.St.X[12]
 	out, err := f.writable(dst, n)
 	if err != nil {
@@ -49,7 +42,7 @@ func sysCodeCopy(f *Frame) error {
 	if err := f.copyCost(gasVeryLow, n); err != nil {
 		return err
 	}
-	fill(out, slice(f.Code, off, n))
+	fill(out, slice(src, off, n))
 	return nil
 }
 
