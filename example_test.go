@@ -90,3 +90,25 @@ func ExampleRuntime_Call() {
 	// revert execution reverted
 	// e450d38c
 }
+
+// Create with a salt is a CREATE2: the address follows from the deployer, the salt and
+// the initcode, so it is known before the deployment.
+func ExampleRuntime_Create() {
+	ctx := context.Background()
+	rt, _ := hybridvm.NewRuntime(ctx, hybridvm.Config{})
+	defer rt.Close(ctx)
+	alice := common.HexToAddress("0xa11ce")
+	initcode, _ := os.ReadFile("examples/counter/counter.initcode")
+	salt := common.HexToHash("0x01")
+	res, err := rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Salt: &salt, Gas: 5_000_000})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Status, res.Address == crypto.CreateAddress2(alice, salt, crypto.Keccak256(initcode)))
+	// The same salt and initcode again collide with the existing contract.
+	res, _ = rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Salt: &salt, Gas: 5_000_000})
+	fmt.Println(res.Status, res.Err)
+	// Output:
+	// success true
+	// failure contract address collision
+}
