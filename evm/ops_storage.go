@@ -71,35 +71,9 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 			h.AddSlotToAccessList(f.self, key)
 		}
 	}
-	original := h.GetCommittedState(f.self, key)
-	var zero host.Hash
-	if current == value {
-		return cost + gasWarmRead, nil
-	}
-	if original == current {
-		if original == zero {
-			return cost + gasSstoreSet, nil
-		}
-		if value == zero {
-			h.AddRefund(refundSstoreClear)
-		}
-		return cost + gasSstoreReset, nil
-	}
-	if original != zero {
-		if current == zero {
-			h.SubRefund(refundSstoreClear)
-		} else if value == zero {
-			h.AddRefund(refundSstoreClear)
-		}
-	}
-	if original == value {
-		if original == zero {
-			h.AddRefund(gasSstoreSet - gasWarmRead)
-		} else {
-			h.AddRefund(gasSstoreReset - gasWarmRead)
-		}
-	}
-	return cost + gasWarmRead, nil
+	c, refund := host.SstoreCost(h.GetCommittedState(f.self, key), current, value)
+	host.ApplyRefund(h, refund)
+	return cost + c, nil
 }
 
 func execSstore(f *frame, sp unsafe.Pointer) error {

@@ -5,7 +5,8 @@ package evmbridge
 // for instruction by instruction, so there is no memory-expansion cost; instead, every
 // syscall that copies guest memory in or out pays the EVM's copy cost per 32-byte word,
 // including RETURN/REVERT output and CALL input, which bounds the data a frame can
-// move by its gas (ABI.md leaves these open; see RATIONALE.md).
+// move by its gas (ABI.md leaves these open; see RATIONALE.md). SSTORE's net metering is
+// host.SstoreCost, shared with the EVM.
 const (
 	gasBase         = 2  // ADDRESS, CALLER, CALLVALUE, ... (Gbase)
 	gasVeryLow      = 3  // CALLDATALOAD, BLOBHASH (Gverylow)
@@ -25,12 +26,6 @@ const (
 	gasCallValue    = 9000
 	gasNewAccount   = 25000
 	callStipend     = 2300
-
-	// SSTORE (EIP-2200 with EIP-2929 and EIP-3529).
-	sstoreSentry      = 2300
-	sstoreSet         = 20000
-	sstoreReset       = 5000 - gasColdSload // 2900
-	sstoreClearRefund = sstoreReset + 1900  // 4800 (EIP-3529: SSTORE_RESET_GAS + ACCESS_LIST_STORAGE_KEY_COST)
 )
 
 // words is the number of 32-byte words covering n bytes, saturating instead of

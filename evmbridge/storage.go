@@ -29,7 +29,7 @@ func sysSstore(f *Frame) error {
 		return err
 	}
 	// EIP-2200: fail when no more than the call stipend is left.
-	if f.St.Gas <= sstoreSentry {
+	if f.St.Gas <= host.SstoreSentry {
 		f.St.Gas = 0
 		return host.ErrOutOfGas
 	}
@@ -42,48 +42,14 @@ func sysSstore(f *Frame) error {
 		h.AddSlotToAccessList(self, key)
 	}
 	cur := h.GetState(self, key)
-	if cur == val { // no-op
-		if err := f.use(cost + gasWarmAccess); err != nil {
-			return err
-		}
-		return nil
-	}
-	orig := h.GetCommittedState(self, key)
-	var zero [32]byte
-	if orig == cur { // clean slot
-		if orig == zero {
-			cost += sstoreSet
-		} else {
-			cost += sstoreReset
-		}
-		if err := f.use(cost); err != nil {
-			return err
-		}
-		if orig != zero && val == zero {
-			h.AddRefund(sstoreClearRefund)
-		}
-		h.SetState(self, key, val)
-		return nil
-	}
-	// Dirty slot.
-	if err := f.use(cost + gasWarmAccess); err != nil {
+	c, refund := host.SstoreCost(h.GetCommittedState(self, key), cur, val)
+	if err := f.use(cost + c); err != nil {
 		return err
 	}
-	if orig != zero {
-		if cur == zero {
-			h.SubRefund(sstoreClearRefund)
-		} else if val == zero {
-			h.AddRefund(sstoreClearRefund)
-		}
+	if cur != val {
+		host.ApplyRefund(h, refund)
+		h.SetState(self, key, val)
 	}
-	if orig == val {
-		if orig == zero {
-			h.AddRefund(sstoreSet - gasWarmAccess)
-		} else {
-			h.AddRefund(sstoreReset - gasWarmAccess)
-		}
-	}
-	h.SetState(self, key, val)
 	return nil
 }
 
