@@ -77,6 +77,7 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer img.Release()
 	size := cfg.ArenaSize
 	if size == 0 {
 		size = guest.DefaultExecArenaSize

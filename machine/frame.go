@@ -74,13 +74,14 @@ type Frame struct {
 	native frameNative
 }
 
-// NewFrame prepares a frame running img in arena (which the caller has loaded with the
+// NewFrame prepares a frame running img (holding it until Release) in arena (which the caller has loaded with the
 // program's segments: see Image.Load) starting at the program's entry point.
 //
 // Frames are pooled: Release returns the frame and its arena, and neither may be used
 // afterwards.
 func NewFrame(img *Image, arena *guest.Arena, engine Engine) *Frame {
 	f := framePool.Get().(*Frame)
+	img.acquire()
 	*f = Frame{Arena: arena, img: img, code: img.Code, interp: img.Interp, engine: engine}
 	f.tracksDirty = true // the interpreter and native code both keep St.DirtyLo/Hi
 	arena.Bind(&f.St)
@@ -104,6 +105,10 @@ func (f *Frame) Release() {
 		f.Arena.Untracked()
 	}
 	f.Arena.Release()
+	if p := f.native.prog; p != nil && f.code != f.img.Code {
+		p.Free() // the frame's own translation of code it changed
+	}
+	f.img.Release()
 	f.Arena, f.img, f.code, f.interp, f.Stop, f.Tracer = nil, nil, nil, nil, nil, nil
 	f.native = frameNative{}
 	framePool.Put(f)

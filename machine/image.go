@@ -3,6 +3,7 @@ package machine
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/hybridvm/hybridvm/guest"
@@ -17,18 +18,41 @@ type Image struct {
 	Code    *guest.Code
 	Interp  *interp.Program
 	native  nativeCache // native code per memory layout (machine/native.go)
+	// refs counts the image's holders: the cache that keeps it, the caller of
+	// Cache.Load, and every frame running it. The last Release frees its native code
+	// at once (not at the next garbage collection, which an allocation-light attack
+	// could postpone while mapping code without bound).
+	refs atomic.Int32
 }
 
 func newImage(p *guest.Program) *Image {
 	code := p.Code()
-	return &Image{Program: p, Code: code, Interp: interp.NewProgram(code)}
+	img := &Image{Program: p, Code: code, Interp: interp.NewProgram(code)}
+	img.refs.Store(1)
+	return img
+}
+
+// acquire adds a holder.
+func (img *Image) acquire() { img.refs.Add(1) }
+
+// Release drops a holder (see Cache.Load); the last one frees the native code.
+func (img *Image) Release() {
+	switch n := img.refs.Add(-1); {
+	case n == 0:
+		img.native.free()
+	case n < 0:
+		panic("BUG: machine: image released more often than acquired")
+	}
 }
 
 // Cache maps code hashes to images. It is safe for concurrent use and holds at most
-// its capacity, dropping the least recently used image.
+// its capacity in images and, checked whenever an image is added, about its byte
+// limit in native code, dropping the least recently used images. A dropped image's
+// native code is freed as soon as no frame runs it.
 type Cache struct {
 	mu    sync.Mutex
 	cap   int
+	bytes int64 // native-code bytes allowed (soft: checked when an image is added)
 	items map[cacheKey]*list.Element
 	order *list.List // front: most recently used
 }
@@ -43,12 +67,24 @@ type cacheEntry struct {
 	img *Image
 }
 
-// NewCache returns a cache holding up to capacity images.
+// DefaultCacheBytes is a cache's default limit on native code.
+const DefaultCacheBytes = 256 << 20
+
+// NewCache returns a cache holding up to capacity images and DefaultCacheBytes of
+// native code.
 func NewCache(capacity int) *Cache {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &Cache{cap: capacity, items: map[cacheKey]*list.Element{}, order: list.New()}
+	return &Cache{cap: capacity, bytes: DefaultCacheBytes, items: map[cacheKey]*list.Element{}, order: list.New()}
+}
+
+// SetCodeLimit sets the cache's limit on native-code bytes (at least one image is
+// always kept).
+func (c *Cache) SetCodeLimit(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bytes = n
 }
 
 // constraintsKey names a set of constraints for the cache key.
@@ -63,7 +99,8 @@ func constraintsKey(c guest.Constraints) string {
 }
 
 // Load returns the image of elf, validating and caching it on first use. hash, when
-// non-nil, is elf's keccak256 (saving the hashing when the caller knows it).
+// non-nil, is elf's keccak256 (saving the hashing when the caller knows it). The caller
+// holds the image until it calls Release (NewFrame takes a hold of its own).
 func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image, error) {
 	key := cacheKey{c: constraintsKey(cons)}
 	if hash != nil {
@@ -77,6 +114,7 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 		if e, ok := c.items[key]; ok {
 			c.order.MoveToFront(e)
 			img := e.Value.(*cacheEntry).img
+			img.acquire()
 			c.mu.Unlock()
 			return img, nil
 		}
@@ -94,15 +132,47 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 	defer c.mu.Unlock()
 	if e, ok := c.items[key]; ok { // another goroutine loaded it meanwhile
 		c.order.MoveToFront(e)
-		return e.Value.(*cacheEntry).img, nil
+		cached := e.Value.(*cacheEntry).img
+		cached.acquire()
+		img.Release()
+		return cached, nil
 	}
+	img.acquire() // the cache's hold; the caller keeps the first
 	c.items[key] = c.order.PushFront(&cacheEntry{key, img})
-	for c.order.Len() > c.cap {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
-	}
+	c.evict()
 	return img, nil
+}
+
+// evict drops least recently used images until the cache is within its limits (c.mu
+// is held).
+func (c *Cache) evict() {
+	var bytes int64
+	if c.bytes > 0 {
+		for e := c.order.Front(); e != nil; e = e.Next() {
+			bytes += e.Value.(*cacheEntry).img.nativeBytes()
+		}
+	}
+	for c.order.Len() > 1 && (c.order.Len() > c.cap || (c.bytes > 0 && bytes > c.bytes)) {
+		last := c.order.Back()
+		ent := last.Value.(*cacheEntry)
+		c.order.Remove(last)
+		delete(c.items, ent.key)
+		if c.bytes > 0 {
+			bytes -= ent.img.nativeBytes()
+		}
+		ent.img.Release()
+	}
+}
+
+// Purge drops every image (each one's native code is freed once no frame runs it).
+func (c *Cache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for e := c.order.Front(); e != nil; e = e.Next() {
+		e.Value.(*cacheEntry).img.Release()
+	}
+	c.items = map[cacheKey]*list.Element{}
+	c.order.Init()
 }
 
 // Len returns the number of cached images.

@@ -199,6 +199,33 @@ func foldStoreWindows(st *guest.State) {
 	}
 }
 
+// free releases the native programs (the image's last holder is gone).
+func (c *nativeCache) free() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.progs {
+		if e.prog != nil {
+			e.prog.Free()
+		}
+	}
+	c.progs = nil
+	c.last.Store(nil)
+}
+
+// nativeBytes is the size of the image's native code.
+func (img *Image) nativeBytes() int64 {
+	c := &img.native
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var n int64
+	for _, e := range c.progs {
+		if e.prog != nil {
+			n += int64(e.prog.Stats().CodeBytes)
+		}
+	}
+	return n
+}
+
 // nativeStats sums the translation counters of the image's native programs.
 func (img *Image) nativeStats() translate.Stats {
 	c := &img.native

@@ -87,6 +87,7 @@ func BenchmarkEnterContract(b *testing.B) {
 					b.Fatalf("exit %v", exit)
 				}
 				f.Release()
+				img.Release()
 			}
 			enter() // translate before timing
 			b.ResetTimer()

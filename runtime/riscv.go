@@ -75,6 +75,7 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 	if err != nil {
 		return host.Failed(err)
 	}
+	defer img.Release()
 	arena, err := guest.NewArena(guest.ContractBase, guest.ContractArenaSize)
 	if err != nil {
 		return host.Failed(err)

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -20,6 +21,8 @@ type Options struct {
 	UnitBlocks int
 }
 
+var errFreed = errors.New("BUG: translate: program used after Free")
+
 // DefaultUnitBlocks is the JIT's default unit size.
 const DefaultUnitBlocks = 64
 
@@ -34,6 +37,7 @@ type Program struct {
 
 	mu    sync.Mutex
 	all   bool // CompileAll ran
+	freed bool
 	stats Stats
 }
 
@@ -55,6 +59,15 @@ func New(code *guest.Code, entry uint64, layout codegen.Layout, be codegen.Backe
 	p := &Program{code: code, layout: layout, mod: mod, opts: opts}
 	runtime.AddCleanup(p, func(m codegen.Module) { m.Free() }, mod)
 	return p, nil
+}
+
+// Free releases the program's executable memory at once (otherwise it is released
+// when the Program becomes unreachable). No goroutine may run the program any more.
+func (p *Program) Free() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.freed = true
+	p.mod.Free()
 }
 
 // Code returns the code the program translates.
@@ -86,6 +99,9 @@ func (p *Program) Stats() Stats {
 func (p *Program) Resolve(pc uint64) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.freed {
+		return false, errFreed
+	}
 	if p.mod.Has(pc) {
 		p.mod.Link(pc)
 		return true, nil
@@ -103,6 +119,9 @@ func (p *Program) Resolve(pc uint64) (bool, error) {
 func (p *Program) CompileAll(entries ...uint64) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.freed {
+		return errFreed
+	}
 	if p.all {
 		return nil
 	}

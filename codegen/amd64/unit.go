@@ -199,12 +199,11 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("amd64: %w", err)
 	}
-	dataOff := codegen.DataOffset(len(code))
-	for _, j := range u.slotJumps {
-		disp := dataOff + 8*j.slot - j.disp.End()
-		binary.LittleEndian.PutUint32(code[j.disp.Offset():], uint32(int32(disp)))
-	}
-	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(base uintptr, _, data []byte) {
+	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(codeBase, dataBase uintptr, code, data []byte) {
+		for _, j := range u.slotJumps {
+			disp := int64(dataBase) + int64(8*j.slot) - (int64(codeBase) + int64(j.disp.End()))
+			binary.LittleEndian.PutUint32(code[j.disp.Offset():], uint32(int32(disp)))
+		}
 		for s, target := range u.slots {
 			if s == u.tableSlot {
 				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.tableAddr()))
@@ -212,7 +211,7 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 			}
 			addr, ok := u.m.direct[target]
 			if !ok {
-				addr = base + uintptr(u.slotMiss[s].Offset())
+				addr = codeBase + uintptr(u.slotMiss[s].Offset())
 			}
 			binary.LittleEndian.PutUint64(data[8*s:], uint64(addr))
 		}
