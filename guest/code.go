@@ -21,6 +21,8 @@ type Code struct {
 type codeRange struct {
 	start, end uint64
 	data       []byte // the first len(data) bytes of the range; the rest reads as zero
+	// mutable: the segment is writable, so stores (and FENCE.I) can change the code.
+	mutable bool
 }
 
 // Code returns the program's instruction-fetch view.
@@ -29,39 +31,59 @@ func (p *Program) Code() *Code {
 	for i := range p.Segments {
 		s := &p.Segments[i]
 		if s.Flags&PermX != 0 {
-			c.add(s.Vaddr, s.End(), s.Data)
+			c.add(codeRange{s.Vaddr, s.End(), s.Data, s.Flags&PermW != 0})
 		}
 	}
 	return c
 }
 
-func (c *Code) add(start, end uint64, data []byte) {
-	if len(c.ranges) == 0 || start < c.Lo {
-		c.Lo = start
+func (c *Code) add(r codeRange) {
+	if len(c.ranges) == 0 || r.start < c.Lo {
+		c.Lo = r.start
 	}
-	if end > c.Hi {
-		c.Hi = end
+	if r.end > c.Hi {
+		c.Hi = r.end
 	}
-	c.ranges = append(c.ranges, codeRange{start, end, data})
+	c.ranges = append(c.ranges, r)
+}
+
+// FenceIPageGas is what FENCE.I costs, beyond its weight, per 4 KiB page of writable
+// executable memory it makes visible to instruction fetch (docs/abi.md, "Gas"): the
+// EVM's copy cost of 3 gas per 32-byte word, since the host re-reads those pages.
+const FenceIPageGas = 384
+
+// MutablePages is the number of 4 KiB pages (a partial page counts whole) of the
+// executable ranges that are also writable: what FENCE.I must re-read (the read-only
+// ranges cannot change).
+func (c *Code) MutablePages() uint64 {
+	var n uint64
+	for _, r := range c.ranges {
+		if r.mutable {
+			n += (r.end - r.start + 4095) / 4096
+		}
+	}
+	return n
 }
 
 // CodeFromArena returns a view of the program's executable ranges as they are now in
-// the arena (after FENCE.I). When nothing changed it returns old itself, so the frame
-// keeps sharing decoded and translated blocks.
-func CodeFromArena(p *Program, a *Arena, old *Code) *Code {
+// the arena (after FENCE.I): it re-reads only the writable ranges and copies only
+// those that changed. When nothing changed it returns old itself, so the frame keeps
+// sharing decoded and translated blocks.
+func CodeFromArena(a *Arena, old *Code) *Code {
 	changed := false
 	c := &Code{}
 	for _, r := range old.ranges {
-		cur, ok := a.Slice(r.start, r.end-r.start)
-		if !ok {
-			// The range was validated against this arena at load; unreachable.
-			panic("BUG: guest: executable range outside the arena")
+		if r.mutable {
+			cur, ok := a.Slice(r.start, r.end-r.start)
+			if !ok {
+				// The range was validated against this arena at load; unreachable.
+				panic("BUG: guest: executable range outside the arena")
+			}
+			if cur = trimZeros(cur); !bytes.Equal(trimZeros(r.data), cur) {
+				r.data, changed = bytes.Clone(cur), true
+			}
 		}
-		data := bytes.Clone(trimZeros(cur))
-		if !changed && !sameBytes(r.data, data) {
-			changed = true
-		}
-		c.add(r.start, r.end, data)
+		c.add(r)
 	}
 	if !changed {
 		return old
@@ -80,12 +102,6 @@ func trimZeros(b []byte) []byte {
 		i--
 	}
 	return b[:i]
-}
-
-// sameBytes compares two zero-extended byte strings.
-func sameBytes(a, b []byte) bool {
-	a, b = trimZeros(a), trimZeros(b)
-	return bytes.Equal(a, b)
 }
 
 // Executable reports whether the n bytes at pc are inside one executable range.

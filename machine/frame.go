@@ -105,7 +105,7 @@ func (f *Frame) Release() {
 		f.Arena.Untracked()
 	}
 	f.Arena.Release()
-	if p := f.native.prog; p != nil && f.code != f.img.Code {
+	if p := f.native.prog; p != nil && p.Code() != f.img.Code {
 		p.Free() // the frame's own translation of code it changed
 	}
 	f.img.Release()
@@ -133,11 +133,10 @@ func (f *Frame) Run() guest.ExitCode {
 		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), budget, f.Tracer)
 		switch exit {
 		case guest.ExitBudget:
-			if f.Stop != nil && f.Stop.Load() {
+		case guest.ExitFenceI:
+			if exit := f.fenceI(); exit != guest.ExitNone {
 				return exit
 			}
-		case guest.ExitFenceI:
-			f.refreshCode()
 		case guest.ExitZeroLoop:
 			if exit := f.interp.ZeroLoopAt(f.St.PC).Run(&f.St, f.Arena); exit != guest.ExitNone {
 				return exit
@@ -145,13 +144,43 @@ func (f *Frame) Run() guest.ExitCode {
 		default:
 			return exit
 		}
+		if f.stopped() {
+			return guest.ExitBudget
+		}
 	}
+}
+
+// stopped reports whether the frame was asked to stop; if so the state's exit is
+// ExitBudget (PC is where to continue). The exit loops ask after every exit they
+// handle themselves, so no loop of exits (FENCE.I, zeroing, translation) outlives a
+// cancellation.
+func (f *Frame) stopped() bool {
+	if f.Stop != nil && f.Stop.Load() {
+		f.St.Exit = guest.ExitBudget
+		return true
+	}
+	return false
+}
+
+// fenceI completes a FENCE.I (PC is the instruction after it): it charges
+// guest.FenceIPageGas per page of writable executable memory and re-reads that memory.
+// It returns ExitOutOfGas, with the gas untouched, when the charge does not fit.
+func (f *Frame) fenceI() guest.ExitCode {
+	if cost := int64(f.code.MutablePages()) * guest.FenceIPageGas; cost > 0 {
+		if f.St.Gas < cost {
+			f.St.Exit = guest.ExitOutOfGas
+			return guest.ExitOutOfGas
+		}
+		f.St.Gas -= cost
+	}
+	f.refreshCode()
+	return guest.ExitNone
 }
 
 // refreshCode re-reads the executable ranges from memory after a FENCE.I; if they
 // changed, the frame stops sharing the image's decoded code.
 func (f *Frame) refreshCode() {
-	code := guest.CodeFromArena(f.img.Program, f.Arena, f.code)
+	code := guest.CodeFromArena(f.Arena, f.code)
 	if code != f.code {
 		f.code = code
 		f.interp = interp.NewProgram(code)

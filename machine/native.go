@@ -156,10 +156,6 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 				return exit, true // out of the frame's own gas
 			}
 			// Only the chunk ran out: a budget boundary.
-			if f.Stop != nil && f.Stop.Load() {
-				st.Exit = guest.ExitBudget
-				return guest.ExitBudget, true
-			}
 		case guest.ExitMissingBlock:
 			found, err := p.Resolve(st.PC)
 			if err != nil {
@@ -176,7 +172,13 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 				return exit, true
 			}
 		case guest.ExitFenceI:
-			if f.refreshCode(); f.code != p.Code() {
+			if exit := f.fenceI(); exit != guest.ExitNone {
+				return exit, true
+			}
+			if f.code != p.Code() {
+				if p.Code() != f.img.Code {
+					p.Free() // the frame's own translation of code it changed before
+				}
 				f.native.prog = nil
 				if f.native.recompiles++; f.native.recompiles > maxRecompiles {
 					f.native.off = true
@@ -185,6 +187,9 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 			}
 		default:
 			return exit, true
+		}
+		if f.stopped() {
+			return guest.ExitBudget, true
 		}
 	}
 }
