@@ -1,14 +1,18 @@
 package hybridvm
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/machine"
 )
 
 // Hostile contracts against the host's resources: each bound of RATIONALE.md ("What
@@ -45,13 +49,9 @@ func TestFenceILoopIsCancelled(t *testing.T) {
 			rt, _ := newTestRuntime(t, e)
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
-			start := time.Now()
 			res, err := rt.ExecuteCode(ctx, ExecMsg{From: alice, As: carol, Code: code, Gas: 1 << 60})
 			if !isCanceled(res, err) {
 				t.Fatalf("%v %+v, want the call cancelled", err, res)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("cancelled after %v", d)
 			}
 		})
 	}
@@ -77,13 +77,12 @@ func TestFenceIChargesForWritableCode(t *testing.T) {
 	for _, e := range testEngines() {
 		t.Run(e.String(), func(t *testing.T) {
 			rt, _ := newTestRuntime(t, e)
-			start := time.Now()
 			res, err := rt.ExecuteCode(context.Background(), ExecMsg{From: alice, As: carol, Code: riscvContract(build(), guest.PermR|guest.PermW|guest.PermX, big), Gas: 30_000_000})
 			if err != nil || res.Status != StatusFailure || !errors.Is(res.Err, host.ErrOutOfGas) {
 				t.Fatalf("1 GiB writable text: %v %+v, want out of gas", err, res)
 			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
+			if res.Instructions > 1 {
+				t.Errorf("%d instructions retired, want the first FENCE.I to run out of gas", res.Instructions)
 			}
 			// One page of writable text: each FENCE.I costs one page's charge.
 			res, err = rt.ExecuteCode(context.Background(), ExecMsg{From: alice, As: carol, Code: riscvContract(build(), guest.PermR|guest.PermW|guest.PermX, 0), Gas: 100_000})
@@ -97,6 +96,108 @@ func TestFenceIChargesForWritableCode(t *testing.T) {
 			if d := res.GasUsed - ro.GasUsed; d != 10*guest.FenceIPageGas {
 				t.Errorf("writable text used %d gas more than read-only text, want 10 × %d", d, guest.FenceIPageGas)
 			}
+		})
+	}
+}
+
+// jumpChain is RISC-V initcode whose deploy code is n jumps to the next instruction
+// (`j .+4`: n blocks of one instruction, each run once), then RETURN of nothing; seed
+// varies the code so every chain is a new program.
+func jumpChain(n int, seed int64) []byte {
+	p := rvasm.New(guest.StackTop)
+	for i := 0; i < n; i++ {
+		p.Emit(rvasm.J(0, 4))
+	}
+	p.LI(rvasm.T1, seed)
+	p.LI(rvasm.A0, 0)
+	p.LI(rvasm.A1, 0)
+	p.LI(rvasm.T0, 0xF3)
+	p.ECALL()
+	elf := rvasm.ELF(guest.StackTop, rvasm.Segment{Vaddr: guest.StackTop, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX})
+	return guest.EncodeInitcode(elf, nil)
+}
+
+// nativeEngines are the engines that translate.
+func nativeEngines() []Engine {
+	var out []Engine
+	for _, e := range testEngines() {
+		if e != EngineInterp {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestTranslationIsEarned: the jump-chain CREATE (64k one-instruction blocks, each
+// run once, 256 KiB of code for about 200k gas) makes the host translate at most one
+// instruction per machine.CreditRatio instructions it ran, on JIT and AOT, where it
+// used to translate all of them (seconds of host time).
+func TestTranslationIsEarned(t *testing.T) {
+	if len(nativeEngines()) == 0 {
+		t.Skip("SKIPPED: no native backend on this architecture")
+	}
+	for _, e := range nativeEngines() {
+		t.Run(e.String(), func(t *testing.T) {
+			imageCache.Purge()
+			rt, _ := newTestRuntime(t, e)
+			res, err := rt.Create(context.Background(), CreateMsg{From: alice, Initcode: jumpChain(1<<16, int64(e)), Gas: 1_000_000})
+			if err != nil || res.Status != StatusSuccess {
+				t.Fatalf("%v %+v", err, res)
+			}
+			s := imageCache.Stats()
+			if s.Retired < 1<<16 {
+				t.Fatalf("the images retired %d instructions, want the chain's %d", s.Retired, 1<<16)
+			}
+			if limit := s.Retired / machine.CreditRatio; uint64(s.Native.Insts) > limit {
+				t.Errorf("translated %d instructions after %d ran, want at most %d", s.Native.Insts, s.Retired, limit)
+			}
+			t.Logf("%d instructions ran, %d translated into %d bytes", s.Retired, s.Native.Insts, s.Native.CodeBytes)
+		})
+	}
+}
+
+// mappings counts the process's memory mappings.
+func mappings(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skipf("SKIPPED: no /proc/self/maps: %v", err)
+	}
+	return bytes.Count(b, []byte("\n"))
+}
+
+// TestFactoryCannotExhaustMappings: a contract factory that creates program after
+// program raises neither the process's mappings (each unit used to be two mappings:
+// 40 such creates in one 30M-gas transaction reached vm.max_map_count and killed the
+// process) nor its native-code bytes beyond the cache's limit.
+func TestFactoryCannotExhaustMappings(t *testing.T) {
+	if len(nativeEngines()) == 0 {
+		t.Skip("SKIPPED: no native backend on this architecture")
+	}
+	const limit = 4 << 20
+	imageCache.Purge()
+	imageCache.SetCodeLimit(limit)
+	defer imageCache.SetCodeLimit(machine.DefaultCacheBytes)
+	before, live := mappings(t), codegen.LiveBytes()
+	for _, e := range nativeEngines() {
+		t.Run(e.String(), func(t *testing.T) {
+			rt, _ := newTestRuntime(t, e)
+			var peak int64
+			for i := 0; i < 24; i++ {
+				res, err := rt.Create(context.Background(), CreateMsg{From: alice, Initcode: jumpChain(1<<15, int64(i)), Gas: 1_000_000})
+				if err != nil || res.Status != StatusSuccess {
+					t.Fatalf("create %d: %v %+v", i, err, res)
+				}
+				peak = max(peak, codegen.LiveBytes()-live)
+			}
+			if grown := mappings(t) - before; grown > 8 {
+				t.Errorf("24 creates added %d mappings", grown)
+			}
+			// The cache keeps about its limit; one image more may be alive while it runs.
+			if peak > 2*limit {
+				t.Errorf("native code peaked at %d bytes, cache limit %d", peak, limit)
+			}
+			t.Logf("mappings +%d, native code peak %d KiB", mappings(t)-before, peak>>10)
 		})
 	}
 }

@@ -137,6 +137,9 @@ type Module interface {
 	Run(st *guest.State) guest.ExitCode
 	// CodeSize is the number of bytes of machine code compiled so far.
 	CodeSize() int
+	// MemSize is the number of bytes of executable memory (code and data pages) the
+	// module takes.
+	MemSize() int
 	// Free releases the module's executable memory. The module must not be used
 	// afterwards.
 	Free()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"testing"
-	"unsafe"
 )
 
 // mappings counts the process's memory mappings.
@@ -38,7 +37,7 @@ func TestExecMemSharesMappings(t *testing.T) {
 		t.Errorf("3000 units added %d mappings, want a few per region", got)
 	}
 	for i, m := range mems {
-		got := *(*byte)(unsafe.Pointer(m.Code()))
+		got := m.r.mem[m.code.off]
 		if got != byte(i) || m.DataWords(1)[0]&0xff != uintptr(byte(i>>8)) {
 			t.Fatalf("unit %d: code %#x data %#x", i, got, m.DataWords(1)[0])
 		}

@@ -72,6 +72,11 @@ type Frame struct {
 	tracksDirty bool
 	// native is the native-code state (machine/native.go).
 	native frameNative
+	// Meter limits the frame's translation to the credit its image has earned
+	// (machine/credit.go). Contract frames are metered; exec mode is not.
+	Meter bool
+	// credited is the part of St.Instret already added to the image's count.
+	credited uint64
 }
 
 // NewFrame prepares a frame running img (holding it until Release) in arena (which the caller has loaded with the
@@ -105,6 +110,7 @@ func (f *Frame) Release() {
 		f.Arena.Untracked()
 	}
 	f.Arena.Release()
+	f.flushRetired()
 	if p := f.native.prog; p != nil && p.Code() != f.img.Code {
 		p.Free() // the frame's own translation of code it changed
 	}
@@ -124,13 +130,18 @@ func (f *Frame) Run() guest.ExitCode {
 	if budget == 0 {
 		budget = DefaultBudget
 	}
-	if f.useNative() {
-		if exit, ok := f.runNative(budget); ok {
-			return exit
-		}
-	}
 	for {
-		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), budget, f.Tracer)
+		slice := budget
+		if f.useNative() {
+			exit, ok := f.runNative(budget)
+			if ok {
+				return exit
+			}
+			if !f.native.off {
+				slice = f.native.slice
+			}
+		}
+		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), slice, f.Tracer)
 		switch exit {
 		case guest.ExitBudget:
 		case guest.ExitFenceI:

@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/interp"
+	"github.com/hybridvm/hybridvm/translate"
 )
 
 // Image is a loaded program with the engines' compiled forms of its code. It is
@@ -23,6 +24,9 @@ type Image struct {
 	// at once (not at the next garbage collection, which an allocation-light attack
 	// could postpone while mapping code without bound).
 	refs atomic.Int32
+	// retired counts the instructions frames of the image retired (translation
+	// credit: machine/credit.go).
+	retired atomic.Uint64
 }
 
 func newImage(p *guest.Program) *Image {
@@ -180,4 +184,31 @@ func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len()
+}
+
+// CacheStats sums what a cache's images have done.
+type CacheStats struct {
+	Images int
+	// Retired counts the instructions frames of the cached images retired.
+	Retired uint64
+	// Native sums the translation counters of their native code.
+	Native translate.Stats
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := CacheStats{Images: c.order.Len()}
+	for e := c.order.Front(); e != nil; e = e.Next() {
+		img := e.Value.(*cacheEntry).img
+		s.Retired += img.retired.Load()
+		n := img.nativeStats()
+		s.Native.Units += n.Units
+		s.Native.Blocks += n.Blocks
+		s.Native.Insts += n.Insts
+		s.Native.CodeBytes += n.CodeBytes
+		s.Native.MemBytes += n.MemBytes
+	}
+	return s
 }

@@ -71,6 +71,9 @@ type frameNative struct {
 	// recompiles counts the FENCE.Is that changed this frame's code (each costs a
 	// new translation; see maxRecompiles).
 	recompiles int
+	// slice, when runNative returns ok = false with off unset, is how many
+	// instructions to interpret before trying native code again (machine/credit.go).
+	slice uint64
 }
 
 // maxRecompiles bounds the translations a frame's self-modifying code can cause:
@@ -108,7 +111,7 @@ func (f *Frame) nativeProgram() (*translate.Program, error) {
 	} else {
 		p, err = translate.New(f.code, f.St.PC, layout, nativeBackend, f.native.opts)
 	}
-	if err == nil && f.engine == EngineAOT {
+	if err == nil && f.engine == EngineAOT && !f.Meter {
 		err = p.CompileAll(f.img.Program.Entry, f.St.PC)
 	}
 	if err != nil {
@@ -128,8 +131,9 @@ func nativeChunk(budget uint64) int64 {
 }
 
 // runNative is Run's loop for native code. It returns ok = false when the frame must
-// continue on the interpreter (the backend declined its code); the state is then
-// consistent at a block boundary.
+// continue on the interpreter, for good (the backend declined its code: native.off)
+// or for native.slice instructions (its translation credit is spent); the state is
+// then consistent at a block boundary.
 func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	st := &f.St
 	chunk := nativeChunk(budget)
@@ -157,14 +161,8 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 			}
 			// Only the chunk ran out: a budget boundary.
 		case guest.ExitMissingBlock:
-			found, err := p.Resolve(st.PC)
-			if err != nil {
-				f.native.off, f.native.err = true, err
-				return 0, false
-			}
-			if !found {
-				st.SetFault(guest.FaultFetch, st.PC, st.PC)
-				return guest.ExitFault, true
+			if exit, ok := f.resolve(p); !ok || exit != guest.ExitNone {
+				return exit, ok
 			}
 		case guest.ExitZeroLoop:
 			b := translate.DecodeBlock(f.code, st.PC)
@@ -225,7 +223,7 @@ func (img *Image) nativeBytes() int64 {
 	var n int64
 	for _, e := range c.progs {
 		if e.prog != nil {
-			n += int64(e.prog.Stats().CodeBytes)
+			n += int64(e.prog.Stats().MemBytes)
 		}
 	}
 	return n
@@ -242,7 +240,9 @@ func (img *Image) nativeStats() translate.Stats {
 			ps := e.prog.Stats()
 			s.Units += ps.Units
 			s.Blocks += ps.Blocks
+			s.Insts += ps.Insts
 			s.CodeBytes += ps.CodeBytes
+			s.MemBytes += ps.MemBytes
 		}
 	}
 	return s

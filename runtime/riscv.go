@@ -22,6 +22,10 @@ type RISCVConfig struct {
 	// Tracer, when set, returns the tracer for a frame at the given depth (nil: that
 	// frame runs untraced).
 	Tracer func(msg *host.Message) machine.Tracer
+	// Unmetered lets frames translate without earning translation credit first
+	// (machine/credit.go): for trusted code and benchmarks only, since a contract can
+	// then make the host translate far more than its gas pays for.
+	Unmetered bool
 }
 
 // DefaultImageCacheSize is how many loaded programs a RISC-V engine keeps.
@@ -97,6 +101,7 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 
 	f.St.Gas = msg.Gas
 	f.Stop = host.CancelFlagOf(h)
+	f.Meter = !e.cfg.Unmetered
 	if e.cfg.Tracer != nil {
 		f.Tracer = e.cfg.Tracer(msg)
 	}

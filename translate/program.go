@@ -43,7 +43,9 @@ type Program struct {
 
 // Stats counts translation work.
 type Stats struct {
-	Units, Blocks, CodeBytes int
+	// Insts counts the guest instructions translated; CodeBytes the machine code and
+	// MemBytes the executable memory (code and data pages) it takes.
+	Units, Blocks, Insts, CodeBytes, MemBytes int
 }
 
 // New returns an empty program for code (whose execution starts at entry) under
@@ -89,6 +91,7 @@ func (p *Program) Stats() Stats {
 	defer p.mu.Unlock()
 	s := p.stats
 	s.CodeBytes = p.mod.CodeSize()
+	s.MemBytes = p.mod.MemSize()
 	return s
 }
 
@@ -97,20 +100,31 @@ func (p *Program) Stats() Stats {
 // already. It returns false when no instruction can be fetched at pc: the caller
 // reports a fetch fault.
 func (p *Program) Resolve(pc uint64) (bool, error) {
+	found, _, err := p.ResolveWithin(pc, 0)
+	return found, err
+}
+
+// ResolveWithin is Resolve translating at most maxInsts guest instructions (0: no
+// limit): compiled is false, and nothing is translated, when the block at pc alone
+// has more.
+func (p *Program) ResolveWithin(pc uint64, maxInsts int) (found, compiled bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.freed {
-		return false, errFreed
+		return false, false, errFreed
 	}
 	if p.mod.Has(pc) {
 		p.mod.Link(pc)
-		return true, nil
+		return true, true, nil
 	}
 	first := DecodeBlock(p.code, pc)
 	if first == nil {
-		return false, nil
+		return false, false, nil
 	}
-	return true, p.compile(p.discover([]*codegen.Block{first}, p.opts.UnitBlocks))
+	if maxInsts > 0 && len(first.Insts) > maxInsts {
+		return true, false, nil
+	}
+	return true, true, p.compile(p.discover([]*codegen.Block{first}, p.opts.UnitBlocks, maxInsts))
 }
 
 // CompileAll compiles every block reachable from the entry points through static
@@ -131,7 +145,7 @@ func (p *Program) CompileAll(entries ...uint64) error {
 			roots = append(roots, b)
 		}
 	}
-	if err := p.compile(p.discover(roots, 0)); err != nil {
+	if err := p.compile(p.discover(roots, 0, 0)); err != nil {
 		return err
 	}
 	p.all = true
@@ -139,18 +153,24 @@ func (p *Program) CompileAll(entries ...uint64) error {
 }
 
 // discover returns roots plus the untranslated blocks statically reachable from
-// them, breadth first, at most limit blocks (0: no limit), sorted by address so
-// fall-through successors are adjacent.
-func (p *Program) discover(roots []*codegen.Block, limit int) []*codegen.Block {
+// them, breadth first, at most limit blocks and maxInsts instructions (0: no limit;
+// the first root always counts), sorted by address so fall-through successors are
+// adjacent.
+func (p *Program) discover(roots []*codegen.Block, limit, maxInsts int) []*codegen.Block {
 	seen := map[uint64]bool{}
 	var out []*codegen.Block
 	queue := append([]*codegen.Block(nil), roots...)
 	for _, b := range roots {
 		seen[b.Start] = true
 	}
+	insts := 0
 	for len(queue) > 0 && (limit == 0 || len(out) < limit) {
 		b := queue[0]
 		queue = queue[1:]
+		if maxInsts > 0 && len(out) > 0 && insts+len(b.Insts) > maxInsts {
+			continue
+		}
+		insts += len(b.Insts)
 		out = append(out, b)
 		for _, s := range append(b.Successors(), indirectTargets(b)...) {
 			if seen[s] || p.mod.Has(s) {
@@ -175,6 +195,9 @@ func (p *Program) compile(blocks []*codegen.Block) error {
 	}
 	p.stats.Units++
 	p.stats.Blocks += len(blocks)
+	for _, b := range blocks {
+		p.stats.Insts += len(b.Insts)
+	}
 	return nil
 }
 

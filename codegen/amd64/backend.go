@@ -182,6 +182,15 @@ func (m *module) Link(pc uint64) {
 // CodeSize implements codegen.Module.
 func (m *module) CodeSize() int { return m.codeSize }
 
+// MemSize implements codegen.Module.
+func (m *module) MemSize() int {
+	n := 0
+	for _, u := range m.units {
+		n += u.Size()
+	}
+	return n
+}
+
 // Free implements codegen.Module.
 func (m *module) Free() {
 	for _, u := range m.units {
