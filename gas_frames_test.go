@@ -33,10 +33,12 @@ func TestGasTotalsAreTheSumOfFrames(t *testing.T) {
 	const e2Gas = 3 + 3 + 2100 + 20000
 	codeE2 := []byte{0x60, 0x01, 0x60, 0x00, 0x55, 0x00}
 
-	// R: block 1 sets up CALL(E2) and ECALLs (8 instructions of weight 1); the CALL
-	// syscall pays the cold access to E2 (2600) and no copy (empty input). Block 2 sets
-	// up RETURN(0, 0) and ECALLs (4 instructions of weight 1); RETURN of nothing is free.
-	const rSelf = 8 + 2600 + 4
+	// R: entering it costs two pages (docs/abi.md, "Memory growth"): its text and its
+	// (empty) calldata with the length word, 512 gas each. Block 1 sets up CALL(E2) and
+	// ECALLs (8 instructions of weight 1); the CALL syscall pays the cold access to E2
+	// (2600) and no copy (empty input). Block 2 sets up RETURN(0, 0) and ECALLs (4
+	// instructions of weight 1); RETURN of nothing is free. It stores nothing.
+	const rSelf = 2*guest.ContractPageGas + 8 + 2600 + 4
 	p := New(guest.StackTop)
 	p.LI(A0, 0xe2) // A-word target: bytes 12..20 of the address
 	p.LI(A1, 0)

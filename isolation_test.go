@@ -52,7 +52,9 @@ func TestArenaReuseLeaksNothing(t *testing.T) {
 			rt, _ := newTestRuntime(t, e)
 			ctx := context.Background()
 			for i := 0; i < 3; i++ {
-				res, err := rt.ExecuteCode(ctx, ExecMsg{From: alice, As: common.HexToAddress("0x1234"), Code: writer, Gas: 1_000_000})
+				// The writer's stores span most of the arena: its memory charge (512 gas a
+				// page of the span, docs/abi.md) is about 67M gas.
+				res, err := rt.ExecuteCode(ctx, ExecMsg{From: alice, As: common.HexToAddress("0x1234"), Code: writer, Gas: 200_000_000})
 				if err != nil || res.Status != StatusSuccess {
 					t.Fatalf("writer: %v %+v", err, res)
 				}

@@ -14,11 +14,13 @@ import (
 type Layout struct {
 	ArenaBase, ArenaSize uint64
 	ROStart, ROSize      uint64
+	// PageGas is the gas per page of store-window growth (guest.State.PageGas).
+	PageGas int64
 }
 
 // LayoutOf returns the layout of the arena bound to st.
 func LayoutOf(st *guest.State) Layout {
-	l := Layout{ArenaBase: st.ArenaBase, ArenaSize: st.ArenaSize, ROStart: st.ROStart, ROSize: st.ROSize}
+	l := Layout{ArenaBase: st.ArenaBase, ArenaSize: st.ArenaSize, ROStart: st.ROStart, ROSize: st.ROSize, PageGas: st.PageGas}
 	if l.ROSize == 0 {
 		l.ROStart = 0
 	}
@@ -26,7 +28,7 @@ func LayoutOf(st *guest.State) Layout {
 }
 
 func (l Layout) String() string {
-	return fmt.Sprintf("arena [%#x, +%#x) read-only [+%#x, +%#x)", l.ArenaBase, l.ArenaSize, l.ROStart, l.ROStart+l.ROSize)
+	return fmt.Sprintf("arena [%#x, +%#x) read-only [+%#x, +%#x) page gas %d", l.ArenaBase, l.ArenaSize, l.ROStart, l.ROStart+l.ROSize, l.PageGas)
 }
 
 // Term is how a block ends.

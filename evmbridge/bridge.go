@@ -84,7 +84,8 @@ func (f *Frame) read(ptr, n uint64) ([]byte, error) {
 	return b, nil
 }
 
-// writable returns n guest bytes at ptr that the syscall may write.
+// writable returns n guest bytes at ptr that the syscall may write, charging for the
+// pages the write adds to the frame's memory.
 func (f *Frame) writable(ptr, n uint64) ([]byte, error) {
 	if n == 0 {
 		return nil, nil
@@ -95,6 +96,10 @@ func (f *Frame) writable(ptr, n uint64) ([]byte, error) {
 			return nil, f.fault(ptr, "range [%#x, +%#x) is read-only", ptr, n)
 		}
 		return nil, f.fault(ptr, "range [%#x, +%#x) is outside memory", ptr, n)
+	}
+	// The pages it writes are paid for like a store's (docs/abi.md, "Memory growth").
+	if err := f.use(uint64(f.St.GrowWindow(ptr-f.Mem.Base, n))); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -205,6 +205,28 @@ func (p *Program) findReadOnly() error {
 	return nil
 }
 
+// LoadedPages is the number of 4 KiB pages that hold the segments' file bytes: what
+// loading the program into an arena writes.
+func (p *Program) LoadedPages() uint64 {
+	var n, last uint64
+	seen := false
+	for i := range p.Segments {
+		s := &p.Segments[i]
+		if len(s.Data) == 0 {
+			continue
+		}
+		lo, hi := s.Vaddr>>12, (s.Vaddr+uint64(len(s.Data))+4095)>>12
+		if seen && lo <= last {
+			lo = last + 1 // the page shared with the previous segment counts once
+		}
+		if hi > lo {
+			n += hi - lo
+		}
+		last, seen = max(last, hi-1), true
+	}
+	return n
+}
+
 // Executable reports whether the n bytes at addr lie inside one executable segment.
 func (p *Program) Executable(addr, n uint64) bool {
 	for i := range p.Segments {

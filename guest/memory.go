@@ -14,7 +14,7 @@ import (
 //
 // Arenas are pooled, and resetting one must cost what the frame used, not what it
 // could have used: the arena keeps the span of offsets anything wrote (the host through
-// Write and WritableSlice, the guest's stores through State.DirtyLo/DirtyHi, merged by
+// Write and WritableSlice, the guest's stores through State's store windows, merged by
 // Release), and Release zeroes just that span — with memclr when it is small, so the
 // pages stay resident and the next frame takes no page faults, or MADV_DONTNEED when it
 // is large. An engine that does not keep the span calls Untracked, and Release then
@@ -123,14 +123,16 @@ func (a *Arena) markDirty(off, n uint64) {
 	d.lo, d.hi = min(d.lo, lo), max(d.hi, hi)
 }
 
-// Untracked records that an engine wrote the arena without keeping State.DirtyLo/Hi:
+// Untracked records that an engine wrote the arena without keeping State's store windows:
 // Release then resets all of it.
 func (a *Arena) Untracked() { a.untracked = true }
 
-// MergeDirty adds the span of the guest's stores kept in s.
+// MergeDirty adds the guest's stores, as kept in s's store windows.
 func (a *Arena) MergeDirty(s *State) {
-	if s.DirtyLo < s.DirtyHi {
-		a.markDirty(s.DirtyLo, min(s.DirtyHi, a.Size)-s.DirtyLo)
+	for i := range s.StoreWinLo {
+		if lo, hi8 := s.StoreWinLo[i], s.StoreWinHi8[i]; lo <= hi8 && lo < a.Size {
+			a.markDirty(lo, min(hi8+8, a.Size)-lo)
+		}
 	}
 }
 
@@ -282,5 +284,5 @@ func (a *Arena) Bind(s *State) {
 	s.ArenaSize = a.Size
 	s.ROStart = a.roStart
 	s.ROSize = a.roSize
-	s.DirtyLo, s.DirtyHi = ^uint64(0), 0
+	s.EmptyStoreWindows()
 }

@@ -40,7 +40,7 @@ func TestArenaBoundsAndProtection(t *testing.T) {
 
 // TestArenaReleaseZeroes: a pooled arena comes back zeroed, whether the writes were
 // spread wide (reset by MADV_DONTNEED) or close together (reset by memclr), recorded by
-// the host or by the guest's stores through State.DirtyLo/Hi.
+// the host or by the guest's stores through State's store windows.
 func TestArenaReleaseZeroes(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		a, err := NewArena(0x10000, 1<<24)
@@ -81,7 +81,7 @@ func TestArenaReleaseResetsGuestStores(t *testing.T) {
 		lo := uint64(StackTop - ContractBase - 8)
 		for _, off := range []uint64{lo, lo + span - 8} {
 			copy(a.Bytes()[off:], "guest!!!")
-			st.DirtyLo, st.DirtyHi = min(st.DirtyLo, off), max(st.DirtyHi, off+8)
+			st.GrowWindow(off, 8)
 		}
 		a.MergeDirty(&st)
 		a.Release()

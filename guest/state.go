@@ -36,27 +36,67 @@ type State struct {
 	// CSRs holds the implemented machine CSRs (see CSRIndex).
 	CSRs [NumCSRs]uint64
 
-	// DirtyLo and DirtyHi bound every byte guest stores wrote, as arena offsets
-	// [DirtyLo, DirtyHi) (empty when DirtyLo >= DirtyHi). Engines that keep them let the
-	// arena reset only what was written (see Arena.Release); engines that do not must say
-	// so with Arena.Untracked.
-	DirtyLo uint64
-	DirtyHi uint64
-
-	// StoreWinLo/StoreWinHi8 are native code's store windows (codegen/amd64): spans of
-	// arena offsets known to be inside the arena, outside the write-protected range and
-	// already counted in DirtyLo/DirtyHi, so a store at offset off with StoreWinLo[i] <=
-	// off <= StoreWinHi8[i] (the window's end minus 8) needs no other check. Window 0
-	// lies below the write-protected range, window 1 above it. A window is empty when
-	// StoreWinLo > StoreWinHi8 (engines start them empty: see EmptyStoreWindows).
+	// StoreWinLo/StoreWinHi8 are the store windows: per side of the write-protected
+	// range (window 0 below it, window 1 above it or, with nothing protected, the
+	// whole arena), the span of arena offsets [StoreWinLo, StoreWinHi8+8) covering the
+	// pages the guest's stores have written, clamped to the side (empty while
+	// StoreWinLo > StoreWinHi8). They are the frame's written memory: gas pays for
+	// their pages (GrowWindow; docs/abi.md, "Memory growth"), the arena resets them
+	// when the frame ends, and native code lets a store inside one through with two
+	// compares.
 	StoreWinLo  [2]uint64
 	StoreWinHi8 [2]uint64
+	// WinPages[i] is the number of 4 KiB pages window i touches: what has been paid.
+	WinPages [2]uint64
+	// PageGas is the gas a store pays per page its window grows by (0: memory is
+	// not metered, as in exec mode; ContractPageGas for contract frames).
+	PageGas int64
 }
 
-// EmptyStoreWindows empties the native store windows (see StoreWinLo).
+// ContractPageGas is what a contract frame pays per 4 KiB page of memory its stores
+// reach (docs/abi.md, "Memory growth").
+const ContractPageGas = 512
+
+// EmptyStoreWindows empties the store windows (see StoreWinLo).
 func (s *State) EmptyStoreWindows() {
 	s.StoreWinLo = [2]uint64{^uint64(0), ^uint64(0)}
 	s.StoreWinHi8 = [2]uint64{}
+	s.WinPages = [2]uint64{}
+}
+
+// storeSide returns the window a w-byte store at arena offset off (inside the arena
+// and outside the write-protected range) belongs to, and that side's span [lo, hi).
+func (s *State) storeSide(off, w uint64) (i int, lo, hi uint64) {
+	if s.ROSize == 0 {
+		return 1, 0, s.ArenaSize
+	}
+	if off+w <= s.ROStart {
+		return 0, 0, s.ROStart
+	}
+	return 1, s.ROStart + s.ROSize, s.ArenaSize
+}
+
+// GrowWindow records a w-byte store at arena offset off (inside the arena and outside
+// the write-protected range) in its store window — the window becomes the hull of
+// itself and the pages the store touches, clamped to its side — and returns the gas
+// the new pages cost (PageGas each). A side too small to hold a doubleword keeps no
+// window and costs nothing. Every engine calls it (or, in native code, does exactly
+// what it does) for every store outside the windows, so windows and charges are the
+// same on every engine.
+func (s *State) GrowWindow(off, w uint64) int64 {
+	i, lo, hi := s.storeSide(off, w)
+	if hi < lo+8 {
+		return 0
+	}
+	nlo, nhi := max(off&^4095, lo), min((off+w+4095)&^4095, hi)
+	if s.StoreWinLo[i] <= s.StoreWinHi8[i] {
+		nlo, nhi = min(nlo, s.StoreWinLo[i]), max(nhi, s.StoreWinHi8[i]+8)
+	}
+	s.StoreWinLo[i], s.StoreWinHi8[i] = nlo, nhi-8
+	pages := ((nhi+4095)&^4095 - nlo&^4095) >> 12
+	d := pages - s.WinPages[i]
+	s.WinPages[i] = pages
+	return int64(d) * s.PageGas
 }
 
 // Offsets of State's fields, for native code. TestStateOffsets checks them.
@@ -76,10 +116,10 @@ const (
 	OffResAddr   = 336
 	OffResValid  = 344
 	OffCSRs      = 352
-	OffDirtyLo   = OffCSRs + 8*NumCSRs
-	OffDirtyHi   = OffDirtyLo + 8
-	OffWinLo     = OffDirtyHi + 8
+	OffWinLo     = OffCSRs + 8*NumCSRs
 	OffWinHi8    = OffWinLo + 16
+	OffWinPages  = OffWinHi8 + 16
+	OffPageGas   = OffWinPages + 16
 )
 
 // ExitCode says why an engine stopped running guest code and returned to Go.

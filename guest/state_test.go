@@ -28,10 +28,10 @@ func TestStateOffsets(t *testing.T) {
 		{"Reservation", unsafe.Offsetof(s.Reservation), OffResAddr},
 		{"ResValid", unsafe.Offsetof(s.ResValid), OffResValid},
 		{"CSRs", unsafe.Offsetof(s.CSRs), OffCSRs},
-		{"DirtyLo", unsafe.Offsetof(s.DirtyLo), OffDirtyLo},
-		{"DirtyHi", unsafe.Offsetof(s.DirtyHi), OffDirtyHi},
 		{"StoreWinLo", unsafe.Offsetof(s.StoreWinLo), OffWinLo},
 		{"StoreWinHi8", unsafe.Offsetof(s.StoreWinHi8), OffWinHi8},
+		{"WinPages", unsafe.Offsetof(s.WinPages), OffWinPages},
+		{"PageGas", unsafe.Offsetof(s.PageGas), OffPageGas},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -41,9 +41,9 @@ func Run(p *Program, st *guest.State, mem []byte, budget uint64, tr Tracer) gues
 	instret := st.Instret
 	limit := instret + budget
 	resValid, resAddr := st.ResValid != 0, st.Reservation
-	// The span of offsets stores wrote (guest.State.DirtyLo/Hi), so the arena can reset
-	// only that when the frame ends.
-	dlo, dhi := st.DirtyLo, st.DirtyHi
+	// The store windows (guest.State.StoreWinLo): a store inside one needs nothing
+	// more; one outside grows its window (guest.State.GrowWindow), paying for the pages.
+	w0lo, w0hi, w1lo, w1hi := st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
 
 	var (
 		exit      guest.ExitCode
@@ -226,7 +226,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+1)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 1)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				*(*uint8)(unsafe.Add(memp, off)) = uint8(x[in.rs2])
 			case uint8(riscv.OpSH):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -234,7 +237,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+2)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 2)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				*(*uint16)(unsafe.Add(memp, off)) = uint16(x[in.rs2])
 			case uint8(riscv.OpSW):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -242,7 +248,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+4)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 4)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				*(*uint32)(unsafe.Add(memp, off)) = uint32(x[in.rs2])
 			case uint8(riscv.OpSD):
 				off := x[in.rs1] + uint64(in.imm) - base
@@ -250,7 +259,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, off+base, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+8)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 8)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				*(*uint64)(unsafe.Add(memp, off)) = x[in.rs2]
 
 			case uint8(riscv.OpLRW), uint8(riscv.OpLRD):
@@ -290,8 +302,13 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, addr, in
 					break loop
 				}
+				// A store-conditional reaches its memory whether or not it stores (as in
+				// native code, which checks the store before the reservation).
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 8-4*b2u(word))
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				if resValid && resAddr == addr {
-					dlo, dhi = min(dlo, off), max(dhi, off+8)
 					if word {
 						*(*uint32)(unsafe.Add(memp, off)) = uint32(x[in.rs2])
 					} else {
@@ -315,7 +332,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, addr, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+4)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 4)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				ptr := (*uint32)(unsafe.Add(memp, off))
 				old := sext32(*ptr)
 				*ptr = uint32(amoResult(in.op-uint8(riscv.OpAMOSWAPW), old, x[in.rs2], true))
@@ -333,7 +353,10 @@ loop:
 					fault, faultAddr, faultAt = guest.FaultStore, addr, in
 					break loop
 				}
-				dlo, dhi = min(dlo, off), max(dhi, off+8)
+				if (off < w0lo || off > w0hi) && (off < w1lo || off > w1hi) {
+					gas -= st.GrowWindow(off, 8)
+					w0lo, w0hi, w1lo, w1hi = st.StoreWinLo[0], st.StoreWinHi8[0], st.StoreWinLo[1], st.StoreWinHi8[1]
+				}
 				ptr := (*uint64)(unsafe.Add(memp, off))
 				old := *ptr
 				*ptr = amoResult(in.op-uint8(riscv.OpAMOSWAPD), old, x[in.rs2], false)
@@ -449,7 +472,6 @@ loop:
 	copy(st.X[:], x[:32])
 	st.PC, st.Gas, st.Instret, st.Exit = pc, gas, instret, exit
 	st.Fault, st.FaultAddr = fault, faultAddr
-	st.DirtyLo, st.DirtyHi = dlo, dhi
 	st.Reservation, st.ResValid = resAddr, 0
 	if resValid {
 		st.ResValid = 1

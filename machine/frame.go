@@ -66,8 +66,8 @@ type Frame struct {
 	// Tracer, when set, sees every executed instruction (the interpreter runs traced
 	// frames, whatever the engine).
 	Tracer Tracer
-	// tracksDirty says the engine keeps St.DirtyLo/Hi (the span its stores wrote), so
-	// Release can reset only that span of the arena. An engine that does not keep it
+	// tracksDirty says the engine keeps St's store windows (what its stores wrote),
+	// so Release can reset only that of the arena. An engine that does not keep them
 	// must leave this false: the arena is then reset whole, which is always correct.
 	tracksDirty bool
 	// native is the native-code state (machine/native.go).
@@ -88,7 +88,7 @@ func NewFrame(img *Image, arena *guest.Arena, engine Engine) *Frame {
 	f := framePool.Get().(*Frame)
 	img.acquire()
 	*f = Frame{Arena: arena, img: img, code: img.Code, interp: img.Interp, engine: engine}
-	f.tracksDirty = true // the interpreter and native code both keep St.DirtyLo/Hi
+	f.tracksDirty = true // the interpreter and native code both keep St's store windows
 	arena.Bind(&f.St)
 	f.St.PC = img.Program.Entry
 	return f
@@ -141,7 +141,7 @@ func (f *Frame) Run() guest.ExitCode {
 				slice = f.native.slice
 			}
 		}
-		exit := interp.Run(f.interp, &f.St, f.Arena.Bytes(), slice, f.Tracer)
+		exit := f.overdrawn(interp.Run(f.interp, &f.St, f.Arena.Bytes(), slice, f.Tracer))
 		switch exit {
 		case guest.ExitBudget:
 		case guest.ExitFenceI:
@@ -159,6 +159,18 @@ func (f *Frame) Run() guest.ExitCode {
 			return guest.ExitBudget
 		}
 	}
+}
+
+// overdrawn turns an exit with negative gas into ExitOutOfGas: a store's memory
+// charge (guest.State.GrowWindow) may overdraw the gas, which the next block's gas
+// check or, at an exit (ECALL, FENCE.I, a zeroing loop), this catches. Faults stay
+// faults; PC, the instruction count and the gas are left as they are.
+func (f *Frame) overdrawn(exit guest.ExitCode) guest.ExitCode {
+	if f.St.Gas < 0 && exit != guest.ExitFault && exit != guest.ExitOutOfGas {
+		f.St.Exit = guest.ExitOutOfGas
+		return guest.ExitOutOfGas
+	}
+	return exit
 }
 
 // stopped reports whether the frame was asked to stop; if so the state's exit is

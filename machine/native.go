@@ -66,8 +66,6 @@ type frameNative struct {
 	// its code); err says why.
 	off bool
 	err error
-	// windows: the state's store windows were emptied for this frame.
-	windows bool
 	// recompiles counts the FENCE.Is that changed this frame's code (each costs a
 	// new translation; see maxRecompiles).
 	recompiles int
@@ -137,10 +135,6 @@ func nativeChunk(budget uint64) int64 {
 func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	st := &f.St
 	chunk := nativeChunk(budget)
-	if !f.native.windows {
-		st.EmptyStoreWindows()
-		f.native.windows = true
-	}
 	for {
 		p, err := f.nativeProgram()
 		if err != nil {
@@ -153,13 +147,13 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		st.Gas = run
 		exit := p.Run(st)
 		st.Gas += total - run
-		foldStoreWindows(st)
+		if exit = f.overdrawn(exit); exit == guest.ExitOutOfGas && st.Gas >= 0 && total != run {
+			exit = guest.ExitNone // only the chunk ran out: a budget boundary
+		}
 		switch exit {
+		case guest.ExitNone:
 		case guest.ExitOutOfGas:
-			if total == run {
-				return exit, true // out of the frame's own gas
-			}
-			// Only the chunk ran out: a budget boundary.
+			return exit, true
 		case guest.ExitMissingBlock:
 			if exit, ok := f.resolve(p); !ok || exit != guest.ExitNone {
 				return exit, ok
@@ -188,16 +182,6 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		}
 		if f.stopped() {
 			return guest.ExitBudget, true
-		}
-	}
-}
-
-// foldStoreWindows adds native code's store windows to the dirty span (stores that
-// hit a window are not recorded one by one; see codegen/amd64/storewin.go).
-func foldStoreWindows(st *guest.State) {
-	for i := range st.StoreWinLo {
-		if lo, hi8 := st.StoreWinLo[i], st.StoreWinHi8[i]; lo <= hi8 {
-			st.DirtyLo, st.DirtyHi = min(st.DirtyLo, lo), max(st.DirtyHi, hi8+8)
 		}
 	}
 }

@@ -99,9 +99,16 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 		return host.Failed(err)
 	}
 
-	f.St.Gas = msg.Gas
+	// Entering the frame costs the pages the host fills: the program and the
+	// calldata (docs/abi.md, "Memory growth").
+	entry := int64(img.Program.LoadedPages()+(8+uint64(len(calldata))+4095)/4096) * guest.ContractPageGas
+	if msg.Gas < entry {
+		return host.Failed(host.ErrOutOfGas)
+	}
+	f.St.Gas = msg.Gas - entry
 	f.Stop = host.CancelFlagOf(h)
 	f.Meter = !e.cfg.Unmetered
+	f.St.PageGas = guest.ContractPageGas
 	if e.cfg.Tracer != nil {
 		f.Tracer = e.cfg.Tracer(msg)
 	}

@@ -60,6 +60,9 @@ func (Backend) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
 	if l.ArenaSize < 8 || l.ArenaBase+l.ArenaSize < l.ArenaBase || l.ROStart > l.ArenaSize || l.ROSize > l.ArenaSize-l.ROStart {
 		return nil, fmt.Errorf("amd64: bad layout %v", l)
 	}
+	if l.PageGas < 0 || l.PageGas > 1<<12 || l.PageGas&(l.PageGas-1) != 0 {
+		return nil, fmt.Errorf("amd64: page gas %d is not 0 or a power of two up to 4096", l.PageGas)
+	}
 	m := &module{
 		cfg:      cfg,
 		lo:       cfg.CodeLo &^ 1,

@@ -1,27 +1,31 @@
 package amd64
 
 import (
+	"math/bits"
+
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/guest"
 )
 
-// Stores are checked against store windows (guest.State.StoreWinLo/StoreWinHi8): a
-// store must be inside the arena, outside the write-protected range, and counted in
-// the span of dirty memory the arena resets (State.DirtyLo/DirtyHi) — three checks,
-// nine instructions, on every store. Instead, native code keeps two windows of arena
-// offsets known to satisfy all three, one on each side of the write-protected range
-// (the contract layout has the stack below it and the data above; exec mode has only
-// the side above its text), and a store is
+// Stores are checked against the store windows (guest.State.StoreWinLo/StoreWinHi8):
+// a store must be inside the arena and outside the write-protected range, and the
+// pages it writes must be paid for (guest.State.GrowWindow). The windows are spans of
+// arena offsets known to satisfy all of it, one on each side of the write-protected
+// range (the contract layout has the stack below it and the data above; exec mode has
+// only the side above its text), so a store is
 //
 //	CMP RAX, StoreWinLo[i]; JB slow; CMP RAX, StoreWinHi8[i]; JA slow; MOV value, [R14+RAX]
 //
 // where i is the window the base register makes likely (the stack's for sp and s0).
 // The slow path tries the other window, then calls the unit's check routine, which
-// does the three checks exactly, records the store in DirtyLo/DirtyHi, and grows the
-// store's window to the pages around it (never past its side of the write-protected
-// range or the arena); a failed check is the instruction's store fault, exactly as in
-// the interpreter. Windows only grow, so the union of the windows and the dirty span
-// covers every store; machine folds the windows into DirtyLo/DirtyHi after each run.
+// does the checks exactly and grows the store's window to the pages around it (never
+// past its side of the write-protected range or the arena), charging
+// Layout.PageGas per new page — exactly GrowWindow, so every engine has the same
+// windows and charges the same gas at the same store. The charge is subtracted from
+// R13 at once and may leave the gas negative: the next block's gas check (or the exit
+// loop, at an exit) then ends the frame out of gas. A failed check is the
+// instruction's store fault, exactly as in the interpreter. The windows are also the
+// frame's record of written memory, which the arena resets when the frame ends.
 
 // side is the region of arena offsets on one side of the write-protected range.
 type side struct {
@@ -130,17 +134,6 @@ func (u *unit) emitCheckRoutine(w int) {
 		u.growWindow(1, s[1], wsz)
 	}
 	u.b.Bind(ok)
-	// Record the store in the dirty span.
-	skipLo, skipHi := u.b.NewLabel(), u.b.NewLabel()
-	e.op(asm.CMPQ, asm.R(tA), stMem(guest.OffDirtyLo))
-	e.jump(asm.JCC, skipLo)
-	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffDirtyLo))
-	u.b.Bind(skipLo)
-	e.op(asm.LEAQ, asm.Mem(tA, wsz), asm.R(tD))
-	e.op(asm.CMPQ, asm.R(tD), stMem(guest.OffDirtyHi))
-	e.jump(asm.JLS, skipHi)
-	e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffDirtyHi))
-	u.b.Bind(skipHi)
 	e.op(asm.POPQ, asm.None, asm.R(tC))
 	e.op(asm.CMPQ, asm.R(tA), asm.R(tA)) // ZF = 1: allowed
 	e.op(asm.RET, asm.None, asm.None)
@@ -151,12 +144,13 @@ func (u *unit) emitCheckRoutine(w int) {
 }
 
 // growWindow grows window i to include the pages around the w-byte store at RAX,
-// clamped to its side's region. Uses RCX and RDX.
+// clamped to its side's region, and charges its new pages. Uses RCX and RDX.
 func (u *unit) growWindow(i int, s side, w int64) {
 	e := &u.e
 	if !s.usable() {
 		return
 	}
+	defer u.chargePages(i)
 	l1, l2, l3, l4 := u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel(), u.b.NewLabel()
 	// lo = max(pageDown(off), s.lo); StoreWinLo = min(StoreWinLo, lo).
 	e.op(asm.MOVQ, asm.R(tA), asm.R(tD))
@@ -184,3 +178,28 @@ func (u *unit) growWindow(i int, s side, w int64) {
 	e.op(asm.MOVQ, asm.R(tD), stMem(winHi8(i)))
 	u.b.Bind(l4)
 }
+
+// chargePages charges window i's new pages: pages = (pageUp(hi8+8) - pageDown(lo)) /
+// 4096 (the window is not empty: it was just grown); R13's gas field loses (pages -
+// WinPages[i]) * PageGas, and WinPages[i] = pages. Uses RCX and RDX.
+func (u *unit) chargePages(i int) {
+	e := &u.e
+	pg := u.m.cfg.Layout.PageGas
+	if pg == 0 {
+		return
+	}
+	e.op(asm.MOVQ, stMem(winHi8(i)), asm.R(tD))
+	e.op(asm.ADDQ, asm.Imm(8+4095), asm.R(tD))
+	e.op(asm.ANDQ, asm.Imm(-4096), asm.R(tD))
+	e.op(asm.MOVQ, stMem(winLo(i)), asm.R(tC))
+	e.op(asm.ANDQ, asm.Imm(-4096), asm.R(tC))
+	e.op(asm.SUBQ, asm.R(tC), asm.R(tD))
+	e.op(asm.SHRQ, asm.Imm(12), asm.R(tD))
+	e.op(asm.MOVQ, asm.R(tD), asm.R(tC))
+	e.op(asm.SUBQ, stMem(winPages(i)), asm.R(tC))
+	e.op(asm.MOVQ, asm.R(tD), stMem(winPages(i)))
+	e.op(asm.SHLQ, asm.Imm(int64(gasShift+bits.TrailingZeros64(uint64(pg)))), asm.R(tC))
+	e.op(asm.SUBQ, asm.R(tC), asm.R(rGas))
+}
+
+func winPages(i int) int64 { return guest.OffWinPages + 8*int64(i) }

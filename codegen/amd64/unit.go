@@ -181,7 +181,7 @@ func (u *unit) emitShared() {
 		e.op(asm.MOVQ, asm.R(asm.Reg(p[1])), stMem(xoff(uint8(p[0]))))
 	}
 	e.op(asm.MOVQ, asm.R(rGas), asm.R(tA))
-	e.op(asm.SHRQ, asm.Imm(gasShift), asm.R(tA))
+	e.op(asm.SARQ, asm.Imm(gasShift), asm.R(tA)) // gas may be negative after a memory charge
 	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffGas))
 	e.op(asm.ANDL, asm.Imm(1<<gasShift-1), asm.R(rGas))
 	e.op(asm.ADDQ, asm.R(rGas), stMem(guest.OffInstret))

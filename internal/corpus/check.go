@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/internal/rvgen"
 	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/machine"
@@ -57,6 +58,27 @@ func CheckExec(t testing.TB, p ExecProgram, cache *machine.Cache) *ExecResult {
 		}
 	}
 	return want
+}
+
+// CheckPaged runs p with memory growth metered (guest.ContractPageGas) on every
+// engine, first with unlimited gas, then with gas for a third, half and nine tenths
+// of that run's use, so some runs end out of gas inside a block because of a store's
+// memory charge. It reports every disagreement with the interpreter.
+func CheckPaged(t testing.TB, p ExecProgram, cache *machine.Cache) {
+	t.Helper()
+	p.PageGas, p.Gas = guest.ContractPageGas, 0
+	full := CheckExec(t, p, cache)
+	if full == nil {
+		return
+	}
+	for _, frac := range []int64{3, 2} {
+		q := p
+		q.Name, q.Gas = fmt.Sprintf("%s/gas-1:%d", p.Name, frac), full.GasUsed/frac
+		CheckExec(t, q, cache)
+	}
+	q := p
+	q.Name, q.Gas = p.Name+"/gas-9:10", full.GasUsed*9/10
+	CheckExec(t, q, cache)
 }
 
 // CheckScenario runs s on every engine and reports every step that differs from the
@@ -126,6 +148,12 @@ func Check(t *testing.T, generated int) {
 	t.Run("generated", func(t *testing.T) {
 		for _, p := range GeneratedPrograms(generated) {
 			t.Run(p.Name, func(t *testing.T) { CheckExec(t, p, cache) })
+		}
+	})
+	t.Run("paged", func(t *testing.T) {
+		progs := append(PagedPrograms(), GeneratedPrograms(generated/4)...)
+		for _, p := range progs {
+			t.Run(p.Name, func(t *testing.T) { CheckPaged(t, p, cache) })
 		}
 	})
 	t.Run("rvgen", func(t *testing.T) {

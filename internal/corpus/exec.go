@@ -51,6 +51,8 @@ type ExecProgram struct {
 	// Budget, when non-zero, is the frame's instruction budget (small budgets make
 	// native code return to Go often).
 	Budget uint64
+	// PageGas meters memory growth as for contracts (guest.State.PageGas; 0: off).
+	PageGas int64
 }
 
 // ExecResult is what engines must agree on after an exec-mode run.
@@ -83,6 +85,7 @@ func RunExec(p ExecProgram, e Engine, cache *machine.Cache) (*ExecResult, error)
 		Setup: func(f *machine.Frame) {
 			f.SetNativeOptions(e.Native)
 			f.Budget = p.Budget
+			f.St.PageGas = p.PageGas
 		},
 		Inspect: func(f *machine.Frame) {
 			nativeErr = f.NativeError()
@@ -220,4 +223,19 @@ func TestdataPrograms(root string) ([]ExecProgram, error) {
 	}
 	sort.Slice(progs, func(i, j int) bool { return progs[i].Name < progs[j].Name })
 	return progs, nil
+}
+
+// ResidentBytes is how many bytes of the arena are resident in host memory now.
+func ResidentBytes(a *guest.Arena) (int64, error) {
+	mem := a.Bytes()
+	ps := unix.Getpagesize()
+	vec := make([]byte, (len(mem)+ps-1)/ps)
+	if err := mincore(mem, vec); err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, v := range vec {
+		n += int64(v & 1)
+	}
+	return n * int64(ps), nil
 }
