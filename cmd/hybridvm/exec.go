@@ -31,8 +31,8 @@ fault, with the reason on stderr.
 flags:
 `
 
-// maxExecFile bounds the ELF file exec reads.
-const maxExecFile = 256 << 20
+// maxExecFile bounds the ELF file exec reads (a variable so tests can lower it).
+var maxExecFile int64 = 256 << 20
 
 func runExec(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec", stderr)

@@ -114,6 +114,9 @@ func (p *sigParser) list(depth int) ([]abi.ArgumentMarshaling, error) {
 	}
 	for {
 		p.skipSpace()
+		if p.i == len(p.s) {
+			return nil, fmt.Errorf("missing ')'")
+		}
 		m, err := p.typ(depth)
 		if err != nil {
 			return nil, err
