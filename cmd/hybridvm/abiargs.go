@@ -11,42 +11,31 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 )
 
-// encodeCall ABI-encodes a call from a Solidity signature such as
-// "transfer(address,uint256)" and its arguments as strings: the 4-byte selector
-// followed by the encoded arguments. With selector false (constructor arguments) only
-// the arguments are encoded. Signature parsing and encoding are go-ethereum's
-// accounts/abi; this file only turns command-line strings into the Go values it packs.
-func encodeCall(sig string, args []string, selector bool) ([]byte, error) {
-	parsed, err := abi.ParseSelector(sig)
-	if err != nil {
-		return nil, fmt.Errorf("--sig: %w", err)
+// encodeCall ABI-encodes a call from a parsed --sig such as "transfer(address,uint256)"
+// and its arguments as strings: the 4-byte selector followed by the encoded arguments.
+// With selector false (constructor arguments) only the arguments are encoded. Encoding
+// is go-ethereum's accounts/abi; this file only turns command-line strings into the Go
+// values it packs.
+func encodeCall(sig *signature, args []string, selector bool) ([]byte, error) {
+	if len(sig.inputs) != len(args) {
+		return nil, fmt.Errorf("--sig %s takes %d arguments, %d given", sig.name, len(sig.inputs), len(args))
 	}
-	if len(parsed.Inputs) != len(args) {
-		return nil, fmt.Errorf("--sig %s takes %d arguments, %d given", sig, len(parsed.Inputs), len(args))
-	}
-	var inputs abi.Arguments
 	values := make([]any, len(args))
-	for i, in := range parsed.Inputs {
-		t, err := abi.NewType(in.Type, "", in.Components)
+	for i, in := range sig.inputs {
+		v, err := parseABIValue(in.Type, strings.TrimSpace(args[i]))
 		if err != nil {
-			return nil, fmt.Errorf("--sig argument %d: %w", i+1, err)
-		}
-		inputs = append(inputs, abi.Argument{Type: t})
-		v, err := parseABIValue(t, strings.TrimSpace(args[i]))
-		if err != nil {
-			return nil, fmt.Errorf("argument %d (%s) %q: %w", i+1, t.String(), args[i], err)
+			return nil, fmt.Errorf("argument %d (%s) %q: %w", i+1, in.Type.String(), args[i], err)
 		}
 		values[i] = v
 	}
-	packed, err := inputs.Pack(values...)
+	packed, err := sig.inputs.Pack(values...)
 	if err != nil {
 		return nil, fmt.Errorf("--sig: encoding the arguments: %w", err)
 	}
 	if !selector {
 		return packed, nil
 	}
-	m := abi.NewMethod(parsed.Name, parsed.Name, abi.Function, "", false, false, inputs, nil)
-	return append(m.ID, packed...), nil
+	return append(sig.selector(), packed...), nil
 }
 
 // parseABIValue converts s into the Go value go-ethereum's encoder expects for t.

@@ -2,10 +2,8 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -20,27 +18,35 @@ func init() {
 	})
 }
 
+const execUsage = `usage: hybridvm exec [--engine E] [--gas N] [--arena MIB] [--stats] [--trace] PROGRAM.elf
+
+Runs a static RV64IMAC ELF (at most 256 MiB) in exec mode (docs/abi.md, "Exec mode"):
+its writes to fds 1 and 2 appear on stdout and stderr, and hybridvm exits with the
+program's exit status.
+
+Exit status: the program's own (0-255); 2 bad usage or a file that is not a loadable
+RV64 ELF (missing, text, another machine, 32-bit); 128+1 out of gas; 128+2 a guest
+fault, with the reason on stderr.
+
+flags:
+`
+
+// maxExecFile bounds the ELF file exec reads (a variable so tests can lower it).
+var maxExecFile int64 = 256 << 20
+
 func runExec(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("exec", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("exec", stderr)
 	engineName := fs.String("engine", machine.DefaultEngine().String(), "engine: interp, jit or aot")
 	gas := fs.Int64("gas", 0, "gas limit (0: unlimited)")
 	stats := fs.Bool("stats", false, "print instructions, gas and wall time to stderr")
 	arenaMiB := fs.Uint64("arena", 0, "arena size in MiB (0: 1024)")
 	trace := fs.Bool("trace", false, "write one line per executed instruction (pc, disassembly, gas left) to stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridvm exec [--engine E] [--gas N] [--stats] [--trace] PROGRAM.elf")
-		fmt.Fprintln(stderr, "\nRuns a static RV64IMAC ELF: its writes to fds 1 and 2 appear on stdout and stderr,")
-		fmt.Fprintln(stderr, "and hybridvm exits with the program's exit status. A guest fault or running out of")
-		fmt.Fprintln(stderr, "gas exits with status 128 plus a reason on stderr.")
-		fs.PrintDefaults()
+	files, status, ok := parseCommandLine(fs, args, execUsage, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
+	if len(files) != 1 {
+		return usageError(stderr, "exec", "want exactly one program, got %d", len(files))
 	}
 	engine, err := machine.ParseEngine(*engineName)
 	if err != nil {
@@ -55,10 +61,10 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hybridvm exec: --arena %d MiB is larger than the %d MiB maximum\n", *arenaMiB, guest.MaxArenaSize>>20)
 		return 2
 	}
-	elf, err := os.ReadFile(fs.Arg(0))
+	elf, err := readFileLimited(files[0], maxExecFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "hybridvm exec:", err)
-		return 1
+		return 2
 	}
 	cfg := machine.ExecConfig{Engine: engine, Gas: *gas, ArenaSize: *arenaMiB << 20, Stdout: stdout, Stderr: stderr}
 	if *trace {
@@ -68,8 +74,8 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	res, err := machine.Exec(elf, cfg)
 	wall := time.Since(start)
 	if err != nil {
-		fmt.Fprintf(stderr, "hybridvm exec: %s: %v\n", fs.Arg(0), err)
-		return 1
+		fmt.Fprintf(stderr, "hybridvm exec: %s: %v\n", files[0], err)
+		return 2
 	}
 	if *stats {
 		secs := wall.Seconds()

@@ -1,18 +1,16 @@
 package main
 
 // The initcode subcommand: wrap a RISC-V deploy ELF into the initcode that CREATE takes
-// (ABI.md, "Code format and routing"): 0xFF ‖ u32be(1+len(deployELF)) ‖ 0xFF ‖ deployELF ‖ args.
+// (docs/abi.md, "Code and initcode"): 0xFF ‖ u32be(1+len(deployELF)) ‖ 0xFF ‖ deployELF ‖ args.
 
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -26,47 +24,38 @@ func init() {
 	})
 }
 
-const initcodeUsage = `usage: hybridvm initcode [-o FILE] [--hex] [--args HEX] DEPLOY.elf
+const initcodeUsage = `usage: hybridvm initcode [-o FILE] [--hex] [--args HEX] [--force] DEPLOY.elf
 
-Writes the initcode of a RISC-V contract: 0xFF ‖ u32 big-endian (1 + len(ELF)) ‖ 0xFF ‖ ELF ‖ args.
-DEPLOY.elf is the contract's deploy ELF (it returns 0xFF ‖ runtime ELF when run).
+Writes the initcode of a RISC-V contract: 0xFF ‖ u32 big-endian (1 + len(ELF)) ‖ 0xFF ‖ ELF ‖ args
+(docs/abi.md, "Code and initcode"). DEPLOY.elf is the contract's deploy ELF: it runs
+at CREATE and returns 0xFF ‖ runtime ELF, the code the account keeps.
+
+A deploy ELF returns its runtime ELF, so it carries one: the C SDK's deploy ELF embeds
+it (sdk/c/deploy_blob.S). initcode refuses an ELF that embeds no RISC-V ELF (outside
+any initcode it embeds in turn, as a factory does): that is a runtime ELF, which would
+deploy its own code's return data. --force skips this check, for a deploy ELF that
+makes its runtime code at run time.
+
+Binary initcode is not written to a terminal: give -o FILE, --hex, or redirect stdout.
 Flags may come before or after the file name.
+
+Exit status: 0 written, 1 the output could not be written, 2 bad usage or input.
 
 flags:
 `
 
 func runInitcode(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("initcode", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("initcode", stderr)
 	out := fs.String("o", "", "write the initcode to `FILE` instead of stdout")
 	asHex := fs.Bool("hex", false, "write 0x-prefixed hex text and a newline instead of binary")
 	argsHex := fs.String("args", "", "constructor arguments as `HEX` (0x prefix optional), appended after the ELF")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, initcodeUsage)
-		fs.PrintDefaults()
-	}
-
-	// Go's flag package stops at the first positional argument; parse again after it
-	// so "initcode x.elf -o x.initcode" works too.
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		files = append(files, args[0])
-		args = args[1:]
+	force := fs.Bool("force", false, "accept an ELF that embeds no runtime ELF")
+	files, status, ok := parseCommandLine(fs, args, initcodeUsage, stdout, stderr)
+	if !ok {
+		return status
 	}
 	if len(files) != 1 {
-		fmt.Fprintf(stderr, "hybridvm initcode: want exactly one deploy ELF file, got %d\n", len(files))
-		fs.Usage()
-		return 2
+		return usageError(stderr, "initcode", "want exactly one deploy ELF file, got %d", len(files))
 	}
 
 	ctorArgs, err := decodeHexArg(*argsHex)
@@ -74,14 +63,18 @@ func runInitcode(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hybridvm initcode: --args: %v\n", err)
 		return 2
 	}
-	deployELF, err := os.ReadFile(files[0])
+	deployELF, err := readFileLimited(files[0], maxCodeFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "hybridvm initcode: %v\n", err)
-		return 1
+		return 2
 	}
 	if err := checkRISCVELF(deployELF); err != nil {
 		fmt.Fprintf(stderr, "hybridvm initcode: %s: %v\n", files[0], err)
-		return 1
+		return 2
+	}
+	if !*force && !embedsRISCVELF(deployELF) {
+		fmt.Fprintf(stderr, "hybridvm initcode: %s: embeds no runtime ELF, so it looks like a runtime ELF, not a deploy ELF (see -h; --force to use it anyway)\n", files[0])
+		return 2
 	}
 
 	code := guest.EncodeInitcode(deployELF, ctorArgs)
@@ -92,11 +85,18 @@ func runInitcode(args []string, stdout, stderr io.Writer) int {
 		data = code
 	}
 	if *out == "" {
+		if !*asHex && isTerminal(stdout) {
+			fmt.Fprintln(stderr, "hybridvm initcode: not writing binary initcode to a terminal: use -o FILE, --hex, or redirect stdout")
+			return 2
+		}
 		if _, err := stdout.Write(data); err != nil {
 			fmt.Fprintf(stderr, "hybridvm initcode: writing stdout: %v\n", err)
 			return 1
 		}
 		return 0
+	}
+	if target, err := resolveSymlinks(*out); err == nil {
+		removeStaleTemps(target)
 	}
 	if err := writeFileAtomic(*out, data); err != nil {
 		fmt.Fprintf(stderr, "hybridvm initcode: %v\n", err)
@@ -145,29 +145,27 @@ func checkRISCVELF(b []byte) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file next to path and renames it into
-// place, so a failed write never leaves a truncated output behind.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
+// embedsRISCVELF reports whether b embeds the header of a little-endian ELF64 RISC-V
+// file after its own, outside any RISC-V initcode (0xFF ‖ u32be(n) ‖ 0xFF ‖ ELF) it
+// embeds: a deploy ELF carries the runtime ELF it returns; a factory's runtime ELF
+// carries only the initcode of what it creates.
+func embedsRISCVELF(b []byte) bool {
+	for i := 1; i+20 <= len(b); i++ {
+		if !isRISCVELFHeader(b[i:]) {
+			continue
+		}
+		if i >= 6 && b[i-1] == guest.CodePrefix && b[i-6] == guest.CodePrefix {
+			if n := binary.BigEndian.Uint32(b[i-5 : i-1]); n >= 1 {
+				i += int(n) - 2 // skip the embedded initcode's deploy ELF
+				continue
+			}
+		}
+		return true
 	}
-	name := tmp.Name()
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(name, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("writing %s: %w", path, werr)
-	}
-	return nil
+	return false
+}
+
+func isRISCVELFHeader(b []byte) bool {
+	return len(b) >= 20 && string(b[:4]) == "\x7fELF" && b[4] == byte(elf.ELFCLASS64) &&
+		b[5] == byte(elf.ELFDATA2LSB) && binary.LittleEndian.Uint16(b[18:]) == uint16(elf.EM_RISCV)
 }

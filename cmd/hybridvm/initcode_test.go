@@ -40,6 +40,23 @@ func tinyELF(machine uint16) []byte {
 	return b
 }
 
+// tinyDeployELF is a RISC-V ELF that carries a runtime ELF after a 0xFF byte, as the
+// C SDK's deploy ELFs do.
+func tinyDeployELF() []byte {
+	return append(tinyELF(243), append([]byte{guest.CodePrefix}, tinyELF(243)...)...)
+}
+
+// tinyELF32 is a 32-bit RISC-V ELF header, enough for the class check.
+func tinyELF32() []byte {
+	b := make([]byte, 52)
+	copy(b, []byte{0x7f, 'E', 'L', 'F', 1 /* ELFCLASS32 */, 1, 1})
+	binary.LittleEndian.PutUint16(b[16:], 2)
+	binary.LittleEndian.PutUint16(b[18:], 243)
+	binary.LittleEndian.PutUint32(b[20:], 1)
+	binary.LittleEndian.PutUint16(b[40:], 52)
+	return b
+}
+
 func TestInitcodeCommand(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
@@ -49,8 +66,10 @@ func TestInitcodeCommand(t *testing.T) {
 		}
 		return p
 	}
-	riscv := tinyELF(243) // EM_RISCV
+	riscv := tinyDeployELF()
 	deploy := write("deploy.elf", riscv)
+	runtimeELF := write("runtime.elf", tinyELF(243)) // EM_RISCV, embeds nothing
+	elf32 := write("elf32.elf", tinyELF32())
 	x86 := write("x86.elf", tinyELF(62)) // EM_X86_64
 	text := write("notes.txt", []byte("hello, not an ELF"))
 	prefixed := write("prefixed.bin", append([]byte{0xFF}, riscv...))
@@ -75,17 +94,25 @@ func TestInitcodeCommand(t *testing.T) {
 		{name: "flags after the file name are parsed and -o writes the file",
 			argv: []string{deploy, "-o", outFile}, wantStdout: []byte{}, wantFile: guest.EncodeInitcode(riscv, nil)},
 		{name: "missing file names the file",
-			argv: []string{filepath.Join(dir, "nope.elf")}, wantStatus: 1, wantErr: "nope.elf"},
+			argv: []string{filepath.Join(dir, "nope.elf")}, wantStatus: 2, wantErr: "nope.elf"},
 		{name: "bad hex names the character and position",
 			argv: []string{"--args", "0x12zz", deploy}, wantStatus: 2, wantErr: `invalid hex character 'z' at position 2`},
 		{name: "odd hex length is rejected",
 			argv: []string{"--args", "abc", deploy}, wantStatus: 2, wantErr: "odd number of hex digits"},
 		{name: "a text file is not an ELF",
-			argv: []string{text}, wantStatus: 1, wantErr: "not an ELF file"},
+			argv: []string{text}, wantStatus: 2, wantErr: "not an ELF file"},
 		{name: "an x86-64 ELF is not RISC-V",
-			argv: []string{x86}, wantStatus: 1, wantErr: "not a little-endian ELF64 RISC-V"},
+			argv: []string{x86}, wantStatus: 2, wantErr: "not a little-endian ELF64 RISC-V"},
+		{name: "a 32-bit ELF is not RISC-V ELF64",
+			argv: []string{elf32}, wantStatus: 2, wantErr: "not a little-endian ELF64 RISC-V"},
 		{name: "already prefixed code is refused",
-			argv: []string{prefixed}, wantStatus: 1, wantErr: "starts with 0xFF"},
+			argv: []string{prefixed}, wantStatus: 2, wantErr: "starts with 0xFF"},
+		{name: "a runtime ELF (no embedded ELF) is refused",
+			argv: []string{runtimeELF}, wantStatus: 2, wantErr: "embeds no runtime ELF"},
+		{name: "--force takes a runtime-looking ELF",
+			argv: []string{"--force", runtimeELF}, wantStdout: guest.EncodeInitcode(tinyELF(243), nil)},
+		{name: "a dash-leading file name after -- is a file",
+			argv: []string{"--", "-x.elf"}, wantStatus: 2, wantErr: "-x.elf: no such file"},
 		{name: "no file is a usage error",
 			argv: nil, wantStatus: 2, wantErr: "want exactly one deploy ELF file, got 0"},
 		{name: "two files is a usage error",
@@ -125,7 +152,7 @@ func TestInitcodeCommand(t *testing.T) {
 // The initcode the command writes must parse back into the same deploy ELF and args.
 func TestInitcodeRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	riscv := tinyELF(243)
+	riscv := tinyDeployELF()
 	p := filepath.Join(dir, "d.elf")
 	if err := os.WriteFile(p, riscv, 0o644); err != nil {
 		t.Fatal(err)

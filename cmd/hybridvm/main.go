@@ -58,7 +58,7 @@ func mainArgs(args []string, stdout, stderr io.Writer) int {
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "hybridvm: unknown command %q\n", args[0])
-		usage(stderr)
+		fmt.Fprintln(stderr, "Run 'hybridvm -h' for the list of commands.")
 		return 2
 	}
 	return c.run(args[1:], stdout, stderr)

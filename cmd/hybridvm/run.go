@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/big"
-	"os"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/holiman/uint256"
@@ -39,12 +37,13 @@ var defaultSender = common.HexToAddress("0x00000000000000000000000000000000000a1
 // defaultCodeAccount is the account whose context --code runs in without --as.
 var defaultCodeAccount = common.HexToAddress("0x000000000000000000000000000000000000c0de")
 
-const runUsage = `usage: hybridvm run [flags] (--create --code HEX|@FILE | --to ADDR | --code HEX|@FILE [--as ADDR])
-                    [--input HEX | --sig 'name(types)' ARGS...]
+const runUsage = `usage: hybridvm run [flags] (--create --code C | --to ADDR | --code C [--as ADDR])
+                    [--input HEX|@FILE | --sig 'name(types)[(types)]' ARGS...]
 
 Runs one call or create against the embedded state and prints one JSON object:
 status (success, revert or failure), output, gasUsed, refund, instructions (RISC-V
-instructions retired), logs, address (creates) and error (why it reverted or failed).
+instructions retired), logs, address (creates), decoded (with return types in --sig)
+and error (why it reverted or failed).
 
   --create --code C   deploys initcode C (EVM initcode, RISC-V initcode, or a RISC-V
                       deploy ELF, which is wrapped into initcode); --input/--sig give the
@@ -53,22 +52,49 @@ instructions retired), logs, address (creates) and error (why it reverted or fai
   --code C [--as A]   runs code C without deploying it, in the context of account A
                       (default 0x...c0de); a RISC-V ELF is prefixed with 0xFF
 
-Code is hex, or @FILE (raw bytes, or hex text). Flags come before the --sig arguments.
+Code is hex, or @FILE (raw bytes, or hex text; at most 16 MiB); so is --input.
+
+--sig 'f(uint256,address)' encodes ARGS (flags may come before or after them; a
+negative number is an argument, "--" ends the flags). uint and int mean uint256 and
+int256. Return types, as in 'balanceOf(address)(uint256)', decode the output into
+"decoded" (integers as decimal strings, addresses checksummed, bytes as hex, arrays
+and tuples as JSON arrays); "output" stays hex. Revert data is decoded into "error":
+Error(string), Panic(uint256), or a custom error that --abi FILE declares (a Solidity
+JSON ABI, or a compiler artifact with an "abi" field).
+
+State: --state FILE is loaded if present and saved after a successful call (not after
+a revert or failure, nor with --readonly); --prestate FILE is only read. Either holds
+a bare alloc (go-ethereum's genesis "alloc" layout) or a whole go-ethereum genesis
+file, which is saved back as a genesis file with only its alloc replaced. The save is
+atomic: it writes .FILE.hybridvm-tmp-* next to the file (through a symbolic link, to
+its target), keeps the file's mode, and renames it into place; such temporary files
+left by an interrupted save are removed at start. --dump prints the state after the
+call (alloc JSON) after the result.
+
+Block context: a genesis file gives number, timestamp, gasLimit, baseFeePerGas,
+coinbase, config.chainId, and prevrandao (mixHash, or difficulty when mixHash is
+zero); --number, --timestamp, --basefee, --coinbase, --chainid and --prevrandao
+override them. A zero number, timestamp, gas limit or chain id gets the default
+(block 1, timestamp 1700000000, gas limit 30000000, chain id 1).
+
 Exit status: 0 success, 1 revert or failure, 2 bad usage or input.
+
+flags:
 `
 
 type runFlags struct {
-	stateFile, engine, fork, code, to, as, from, value, input, sig string
-	gas                                                            uint64
-	create, trace, readOnly                                        bool
+	stateFile, prestate, engine, fork, code, to, as, from, value, input, sig, abiFile string
+	number, timestamp, basefee, coinbase, chainID, prevrandao                         string
+	gas                                                                               uint64
+	create, trace, readOnly, dump                                                     bool
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {
 	var f runFlags
-	fset := flag.NewFlagSet("run", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, runUsage, "\nflags:\n"); fset.PrintDefaults() }
-	fset.StringVar(&f.stateFile, "state", "", "state file (genesis alloc JSON), loaded if present and saved after the run")
+	fset := newFlagSet("run", stderr)
+	fset.StringVar(&f.stateFile, "state", "", "state `FILE` (alloc or genesis JSON), loaded if present and saved after a successful call")
+	fset.StringVar(&f.prestate, "prestate", "", "state `FILE` (alloc or genesis JSON) to run against, never written")
+	fset.BoolVar(&f.dump, "dump", false, "print the state after the call (alloc JSON) after the result")
 	fset.StringVar(&f.engine, "engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit or aot")
 	fset.StringVar(&f.fork, "fork", host.LatestFork.String(), "fork: Cancun, Prague or Osaka")
 	fset.Uint64Var(&f.gas, "gas", 30_000_000, "gas limit")
@@ -79,13 +105,21 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&f.to, "to", "", "address of the contract to call")
 	fset.StringVar(&f.as, "as", "", "with --code: the account whose context the code runs in")
 	fset.BoolVar(&f.readOnly, "readonly", false, "discard the run's state changes")
-	fset.StringVar(&f.input, "input", "", "calldata (hex)")
-	fset.StringVar(&f.sig, "sig", "", "Solidity signature to encode the remaining arguments with, e.g. 'transfer(address,uint256)'")
+	fset.StringVar(&f.input, "input", "", "calldata: HEX or @FILE")
+	fset.StringVar(&f.sig, "sig", "", "Solidity signature to encode the arguments with, and optionally return types to decode the output with, e.g. 'balanceOf(address)(uint256)'")
+	fset.StringVar(&f.abiFile, "abi", "", "Solidity JSON ABI `FILE` whose custom errors decode revert data")
+	fset.StringVar(&f.number, "number", "", "block number")
+	fset.StringVar(&f.timestamp, "timestamp", "", "block timestamp")
+	fset.StringVar(&f.basefee, "basefee", "", "block base fee (decimal, or hex with 0x)")
+	fset.StringVar(&f.coinbase, "coinbase", "", "block coinbase address")
+	fset.StringVar(&f.chainID, "chainid", "", "chain id")
+	fset.StringVar(&f.prevrandao, "prevrandao", "", "PREVRANDAO value (32-byte hex)")
 	fset.BoolVar(&f.trace, "trace", false, "trace to stderr: EIP-3155 JSON lines for EVM code, one line per instruction for RISC-V code")
-	if err := fset.Parse(args); err != nil {
-		return 2
+	sigArgs, status, ok := parseCommandLine(fset, args, runUsage, stdout, stderr)
+	if !ok {
+		return status
 	}
-	code, err := doRun(&f, fset.Args(), stdout, stderr)
+	code, err := doRun(&f, sigArgs, stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "hybridvm run:", err)
 	}
@@ -97,17 +131,36 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	if err != nil {
 		return 2, err
 	}
-	var db *state.State
-	if f.stateFile != "" {
-		db, err = state.LoadAllocFile(f.stateFile)
-		if errors.Is(err, fs.ErrNotExist) {
-			db, err = state.New(), nil
+	var contractABI *abi.ABI
+	if f.abiFile != "" {
+		if contractABI, err = loadABI(f.abiFile); err != nil {
+			return 2, fmt.Errorf("--abi: %w", err)
 		}
-		if err != nil {
+	}
+	var (
+		db *state.State
+		sf *stateFile
+	)
+	switch {
+	case f.stateFile != "" && f.prestate != "":
+		return 2, errors.New("--state and --prestate exclude each other")
+	case f.stateFile != "":
+		if db, sf, err = loadStateFile(f.stateFile, false); err != nil {
 			return 2, fmt.Errorf("--state: %w", err)
 		}
-	} else {
+	case f.prestate != "":
+		if db, sf, err = loadStateFile(f.prestate, true); err != nil {
+			return 2, fmt.Errorf("--prestate: %w", err)
+		}
+	default:
 		db = state.New()
+	}
+	var block host.TxContext
+	if sf != nil {
+		block = sf.block
+	}
+	if err := blockFlags(f, &block); err != nil {
+		return 2, err
 	}
 	engine, err := machine.ParseEngine(f.engine)
 	if err != nil {
@@ -117,7 +170,7 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	if err != nil {
 		return 2, fmt.Errorf("--fork: %w", err)
 	}
-	cfg := hybridvm.Config{Engine: engine, Fork: fork, State: db}
+	cfg := hybridvm.Config{Engine: engine, Fork: fork, State: db, Block: block}
 	var evmTracer *evm.JSONTracer
 	if f.trace {
 		evmTracer = evm.NewJSONTracer(stderr)
@@ -144,21 +197,27 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	if err != nil {
 		return 2, err
 	}
-	if err := writeRunResult(stdout, res, f.create); err != nil {
+	if err := writeRunResult(stdout, res, f.create, req.sig, contractABI); err != nil {
 		return 1, err
 	}
-	if f.stateFile != "" && !f.readOnly {
-		if err := db.SaveAllocFile(f.stateFile); err != nil {
-			return 1, fmt.Errorf("saving --state: %w", err)
+	if f.dump {
+		if err := db.WriteAlloc(stdout); err != nil {
+			return 1, err
 		}
 	}
 	if res.Status != hybridvm.StatusSuccess {
-		return 1, nil
+		return 1, nil // nothing changed: the file is left as it is
+	}
+	if f.stateFile != "" && !f.readOnly {
+		if err := sf.save(db); err != nil {
+			return 1, fmt.Errorf("saving --state: %w", err)
+		}
 	}
 	return 0, nil
 }
 
 type runRequest struct {
+	sig          *signature // nil without --sig
 	from, to, as common.Address
 	value        *uint256.Int
 	code, input  []byte
@@ -190,7 +249,7 @@ func parseRunRequest(f *runFlags, sigArgs []string) (*runRequest, error) {
 		if f.code == "" {
 			return nil, errors.New("--code is required")
 		}
-		if req.code, err = readCodeArg(f.code); err != nil {
+		if req.code, err = readBytesArg(f.code); err != nil {
 			return nil, fmt.Errorf("--code: %w", err)
 		}
 	} else if f.code != "" {
@@ -220,11 +279,14 @@ func parseRunRequest(f *runFlags, sigArgs []string) (*runRequest, error) {
 		if len(sigArgs) > 0 {
 			return nil, fmt.Errorf("unexpected arguments %q (they only go with --sig)", sigArgs)
 		}
-		if req.input, err = hexutil.Decode(with0x(f.input)); err != nil {
+		if req.input, err = readBytesArg(f.input); err != nil {
 			return nil, fmt.Errorf("--input: %w", err)
 		}
 	case f.sig != "":
-		if req.input, err = encodeCall(f.sig, sigArgs, !f.create); err != nil {
+		if req.sig, err = parseSignature(f.sig); err != nil {
+			return nil, err
+		}
+		if req.input, err = encodeCall(req.sig, sigArgs, !f.create); err != nil {
 			return nil, err
 		}
 	default:
@@ -259,23 +321,13 @@ func parseAddress(flag, s string) (common.Address, error) {
 	return common.HexToAddress(s), nil
 }
 
-// maxCodeFile bounds --code files (RISC-V initcode may be up to 512 KiB).
-const maxCodeFile = 16 << 20
-
-// readCodeArg reads HEX or @FILE; a file holds raw bytes or hex text.
-func readCodeArg(s string) ([]byte, error) {
-	if !strings.HasPrefix(s, "@") {
+// readBytesArg reads HEX or @FILE; a file holds raw bytes or hex text.
+func readBytesArg(s string) ([]byte, error) {
+	name, ok := strings.CutPrefix(s, "@")
+	if !ok {
 		return hexutil.Decode(with0x(strings.TrimSpace(s)))
 	}
-	name := s[1:]
-	fi, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > maxCodeFile {
-		return nil, fmt.Errorf("%s: %d bytes is larger than %d", name, fi.Size(), maxCodeFile)
-	}
-	data, err := os.ReadFile(name)
+	data, err := readFileLimited(name, maxCodeFile)
 	if err != nil {
 		return nil, err
 	}
@@ -312,10 +364,14 @@ type jsonResult struct {
 	Instructions uint64          `json:"instructions"`
 	Logs         []jsonLog       `json:"logs"`
 	Address      *common.Address `json:"address,omitempty"`
+	Decoded      []any           `json:"decoded,omitempty"`
+	DecodeError  string          `json:"decodeError,omitempty"`
 	Error        string          `json:"error,omitempty"`
 }
 
-func writeRunResult(w io.Writer, res *hybridvm.Result, create bool) error {
+// writeRunResult prints the result; with --sig return types a successful call's output
+// is decoded too, and revert data is decoded into the error when it can be.
+func writeRunResult(w io.Writer, res *hybridvm.Result, create bool, sig *signature, contract *abi.ABI) error {
 	out := jsonResult{
 		Status:       res.Status.String(),
 		Output:       res.Output,
@@ -336,6 +392,19 @@ func writeRunResult(w io.Writer, res *hybridvm.Result, create bool) error {
 	}
 	if res.Err != nil {
 		out.Error = res.Err.Error()
+	}
+	switch {
+	case res.Status == hybridvm.StatusSuccess && sig != nil && sig.returns && !create:
+		vals, err := decodeValues(sig.outputs, res.Output)
+		if err != nil {
+			out.DecodeError = err.Error()
+		} else {
+			out.Decoded = vals
+		}
+	case res.Status == hybridvm.StatusRevert:
+		if d := decodeRevert(res.Output, contract); d != "" {
+			out.Error += ": " + d
+		}
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(out)

@@ -180,7 +180,7 @@ func TestExecCommand(t *testing.T) {
 	if code, _, errOut := cli("exec", "../../testdata/riscv/hostile/wild_store.elf"); code != 130 || !strings.Contains(errOut, "store access fault") {
 		t.Errorf("wild store: %d %q", code, errOut)
 	}
-	if code, _, errOut := cli("exec", "../../README.md"); code != 1 || !strings.Contains(errOut, "bad ELF") {
+	if code, _, errOut := cli("exec", "../../README.md"); code != 2 || !strings.Contains(errOut, "bad ELF") {
 		t.Errorf("not an ELF: %d %q", code, errOut)
 	}
 	if code, _, _ := cli("exec"); code != 2 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,28 +41,22 @@ cannot be parsed counts as one failure, with the reason naming the field.
                 time), each test followed by {"stateRoot": "0x..."} (go-ethereum's format)
 
 Exit status: 0 all passed, 1 a test failed, 2 bad usage.
+
+flags:
 `
 
 func runStatetest(args []string, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("statetest", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() {} // printed below: on stdout for -h, on stderr for errors
+	fset := newFlagSet("statetest", stderr)
 	forkName := fset.String("fork", "", "fork to run (Cancun, Prague or Osaka)")
 	runRe := fset.String("run", "", "regular expression selecting tests by name")
 	asJSON := fset.Bool("json", false, "print results as JSON lines")
 	trace := fset.Bool("trace", false, "stream an EIP-3155 trace to stderr")
-	if err := fset.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fmt.Fprint(stdout, statetestUsage)
-			return 0
-		}
-		fmt.Fprint(stderr, statetestUsage)
-		return 2
+	paths, status, ok := parseCommandLine(fset, args, statetestUsage, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if fset.NArg() == 0 {
-		fmt.Fprintln(stderr, "hybridvm statetest: no PATH given")
-		fmt.Fprint(stderr, statetestUsage)
-		return 2
+	if len(paths) == 0 {
+		return usageError(stderr, "statetest", "no PATH given")
 	}
 	opts := &statetest.Options{}
 	if *forkName != "" {
@@ -82,7 +75,7 @@ func runStatetest(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Run = re
 	}
-	for _, p := range fset.Args() {
+	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
 			fmt.Fprintf(stderr, "hybridvm statetest: %v\n", err)
 			return 2
@@ -114,7 +107,7 @@ func runStatetest(args []string, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	var mu sync.Mutex
 	enc := json.NewEncoder(out)
-	counts, err := statetest.Run(fset.Args(), opts, func(r statetest.Result) {
+	counts, err := statetest.Run(paths, opts, func(r statetest.Result) {
 		mu.Lock()
 		defer mu.Unlock()
 		if *asJSON {

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func commandNames() []string {
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// TestHelpExitsZero: -h and --help print the command's usage on stdout and exit 0, for
+// every command.
+func TestHelpExitsZero(t *testing.T) {
+	for _, name := range commandNames() {
+		for _, h := range []string{"-h", "--help"} {
+			code, out, errOut := cli(name, h)
+			if code != 0 || !strings.Contains(out, "usage: hybridvm "+name) || errOut != "" {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q", name, h, code, out, errOut)
+			}
+		}
+	}
+}
+
+// TestFlagErrorIsOneLine: an unknown flag prints the flag package's line and a hint to
+// use -h, not the whole usage, and exits 2.
+func TestFlagErrorIsOneLine(t *testing.T) {
+	for _, name := range commandNames() {
+		code, out, errOut := cli(name, "--bogus")
+		want := "flag provided but not defined: -bogus\nRun 'hybridvm " + name + " -h' for usage.\n"
+		if code != 2 || errOut != want || out != "" {
+			t.Errorf("%s --bogus: exit %d, stdout %q, stderr %q; want 2 and %q", name, code, out, errOut, want)
+		}
+	}
+	if code, _, errOut := cli("nosuch"); code != 2 || strings.Count(errOut, "\n") != 2 {
+		t.Errorf("unknown command: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, errOut := cli("version")
+	if code != 0 || !strings.HasPrefix(out, "hybridvm ") || !strings.Contains(out, "commit ") || errOut != "" {
+		t.Errorf("version: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, _, _ := cli("version", "extra"); code != 2 {
+		t.Errorf("version extra: exit %d, want 2", code)
+	}
+	if got := versionText(nil); !strings.HasPrefix(got, "hybridvm (devel)\ncommit unknown\ncommit time unknown\n") {
+		t.Errorf("without build info: %q", got)
+	}
+	bi := &debug.BuildInfo{GoVersion: "go1.99", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2025-01-02T03:04:05Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	if got, want := versionText(bi), "hybridvm v1.2.3\ncommit 0123abcd (modified)\ncommit time 2025-01-02T03:04:05Z\ngo1.99\n"; got != want {
+		t.Errorf("versionText = %q, want %q", got, want)
+	}
+}
+
+// TestExecBadInputExits2: a file exec cannot load exits 2, which no guest exit status
+// below 128 other than 2 itself shares with it by accident of a loader error.
+func TestExecBadInputExits2(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct{ name, path, want string }{
+		{"missing", filepath.Join(dir, "nope.elf"), "no such file"},
+		{"text", write("notes.txt", []byte("hello, not an ELF")), "bad elf"},
+		{"x86-64", write("x86.elf", tinyELF(62)), "elf"},
+		{"32-bit", write("rv32.elf", tinyELF32()), "elf"},
+		{"directory", dir, "directory"},
+	} {
+		code, _, errOut := cli("exec", tc.path)
+		if code != 2 || !strings.Contains(strings.ToLower(errOut), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.name, code, errOut, tc.want)
+		}
+	}
+	defer func(n int64) { maxExecFile = n }(maxExecFile)
+	maxExecFile = 1 << 20
+	if code, _, errOut := cli("exec", "/dev/zero"); code != 2 || !strings.Contains(errOut, "limit") {
+		t.Errorf("/dev/zero: exit %d, stderr %q", code, errOut)
+	}
+}
