@@ -67,13 +67,21 @@ const (
 	ptLoad        = 1
 	ptDynamic     = 2
 	ptInterp      = 3
-	// e_flags: float ABI (bits 1-2) must be soft-float; RVE (bit 3) is not RV64I.
+	// e_flags (RISC-V ELF psABI): EF_RISCV_RVC (0x1) and the float ABI (0x6: soft,
+	// single, double, quad) describe how the program was compiled and called, not how
+	// its instructions decode, so any value is accepted; an F or D instruction faults
+	// as illegal whatever the flag says. EF_RISCV_TSO (0x10) asks for a stronger memory
+	// model, which one hart trivially gives. RVE (0x8, 16 registers) changes what the
+	// program means, and the other bits are reserved: both are rejected.
+	efRVC      = 0x1
 	efFloatABI = 0x6
 	efRVE      = 0x8
+	efTSO      = 0x10
+	efKnown    = efRVC | efFloatABI | efRVE | efTSO
 )
 
 // LoadELF parses and validates an RV64IMAC static executable (ABI.md, "Code format and
-// routing"): ELF64, little-endian, EM_RISCV, ET_EXEC, soft-float, PT_LOAD segments only
+// routing"): ELF64, little-endian, EM_RISCV, ET_EXEC, not RVE, PT_LOAD segments only
 // from the program headers, each inside the constraints' arena and outside its reserved
 // ranges, p_filesz <= p_memsz, no overflow, no overlap, an entry point inside an
 // executable segment. The program's segment data aliases elf.
@@ -106,8 +114,10 @@ func LoadELF(elf []byte, c Constraints) (*Program, error) {
 	if v := le.Uint32(elf[20:]); v != 1 {
 		return nil, bad("version %d, want 1", v)
 	}
-	if f := le.Uint32(elf[48:]); f&efFloatABI != 0 || f&efRVE != 0 {
-		return nil, bad("flags %#x: want the soft-float lp64 ABI without RVE", f)
+	if f := le.Uint32(elf[48:]); f&efRVE != 0 {
+		return nil, bad("flags %#x: RVE (the 16-register base ISA) is not RV64I", f)
+	} else if f&^efKnown != 0 {
+		return nil, bad("flags %#x: reserved bits %#x set", f, f&^efKnown)
 	}
 	entry := le.Uint64(elf[24:])
 	phoff := le.Uint64(elf[32:])

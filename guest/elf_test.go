@@ -33,6 +33,47 @@ func TestLoadELFValid(t *testing.T) {
 	}
 }
 
+// withFlags is the valid contract with e_flags set to f.
+func withFlags(f uint32) []byte {
+	return mutate(validContract(), func(b []byte) { binary.LittleEndian.PutUint32(b[48:], f) })
+}
+
+// TestLoadELFFlags: the float ABI, RVC and TSO flags describe the calling convention
+// or the memory model, not the decoding, and are accepted (r55's assembly example
+// carries double-float, 0x5); RVE and reserved bits are not.
+func TestLoadELFFlags(t *testing.T) {
+	tests := []struct {
+		flags uint32
+		ok    bool
+	}{
+		{0x0, true},  // soft-float, no RVC
+		{0x1, true},  // RVC, soft-float
+		{0x2, true},  // single-float
+		{0x3, true},  // RVC, single-float
+		{0x4, true},  // double-float
+		{0x5, true},  // RVC, double-float (r55's example)
+		{0x6, true},  // quad-float
+		{0x7, true},  // RVC, quad-float
+		{0x10, true}, // TSO
+		{0x15, true}, // TSO, RVC, double-float
+		{0x8, false}, // RVE
+		{0x9, false}, // RVE, RVC
+		{0xe, false}, // RVE, quad-float
+		{0x20, false},
+		{0x101, false},
+		{0x80000000, false},
+	}
+	for _, tt := range tests {
+		_, err := LoadELF(withFlags(tt.flags), ContractConstraints)
+		if tt.ok && err != nil {
+			t.Errorf("flags %#x: %v, want accepted", tt.flags, err)
+		}
+		if !tt.ok && !errors.Is(err, ErrBadELF) {
+			t.Errorf("flags %#x: err = %v, want ErrBadELF", tt.flags, err)
+		}
+	}
+}
+
 func TestLoadELFRejects(t *testing.T) {
 	le := binary.LittleEndian
 	good := validContract()
@@ -47,8 +88,10 @@ func TestLoadELFRejects(t *testing.T) {
 		{"big-endian", mutate(good, func(b []byte) { b[5] = 2 })},
 		{"shared object", mutate(good, func(b []byte) { le.PutUint16(b[16:], 3) })},
 		{"x86-64 machine", mutate(good, func(b []byte) { le.PutUint16(b[18:], 62) })},
-		{"hard-float ABI", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x5) })},
 		{"RVE", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x8) })},
+		{"RVE, double-float", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0xd) })},
+		{"reserved flag bit", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x21) })},
+		{"high reserved flag bit", mutate(good, func(b []byte) { le.PutUint32(b[48:], 0x80000001) })},
 		{"no program headers", mutate(good, func(b []byte) { le.PutUint16(b[56:], 0) })},
 		{"wrong phentsize", mutate(good, func(b []byte) { le.PutUint16(b[54:], 32) })},
 		{"too many phdrs", mutate(good, func(b []byte) { le.PutUint16(b[56:], 1000) })},
@@ -86,6 +129,9 @@ func TestLoadELFRejects(t *testing.T) {
 func FuzzLoadELF(f *testing.F) {
 	f.Add(validContract())
 	f.Add(rvasm.ExecELF(0x10000, []byte{0x73, 0, 0, 0}))
+	for _, flags := range []uint32{0x2, 0x4, 0x5, 0x6, 0x15, 0x8, 0x20} {
+		f.Add(withFlags(flags))
+	}
 	f.Fuzz(func(t *testing.T, elf []byte) {
 		p, err := LoadELF(elf, ContractConstraints)
 		if err != nil {
