@@ -42,10 +42,12 @@ type Program struct {
 
 // Constraints bound where a program's segments may lie.
 type Constraints struct {
-	// The arena: every segment must lie inside [ArenaBase, ArenaBase+ArenaSize). With
-	// ArenaSize 0 the bound is checked later (exec mode derives the arena from the
-	// program).
+	// The arena: every segment must lie inside [ArenaBase, ArenaBase+ArenaSize).
 	ArenaBase, ArenaSize uint64
+	// ExecArenaSize applies when ArenaSize is 0 (exec mode, which derives the arena
+	// from the program): every segment must lie inside the arena ExecArena(ExecArenaSize)
+	// gives. 0 means MaxArenaSize, so no accepted program spans more than an arena can.
+	ExecArenaSize uint64
 	// Reserved ranges no segment may touch (the contract calldata window).
 	Reserved [][2]uint64
 }
@@ -181,6 +183,16 @@ func LoadELF(elf []byte, c Constraints) (*Program, error) {
 		}
 	}
 	p.Lowest, p.Highest = p.Segments[0].Vaddr, p.Segments[len(p.Segments)-1].End()
+	if c.ArenaSize == 0 {
+		// Checked here, before any caller sizes a table from the program's span.
+		size := c.ExecArenaSize
+		if size == 0 || size > MaxArenaSize {
+			size = MaxArenaSize
+		}
+		if _, err := p.ExecArena(size); err != nil {
+			return nil, err
+		}
+	}
 	if !p.Executable(entry, 2) {
 		return nil, bad("entry point %#x is not inside an executable segment", entry)
 	}
@@ -252,7 +264,7 @@ func (p *Program) ExecArena(size uint64) (base uint64, err error) {
 	}
 	base = p.Lowest &^ (ExecArenaAlign - 1)
 	if p.Highest-base > size {
-		return 0, fmt.Errorf("%w: segments span [%#x, %#x), more than the %d MiB arena", ErrBadELF, base, p.Highest, size>>20)
+		return 0, fmt.Errorf("%w: segments span [%#x, %#x), more than the %d MiB exec arena", ErrBadELF, base, p.Highest, size>>20)
 	}
 	if base+size < base {
 		return 0, fmt.Errorf("%w: arena at %#x of %d MiB wraps around the address space", ErrBadELF, base, size>>20)

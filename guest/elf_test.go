@@ -124,6 +124,44 @@ func TestLoadELFRejects(t *testing.T) {
 	}
 }
 
+// hugeExecELF is an exec-mode program whose code segment is memsz bytes.
+func hugeExecELF(memsz uint64) []byte {
+	return rvasm.ELF(0x10000, rvasm.Segment{Vaddr: 0x10000, Data: []byte{0x73, 0, 0, 0}, Memsz: memsz, Flags: PermR | PermX})
+}
+
+// TestLoadELFExecArena: without a contract arena, the segments must fit the exec arena
+// (ExecArenaSize, or MaxArenaSize when 0), checked by the loader so that no caller
+// sizes anything from an unbounded span.
+func TestLoadELFExecArena(t *testing.T) {
+	tests := []struct {
+		name  string
+		elf   []byte
+		arena uint64
+		ok    bool
+	}{
+		{"small", hugeExecELF(0x1000), 0, true},
+		{"the whole default arena", hugeExecELF(DefaultExecArenaSize), DefaultExecArenaSize, true},
+		{"one byte past the default arena", hugeExecELF(DefaultExecArenaSize + 1), DefaultExecArenaSize, false},
+		{"the largest arena", hugeExecELF(MaxArenaSize), 0, true},
+		{"past the largest arena", hugeExecELF(MaxArenaSize + 1), 0, false},
+		{"2^62", hugeExecELF(1 << 62), 0, false},
+		{"2^62, arena too large", hugeExecELF(1 << 62), 1 << 63, false},
+		{"near the top of the address space", rvasm.ExecELF(^uint64(0)-0xffff, []byte{0x73, 0, 0, 0}), 0, false},
+	}
+	for _, tt := range tests {
+		p, err := LoadELF(tt.elf, Constraints{ExecArenaSize: tt.arena})
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if !tt.ok && !errors.Is(err, ErrBadELF) {
+			t.Errorf("%s: err = %v, want ErrBadELF", tt.name, err)
+		}
+		if err == nil && p.Highest-p.Lowest > MaxArenaSize {
+			t.Errorf("%s: accepted a span of %#x", tt.name, p.Highest-p.Lowest)
+		}
+	}
+}
+
 // FuzzLoadELF: no input makes the loader panic, and what it accepts satisfies the
 // invariants the engines rely on.
 func FuzzLoadELF(f *testing.F) {
@@ -132,7 +170,12 @@ func FuzzLoadELF(f *testing.F) {
 	for _, flags := range []uint32{0x2, 0x4, 0x5, 0x6, 0x15, 0x8, 0x20} {
 		f.Add(withFlags(flags))
 	}
+	f.Add(hugeExecELF(1 << 62))
+	f.Add(hugeExecELF(MaxArenaSize))
 	f.Fuzz(func(t *testing.T, elf []byte) {
+		if pe, err := LoadELF(elf, Constraints{}); err == nil && pe.Highest-pe.Lowest > MaxArenaSize {
+			t.Fatalf("exec mode accepted segments spanning [%#x, %#x)", pe.Lowest, pe.Highest)
+		}
 		p, err := LoadELF(elf, ContractConstraints)
 		if err != nil {
 			return
@@ -152,7 +195,7 @@ func FuzzLoadELF(f *testing.F) {
 			t.Fatalf("entry not executable")
 		}
 		p2, err := LoadELF(elf, Constraints{})
-		if err != nil || p2.Entry != p.Entry {
+		if err != nil || p2.Entry != p.Entry || p2.Highest-p2.Lowest > MaxArenaSize {
 			t.Fatalf("accepted with contract constraints but not without: %v", err)
 		}
 	})

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -54,7 +55,7 @@ func NewCache(capacity int) *Cache {
 // constraintsKey names a set of constraints for the cache key.
 func constraintsKey(c guest.Constraints) string {
 	if c.ArenaSize == 0 {
-		return "exec"
+		return fmt.Sprintf("exec/%#x", c.ExecArenaSize)
 	}
 	if c.ArenaBase == guest.ContractConstraints.ArenaBase && c.ArenaSize == guest.ContractConstraints.ArenaSize {
 		return "contract"
