@@ -109,11 +109,11 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	} else {
 		db = state.New()
 	}
-	engine, err := machine.ParseEngine(f.engine)
+	engine, err := hybridvm.ParseEngine(f.engine)
 	if err != nil {
 		return 2, fmt.Errorf("--engine: %w", err)
 	}
-	fork, err := host.ParseFork(f.fork)
+	fork, err := hybridvm.ParseFork(f.fork)
 	if err != nil {
 		return 2, fmt.Errorf("--fork: %w", err)
 	}
