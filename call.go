@@ -24,7 +24,8 @@ const (
 // Result is the outcome of a Call, Create or ExecuteCode.
 type Result struct {
 	Status Status
-	// Err says why a call reverted or failed (nil on success).
+	// Err says why the execution reverted or failed (nil on success): a revert, out of
+	// gas, an invalid instruction, a guest fault...
 	Err error
 	// Output is the return data (for a revert, the revert data).
 	Output []byte
@@ -47,7 +48,9 @@ type CallMsg struct {
 	Input    []byte
 	Value    *uint256.Int
 	Gas      uint64
-	// ReadOnly discards every state change when the call ends.
+	// ReadOnly discards every state change when the call ends. It needs a state that
+	// can delimit transactions (as state.State and state/gethstate can); on another
+	// the call fails with ErrReadOnlyUnsupported before it runs.
 	ReadOnly bool
 }
 
@@ -72,9 +75,15 @@ type ExecMsg struct {
 	Input []byte
 	Value *uint256.Int
 	Gas   uint64
-	// ReadOnly discards every state change when the execution ends.
+	// ReadOnly discards every state change when the execution ends; as in CallMsg, it
+	// needs a state that can delimit transactions.
 	ReadOnly bool
 }
+
+// ErrReadOnlyUnsupported is returned for a ReadOnly call on a state that cannot
+// delimit transactions (has no BeginTx, FinaliseTx and DiscardTx), so its changes could
+// not be discarded.
+var ErrReadOnlyUnsupported = errors.New("hybridvm: ReadOnly needs a state that can delimit transactions (BeginTx/FinaliseTx/DiscardTx)")
 
 // MaxGas bounds the gas of one call.
 const MaxGas = 1 << 62
@@ -106,6 +115,10 @@ func (r *Runtime) ExecuteCode(ctx context.Context, m ExecMsg) (*Result, error) {
 // run executes one top-level frame as a transaction of its own: the sender, the
 // recipient, the coinbase and the precompiles start warm (EIP-2929/3651), and the state
 // is finalised (or, read-only, discarded) at the end.
+//
+// A call stopped by its context returns the Result (failed, with host.ErrCanceled and
+// the context's error in Result.Err) and an error wrapping both, so errors.Is(err,
+// context.Canceled) or context.DeadlineExceeded holds; the transaction is discarded.
 func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int, gas uint64, readOnly bool) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -122,6 +135,10 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	if r.closed {
 		return nil, ErrClosed
 	}
+	txs, canTx := r.db.(txState)
+	if readOnly && !canTx {
+		return nil, ErrReadOnlyUnsupported
+	}
 	cancel := r.rt.CancelFlag()
 	cancel.Store(false)
 	stop := context.AfterFunc(ctx, func() { cancel.Store(true) })
@@ -130,9 +147,8 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	blk := r.cfg.Block
 	fillBlock(&blk)
 	blk.Origin = msg.Sender
-	r.rt.SetContext(blk, nil)
+	r.rt.SetContext(blk, r.cfg.BlockHash)
 
-	txs, canTx := r.db.(txState)
 	if canTx {
 		txs.BeginTx()
 	}
@@ -142,14 +158,14 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 		dest = &msg.Recipient
 	}
 	if p, ok := db.(runtime.TxPreparer); ok {
-		p.PrepareTx(msg.Sender, blk.Coinbase, dest, runtime.Precompiles(r.cfg.Fork))
+		p.PrepareTx(msg.Sender, blk.Coinbase, dest, runtime.Precompiles(r.fork))
 	} else {
 		db.AddAddressToAccessList(msg.Sender)
 		if dest != nil {
 			db.AddAddressToAccessList(*dest)
 		}
 		db.AddAddressToAccessList(blk.Coinbase)
-		for _, p := range runtime.Precompiles(r.cfg.Fork) {
+		for _, p := range runtime.Precompiles(r.fork) {
 			db.AddAddressToAccessList(p)
 		}
 	}
@@ -165,8 +181,10 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 	if res.Status == host.StatusSuccess && msg.Kind.IsCreate() {
 		out.Address = res.CreateAddress
 	}
+	var err error
 	if errors.Is(res.Err, host.ErrCanceled) && ctx.Err() != nil {
 		out.Err = fmt.Errorf("%w: %w", res.Err, ctx.Err())
+		err = fmt.Errorf("hybridvm: call stopped: %w", out.Err)
 	}
 	if canTx {
 		out.Refund = txs.GetRefund()
@@ -175,13 +193,13 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 		out.Logs = append([]*Log(nil), ls.Logs()...) // the state reuses its log list
 	}
 	if canTx {
-		if readOnly {
+		if readOnly || err != nil {
 			txs.DiscardTx()
 		} else {
 			txs.FinaliseTx()
 		}
 	}
-	return out, nil
+	return out, err
 }
 
 // fillBlock gives the zero fields of a block context DefaultBlock's values.

@@ -24,8 +24,8 @@ func loopContract() []byte {
 
 // TestContextCancelsRunningCalls: a cancelled context stops an endless EVM loop, an
 // endless RISC-V loop, and a RISC-V loop called from EVM code, promptly — the calls
-// return (the test would hang otherwise) failing with host.ErrCanceled and the
-// context's error.
+// return (the test would hang otherwise) with an error wrapping the context's error and
+// host.ErrCanceled, and a failed Result saying the same.
 func TestContextCancelsRunningCalls(t *testing.T) {
 	loopAddr := common.HexToAddress("0x1009")
 	// PUSH1 0 ×5, PUSH20 loopAddr, GAS, CALL, STOP: EVM calls the RISC-V loop.
@@ -47,11 +47,11 @@ func TestContextCancelsRunningCalls(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 				defer cancel()
 				res, err := rt.ExecuteCode(ctx, ExecMsg{From: alice, As: carol, Code: c.code, Gas: 1 << 60})
-				if err != nil {
-					t.Fatal(err)
+				if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, host.ErrCanceled) {
+					t.Fatalf("err = %v, want the context's error", err)
 				}
-				if res.Status != StatusFailure || !errors.Is(res.Err, host.ErrCanceled) || !errors.Is(res.Err, context.DeadlineExceeded) {
-					t.Fatalf("%v %v, want a failure for the cancelled context", res.Status, res.Err)
+				if res == nil || res.Status != StatusFailure || !errors.Is(res.Err, host.ErrCanceled) || !errors.Is(res.Err, context.DeadlineExceeded) {
+					t.Fatalf("%+v, want a failure for the cancelled context", res)
 				}
 				// The runtime is usable again with a live context.
 				res, err = rt.ExecuteCode(context.Background(), ExecMsg{From: alice, As: carol, Code: []byte{0x00}, Gas: 100})
@@ -60,5 +60,42 @@ func TestContextCancelsRunningCalls(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCancelledCallIsDiscarded: a call stopped by its context leaves no trace in the
+// state: a Create whose initcode loops forever does not even use up the sender's nonce,
+// and a cancelled call's storage writes before the loop are gone.
+func TestCancelledCallIsDiscarded(t *testing.T) {
+	rt, st := newTestRuntime(t, DefaultEngine())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	// A context cancelled before the call: nothing runs.
+	if _, err := rt.Call(ctx, CallMsg{From: alice, To: carol, Gas: 100_000}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// SSTORE(0, 1), then JUMPDEST PUSH1 5 JUMP forever.
+	loop := []byte{0x60, 0x01, 0x60, 0x00, 0x55, 0x5b, 0x60, 0x05, 0x56}
+	st.SetCode(carol, loop)
+	for _, run := range []func(context.Context) (*Result, error){
+		func(ctx context.Context) (*Result, error) {
+			return rt.Create(ctx, CreateMsg{From: alice, Initcode: loop, Gas: 1 << 60})
+		},
+		func(ctx context.Context) (*Result, error) {
+			return rt.Call(ctx, CallMsg{From: alice, To: carol, Gas: 1 << 60})
+		},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		res, err := run(ctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || res == nil || res.Status != StatusFailure {
+			t.Fatalf("err = %v, res %+v; want the deadline", err, res)
+		}
+	}
+	if n := st.GetNonce(alice); n != 0 {
+		t.Errorf("alice's nonce is %d after a cancelled create", n)
+	}
+	if v := st.GetState(carol, common.Hash{}); v != (common.Hash{}) {
+		t.Errorf("carol's slot 0 = %x after a cancelled call", v)
 	}
 }

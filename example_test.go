@@ -2,20 +2,25 @@ package hybridvm_test
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hybridvm/hybridvm"
+	"github.com/hybridvm/hybridvm/host"
 )
 
 // The counter example contract (examples/counter: C compiled to RV64IMAC) deployed and
-// called through the library.
+// called through the library. The zero Config runs it on the best engine for the
+// platform under the newest fork.
 func Example() {
 	ctx := context.Background()
-	rt, err := hybridvm.NewRuntime(ctx, hybridvm.Config{Engine: hybridvm.DefaultEngine()})
+	rt, err := hybridvm.NewRuntime(ctx, hybridvm.Config{})
 	if err != nil {
 		panic(err)
 	}
@@ -111,4 +116,48 @@ func ExampleRuntime_Create() {
 	// Output:
 	// success true
 	// failure contract address collision
+}
+
+// Config.Block sets the block context and Config.BlockHash answers BLOCKHASH for the
+// 256 blocks before it, in EVM code and in RISC-V contracts alike.
+func ExampleConfig() {
+	ctx := context.Background()
+	rt, _ := hybridvm.NewRuntime(ctx, hybridvm.Config{
+		Block: host.TxContext{Number: 1000, Timestamp: 1_750_000_000},
+		BlockHash: func(n uint64) hybridvm.Hash {
+			var b [8]byte
+			binary.BigEndian.PutUint64(b[:], n)
+			return crypto.Keccak256Hash(b[:]) // a stand-in for the chain's hashes
+		},
+	})
+	defer rt.Close(ctx)
+	alice := common.HexToAddress("0xa11ce")
+	blockhash := func(n byte) hybridvm.Hash {
+		// PUSH2 n BLOCKHASH PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+		code := []byte{0x61, 0x03, n, 0x40, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
+		res, _ := rt.ExecuteCode(ctx, hybridvm.ExecMsg{From: alice, As: alice, Code: code, Gas: 100_000})
+		return hybridvm.Hash(res.Output)
+	}
+	fmt.Println(blockhash(0xe7) == crypto.Keccak256Hash([]byte{0, 0, 0, 0, 0, 0, 0x03, 0xe7})) // block 999
+	fmt.Println(blockhash(0xe8) == hybridvm.Hash{})                                            // block 1000: the current one
+	// Output:
+	// true
+	// true
+}
+
+// A call stopped by its context returns the context's error along with the failed
+// Result; its state changes are discarded.
+func ExampleRuntime_Call_cancelled() {
+	ctx := context.Background()
+	rt, _ := hybridvm.NewRuntime(ctx, hybridvm.Config{})
+	defer rt.Close(ctx)
+	alice := common.HexToAddress("0xa11ce")
+	loop := []byte{0x5b, 0x60, 0x00, 0x56} // JUMPDEST PUSH1 0 JUMP
+
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	res, err := rt.ExecuteCode(ctx, hybridvm.ExecMsg{From: alice, As: alice, Code: loop, Gas: hybridvm.MaxGas})
+	fmt.Println(errors.Is(err, context.DeadlineExceeded), res.Status)
+	// Output:
+	// true failure
 }

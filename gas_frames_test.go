@@ -8,7 +8,6 @@ import (
 
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/host"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/state"
 )
@@ -66,7 +65,7 @@ func TestGasTotalsAreTheSumOfFrames(t *testing.T) {
 			st.SetCode(r, codeR)
 			st.SetCode(e2, codeE2)
 			g := frameGas{used: map[int]uint64{}}
-			rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: host.LatestFork, State: st, EVMTracer: g})
+			rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: ForkLatest, State: st, EVMTracer: g})
 			if err != nil {
 				t.Fatal(err)
 			}

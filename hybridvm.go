@@ -12,6 +12,11 @@
 //	res, err := rt.Create(ctx, hybridvm.CreateMsg{From: alice, Initcode: initcode, Gas: 10_000_000})
 //	res, err = rt.Call(ctx, hybridvm.CallMsg{From: alice, To: res.Address, Input: input, Gas: 1_000_000})
 //
+// The zero Config runs RISC-V code on the best engine for the platform under the newest
+// fork, against a new in-memory state. A call's error is for calls that could not run
+// or did not finish (bad arguments, a closed runtime, a cancelled context); how the
+// contract's execution ended is in the Result.
+//
 // Package hybridvm imports runtime, state, host, evm and machine.
 package hybridvm
 
@@ -38,35 +43,28 @@ type (
 	Log     = host.Log
 )
 
-// Engine selects how RISC-V code runs.
-type Engine = machine.Engine
-
-// The RISC-V engines.
-const (
-	EngineInterp = machine.EngineInterp
-	EngineJIT    = machine.EngineJIT
-	EngineAOT    = machine.EngineAOT
-)
-
-// DefaultEngine is native code where this architecture has a backend, else the
-// interpreter.
-func DefaultEngine() Engine { return machine.DefaultEngine() }
-
 // Config configures a Runtime. NewRuntime copies it; changing it afterwards has no
 // effect on the runtime.
 type Config struct {
-	// Engine runs RISC-V code. The zero value is the interpreter; use DefaultEngine()
-	// for native code where available.
+	// Engine runs RISC-V code. The zero value is the best engine for the platform
+	// (DefaultEngine: native code on amd64); EngineInterp selects the interpreter.
 	Engine Engine
-	// Fork selects the protocol rules; the zero value is Cancun. LatestFork is Osaka.
-	Fork host.Fork
+	// Fork selects the protocol rules. The zero value is the newest fork (ForkLatest:
+	// Osaka).
+	Fork Fork
 	// State is the world state to run against; nil means a new empty embedded state.
 	// Any host.StateDB works (see the geth adapter). A state that can delimit
 	// transactions (BeginTx/FinaliseTx/DiscardTx, as state.State) gets one per call.
 	State host.StateDB
-	// Block is the block and transaction context calls see (Origin is set per call
-	// from the caller). The zero value gets DefaultBlock's values for its zero fields.
+	// Block is the block and transaction context calls see: number, timestamp,
+	// coinbase, gas limit, base fee, blob base fee, prevrandao, chain id, gas price and
+	// blob hashes (Origin is set per call from the caller). Its zero Number, Timestamp,
+	// GasLimit and ChainID get DefaultBlock's values.
 	Block host.TxContext
+	// BlockHash answers BLOCKHASH (the EVM opcode and the RISC-V syscall): it is asked
+	// only for the 256 blocks before Block.Number, the others being zero by the
+	// opcode's rule. Nil makes every block hash zero.
+	BlockHash func(number uint64) Hash
 	// EVMTracer, when set, observes every EVM instruction (EIP-3155) and the end of
 	// every frame of either kind (OnExit).
 	EVMTracer evm.Tracer
@@ -97,6 +95,8 @@ type logState interface {
 // in parallel.
 type Runtime struct {
 	cfg    Config
+	fork   host.Fork      // cfg.Fork resolved
+	engine machine.Engine // cfg.Engine resolved
 	mu     sync.Mutex
 	rt     *runtime.Runtime
 	db     host.StateDB
@@ -130,32 +130,34 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if cfg.Fork > host.LatestFork {
+	fork := cfg.Fork.Host()
+	if fork > host.LatestFork {
 		return nil, fmt.Errorf("hybridvm: unsupported fork %v", cfg.Fork)
 	}
-	r := &Runtime{cfg: cfg, db: cfg.State}
+	engine, err := cfg.Engine.machineEngine()
+	if err != nil {
+		return nil, err
+	}
+	r := &Runtime{cfg: cfg, fork: fork, engine: engine, db: cfg.State}
 	if r.db == nil {
 		r.db = state.New()
 	}
-	var (
-		ev  runtime.Engine
-		err error
-	)
+	var ev runtime.Engine
 	if cfg.EVMTracer != nil {
-		ev, err = evm.New(evm.Config{Fork: cfg.Fork, Tracer: cfg.EVMTracer})
+		ev, err = evm.New(evm.Config{Fork: fork, Tracer: cfg.EVMTracer})
 	} else {
-		ev, err = sharedEVM(cfg.Fork)
+		ev, err = sharedEVM(fork)
 	}
 	if err != nil {
 		return nil, err
 	}
-	rcfg := runtime.Config{Fork: cfg.Fork, EVM: ev}
+	rcfg := runtime.Config{Fork: fork, EVM: ev}
 	if cfg.EVMTracer != nil {
 		rcfg.Tracer = cfg.EVMTracer // frame ends, of either kind, in call order
 	}
 	if !cfg.NoRISCV {
 		rcfg.RISCV = runtime.NewRISCVEngine(runtime.RISCVConfig{
-			Engine: cfg.Engine, Fork: cfg.Fork, Cache: imageCache, Tracer: cfg.RISCVTracer,
+			Engine: engine, Fork: fork, Cache: imageCache, Tracer: cfg.RISCVTracer,
 		})
 	}
 	r.rt, err = runtime.New(rcfg, r.db)

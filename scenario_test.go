@@ -20,7 +20,6 @@ import (
 
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/host"
-	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/state"
 	"github.com/hybridvm/hybridvm/state/gethstate"
 )
@@ -28,7 +27,7 @@ import (
 // testEngines are the RISC-V engines every scenario runs on: the interpreter always,
 // native code where this architecture has it.
 func testEngines() []Engine {
-	if machine.DefaultEngine() == EngineInterp {
+	if DefaultEngine() == EngineInterp {
 		return []Engine{EngineInterp}
 	}
 	return []Engine{EngineInterp, EngineJIT, EngineAOT}
@@ -52,7 +51,7 @@ func readFile(t testing.TB, path ...string) []byte {
 func newTestRuntime(t testing.TB, e Engine) (*Runtime, *state.State) {
 	t.Helper()
 	st := state.New()
-	rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: host.LatestFork, State: st})
+	rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: ForkLatest, State: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +397,7 @@ func newBackendRuntime(t testing.TB, e Engine, b backend) *Runtime {
 		}
 		db = gethstate.New(sdb, gethstate.RulesFor(host.LatestFork))
 	}
-	rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: host.LatestFork, State: db})
+	rt, err := NewRuntime(context.Background(), Config{Engine: e, Fork: ForkLatest, State: db})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,10 @@ func (f *frame) height(sp unsafe.Pointer) int {
 }
 
 // memEnd returns off+size as the memory size an access of size bytes at off needs (0 when
-// size is 0, whatever off is), and false when it does not fit in 64 bits.
+// size is 0, whatever off is), and false when go-ethereum's memory-size step overflows:
+// off+size does not fit in 64 bits, or rounding it up to 32-byte words does (beyond
+// 2^64-32). That failure is a plain ErrGasUintOverflow, reported before any dynamic gas
+// is computed.
 func memEnd(off, size *uint256.Int) (uint64, bool) {
 	if size.IsZero() {
 		return 0, true
@@ -138,7 +141,7 @@ func memEnd(off, size *uint256.Int) (uint64, bool) {
 		return 0, false
 	}
 	end := off[0] + size[0]
-	return end, end >= off[0]
+	return end, end >= off[0] && end <= maxWordRoundable
 }
 
 // memEnd64 is memEnd with a length known to fit in 64 bits.
@@ -150,23 +153,29 @@ func memEnd64(off *uint256.Int, size uint64) (uint64, bool) {
 		return 0, false
 	}
 	end := off[0] + size
-	return end, end >= off[0]
+	return end, end >= off[0] && end <= maxWordRoundable
 }
 
+// maxWordRoundable is the largest byte count whose size in 32-byte words, times 32,
+// fits in 64 bits.
+const maxWordRoundable = 1<<64 - 32
+
+// maxCostableMemory is go-ethereum's bound on a memory whose cost can be computed: beyond
+// it the quadratic term overflows, and the dynamic gas fails with "out of gas: gas uint64
+// overflow".
+const maxCostableMemory = 0x1FFFFFFFE0
+
 // memGas returns the cost of expanding memory to end bytes (rounded up to words) and records
-// the new size for expandMem. It fails when the size cannot be paid for by any gas.
+// the new size for expandMem. The cost is exact, as go-ethereum computes it, however large
+// the memory: a trace reports it as the cost of the instruction that could not pay it.
+// Memory beyond maxMemorySize is refused when it would be expanded (see memTooLarge).
 func (f *frame) memGas(end uint64) (uint64, error) {
 	cur := uint64(len(f.mem))
 	if end <= cur {
 		return 0, nil
 	}
-	if end > maxMemorySize {
-		// go-ethereum's memory cost overflows beyond 0x1FFFFFFFE0 bytes; below that, such a
-		// memory costs more gas than any chain allows, so it is simply out of gas.
-		if end > 0x1FFFFFFFE0 {
-			return 0, gasErr(ErrGasUintOverflow)
-		}
-		return 0, host.ErrOutOfGas
+	if end > maxCostableMemory {
+		return 0, gasErr(ErrGasUintOverflow)
 	}
 	words := (end + 31) / 32
 	if words*32 > f.newMemSize {
@@ -174,6 +183,11 @@ func (f *frame) memGas(end uint64) (uint64, error) {
 	}
 	return memoryCost(words) - memoryCost(cur/32), nil
 }
+
+// memTooLarge reports whether the expansion a dynamic-gas function charged for exceeds
+// maxMemorySize: the instruction then fails out of gas even though its gas covered it
+// (no chain's gas limit can pay for such a memory).
+func (f *frame) memTooLarge() bool { return f.newMemSize > maxMemorySize }
 
 // expandMem grows memory to the size the last dynamic-gas function charged for, zero-filling
 // the new part (buffers are reused, so bytes beyond len may be stale).

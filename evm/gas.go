@@ -59,7 +59,9 @@ const (
 // bytes (beyond it the quadratic cost overflows). This package treats any memory above
 // 64 MiB as out of gas: such a memory costs at least 8.6e9 gas, more than any chain's block
 // gas limit, so no real transaction can pay for it, and a caller passing absurd gas cannot
-// make the host allocate gigabytes per frame.
+// make the host allocate gigabytes per frame. The cost is still computed exactly (memGas),
+// so an instruction that cannot pay it fails with the cost go-ethereum reports; only one
+// that could pay it fails where go-ethereum would not.
 const maxMemorySize = 64 << 20
 
 // memoryCost is the total cost of a memory of the given number of 32-byte words.

@@ -652,7 +652,7 @@ func (f *frame) slowDone(op OpCode, gas int64, sp unsafe.Pointer) (int64, unsafe
 			f.newMemSize = 0
 			return 0, sp, err
 		}
-		if cost > uint64(f.gas) {
+		if cost > uint64(f.gas) || f.memTooLarge() {
 			f.newMemSize = 0
 			return 0, sp, host.ErrOutOfGas
 		}
@@ -681,7 +681,7 @@ func (f *frame) growTo(off *uint256.Int, size uint64, gas int64) int64 {
 		return -1
 	}
 	cost, err := f.memGas(end)
-	if err == nil && cost > uint64(gas) {
+	if err == nil && (cost > uint64(gas) || f.memTooLarge()) {
 		err = host.ErrOutOfGas
 	}
 	if err != nil {

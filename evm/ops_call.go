@@ -46,7 +46,9 @@ func gasCallFn(kind host.CallKind, eip7702 bool) gasFunc {
 			return 0, ErrGasUintOverflow
 		}
 		transfers := sh.value >= 0 && !arg(sp, sh.value).IsZero()
-		if kind == host.KindCall && transfers && f.msg.Static {
+		staticViolation := kind == host.KindCall && transfers && f.msg.Static
+		if staticViolation && eip7702 {
+			// From Prague, before the target is even warmed.
 			return 0, gasErr(host.ErrWriteProtection)
 		}
 		avail := uint64(f.gas)
@@ -60,6 +62,10 @@ func gasCallFn(kind host.CallKind, eip7702 bool) gasFunc {
 				return 0, gasErr(host.ErrOutOfGas)
 			}
 			avail -= cold
+		}
+		if staticViolation {
+			// Before Prague, after the cold surcharge was found payable.
+			return 0, gasErr(host.ErrWriteProtection)
 		}
 		intrinsic, err := f.memGas(max(inEnd, outEnd))
 		if err != nil {

@@ -433,7 +433,7 @@ func (h *testHost) create(msg *host.Message) host.Result {
 		case cost > res.GasLeft:
 			res = host.Failed(host.ErrCodeStoreOutOfGas)
 		case len(code) > 24576:
-			res = host.Failed(host.ErrMaxCodeSizeExceeded)
+			res = host.Failed(host.MaxCodeSizeError(len(code), 24576))
 		default:
 			res.GasLeft -= cost
 			if len(code) > 0 {

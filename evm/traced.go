@@ -72,7 +72,7 @@ func (f *frame) runSteps(pc uint64, sp unsafe.Pointer, gas int64, t Tracer) (int
 				return 0, err
 			}
 			cost += dyn
-			if dyn > uint64(gas) {
+			if dyn > uint64(gas) || f.memTooLarge() {
 				f.newMemSize = 0
 				emit(host.ErrOutOfGas)
 				return 0, host.ErrOutOfGas

@@ -42,10 +42,12 @@ type Program struct {
 
 // Constraints bound where a program's segments may lie.
 type Constraints struct {
-	// The arena: every segment must lie inside [ArenaBase, ArenaBase+ArenaSize). With
-	// ArenaSize 0 the bound is checked later (exec mode derives the arena from the
-	// program).
+	// The arena: every segment must lie inside [ArenaBase, ArenaBase+ArenaSize).
 	ArenaBase, ArenaSize uint64
+	// ExecArenaSize applies when ArenaSize is 0 (exec mode, which derives the arena
+	// from the program): every segment must lie inside the arena ExecArena(ExecArenaSize)
+	// gives. 0 means MaxArenaSize, so no accepted program spans more than an arena can.
+	ExecArenaSize uint64
 	// Reserved ranges no segment may touch (the contract calldata window).
 	Reserved [][2]uint64
 }
@@ -67,13 +69,21 @@ const (
 	ptLoad        = 1
 	ptDynamic     = 2
 	ptInterp      = 3
-	// e_flags: float ABI (bits 1-2) must be soft-float; RVE (bit 3) is not RV64I.
+	// e_flags (RISC-V ELF psABI): EF_RISCV_RVC (0x1) and the float ABI (0x6: soft,
+	// single, double, quad) describe how the program was compiled and called, not how
+	// its instructions decode, so any value is accepted; an F or D instruction faults
+	// as illegal whatever the flag says. EF_RISCV_TSO (0x10) asks for a stronger memory
+	// model, which one hart trivially gives. RVE (0x8, 16 registers) changes what the
+	// program means, and the other bits are reserved: both are rejected.
+	efRVC      = 0x1
 	efFloatABI = 0x6
 	efRVE      = 0x8
+	efTSO      = 0x10
+	efKnown    = efRVC | efFloatABI | efRVE | efTSO
 )
 
 // LoadELF parses and validates an RV64IMAC static executable (ABI.md, "Code format and
-// routing"): ELF64, little-endian, EM_RISCV, ET_EXEC, soft-float, PT_LOAD segments only
+// routing"): ELF64, little-endian, EM_RISCV, ET_EXEC, not RVE, PT_LOAD segments only
 // from the program headers, each inside the constraints' arena and outside its reserved
 // ranges, p_filesz <= p_memsz, no overflow, no overlap, an entry point inside an
 // executable segment. The program's segment data aliases elf.
@@ -106,8 +116,10 @@ func LoadELF(elf []byte, c Constraints) (*Program, error) {
 	if v := le.Uint32(elf[20:]); v != 1 {
 		return nil, bad("version %d, want 1", v)
 	}
-	if f := le.Uint32(elf[48:]); f&efFloatABI != 0 || f&efRVE != 0 {
-		return nil, bad("flags %#x: want the soft-float lp64 ABI without RVE", f)
+	if f := le.Uint32(elf[48:]); f&efRVE != 0 {
+		return nil, bad("flags %#x: RVE (the 16-register base ISA) is not RV64I", f)
+	} else if f&^efKnown != 0 {
+		return nil, bad("flags %#x: reserved bits %#x set", f, f&^efKnown)
 	}
 	entry := le.Uint64(elf[24:])
 	phoff := le.Uint64(elf[32:])
@@ -171,6 +183,16 @@ func LoadELF(elf []byte, c Constraints) (*Program, error) {
 		}
 	}
 	p.Lowest, p.Highest = p.Segments[0].Vaddr, p.Segments[len(p.Segments)-1].End()
+	if c.ArenaSize == 0 {
+		// Checked here, before any caller sizes a table from the program's span.
+		size := c.ExecArenaSize
+		if size == 0 || size > MaxArenaSize {
+			size = MaxArenaSize
+		}
+		if _, err := p.ExecArena(size); err != nil {
+			return nil, err
+		}
+	}
 	if !p.Executable(entry, 2) {
 		return nil, bad("entry point %#x is not inside an executable segment", entry)
 	}
@@ -264,7 +286,7 @@ func (p *Program) ExecArena(size uint64) (base uint64, err error) {
 	}
 	base = p.Lowest &^ (ExecArenaAlign - 1)
 	if p.Highest-base > size {
-		return 0, fmt.Errorf("%w: segments span [%#x, %#x), more than the %d MiB arena", ErrBadELF, base, p.Highest, size>>20)
+		return 0, fmt.Errorf("%w: segments span [%#x, %#x), more than the %d MiB exec arena", ErrBadELF, base, p.Highest, size>>20)
 	}
 	if base+size < base {
 		return 0, fmt.Errorf("%w: arena at %#x of %d MiB wraps around the address space", ErrBadELF, base, size>>20)

@@ -124,3 +124,10 @@ var (
 	ErrCodeStoreOutOfGas        = errors.New("contract creation code storage out of gas")
 	ErrNonceUintOverflow        = errors.New("nonce uint64 overflow")
 )
+
+// MaxCodeSizeError is the failure of a create whose code of size bytes exceeds limit,
+// worded as go-ethereum words it ("max code size exceeded: code size 24577 limit 24576"),
+// so that results and traces read the same; it wraps ErrMaxCodeSizeExceeded.
+func MaxCodeSizeError(size, limit int) error {
+	return fmt.Errorf("%w: code size %d limit %d", ErrMaxCodeSizeExceeded, size, limit)
+}

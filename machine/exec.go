@@ -65,7 +65,13 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 		img *Image
 		err error
 	)
-	cons := guest.Constraints{}
+	size := cfg.ArenaSize
+	if size == 0 {
+		size = guest.DefaultExecArenaSize
+	}
+	// The loader checks the segments against the arena before the image sizes
+	// anything (the interpreter's block table) from them.
+	cons := guest.Constraints{ExecArenaSize: size}
 	if cfg.Cache != nil {
 		img, err = cfg.Cache.Load(elf, nil, cons)
 	} else {
@@ -78,10 +84,6 @@ func Exec(elf []byte, cfg ExecConfig) (*ExecResult, error) {
 		return nil, err
 	}
 	defer img.Release()
-	size := cfg.ArenaSize
-	if size == 0 {
-		size = guest.DefaultExecArenaSize
-	}
 	base, err := img.Program.ExecArena(size)
 	if err != nil {
 		return nil, err

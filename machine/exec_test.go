@@ -230,3 +230,36 @@ func TestFenceI(t *testing.T) {
 		t.Errorf("exit %v status %#x err %v, want 0x12 (1 before fence.i, 2 after)", res.Exited, res.Status, res.Err)
 	}
 }
+
+// TestExecHugeSegment: a segment larger than the exec arena is a bad ELF, reported
+// before anything is sized from it (the interpreter's block table once was, and
+// panicked with "makeslice: len out of range" or ran out of memory).
+func TestExecHugeSegment(t *testing.T) {
+	code := []byte{0x73, 0, 0, 0} // ecall
+	tests := []struct {
+		name string
+		elf  []byte
+		size uint64 // ExecConfig.ArenaSize
+	}{
+		{"code memsz 2^62", ELF(textBase, Segment{Vaddr: textBase, Data: code, Memsz: 1 << 62, Flags: 5}), 0},
+		{"code memsz 1 TiB", ELF(textBase, Segment{Vaddr: textBase, Data: code, Memsz: 1 << 40, Flags: 5}), 0},
+		{"code memsz past the default arena", ELF(textBase, Segment{Vaddr: textBase, Data: code, Memsz: 1<<30 + 1, Flags: 5}), 0},
+		{"code memsz past a 64 MiB arena", ELF(textBase, Segment{Vaddr: textBase, Data: code, Memsz: 64<<20 + 1, Flags: 5}), 64 << 20},
+		{"data memsz 2^63", ExecELF(textBase, code, Segment{Vaddr: 0x20000, Memsz: 1 << 63, Flags: 6}), 0},
+		{"segments far apart", ExecELF(textBase, code, Segment{Vaddr: 1 << 50, Data: []byte{1}, Flags: 5}), 0},
+	}
+	for _, e := range []Engine{EngineInterp, EngineJIT, EngineAOT} {
+		for _, cached := range []bool{false, true} {
+			for _, tt := range tests {
+				cfg := ExecConfig{Engine: e, ArenaSize: tt.size}
+				if cached {
+					cfg.Cache = NewCache(4)
+				}
+				_, err := Exec(tt.elf, cfg)
+				if !errors.Is(err, guest.ErrBadELF) {
+					t.Errorf("%v, cached %v, %s: err = %v, want ErrBadELF", e, cached, tt.name, err)
+				}
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -94,7 +95,7 @@ func (c *Cache) SetCodeLimit(n int64) {
 // constraintsKey names a set of constraints for the cache key.
 func constraintsKey(c guest.Constraints) string {
 	if c.ArenaSize == 0 {
-		return "exec"
+		return fmt.Sprintf("exec/%#x", c.ExecArenaSize)
 	}
 	if c.ArenaBase == guest.ContractConstraints.ArenaBase && c.ArenaSize == guest.ContractConstraints.ArenaSize {
 		return "contract"

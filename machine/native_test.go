@@ -69,7 +69,7 @@ func TestNativeSecondRunTranslatesNothing(t *testing.T) {
 			}
 		}
 		run()
-		img, err := cache.Load(elf, nil, guest.Constraints{})
+		img, err := cache.Load(elf, nil, guest.Constraints{ExecArenaSize: guest.DefaultExecArenaSize}) // as Exec loads it
 		if err != nil {
 			t.Fatal(err)
 		}

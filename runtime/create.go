@@ -117,7 +117,7 @@ func (r *Runtime) deposit(addr host.Address, res host.Result) host.Result {
 		limit = r.maxRISCV
 	}
 	if len(code) > limit {
-		return failedDeposit(res, host.ErrMaxCodeSizeExceeded)
+		return failedDeposit(res, host.MaxCodeSizeError(len(code), limit))
 	}
 	if len(code) > 0 {
 		r.StateDB.SetCode(addr, code)

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/big"
 	"testing"
 
+	gethvm "github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/hybridvm/hybridvm/host"
 )
@@ -145,5 +148,28 @@ func TestCreateRevertKeepsGas(t *testing.T) {
 	target := crypto.CreateAddress(sender, 0)
 	if res.Status != host.StatusRevert || res.GasLeft != 990 || e.st.Exist(target) || e.st.GetNonce(sender) != 1 {
 		t.Fatalf("%+v exist=%v nonce=%d", res, e.st.Exist(target), e.st.GetNonce(sender))
+	}
+}
+
+// TestMaxCodeSizeWording: code over the limit fails with go-ethereum's words, sizes
+// included, so a result or an EIP-3155 summary line reads as geth's does.
+func TestMaxCodeSizeWording(t *testing.T) {
+	rules := params.MainnetChainConfig.Rules(big.NewInt(20_000_000), true, 1_700_000_000) // mainnet after EIP-158
+	for _, tc := range []struct {
+		riscv bool
+		code  []byte
+		want  string
+	}{
+		{false, bytes.Repeat([]byte{0x60}, 24577), gethvm.CheckMaxCodeSize(&rules, 24577).Error()},
+		{true, append([]byte{0xFF}, make([]byte, 256<<10)...), "max code size exceeded: code size 262145 limit 262144"},
+	} {
+		e := newEnv(t, host.Cancun, tc.riscv)
+		sender := addr(1)
+		e.account(sender, 0, nil)
+		init := e.evm.prog("init", returnProg(tc.code))
+		res := e.rt.Call(&host.Message{Kind: host.KindCreate, Sender: sender, Gas: int64(len(tc.code)) * 200, Input: init})
+		if res.Err == nil || res.Err.Error() != tc.want || !errors.Is(res.Err, host.ErrMaxCodeSizeExceeded) {
+			t.Errorf("riscv %v: err %q, want %q", tc.riscv, res.Err, tc.want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm"
@@ -162,15 +163,15 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	if err := blockFlags(f, &block); err != nil {
 		return 2, err
 	}
-	engine, err := machine.ParseEngine(f.engine)
+	engine, err := hybridvm.ParseEngine(f.engine)
 	if err != nil {
 		return 2, fmt.Errorf("--engine: %w", err)
 	}
-	fork, err := host.ParseFork(f.fork)
+	fork, err := hybridvm.ParseFork(f.fork)
 	if err != nil {
 		return 2, fmt.Errorf("--fork: %w", err)
 	}
-	cfg := hybridvm.Config{Engine: engine, Fork: fork, State: db, Block: block}
+	cfg := hybridvm.Config{Engine: engine, Fork: fork, State: db, Block: block, BlockHash: cliBlockHash}
 	var evmTracer *evm.JSONTracer
 	if f.trace {
 		evmTracer = evm.NewJSONTracer(stderr)
@@ -408,4 +409,10 @@ func writeRunResult(w io.Writer, res *hybridvm.Result, create bool, sig *signatu
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(out)
+}
+
+// cliBlockHash is BLOCKHASH on the command line, which has no chain: the keccak256 of
+// the block number in decimal, as go-ethereum's `evm` tool answers (so traces compare).
+func cliBlockHash(n uint64) common.Hash {
+	return crypto.Keccak256Hash([]byte(new(big.Int).SetUint64(n).String()))
 }

@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // cli runs the command line and returns the exit status, stdout and stderr.
@@ -185,5 +189,24 @@ func TestExecCommand(t *testing.T) {
 	}
 	if code, _, _ := cli("exec"); code != 2 {
 		t.Errorf("no program: %d, want 2", code)
+	}
+}
+
+// TestRunBlockHash: BLOCKHASH on the command line answers as go-ethereum's evm tool
+// does (keccak256 of the decimal number) inside the last 256 blocks, and zero outside.
+func TestRunBlockHash(t *testing.T) {
+	// PUSH1 n, BLOCKHASH, PUSH1 0, MSTORE, PUSH1 32, PUSH1 0, RETURN
+	code := func(n byte) string { return fmt.Sprintf("0x60%02x4060005260206000f3", n) }
+	status, out, errOut := cli("run", "--number", "10", "--code", code(5))
+	if status != 0 {
+		t.Fatalf("exit %d: %s", status, errOut)
+	}
+	want := crypto.Keccak256Hash([]byte("5")).Hex()
+	if got := parseRun(t, out).Output; got != want {
+		t.Errorf("BLOCKHASH(5) at block 10 = %s, want %s", got, want)
+	}
+	_, out, _ = cli("run", "--number", "10", "--code", code(10))
+	if got := parseRun(t, out).Output; got != (common.Hash{}).Hex() {
+		t.Errorf("BLOCKHASH(10) at block 10 = %s, want zero", got)
 	}
 }

@@ -57,7 +57,7 @@ func main() {
 }
 
 func run(engineName, initcodePath string) error {
-	engine, err := parseEngine(engineName)
+	engine, err := hybridvm.ParseEngine(engineName)
 	if err != nil {
 		return err
 	}
@@ -122,15 +122,6 @@ func run(engineName, initcodePath string) error {
 		show(fmt.Sprintf("%s.%s(%s)", names[s.from], s.method, argString(s.args)), res, &m, token)
 	}
 	return nil
-}
-
-func parseEngine(s string) (hybridvm.Engine, error) {
-	for _, e := range []hybridvm.Engine{hybridvm.EngineInterp, hybridvm.EngineJIT, hybridvm.EngineAOT} {
-		if e.String() == s {
-			return e, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown engine %q", s)
 }
 
 func argString(args []any) string {

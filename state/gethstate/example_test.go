@@ -24,7 +24,7 @@ func Example() {
 	}
 	ctx := context.Background()
 	rt, err := hybridvm.NewRuntime(ctx, hybridvm.Config{
-		Fork:  host.Osaka,
+		Fork:  hybridvm.ForkOsaka,
 		State: gethstate.New(sdb, gethstate.RulesFor(host.Osaka)),
 	})
 	if err != nil {
