@@ -23,7 +23,7 @@ import (
 // translated after it ran CreditRatio times its own length; code that runs once is
 // mostly never translated. AOT frames compile the whole program once the credit
 // covers its text. RATIONALE.md gives the measured figures behind the ratio.
-const CreditRatio = 8
+const CreditRatio = 32
 
 // minSlice and maxSlice bound the instructions a metered frame interprets before it
 // tries native code again.
