@@ -201,3 +201,48 @@ func TestFactoryCannotExhaustMappings(t *testing.T) {
 		})
 	}
 }
+
+// TestSyscallWritesPayForPages: a syscall that writes guest memory (CALLDATACOPY here)
+// pays the memory-growth charge for the pages it adds to the frame's window, once: the
+// first 8 KiB copy into fresh memory costs two pages more than a second copy to the
+// same place.
+func TestSyscallWritesPayForPages(t *testing.T) {
+	build := func(copies int) []byte {
+		p := rvasm.New(guest.StackTop)
+		for i := 0; i < copies; i++ {
+			p.LI(rvasm.A0, guest.StackTop+0x10_0000) // above the text: window 1
+			p.LI(rvasm.A1, 0)
+			p.LI(rvasm.A2, 8192)
+			p.LI(rvasm.T0, 0x37) // CALLDATACOPY
+			p.ECALL()
+		}
+		p.LI(rvasm.A0, 0)
+		p.LI(rvasm.A1, 0)
+		p.LI(rvasm.T0, 0xF3)
+		p.ECALL()
+		return riscvContract(p, guest.PermR|guest.PermX, 0)
+	}
+	for _, e := range testEngines() {
+		t.Run(e.String(), func(t *testing.T) {
+			rt, _ := newTestRuntime(t, e)
+			var used [3]uint64
+			var insts [3]uint64
+			for k := range used {
+				res, err := rt.ExecuteCode(context.Background(), ExecMsg{From: alice, As: carol, Code: build(k), Gas: 100_000})
+				if err != nil || res.Status != StatusSuccess {
+					t.Fatalf("%d copies: %v %+v", k, err, res)
+				}
+				used[k], insts[k] = res.GasUsed, res.Instructions
+			}
+			// Each copy: its instructions (weight 1 each), 3 + 3 per word; the first
+			// also two pages.
+			perCopy := (insts[2]-insts[1]) + 3 + 3*8192/32
+			if d := used[2] - used[1]; d != perCopy {
+				t.Errorf("a second copy cost %d gas, want %d", d, perCopy)
+			}
+			if d := used[1] - used[0]; d != perCopy+2*guest.ContractPageGas {
+				t.Errorf("the first copy cost %d gas, want %d (with two pages)", d, perCopy+2*guest.ContractPageGas)
+			}
+		})
+	}
+}
