@@ -10,26 +10,23 @@ import (
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/internal/corpus"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
-	"github.com/hybridvm/hybridvm/interp"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscv"
 	"github.com/hybridvm/hybridvm/translate"
 )
 
-// TestBlockRule pins the block length cap to the interpreter's: both engines must
-// charge gas at the same points.
-func TestBlockRule(t *testing.T) {
-	if translate.MaxBlockInsts != interp.MaxBlockInsts {
-		t.Fatalf("translate caps blocks at %d instructions, the interpreter at %d", translate.MaxBlockInsts, interp.MaxBlockInsts)
-	}
+// TestBlockGasBound: the heaviest block (guest.MaxBlockInsts of the heaviest
+// instruction) is codegen.MaxBlockGas, and it fits the native gas register's packing
+// and one budget chunk.
+func TestBlockGasBound(t *testing.T) {
 	var heaviest int64
 	for op := riscv.Op(0); op < riscv.NumOps; op++ {
 		heaviest = max(heaviest, op.Weight())
 	}
 	// The native gas register packs a block's weight into an imm32, and the budget
 	// chunk must hold the heaviest block (codegen.MaxBlockGas, MaxRunGas).
-	if codegen.MaxBlockGas != translate.MaxBlockInsts*heaviest || codegen.MaxBlockGas<<18 >= 1<<31 || codegen.MaxBlockGas > codegen.MaxRunGas {
-		t.Fatalf("MaxBlockGas %d: want %d × %d, fitting the gas register's packing", codegen.MaxBlockGas, translate.MaxBlockInsts, heaviest)
+	if codegen.MaxBlockGas != guest.MaxBlockInsts*heaviest || codegen.MaxBlockGas<<18 >= 1<<31 || codegen.MaxBlockGas > codegen.MaxRunGas {
+		t.Fatalf("MaxBlockGas %d: want %d × %d, fitting the gas register's packing", codegen.MaxBlockGas, guest.MaxBlockInsts, heaviest)
 	}
 }
 
@@ -82,8 +79,8 @@ func TestZeroLoop(t *testing.T) {
 		{"runs into the read-only text", 0x10000, 0x40000, 0x30000, 0, 1000},
 		{"pointer past the limit: one iteration", 0x30000, 0x20000, base, 0, 1},
 		{"unaligned pointer and limit", 0x20003, 0x81235, base, 0, 1000},
-		{"exactly at the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes, base, 0, codegen.ZeroLoopMinBytes / 8},
-		{"just below the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes - 8, base, 0, codegen.ZeroLoopMinBytes/8 - 1},
+		{"exactly at the minimum size", 0x20000, 0x20000 + guest.ZeroLoopMinBytes, base, 0, guest.ZeroLoopMinBytes / 8},
+		{"just below the minimum size", 0x20000, 0x20000 + guest.ZeroLoopMinBytes - 8, base, 0, guest.ZeroLoopMinBytes/8 - 1},
 	}
 	cache := machine.NewCache(32)
 	for _, tt := range tests {
