@@ -141,9 +141,9 @@ func (f *Frame) static() error {
 // accessAccount charges the EIP-2929 cost of touching addr and warms it.
 func (f *Frame) accessAccount(addr host.Address) error {
 	if f.Host.AddressInAccessList(addr) {
-		return f.use(gasWarmAccess)
+		return f.use(host.GasWarmAccess)
 	}
-	if err := f.use(gasColdAccount); err != nil {
+	if err := f.use(host.GasColdAccount); err != nil {
 		return err
 	}
 	f.Host.AddAddressToAccessList(addr)
