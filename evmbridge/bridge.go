@@ -47,9 +47,6 @@ func (f *Frame) Syscall() error {
 	return s.fn(f)
 }
 
-// Name returns the name of syscall id ("" if unknown), for traces.
-func Name(id uint8) string { return syscalls[id].name }
-
 // use charges gas, failing the frame with out of gas when not enough is left.
 func (f *Frame) use(g uint64) error {
 	if g > uint64(f.St.Gas) || f.St.Gas < 0 {
