@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/amd64"
@@ -99,8 +100,35 @@ func TestZeroLoop(t *testing.T) {
 	}
 }
 
-// TestCodeMemoryFreed: a program's executable memory is unmapped once the program is
-// unreachable.
+// freeRecorder is a backend whose modules record, in freed, the code size they had
+// when Free was called. It measures only the modules it made, whatever other tests
+// (or their pending cleanups) do to the process's code memory.
+type freeRecorder struct {
+	codegen.Backend
+	freed chan int
+}
+
+func (b *freeRecorder) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
+	m, err := b.Backend.NewModule(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &recordedModule{Module: m, freed: b.freed}, nil
+}
+
+type recordedModule struct {
+	codegen.Module
+	freed chan int
+}
+
+func (m *recordedModule) Free() {
+	size := m.CodeSize()
+	m.Module.Free()
+	m.freed <- size
+}
+
+// TestCodeMemoryFreed: a program's executable memory is released once the program is
+// unreachable (its module's Free runs, exactly once).
 func TestCodeMemoryFreed(t *testing.T) {
 	if !machine.NativeAvailable() {
 		t.Skipf("SKIPPED: no native backend on %s", runtime.GOARCH)
@@ -110,25 +138,40 @@ func TestCodeMemoryFreed(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := prog.Code()
-	before := codegen.LiveBytes()
+	be := &freeRecorder{Backend: amd64.New(), freed: make(chan int, 2)}
 	func() {
-		p, err := translate.New(code, prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, amd64.New(), translate.Options{})
+		p, err := translate.New(code, prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, be, translate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := p.CompileAll(prog.Entry); err != nil {
 			t.Fatal(err)
 		}
-		if codegen.LiveBytes() <= before {
-			t.Fatalf("compiling mapped no code memory")
+		if p.Stats().CodeBytes == 0 {
+			t.Fatalf("compiling produced no code")
 		}
 	}()
-	for i := 0; i < 1000 && codegen.LiveBytes() > before; i++ {
+	var size int
+	freed := false
+	for i := 0; i < 1000 && !freed; i++ {
 		runtime.GC()
-		runtime.Gosched()
+		select {
+		case size = <-be.freed:
+			freed = true
+		case <-time.After(time.Millisecond):
+		}
 	}
-	if live := codegen.LiveBytes(); live > before {
-		t.Errorf("%d bytes of code memory still mapped after the program became unreachable (%d before)", live, before)
+	if !freed {
+		t.Fatal("the program's code memory was not freed after it became unreachable")
+	}
+	if size == 0 {
+		t.Errorf("the freed module had no code")
+	}
+	runtime.GC()
+	select {
+	case <-be.freed:
+		t.Errorf("the module was freed twice")
+	case <-time.After(10 * time.Millisecond):
 	}
 }
 
