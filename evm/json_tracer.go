@@ -16,8 +16,10 @@ import (
 //
 // with "error" appended when the step failed, and a summary line when a frame ends:
 //
-//	{"output":"","gasUsed":"0x3","error":"execution reverted"} It is safe for concurrent use (lines are not interleaved), though a trace is
-// only meaningful for one transaction at a time.
+//	{"output":"","gasUsed":"0x3","error":"execution reverted"}
+//
+// It is safe for concurrent use (lines are not interleaved), though a trace is only
+// meaningful for one transaction at a time.
 type JSONTracer struct {
 	mu  sync.Mutex
 	w   io.Writer
