@@ -111,7 +111,7 @@ func sysPrevRandao(f *Frame) error {
 	return nil
 }
 
-// sysChainID returns the chain id in a0 only (ABI.md).
+// sysChainID returns the chain id in a0 only (docs/abi.md, "System calls").
 func sysChainID(f *Frame) error {
 	if err := f.use(host.GasBase); err != nil {
 		return err

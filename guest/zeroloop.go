@@ -6,7 +6,7 @@ import (
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
-// ZeroLoop describes a block that is the riscv-rt .bss clearing loop (ABI.md, "Memory
+// ZeroLoop describes a block that is the riscv-rt .bss clearing loop (docs/abi.md, "Memory
 // map"):
 //
 //	loop: sd   zero, 0(p)

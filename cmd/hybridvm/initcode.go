@@ -1,7 +1,7 @@
 package main
 
 // The initcode subcommand: wrap a RISC-V deploy ELF into the initcode that CREATE takes
-// (ABI.md, "Code format and routing"): 0xFF ‖ u32be(1+len(deployELF)) ‖ 0xFF ‖ deployELF ‖ args.
+// (docs/abi.md, "Code and initcode"): 0xFF ‖ u32be(1+len(deployELF)) ‖ 0xFF ‖ deployELF ‖ args.
 
 import (
 	"bytes"
