@@ -1,7 +1,9 @@
 package hybridvm_test
 
 import (
+	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -174,4 +176,104 @@ func TestDocCitations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestReadmeFigures: the README quotes the benchmark pages' recorded runs, not figures
+// of its own: the kernel table's rows are bench/riscv/README.md's, and the EVM headline
+// is computed from bench/evm/README.md's table.
+func TestReadmeFigures(t *testing.T) {
+	readme := readDoc(t, "README.md")
+	riscv := readDoc(t, "bench/riscv/README.md")
+	rows := func(doc string, width int) map[string][]string {
+		m := map[string][]string{}
+		for _, line := range strings.Split(doc, "\n") {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "|") {
+				continue
+			}
+			cols := strings.Split(strings.Trim(line, "|"), "|")
+			if len(cols) == width && !strings.HasPrefix(strings.TrimSpace(cols[0]), "---") {
+				for i := range cols {
+					cols[i] = strings.Trim(strings.TrimSpace(cols[i]), "*")
+				}
+				m[cols[0]] = cols
+			}
+		}
+		return m
+	}
+	// README: kernel, native, jit, jit/native, interp/native, qemu/native.
+	// bench/riscv: kernel, native, jit, jit/native, aot, aot/native, interp, interp/native, qemu, qemu/native.
+	ours, theirs := rows(readme, 6), rows(riscv, 10)
+	n := 0
+	for kernel, r := range ours {
+		if kernel == "kernel" {
+			continue
+		}
+		b, ok := theirs[kernel]
+		if !ok {
+			continue // another table of the README
+		}
+		n++
+		want := []string{b[0], b[1], b[2], b[3], b[7], b[9]}
+		if !slices.Equal(r, want) {
+			t.Errorf("README kernel row %v, bench/riscv/README.md's run says %v", r, want)
+		}
+	}
+	if n != 9 {
+		t.Errorf("%d kernel rows of the README found in bench/riscv/README.md, want 8 and the geometric mean", n)
+	}
+	jitVsInterp := regexp.MustCompile(`jit: ([0-9.]+)× faster than interp, ([0-9.]+)× faster than qemu`).FindStringSubmatch(riscv)
+	if jitVsInterp == nil || !strings.Contains(readme, jitVsInterp[1]+"× faster than the interpreter; "+jitVsInterp[2]+"× faster than qemu") {
+		t.Errorf("the README's JIT vs interpreter and qemu figures are not bench/riscv/README.md's %q", jitVsInterp)
+	}
+
+	// EVM: the geometric means with and without the JUMPDEST micro-cases, the slowest case.
+	var all, real []float64
+	slowest := 0.0
+	for _, line := range strings.Split(readDoc(t, "bench/evm/README.md"), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || !(strings.HasPrefix(f[0], "main/") || strings.HasPrefix(f[0], "micro/")) {
+			continue
+		}
+		var r float64
+		if _, err := fmt.Sscanf(f[len(f)-1], "%fx", &r); err != nil {
+			t.Fatalf("bench/evm/README.md: %q: %v", line, err)
+		}
+		all = append(all, r)
+		if !strings.Contains(strings.ToLower(f[0]), "jumpdest") {
+			real = append(real, r)
+			if slowest == 0 || r < slowest {
+				slowest = r
+			}
+		}
+	}
+	if len(all) != 27 || len(real) != 25 {
+		t.Fatalf("bench/evm/README.md: %d cases, %d without the JUMPDEST ones; want 27 and 25", len(all), len(real))
+	}
+	for _, want := range []string{
+		fmt.Sprintf("%.2f× geth on the geometric mean of the 25 real cases", geomean(real)),
+		fmt.Sprintf("(%.2f× with the two JUMPDEST micro-cases", geomean(all)),
+		fmt.Sprintf("slowest case %.2f×", slowest),
+	} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README does not say %q (computed from bench/evm/README.md's table)", want)
+		}
+	}
+}
+
+func geomean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += math.Log(x)
+	}
+	return math.Exp(s / float64(len(xs)))
+}
+
+func readDoc(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
