@@ -54,7 +54,7 @@ type CallMsg struct {
 	ReadOnly bool
 }
 
-// CreateMsg deploys a contract from initcode (EVM initcode, or RISC-V initcode: ABI.md).
+// CreateMsg deploys a contract from initcode (EVM initcode, or RISC-V initcode: docs/abi.md).
 type CreateMsg struct {
 	From     Address
 	Initcode []byte

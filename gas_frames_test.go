@@ -22,7 +22,7 @@ func (g frameGas) OnExit(depth int, _ []byte, gasUsed uint64, _ error, _ bool) {
 
 // TestGasTotalsAreTheSumOfFrames: EVM code E calls RISC-V contract R, which calls EVM
 // code E2 that writes a slot. Each frame's gas is computed by hand below from the EVM's
-// gas schedule and ABI.md's instruction weights and syscall costs; each frame's total
+// gas schedule and docs/abi.md's instruction weights and syscall costs; each frame's total
 // must be its own cost plus its children's, and the call's gas the sum of all three, on
 // every engine.
 func TestGasTotalsAreTheSumOfFrames(t *testing.T) {

@@ -32,6 +32,7 @@ import (
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscvengine"
 	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
@@ -106,7 +107,7 @@ type Runtime struct {
 // shared engines and caches: loaded RISC-V programs and EVM analyses are shared by
 // every Runtime in the process.
 var (
-	imageCache = machine.NewCache(runtime.DefaultImageCacheSize)
+	imageCache = machine.NewCache(riscvengine.DefaultImageCacheSize)
 	evmsMu     sync.Mutex
 	evms       = map[host.Fork]*evm.EVM{}
 )
@@ -156,7 +157,7 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 		rcfg.Tracer = cfg.EVMTracer // frame ends, of either kind, in call order
 	}
 	if !cfg.NoRISCV {
-		rcfg.RISCV = runtime.NewRISCVEngine(runtime.RISCVConfig{
+		rcfg.RISCV = riscvengine.New(riscvengine.Config{
 			Engine: engine, Fork: fork, Cache: imageCache, Tracer: cfg.RISCVTracer,
 		})
 	}

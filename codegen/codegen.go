@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/riscv"
 )
 
 // Layout is what compiled code assumes about a frame's guest memory: the arena's
@@ -48,36 +47,12 @@ const (
 	TermIllegal
 )
 
-// Block is a decoded guest basic block, as the interpreter defines it: from Start to
-// the first instruction that ends a block (inclusive), or MaxBlockInsts instructions,
-// or up to an instruction that cannot be fetched.
+// Block is a decoded guest basic block (guest.Block: the rule every engine shares)
+// with its terminator classified for the backend.
 type Block struct {
-	Start, End uint64
-	// Insts are the block's instructions in order, the terminator (if any) last.
-	Insts []riscv.Inst
-	// Gas is the sum of the instructions' weights, charged at entry.
-	Gas  int64
+	guest.Block
 	Term Term
-	// Target is the taken target of a branch or JAL.
-	Target uint64
-	// ZeroLoop, when set, says the block is the memory-zeroing idiom (see
-	// ZeroLoop): the backend exits with guest.ExitZeroLoop at its entry when many
-	// iterations are left.
-	ZeroLoop *ZeroLoop
 }
-
-// ZeroLoop describes the riscv-rt .bss clearing loop
-//
-//	loop: sd   zero, 0(Ptr)
-//	      addi Ptr, Ptr, 8
-//	      bltu Ptr, Limit, loop
-type ZeroLoop struct {
-	Ptr, Limit uint8
-}
-
-// ZeroLoopMinBytes is how many bytes (Limit - Ptr) must be left before native code
-// hands a zeroing loop to Go: below it, running the loop is cheaper than the exit.
-const ZeroLoopMinBytes = 4096
 
 // Successors returns the addresses control may reach statically after the block:
 // the fall-through address, the branch or jump target, and — after a call (a jump
@@ -151,10 +126,6 @@ type Module interface {
 // the retired-instruction count of one run into one register; see codegen/amd64).
 const MaxRunGas = 1<<18 - 1
 
-// MaxBlockGas is the largest possible block weight: MaxBlockInsts × the largest
+// MaxBlockGas is the largest possible block weight: guest.MaxBlockInsts × the largest
 // instruction weight.
-const MaxBlockGas = MaxBlockInsts * 25
-
-// MaxBlockInsts caps a block's length; it equals interp.MaxBlockInsts (a test pins
-// it) so that every engine charges gas at the same points.
-const MaxBlockInsts = 256
+const MaxBlockGas = guest.MaxBlockInsts * 25

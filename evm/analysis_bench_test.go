@@ -4,20 +4,20 @@ import (
 	"bytes"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 // BenchmarkAnalyse measures code analysis (done once per code hash, and for every create's
 // initcode) in MB/s of bytecode: a compiled contract, and the worst case for the analysis,
 // code made only of JUMPDESTs.
 func BenchmarkAnalyse(b *testing.B) {
-	file := filepath.Join("..", "..", "shared", "testdata", "evm-benchmarks", "benchmarks", "main", "snailtracer.json")
+	file := testtools.NeedData(b, "evm-benchmarks/benchmarks/main/snailtracer.json")
 	data, err := os.ReadFile(file)
 	if err != nil {
-		b.Fatalf("benchmark data missing: %v", err)
+		b.Fatal(err)
 	}
 	i := bytes.Index(data, []byte(`"code" : "0x60`))
 	if i < 0 {

@@ -1,12 +1,11 @@
 package evm_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hybridvm/hybridvm/bench/evm/evmbench"
 	"github.com/hybridvm/hybridvm/evm"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 // The standard EVM benchmarks (ipsilon/evm-benchmarks) on this package and on go-ethereum,
@@ -18,11 +17,7 @@ import (
 //
 //	go test -run '^$' -bench . ./evm/
 func loadCases(b *testing.B) ([]*evmbench.Case, *evm.EVM) {
-	dir := filepath.Join("..", evmbench.DefaultDir)
-	if _, err := os.Stat(dir); err != nil {
-		b.Fatalf("benchmark data missing: %v (the benchmarks read ../shared/testdata beside the checkout)", err)
-	}
-	cases, err := evmbench.Load(dir)
+	cases, err := evmbench.Load(testtools.NeedData(b, evmbench.DataDir))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func TestEIP3529SstoreTable(t *testing.T) {
 				})
 				want := tc.used
 				if cold {
-					want += gasColdSload // EIP-2929: the first access of a cold slot
+					want += host.GasColdSload // EIP-2929: the first access of a cold slot
 				}
 				if res.Status != host.StatusSuccess || gasRich-res.GasLeft != want || h.refund != tc.refund {
 					t.Errorf("cold=%v: %v, used %d refund %d; want used %d refund %d", cold, res.Status, gasRich-res.GasLeft, h.refund, want, tc.refund)
@@ -340,9 +340,9 @@ func TestEIP7702CallCost(t *testing.T) {
 	code := asm(p(32), PUSH0, PUSH0, PUSH0, PUSH0, p(testDelegated.Big()), p(50000), CALL, POP, p(32), PUSH0, RETURN)
 	for _, warm := range []bool{false, true} {
 		base := callCost(t, host.Cancun, code, warm)
-		want := int64(gasColdAccount)
+		want := int64(host.GasColdAccount)
 		if warm {
-			want = gasWarmRead
+			want = host.GasWarmAccess
 		}
 		for _, fork := range []host.Fork{host.Prague, host.Osaka} {
 			if c := callCost(t, fork, code, warm); c-base != want {
@@ -395,9 +395,9 @@ func TestEIP3860InitcodeLimit(t *testing.T) {
 		size int
 		ok   bool
 	}{
-		{"CREATE at the limit", CREATE, maxInitCodeLen, true},
-		{"CREATE over the limit", CREATE, maxInitCodeLen + 1, false},
-		{"CREATE2 over the limit", CREATE2, maxInitCodeLen + 1, false},
+		{"CREATE at the limit", CREATE, host.MaxInitCodeSize, true},
+		{"CREATE over the limit", CREATE, host.MaxInitCodeSize + 1, false},
+		{"CREATE2 over the limit", CREATE2, host.MaxInitCodeSize + 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var code []byte

@@ -20,96 +20,96 @@ func newShanghaiBase() *forkTable {
 	t := &forkTable{}
 	o := &t.ops
 
-	o[STOP] = def(gasZero, 0, 0, execStop).with(flagTerminal)
-	o[ADD] = def(gasVeryLow, 2, 1, pure(opAdd))
-	o[MUL] = def(gasLow, 2, 1, pure(opMul))
-	o[SUB] = def(gasVeryLow, 2, 1, pure(opSub))
-	o[DIV] = def(gasLow, 2, 1, pure(opDiv))
-	o[SDIV] = def(gasLow, 2, 1, pure(opSdiv))
-	o[MOD] = def(gasLow, 2, 1, pure(opMod))
-	o[SMOD] = def(gasLow, 2, 1, pure(opSmod))
-	o[ADDMOD] = def(gasMid, 3, 1, pure(opAddmod))
-	o[MULMOD] = def(gasMid, 3, 1, execMulmod)
+	o[STOP] = def(host.GasZero, 0, 0, execStop).with(flagTerminal)
+	o[ADD] = def(host.GasVeryLow, 2, 1, pure(opAdd))
+	o[MUL] = def(host.GasLow, 2, 1, pure(opMul))
+	o[SUB] = def(host.GasVeryLow, 2, 1, pure(opSub))
+	o[DIV] = def(host.GasLow, 2, 1, pure(opDiv))
+	o[SDIV] = def(host.GasLow, 2, 1, pure(opSdiv))
+	o[MOD] = def(host.GasLow, 2, 1, pure(opMod))
+	o[SMOD] = def(host.GasLow, 2, 1, pure(opSmod))
+	o[ADDMOD] = def(host.GasMid, 3, 1, pure(opAddmod))
+	o[MULMOD] = def(host.GasMid, 3, 1, execMulmod)
 	o[EXP] = def(gasExp, 2, 1, pure(opExp)).withGas(gasExpFn)
-	o[SIGNEXTEND] = def(gasLow, 2, 1, pure(opSignExtend))
+	o[SIGNEXTEND] = def(host.GasLow, 2, 1, pure(opSignExtend))
 
-	o[LT] = def(gasVeryLow, 2, 1, pure(opLt))
-	o[GT] = def(gasVeryLow, 2, 1, pure(opGt))
-	o[SLT] = def(gasVeryLow, 2, 1, pure(opSlt))
-	o[SGT] = def(gasVeryLow, 2, 1, pure(opSgt))
-	o[EQ] = def(gasVeryLow, 2, 1, pure(opEq))
-	o[ISZERO] = def(gasVeryLow, 1, 1, pure(opIszero))
-	o[AND] = def(gasVeryLow, 2, 1, pure(opAnd))
-	o[OR] = def(gasVeryLow, 2, 1, pure(opOr))
-	o[XOR] = def(gasVeryLow, 2, 1, pure(opXor))
-	o[NOT] = def(gasVeryLow, 1, 1, pure(opNot))
-	o[BYTE] = def(gasVeryLow, 2, 1, pure(opByte))
-	o[SHL] = def(gasVeryLow, 2, 1, pure(opShl)) // EIP-145
-	o[SHR] = def(gasVeryLow, 2, 1, pure(opShr))
-	o[SAR] = def(gasVeryLow, 2, 1, pure(opSar))
+	o[LT] = def(host.GasVeryLow, 2, 1, pure(opLt))
+	o[GT] = def(host.GasVeryLow, 2, 1, pure(opGt))
+	o[SLT] = def(host.GasVeryLow, 2, 1, pure(opSlt))
+	o[SGT] = def(host.GasVeryLow, 2, 1, pure(opSgt))
+	o[EQ] = def(host.GasVeryLow, 2, 1, pure(opEq))
+	o[ISZERO] = def(host.GasVeryLow, 1, 1, pure(opIszero))
+	o[AND] = def(host.GasVeryLow, 2, 1, pure(opAnd))
+	o[OR] = def(host.GasVeryLow, 2, 1, pure(opOr))
+	o[XOR] = def(host.GasVeryLow, 2, 1, pure(opXor))
+	o[NOT] = def(host.GasVeryLow, 1, 1, pure(opNot))
+	o[BYTE] = def(host.GasVeryLow, 2, 1, pure(opByte))
+	o[SHL] = def(host.GasVeryLow, 2, 1, pure(opShl)) // EIP-145
+	o[SHR] = def(host.GasVeryLow, 2, 1, pure(opShr))
+	o[SAR] = def(host.GasVeryLow, 2, 1, pure(opSar))
 
-	o[KECCAK256] = def(gasKeccak, 2, 1, execKeccak).withGas(gasKeccakFn)
+	o[KECCAK256] = def(host.GasKeccak, 2, 1, execKeccak).withGas(gasKeccakFn)
 
-	o[ADDRESS] = def(gasBase, 0, 1, execAddress)
-	o[BALANCE] = def(gasWarmRead, 1, 1, execBalance).withGas(gasAccountAccess) // EIP-2929
-	o[ORIGIN] = def(gasBase, 0, 1, execOrigin)
-	o[CALLER] = def(gasBase, 0, 1, execCaller)
-	o[CALLVALUE] = def(gasBase, 0, 1, execCallValue)
-	o[CALLDATALOAD] = def(gasVeryLow, 1, 1, execCallDataLoad)
-	o[CALLDATASIZE] = def(gasBase, 0, 1, execCallDataSize)
-	o[CALLDATACOPY] = def(gasVeryLow, 3, 0, execCallDataCopy).withGas(gasCopy)
-	o[CODESIZE] = def(gasBase, 0, 1, execCodeSize)
-	o[CODECOPY] = def(gasVeryLow, 3, 0, execCodeCopy).withGas(gasCopy)
-	o[GASPRICE] = def(gasBase, 0, 1, execGasPrice)
-	o[EXTCODESIZE] = def(gasWarmRead, 1, 1, execExtCodeSize).withGas(gasAccountAccess)
-	o[EXTCODECOPY] = def(gasWarmRead, 4, 0, execExtCodeCopy).withGas(gasExtCodeCopy)
-	o[RETURNDATASIZE] = def(gasBase, 0, 1, execReturnDataSize) // EIP-211
-	o[RETURNDATACOPY] = def(gasVeryLow, 3, 0, execReturnDataCopy).withGas(gasCopy)
-	o[EXTCODEHASH] = def(gasWarmRead, 1, 1, execExtCodeHash).withGas(gasAccountAccess) // EIP-1052
+	o[ADDRESS] = def(host.GasBase, 0, 1, execAddress)
+	o[BALANCE] = def(host.GasWarmAccess, 1, 1, execBalance).withGas(gasAccountAccess) // EIP-2929
+	o[ORIGIN] = def(host.GasBase, 0, 1, execOrigin)
+	o[CALLER] = def(host.GasBase, 0, 1, execCaller)
+	o[CALLVALUE] = def(host.GasBase, 0, 1, execCallValue)
+	o[CALLDATALOAD] = def(host.GasVeryLow, 1, 1, execCallDataLoad)
+	o[CALLDATASIZE] = def(host.GasBase, 0, 1, execCallDataSize)
+	o[CALLDATACOPY] = def(host.GasVeryLow, 3, 0, execCallDataCopy).withGas(gasCopy)
+	o[CODESIZE] = def(host.GasBase, 0, 1, execCodeSize)
+	o[CODECOPY] = def(host.GasVeryLow, 3, 0, execCodeCopy).withGas(gasCopy)
+	o[GASPRICE] = def(host.GasBase, 0, 1, execGasPrice)
+	o[EXTCODESIZE] = def(host.GasWarmAccess, 1, 1, execExtCodeSize).withGas(gasAccountAccess)
+	o[EXTCODECOPY] = def(host.GasWarmAccess, 4, 0, execExtCodeCopy).withGas(gasExtCodeCopy)
+	o[RETURNDATASIZE] = def(host.GasBase, 0, 1, execReturnDataSize) // EIP-211
+	o[RETURNDATACOPY] = def(host.GasVeryLow, 3, 0, execReturnDataCopy).withGas(gasCopy)
+	o[EXTCODEHASH] = def(host.GasWarmAccess, 1, 1, execExtCodeHash).withGas(gasAccountAccess) // EIP-1052
 
-	o[BLOCKHASH] = def(gasExt, 1, 1, execBlockHash)
-	o[COINBASE] = def(gasBase, 0, 1, execCoinbase)
-	o[TIMESTAMP] = def(gasBase, 0, 1, execTimestamp)
-	o[NUMBER] = def(gasBase, 0, 1, execNumber)
-	o[PREVRANDAO] = def(gasBase, 0, 1, execPrevRandao) // EIP-4399
-	o[GASLIMIT] = def(gasBase, 0, 1, execGasLimit)
-	o[CHAINID] = def(gasBase, 0, 1, execChainID)        // EIP-1344
-	o[SELFBALANCE] = def(gasLow, 0, 1, execSelfBalance) // EIP-1884
-	o[BASEFEE] = def(gasBase, 0, 1, execBaseFee)        // EIP-3198
+	o[BLOCKHASH] = def(host.GasBlockhash, 1, 1, execBlockHash)
+	o[COINBASE] = def(host.GasBase, 0, 1, execCoinbase)
+	o[TIMESTAMP] = def(host.GasBase, 0, 1, execTimestamp)
+	o[NUMBER] = def(host.GasBase, 0, 1, execNumber)
+	o[PREVRANDAO] = def(host.GasBase, 0, 1, execPrevRandao) // EIP-4399
+	o[GASLIMIT] = def(host.GasBase, 0, 1, execGasLimit)
+	o[CHAINID] = def(host.GasBase, 0, 1, execChainID)        // EIP-1344
+	o[SELFBALANCE] = def(host.GasLow, 0, 1, execSelfBalance) // EIP-1884
+	o[BASEFEE] = def(host.GasBase, 0, 1, execBaseFee)        // EIP-3198
 
-	o[POP] = def(gasBase, 1, 0, pure(opPop))
-	o[MLOAD] = def(gasVeryLow, 1, 1, execMload).withGas(gasMload)
-	o[MSTORE] = def(gasVeryLow, 2, 0, execMstore).withGas(gasMstore)
-	o[MSTORE8] = def(gasVeryLow, 2, 0, execMstore8).withGas(gasMstore8)
-	o[SLOAD] = def(gasZero, 1, 1, execSload).withGas(gasSload) // EIP-2929
-	o[SSTORE] = def(gasZero, 2, 0, execSstore).withGas(gasSstore).with(flagEndsBlock)
-	o[JUMP] = def(gasMid, 1, 0, nil).with(flagControl | flagTerminal)
-	o[JUMPI] = def(gasHigh, 2, 0, nil).with(flagControl | flagEndsBlock)
-	o[PC] = def(gasBase, 0, 1, nil).with(flagControl)
-	o[MSIZE] = def(gasBase, 0, 1, execMsize)
-	o[GAS] = def(gasBase, 0, 1, nil).with(flagControl | flagEndsBlock)
+	o[POP] = def(host.GasBase, 1, 0, pure(opPop))
+	o[MLOAD] = def(host.GasVeryLow, 1, 1, execMload).withGas(gasMload)
+	o[MSTORE] = def(host.GasVeryLow, 2, 0, execMstore).withGas(gasMstore)
+	o[MSTORE8] = def(host.GasVeryLow, 2, 0, execMstore8).withGas(gasMstore8)
+	o[SLOAD] = def(host.GasZero, 1, 1, execSload).withGas(gasSload) // EIP-2929
+	o[SSTORE] = def(host.GasZero, 2, 0, execSstore).withGas(gasSstore).with(flagEndsBlock)
+	o[JUMP] = def(host.GasMid, 1, 0, nil).with(flagControl | flagTerminal)
+	o[JUMPI] = def(host.GasHigh, 2, 0, nil).with(flagControl | flagEndsBlock)
+	o[PC] = def(host.GasBase, 0, 1, nil).with(flagControl)
+	o[MSIZE] = def(host.GasBase, 0, 1, execMsize)
+	o[GAS] = def(host.GasBase, 0, 1, nil).with(flagControl | flagEndsBlock)
 	o[JUMPDEST] = def(gasJumpDst, 0, 0, nil).with(flagControl)
-	o[PUSH0] = def(gasBase, 0, 1, nil).with(flagControl) // EIP-3855
+	o[PUSH0] = def(host.GasBase, 0, 1, nil).with(flagControl) // EIP-3855
 
 	for i := 0; i < 32; i++ {
-		o[int(PUSH1)+i] = def(gasVeryLow, 0, 1, nil).with(flagControl)
+		o[int(PUSH1)+i] = def(host.GasVeryLow, 0, 1, nil).with(flagControl)
 	}
 	for n := 1; n <= 16; n++ {
-		o[int(DUP1)+n-1] = def(gasVeryLow, n, n+1, pure(dupOp(n)))
-		o[int(SWAP1)+n-1] = def(gasVeryLow, n+1, n+1, pure(swapOp(n)))
+		o[int(DUP1)+n-1] = def(host.GasVeryLow, n, n+1, pure(dupOp(n)))
+		o[int(SWAP1)+n-1] = def(host.GasVeryLow, n+1, n+1, pure(swapOp(n)))
 	}
 	for n := 0; n <= 4; n++ {
-		o[int(LOG0)+n] = def(gasZero, 2+n, 0, execLog(n)).withGas(gasLogFn(n))
+		o[int(LOG0)+n] = def(host.GasZero, 2+n, 0, execLog(n)).withGas(gasLogFn(n))
 	}
 
-	o[CREATE] = def(gasCreate, 3, 1, execCreate(host.KindCreate)).withGas(gasCreateFn(host.KindCreate)).with(flagEndsBlock)
-	o[CALL] = def(gasWarmRead, 7, 1, execCall(host.KindCall)).withGas(gasCallFn(host.KindCall, false)).with(flagEndsBlock)
-	o[CALLCODE] = def(gasWarmRead, 7, 1, execCall(host.KindCallCode)).withGas(gasCallFn(host.KindCallCode, false)).with(flagEndsBlock)
-	o[RETURN] = def(gasZero, 2, 0, execReturn).withGas(gasReturn).with(flagTerminal)
-	o[DELEGATECALL] = def(gasWarmRead, 6, 1, execCall(host.KindDelegateCall)).withGas(gasCallFn(host.KindDelegateCall, false)).with(flagEndsBlock)
-	o[CREATE2] = def(gasCreate, 4, 1, execCreate(host.KindCreate2)).withGas(gasCreateFn(host.KindCreate2)).with(flagEndsBlock)
-	o[STATICCALL] = def(gasWarmRead, 6, 1, execCall(host.KindStaticCall)).withGas(gasCallFn(host.KindStaticCall, false)).with(flagEndsBlock)
-	o[REVERT] = def(gasZero, 2, 0, execRevert).withGas(gasReturn).with(flagTerminal) // EIP-140
+	o[CREATE] = def(host.GasCreate, 3, 1, execCreate(host.KindCreate)).withGas(gasCreateFn(host.KindCreate)).with(flagEndsBlock)
+	o[CALL] = def(host.GasWarmAccess, 7, 1, execCall(host.KindCall)).withGas(gasCallFn(host.KindCall, false)).with(flagEndsBlock)
+	o[CALLCODE] = def(host.GasWarmAccess, 7, 1, execCall(host.KindCallCode)).withGas(gasCallFn(host.KindCallCode, false)).with(flagEndsBlock)
+	o[RETURN] = def(host.GasZero, 2, 0, execReturn).withGas(gasReturn).with(flagTerminal)
+	o[DELEGATECALL] = def(host.GasWarmAccess, 6, 1, execCall(host.KindDelegateCall)).withGas(gasCallFn(host.KindDelegateCall, false)).with(flagEndsBlock)
+	o[CREATE2] = def(host.GasCreate, 4, 1, execCreate(host.KindCreate2)).withGas(gasCreateFn(host.KindCreate2)).with(flagEndsBlock)
+	o[STATICCALL] = def(host.GasWarmAccess, 6, 1, execCall(host.KindStaticCall)).withGas(gasCallFn(host.KindStaticCall, false)).with(flagEndsBlock)
+	o[REVERT] = def(host.GasZero, 2, 0, execRevert).withGas(gasReturn).with(flagTerminal) // EIP-140
 	// INVALID (0xfe) stays undefined: finish makes it an exceptional halt like every
 	// undefined byte.
 	o[SELFDESTRUCT] = def(gasSelfdestruct, 1, 0, execSelfdestructLegacy).withGas(gasSelfdestructFn).with(flagTerminal)
@@ -149,12 +149,12 @@ func newOsakaTable(prev *forkTable) *forkTable {
 func enable4844(t *forkTable) { t.ops[BLOBHASH] = def(gasBlobHash, 1, 1, execBlobHash) }
 
 // enable7516: BLOBBASEFEE.
-func enable7516(t *forkTable) { t.ops[BLOBBASEFEE] = def(gasBase, 0, 1, execBlobBaseFee) }
+func enable7516(t *forkTable) { t.ops[BLOBBASEFEE] = def(host.GasBase, 0, 1, execBlobBaseFee) }
 
 // enable1153: transient storage, TLOAD and TSTORE at the warm storage price.
 func enable1153(t *forkTable) {
-	t.ops[TLOAD] = def(gasTransient, 1, 1, execTload)
-	t.ops[TSTORE] = def(gasTransient, 2, 0, execTstore)
+	t.ops[TLOAD] = def(host.GasWarmAccess, 1, 1, execTload)
+	t.ops[TSTORE] = def(host.GasWarmAccess, 2, 0, execTstore)
 }
 
 // enable5656: MCOPY.

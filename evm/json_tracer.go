@@ -14,9 +14,12 @@ import (
 //
 //	{"pc":0,"op":96,"gas":"0x2540be400","gasCost":"0x3","memSize":0,"stack":[],"depth":1,"refund":0,"opName":"PUSH1"}
 //
-// with "error" appended when the step failed, and a summary line when a frame ends (see
-// WriteSummary). It is safe for concurrent use (lines are not interleaved), though a trace is
-// only meaningful for one transaction at a time.
+// with "error" appended when the step failed, and a summary line when a frame ends:
+//
+//	{"output":"","gasUsed":"0x3","error":"execution reverted"}
+//
+// It is safe for concurrent use (lines are not interleaved), though a trace is only
+// meaningful for one transaction at a time.
 type JSONTracer struct {
 	mu  sync.Mutex
 	w   io.Writer
@@ -89,13 +92,8 @@ func (t *JSONTracer) write(b []byte) {
 	_, t.err = t.w.Write(b)
 }
 
-// WriteSummary writes the line go-ethereum's JSON logger writes when a frame ends:
+// appendSummary appends the line go-ethereum's JSON logger writes when a frame ends:
 // {"output":"<hex, no prefix>","gasUsed":"0x..."} with "error" when err is not nil.
-func WriteSummary(w io.Writer, output []byte, gasUsed uint64, err error) error {
-	_, werr := w.Write(appendSummary(nil, output, gasUsed, err))
-	return werr
-}
-
 func appendSummary(b []byte, output []byte, gasUsed uint64, err error) []byte {
 	b = append(b, `{"output":"`...)
 	b = hex.AppendEncode(b, output)

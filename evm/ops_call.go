@@ -72,7 +72,7 @@ func gasCallFn(kind host.CallKind, eip7702 bool) gasFunc {
 			return 0, err
 		}
 		if transfers {
-			intrinsic += gasCallValue
+			intrinsic += host.GasCallValue
 		}
 		if kind == host.KindCall {
 			// Check what is known so far before reading state for the new-account cost.
@@ -80,7 +80,7 @@ func gasCallFn(kind host.CallKind, eip7702 bool) gasFunc {
 				return 0, gasErr(host.ErrOutOfGas)
 			}
 			if transfers && f.host.Empty(addr) {
-				intrinsic += gasCallNewAccount
+				intrinsic += host.GasNewAccount
 			}
 		}
 		req := arg(sp, 0)
@@ -104,10 +104,10 @@ func gasCallFn(kind host.CallKind, eip7702 bool) gasFunc {
 		var deleg uint64
 		if target, ok := host.ParseDelegation(f.host.GetCode(addr)); ok {
 			if f.host.AddressInAccessList(target) {
-				deleg = gasWarmRead
+				deleg = host.GasWarmAccess
 			} else {
 				f.host.AddAddressToAccessList(target)
-				deleg = gasColdAccount
+				deleg = host.GasColdAccount
 			}
 			if deleg > avail {
 				return 0, gasErr(host.ErrOutOfGas)
@@ -152,7 +152,7 @@ func execCall(kind host.CallKind) execFunc {
 		if sh.value >= 0 {
 			msg.Value = *arg(sp, sh.value)
 			if !msg.Value.IsZero() {
-				msg.Gas += gasCallStipend
+				msg.Gas += host.CallStipend
 			}
 		}
 		f.callGas = 0
@@ -189,7 +189,7 @@ func execCall(kind host.CallKind) execFunc {
 func (f *frame) initcodeLimit(off *uint256.Int) uint64 {
 	l, ok := f.host.(host.InitcodeLimiter)
 	if !ok {
-		return maxInitCodeLen
+		return host.MaxInitCodeSize
 	}
 	var first [1]byte
 	if off.IsUint64() && off[0] < uint64(len(f.mem)) {
@@ -202,9 +202,9 @@ func (f *frame) initcodeLimit(off *uint256.Int) uint64 {
 // initcode word (EIP-3860), and for CREATE2 6 more per word for hashing it. Initcode longer
 // than 49152 bytes is an exceptional halt (EIP-3860); so is a create in a static frame.
 func gasCreateFn(kind host.CallKind) gasFunc {
-	perWord := uint64(gasInitCodeW)
+	perWord := uint64(host.GasInitcodeWord)
 	if kind == host.KindCreate2 {
-		perWord += gasKeccakW
+		perWord += host.GasKeccakWord
 	}
 	return func(f *frame, sp unsafe.Pointer) (uint64, error) {
 		size := arg(sp, 2)
@@ -219,7 +219,7 @@ func gasCreateFn(kind host.CallKind) gasFunc {
 		if err != nil {
 			return 0, err
 		}
-		if size[0] > maxInitCodeLen && size[0] > f.initcodeLimit(arg(sp, 1)) {
+		if size[0] > host.MaxInitCodeSize && size[0] > f.initcodeLimit(arg(sp, 1)) {
 			return 0, gasErr(initCodeSizeError(size[0]))
 		}
 		return g + toWords(size[0])*perWord, nil
@@ -279,13 +279,13 @@ func gasSelfdestructFn(f *frame, sp unsafe.Pointer) (uint64, error) {
 	var cost uint64
 	if !f.host.AddressInAccessList(beneficiary) {
 		f.host.AddAddressToAccessList(beneficiary)
-		cost = gasColdAccount
+		cost = host.GasColdAccount
 		if cost > uint64(f.gas) {
 			return 0, gasErr(host.ErrOutOfGas)
 		}
 	}
 	if f.host.Empty(beneficiary) && !f.host.GetBalance(f.self).IsZero() {
-		cost += gasSelfdestructNewAccount
+		cost += host.GasNewAccount
 	}
 	return cost, nil
 }

@@ -258,5 +258,5 @@ func execBlobBaseFee(f *frame, sp unsafe.Pointer) error {
 
 // initCodeSizeError is go-ethereum's wording for EIP-3860's limit.
 func initCodeSizeError(size uint64) error {
-	return fmt.Errorf("%w: code size %v limit %v", host.ErrMaxInitCodeSizeExceeded, size, maxInitCodeLen)
+	return fmt.Errorf("%w: code size %v limit %v", host.ErrMaxInitCodeSizeExceeded, size, host.MaxInitCodeSize)
 }

@@ -4,6 +4,8 @@ import (
 	"unsafe"
 
 	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
 )
 
 // Memory instructions: MLOAD, MSTORE, MSTORE8, MCOPY (EIP-5656), KECCAK256, and the copy cost
@@ -64,7 +66,7 @@ func (f *frame) copyGas(off, size *uint256.Int) (uint64, error) {
 		return 0, err
 	}
 	// size fits in 64 bits here (it is zero, or memEnd accepted it).
-	return g + toWords(size[0])*gasCopyWord, nil
+	return g + toWords(size[0])*host.GasCopyWord, nil
 }
 
 // gasMcopyFn: MCOPY needs memory up to max(dst, src) + length (EIP-5656).
@@ -97,7 +99,7 @@ func gasKeccakFn(f *frame, sp unsafe.Pointer) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return g + toWords(size[0])*gasKeccakW, nil
+	return g + toWords(size[0])*host.GasKeccakWord, nil
 }
 
 func execKeccak(f *frame, sp unsafe.Pointer) error {

@@ -12,14 +12,14 @@ import (
 func gasSload(f *frame, sp unsafe.Pointer) (uint64, error) {
 	k := arg(sp, 0)
 	if f.slots.hit = f.slots.lookup(k); f.slots.hit >= 0 {
-		return gasWarmRead, nil
+		return host.GasWarmAccess, nil
 	}
 	key := host.Hash(k.Bytes32())
 	if _, ok := f.host.SlotInAccessList(f.self, key); ok {
-		return gasWarmRead, nil
+		return host.GasWarmAccess, nil
 	}
 	f.host.AddSlotToAccessList(f.self, key)
-	return gasColdSload, nil
+	return host.GasColdSload, nil
 }
 
 func execSload(f *frame, sp unsafe.Pointer) error {
@@ -54,7 +54,7 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 	if f.msg.Static {
 		return 0, gasErr(host.ErrWriteProtection)
 	}
-	if f.gas <= gasSstoreSentry {
+	if f.gas <= host.SstoreSentry {
 		return 0, gasErr(ErrSstoreSentry)
 	}
 	key := host.Hash(arg(sp, 0).Bytes32())
@@ -67,7 +67,7 @@ func gasSstore(f *frame, sp unsafe.Pointer) (uint64, error) {
 	} else {
 		current = h.GetState(f.self, key)
 		if _, ok := h.SlotInAccessList(f.self, key); !ok {
-			cost = gasColdSload
+			cost = host.GasColdSload
 			h.AddSlotToAccessList(f.self, key)
 		}
 	}
@@ -112,7 +112,7 @@ func gasLogFn(n int) gasFunc {
 			return 0, err
 		}
 		// size is at most the memory limit here, so none of this overflows.
-		return g + gasLog + uint64(n)*gasLogTopic + size[0]*gasLogData, nil
+		return g + host.GasLog + uint64(n)*host.GasLogTopic + size[0]*host.GasLogByte, nil
 	}
 }
 

@@ -47,9 +47,6 @@ func (f *Frame) Syscall() error {
 	return s.fn(f)
 }
 
-// Name returns the name of syscall id ("" if unknown), for traces.
-func Name(id uint8) string { return syscalls[id].name }
-
 // use charges gas, failing the frame with out of gas when not enough is left.
 func (f *Frame) use(g uint64) error {
 	if g > uint64(f.St.Gas) || f.St.Gas < 0 {
@@ -146,9 +143,9 @@ func (f *Frame) static() error {
 // accessAccount charges the EIP-2929 cost of touching addr and warms it.
 func (f *Frame) accessAccount(addr host.Address) error {
 	if f.Host.AddressInAccessList(addr) {
-		return f.use(gasWarmAccess)
+		return f.use(host.GasWarmAccess)
 	}
-	if err := f.use(gasColdAccount); err != nil {
+	if err := f.use(host.GasColdAccount); err != nil {
 		return err
 	}
 	f.Host.AddAddressToAccessList(addr)

@@ -90,7 +90,7 @@ func wordRegs(h common.Hash) [4]uint64 {
 	return [4]uint64{be.Uint64(h[24:]), be.Uint64(h[16:]), be.Uint64(h[8:]), be.Uint64(h[:8])}
 }
 
-// aOut is ABI.md's A-out encoding: a2 holds the last 4 bytes in its high half.
+// aOut is the A-out encoding (docs/abi.md, "System calls"): a2 holds the last 4 bytes in its high half.
 func aOut(a common.Address) [3]uint64 {
 	be := binary.BigEndian
 	return [3]uint64{be.Uint64(a[0:8]), be.Uint64(a[8:16]), uint64(be.Uint32(a[16:20])) << 32}

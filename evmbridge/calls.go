@@ -7,21 +7,17 @@ import (
 	"github.com/hybridvm/hybridvm/host"
 )
 
-// Limits on initcode a RISC-V frame may pass to CREATE: EIP-3860's for EVM initcode;
-// for RISC-V initcode the runtime's own, when it tells (see host.InitcodeLimiter).
-const (
-	maxEVMInitcode   = 2 * 24576
-	maxRISCVInitcode = 2 * 256 << 10
-)
-
+// maxInitcode is the limit on initcode a RISC-V frame may pass to CREATE: the
+// runtime's, when it tells (see host.InitcodeLimiter); else EIP-3860's for EVM
+// initcode and twice the default code limit for RISC-V initcode.
 func (f *Frame) maxInitcode(initcode []byte) uint64 {
 	if l, ok := f.Host.(host.InitcodeLimiter); ok {
 		return uint64(l.MaxInitCodeSize(initcode))
 	}
 	if guest.IsRISCV(initcode) {
-		return maxRISCVInitcode
+		return 2 * host.DefaultMaxRISCVCodeSize
 	}
-	return maxEVMInitcode
+	return host.MaxInitCodeSize
 }
 
 // childGas hands all but one 64th of the gas left to a child (EIP-150).
@@ -70,9 +66,9 @@ func (f *Frame) call(kind host.CallKind) error {
 		}
 	}
 	if !value.IsZero() {
-		cost := uint64(gasCallValue)
+		cost := uint64(host.GasCallValue)
 		if f.Host.Empty(target) {
-			cost += gasNewAccount // EIP-161: only a value transfer can create an account
+			cost += host.GasNewAccount // EIP-161: only a value transfer can create an account
 		}
 		if err := f.use(cost); err != nil {
 			return err
@@ -80,7 +76,7 @@ func (f *Frame) call(kind host.CallKind) error {
 	}
 	gas := f.childGas()
 	if !value.IsZero() {
-		gas += callStipend
+		gas += host.CallStipend
 	}
 	msg := &host.Message{
 		Kind:        kind,
@@ -128,10 +124,10 @@ func (f *Frame) create(kind host.CallKind) error {
 	if limit := f.maxInitcode(initcode); n > limit {
 		return f.fault(0, "initcode of %d bytes exceeds the %d-byte limit", n, limit)
 	}
-	cost := gasCreate + gasInitcodeWord*words(n)
+	cost := host.GasCreate + host.GasInitcodeWord*words(n)
 	var salt host.Hash
 	if kind == host.KindCreate2 {
-		cost += gasKeccakWord * words(n) // hashing the initcode for the address
+		cost += host.GasKeccakWord * words(n) // hashing the initcode for the address
 		salt = wordAt(x, 13)
 	}
 	if err := f.use(cost); err != nil {

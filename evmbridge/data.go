@@ -11,7 +11,7 @@ import (
 // sysCallDataLoad returns the 32 calldata bytes at offset a0, zero-padded, as a U256
 // (fixed: Hybrid ignored the offset).
 func sysCallDataLoad(f *Frame) error {
-	if err := f.use(gasVeryLow); err != nil {
+	if err := f.use(host.GasVeryLow); err != nil {
 		return err
 	}
 	var w host.Hash
@@ -22,7 +22,7 @@ func sysCallDataLoad(f *Frame) error {
 
 // copyCost charges the base and per-word cost of a *COPY of n bytes.
 func (f *Frame) copyCost(base, n uint64) error {
-	return f.use(base + gasCopyWord*words(n))
+	return f.use(base + host.GasCopyWord*words(n))
 }
 
 // sysCallDataCopy copies calldata[a1 : a1+a2] to a0, zero-padded (fixed: a no-op in
@@ -39,7 +39,7 @@ func (f *Frame) copyFrom(src []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := f.copyCost(gasVeryLow, n); err != nil {
+	if err := f.copyCost(host.GasVeryLow, n); err != nil {
 		return err
 	}
 	fill(out, slice(src, off, n))
@@ -65,7 +65,7 @@ func sysExtCodeCopy(f *Frame) error {
 
 // sysReturnDataSize returns the size of the last child's output in a0.
 func sysReturnDataSize(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	f.St.X[10] = uint64(len(f.ReturnData))
@@ -79,7 +79,7 @@ func sysReturnDataCopy(f *Frame) error {
 	if err != nil {
 		return err
 	}
-	if err := f.copyCost(gasVeryLow, n); err != nil {
+	if err := f.copyCost(host.GasVeryLow, n); err != nil {
 		return err
 	}
 	if off > uint64(len(f.ReturnData)) || n > uint64(len(f.ReturnData))-off {
@@ -95,7 +95,7 @@ func sysKeccak256(f *Frame) error {
 	if err != nil {
 		return err
 	}
-	if err := f.use(gasKeccak + gasKeccakWord*words(n)); err != nil {
+	if err := f.use(host.GasKeccak + host.GasKeccakWord*words(n)); err != nil {
 		return err
 	}
 	putWord(&f.St.X, crypto.Keccak256Hash(data))
@@ -119,7 +119,7 @@ func sysLog(f *Frame) error {
 	if err != nil {
 		return err
 	}
-	if err := f.use(gasLog + gasLogTopic*count + gasLogByte*n); err != nil {
+	if err := f.use(host.GasLog + host.GasLogTopic*count + host.GasLogByte*n); err != nil {
 		return err
 	}
 	topics := make([]host.Hash, count)
@@ -133,7 +133,7 @@ func sysLog(f *Frame) error {
 // sysReturnCreateAddress writes the address made by the latest CREATE child (zero if
 // it failed) at a0.
 func sysReturnCreateAddress(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	return f.copyOut(f.St.X[10], 20, f.Created[:])

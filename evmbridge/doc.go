@@ -1,4 +1,4 @@
-// Package evmbridge is the RISC-V contract syscall table (ABI.md, "System calls"): it
+// Package evmbridge is the RISC-V contract syscall table (docs/abi.md, "System calls"): it
 // maps an ECALL — the syscall id in t0's low byte, arguments in a0..a7 — onto host
 // operations, charges the gas of the syscall's EVM counterpart, and writes results
 // back into registers (a0..a3) and guest memory. Nested calls and creates go through

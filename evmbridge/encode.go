@@ -8,7 +8,7 @@ import (
 	"github.com/hybridvm/hybridvm/host"
 )
 
-// Register encodings of ABI.md ("Value encodings").
+// Register encodings of docs/abi.md ("System calls": U256 limbs, A-out, A-in, A-word).
 
 var be = binary.BigEndian
 

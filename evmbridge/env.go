@@ -9,7 +9,7 @@ import (
 // Context and environment syscalls: fixed gas, results in registers.
 
 func sysAddress(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putAddrOut(&f.St.X, f.self())
@@ -17,7 +17,7 @@ func sysAddress(f *Frame) error {
 }
 
 func sysOrigin(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putAddrOut(&f.St.X, f.Host.TxContext().Origin)
@@ -25,7 +25,7 @@ func sysOrigin(f *Frame) error {
 }
 
 func sysCaller(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putAddrOut(&f.St.X, f.Msg.Sender)
@@ -33,7 +33,7 @@ func sysCaller(f *Frame) error {
 }
 
 func sysCoinbase(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putAddrOut(&f.St.X, f.Host.TxContext().Coinbase)
@@ -41,7 +41,7 @@ func sysCoinbase(f *Frame) error {
 }
 
 func sysCallValue(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU256(&f.St.X, &f.Msg.Value)
@@ -49,7 +49,7 @@ func sysCallValue(f *Frame) error {
 }
 
 func sysGasPrice(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU256(&f.St.X, &f.Host.TxContext().GasPrice)
@@ -64,7 +64,7 @@ func putU64(f *Frame, v uint64) {
 }
 
 func sysCallDataSize(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU64(f, uint64(len(f.Msg.Input)))
@@ -72,7 +72,7 @@ func sysCallDataSize(f *Frame) error {
 }
 
 func sysCodeSize(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU64(f, uint64(len(f.Code)))
@@ -80,7 +80,7 @@ func sysCodeSize(f *Frame) error {
 }
 
 func sysTimestamp(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU64(f, f.Host.TxContext().Timestamp)
@@ -88,7 +88,7 @@ func sysTimestamp(f *Frame) error {
 }
 
 func sysNumber(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU64(f, f.Host.TxContext().Number)
@@ -96,7 +96,7 @@ func sysNumber(f *Frame) error {
 }
 
 func sysGasLimit(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU64(f, f.Host.TxContext().GasLimit)
@@ -104,16 +104,16 @@ func sysGasLimit(f *Frame) error {
 }
 
 func sysPrevRandao(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putWord(&f.St.X, f.Host.TxContext().PrevRandao)
 	return nil
 }
 
-// sysChainID returns the chain id in a0 only (ABI.md).
+// sysChainID returns the chain id in a0 only (docs/abi.md, "System calls").
 func sysChainID(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	f.St.X[10] = f.Host.TxContext().ChainID.Uint64()
@@ -121,7 +121,7 @@ func sysChainID(f *Frame) error {
 }
 
 func sysBaseFee(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU256(&f.St.X, &f.Host.TxContext().BaseFee)
@@ -129,7 +129,7 @@ func sysBaseFee(f *Frame) error {
 }
 
 func sysBlobBaseFee(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	putU256(&f.St.X, &f.Host.TxContext().BlobBaseFee)
@@ -137,7 +137,7 @@ func sysBlobBaseFee(f *Frame) error {
 }
 
 func sysBlobHash(f *Frame) error {
-	if err := f.use(gasVeryLow); err != nil {
+	if err := f.use(host.GasVeryLow); err != nil {
 		return err
 	}
 	var h host.Hash
@@ -150,7 +150,7 @@ func sysBlobHash(f *Frame) error {
 
 // sysSelfBalance is the executing account's balance (fixed: Hybrid used the caller's).
 func sysSelfBalance(f *Frame) error {
-	if err := f.use(gasLow); err != nil {
+	if err := f.use(host.GasLow); err != nil {
 		return err
 	}
 	putU256(&f.St.X, f.Host.GetBalance(f.self()))
@@ -159,7 +159,7 @@ func sysSelfBalance(f *Frame) error {
 
 // sysGas returns the gas left after this syscall's own cost, in a0.
 func sysGas(f *Frame) error {
-	if err := f.use(gasBase); err != nil {
+	if err := f.use(host.GasBase); err != nil {
 		return err
 	}
 	f.St.X[10] = uint64(f.St.Gas)
@@ -169,7 +169,7 @@ func sysGas(f *Frame) error {
 // sysBlockHash (fixed: a no-op in Hybrid) returns the hash of one of the 256 most
 // recent blocks, or zero.
 func sysBlockHash(f *Frame) error {
-	if err := f.use(gasBlockhash); err != nil {
+	if err := f.use(host.GasBlockhash); err != nil {
 		return err
 	}
 	putWord(&f.St.X, f.Host.BlockHash(f.St.X[10]))

@@ -9,11 +9,11 @@ func sysSload(f *Frame) error {
 	key := wordAt(&f.St.X, 10)
 	self := f.self()
 	if _, warm := f.Host.SlotInAccessList(self, key); warm {
-		if err := f.use(gasWarmAccess); err != nil {
+		if err := f.use(host.GasWarmAccess); err != nil {
 			return err
 		}
 	} else {
-		if err := f.use(gasColdSload); err != nil {
+		if err := f.use(host.GasColdSload); err != nil {
 			return err
 		}
 		f.Host.AddSlotToAccessList(self, key)
@@ -38,7 +38,7 @@ func sysSstore(f *Frame) error {
 	h := f.Host
 	var cost uint64
 	if _, warm := h.SlotInAccessList(self, key); !warm {
-		cost = gasColdSload
+		cost = host.GasColdSload
 		h.AddSlotToAccessList(self, key)
 	}
 	cur := h.GetState(self, key)
@@ -54,7 +54,7 @@ func sysSstore(f *Frame) error {
 }
 
 func sysTload(f *Frame) error {
-	if err := f.use(gasWarmAccess); err != nil {
+	if err := f.use(host.GasWarmAccess); err != nil {
 		return err
 	}
 	putWord(&f.St.X, f.Host.GetTransientState(f.self(), wordAt(&f.St.X, 10)))
@@ -65,7 +65,7 @@ func sysTstore(f *Frame) error {
 	if err := f.static(); err != nil {
 		return err
 	}
-	if err := f.use(gasWarmAccess); err != nil {
+	if err := f.use(host.GasWarmAccess); err != nil {
 		return err
 	}
 	f.Host.SetTransientState(f.self(), wordAt(&f.St.X, 10), wordAt(&f.St.X, 14))

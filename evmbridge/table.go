@@ -1,6 +1,6 @@
 package evmbridge
 
-// Syscall ids (ABI.md, "System calls").
+// Syscall ids (docs/abi.md, "System calls").
 const (
 	SysReturnCreateAddress = 0x01
 	SysKeccak256           = 0x20
@@ -51,7 +51,7 @@ type syscall struct {
 	fn   func(*Frame) error
 }
 
-// syscalls is indexed by id and filled from syscallDefs at init (CONVENTIONS.md habit 4).
+// syscalls is indexed by id and filled from syscallDefs at init.
 var syscalls [256]syscall
 
 var syscallDefs = []struct {

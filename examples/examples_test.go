@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 var update = flag.Bool("update", false, "rewrite the *.mock.golden files from the current output")
@@ -75,25 +77,11 @@ func TestABIConstantsMatchKeccak(t *testing.T) {
 	}
 }
 
-// requireTools skips loudly when the RISC-V toolchain, qemu or make is missing, and
-// fails instead when HYBRIDVM_REQUIRE_TOOLS=1 (CI).
+// requireTools ends the test unless the RISC-V toolchain, qemu and make are installed:
+// a logged skip, or a failure under HYBRIDVM_REQUIRE_TOOLS=1 (see internal/testtools).
 func requireTools(t *testing.T) {
 	t.Helper()
-	var missing []string
-	for _, tool := range []string{"riscv64-unknown-elf-gcc", "qemu-riscv64-static", "make"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "examples: mock scripts NOT RUN, missing " + strings.Join(missing, ", ") +
-		" (Debian: apt-get install gcc-riscv64-unknown-elf qemu-user-static make)"
-	if os.Getenv("HYBRIDVM_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg + " (HYBRIDVM_REQUIRE_TOOLS=1)")
-	}
-	t.Skip("\n\n*** " + msg + " ***\n")
+	testtools.Need(t, "riscv64-unknown-elf-gcc", "qemu-riscv64-static", "make")
 }
 
 // buildMocks runs `make mock` in the examples and testdata/riscv directories once.

@@ -2,7 +2,7 @@ package guest
 
 import "github.com/hybridvm/hybridvm/riscv"
 
-// The implemented machine CSRs, as indices into State.CSRs (ARCHITECTURE.md: mhartid
+// The implemented machine CSRs, as indices into State.CSRs (docs/abi.md, "Memory map": mhartid
 // reads 0; mie, mip, mtvec, mstatus, mcause, mepc read and write without trapping).
 const (
 	CSRMstatus = iota

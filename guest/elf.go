@@ -82,8 +82,8 @@ const (
 	efKnown    = efRVC | efFloatABI | efRVE | efTSO
 )
 
-// LoadELF parses and validates an RV64IMAC static executable (ABI.md, "Code format and
-// routing"): ELF64, little-endian, EM_RISCV, ET_EXEC, not RVE, PT_LOAD segments only
+// LoadELF parses and validates an RV64IMAC static executable (docs/abi.md, "Code and
+// initcode"): ELF64, little-endian, EM_RISCV, ET_EXEC, not RVE, PT_LOAD segments only
 // from the program headers, each inside the constraints' arena and outside its reserved
 // ranges, p_filesz <= p_memsz, no overflow, no overlap, an entry point inside an
 // executable segment. The program's segment data aliases elf.

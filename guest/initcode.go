@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// CodePrefix is the first byte of RISC-V contract code (ABI.md, "Code format and routing").
+// CodePrefix is the first byte of RISC-V contract code (docs/abi.md, "Code and initcode").
 const CodePrefix = 0xFF
 
 // IsRISCV reports whether account code or initcode is RISC-V (starts with 0xFF).

@@ -1,6 +1,6 @@
 package guest
 
-// The contract memory map (ABI.md, "Memory map (contracts)").
+// The contract memory map (docs/abi.md, "Memory map").
 const (
 	// ContractBase is the arena's first address and the calldata window's.
 	ContractBase = 0x8000_0000
@@ -16,7 +16,7 @@ const (
 	StackTop = 0x8030_0000
 )
 
-// Exec mode (ABI.md, "Standalone programs").
+// Exec mode (docs/abi.md, "Exec mode").
 const (
 	// ExecArenaAlign: the exec-mode arena starts at the lowest segment rounded down to it.
 	ExecArenaAlign = 64 << 10

@@ -6,7 +6,7 @@ import (
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
-// ZeroLoop describes a block that is the riscv-rt .bss clearing loop (ABI.md, "Memory
+// ZeroLoop describes a block that is the riscv-rt .bss clearing loop (docs/abi.md, "Memory
 // map"):
 //
 //	loop: sd   zero, 0(p)
@@ -27,10 +27,10 @@ type ZeroLoop struct {
 // the loop to Run; shorter loops just run.
 const ZeroLoopMinBytes = 4096
 
-// MatchZeroLoop reports whether the block of insts at start (target: its branch target,
+// matchZeroLoop reports whether the block of insts at start (target: its branch target,
 // end: the address after it, gas: its weight) is the zeroing loop. p must not be x0 and
 // limit must not be p; compressed forms count (the decoder expands them).
-func MatchZeroLoop(insts []riscv.Inst, start, target, end uint64, gas int64) *ZeroLoop {
+func matchZeroLoop(insts []riscv.Inst, start, target, end uint64, gas int64) *ZeroLoop {
 	if len(insts) != 3 || target != start {
 		return nil
 	}

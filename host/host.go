@@ -8,6 +8,10 @@
 // Host interface; the runtime implements it over any StateDB (the embedded state package,
 // or a go-ethereum state through an adapter).
 //
+// It also holds the protocol rules and constants more than one engine needs, once:
+// the gas schedule the EVM and the RISC-V syscalls share and the code size limits
+// (gas.go), and SSTORE's net gas metering (sstore.go).
+//
 // Package host imports nothing from the project: it is the shared leaf every engine and
 // state backend depends on.
 package host
@@ -104,7 +108,7 @@ type Log struct {
 }
 
 // InitcodeLimiter is implemented by hosts whose initcode size limit depends on the kind of
-// code (the runtime: EIP-3860's 49152 bytes for EVM initcode, more for RISC-V initcode,
+// code (the runtime: EIP-3860's MaxInitCodeSize for EVM initcode, more for RISC-V initcode,
 // whose ELFs are larger). Engines creating contracts ask it when a create exceeds
 // EIP-3860's limit; initcode may be just the code's first byte, which decides its kind.
 type InitcodeLimiter interface {

@@ -3,11 +3,10 @@ package host
 // SSTORE's net gas metering is shared by every engine (the EVM's opcode and the RISC-V
 // syscall), so it lives here once.
 const (
-	SstoreWarmRead    = 100                // EIP-2929 warm access
-	SstoreSet         = 20000              // EIP-2200 SSTORE_SET_GAS
-	SstoreReset       = 5000 - 2100        // EIP-2929: SSTORE_RESET_GAS - COLD_SLOAD_COST
-	SstoreClearRefund = SstoreReset + 1900 // EIP-3529: SSTORE_RESET_GAS + ACCESS_LIST_STORAGE_KEY_COST - COLD_SLOAD_COST
-	SstoreSentry      = 2300               // EIP-2200: SSTORE fails with no more gas left than this
+	SstoreSet         = 20000               // EIP-2200 SSTORE_SET_GAS
+	SstoreReset       = 5000 - GasColdSload // EIP-2929: SSTORE_RESET_GAS - COLD_SLOAD_COST
+	SstoreClearRefund = SstoreReset + 1900  // EIP-3529: SSTORE_RESET_GAS + ACCESS_LIST_STORAGE_KEY_COST - COLD_SLOAD_COST
+	SstoreSentry      = CallStipend         // EIP-2200: SSTORE fails with no more gas left than this
 )
 
 // SstoreCost is EIP-2200's net gas metering as amended by EIP-2929 and EIP-3529: the cost
@@ -17,7 +16,7 @@ const (
 func SstoreCost(original, current, value Hash) (cost uint64, refund int64) {
 	var zero Hash
 	if current == value { // no-op
-		return SstoreWarmRead, 0
+		return GasWarmAccess, 0
 	}
 	if original == current { // clean slot
 		if original == zero {
@@ -38,12 +37,12 @@ func SstoreCost(original, current, value Hash) (cost uint64, refund int64) {
 	}
 	if original == value {
 		if original == zero {
-			refund += SstoreSet - SstoreWarmRead
+			refund += SstoreSet - GasWarmAccess
 		} else {
-			refund += SstoreReset - SstoreWarmRead
+			refund += SstoreReset - GasWarmAccess
 		}
 	}
-	return SstoreWarmRead, refund
+	return GasWarmAccess, refund
 }
 
 // ApplyRefund adds a refund change returned by SstoreCost to s's counter.

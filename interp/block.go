@@ -54,58 +54,37 @@ type block struct {
 	zeroLoop *guest.ZeroLoop
 }
 
-// decodeBlock decodes the block starting at start, or returns nil when no instruction
-// can be fetched there.
+// decodeBlock decodes the block starting at start (guest.DecodeBlock), or returns nil
+// when no instruction can be fetched there.
 func decodeBlock(code *guest.Code, start uint64) *block {
-	b := &block{start: start}
+	gb := guest.DecodeBlock(code, start)
+	if gb == nil {
+		return nil
+	}
+	b := &block{start: start, end: gb.End, target: gb.Target, gas: gb.Gas, n: uint64(len(gb.Insts)), zeroLoop: gb.ZeroLoop}
+	body := gb.Insts
+	if _, ok := gb.Terminator(); ok {
+		body = body[:len(body)-1]
+	}
+	// One spare element: Run walks the body with a pointer that ends one element past
+	// the last, which must stay inside the allocation (go test -race's pointer checks
+	// insist).
+	b.body = make([]dinst, 0, len(body)+1)
 	pc := start
-	var insts [3]riscv.Inst // the first instructions, for the zeroing-loop idiom
-	for i := 0; ; i++ {
-		in, ok := code.Fetch(pc)
-		if ok && i < len(insts) {
-			insts[i] = in
-		}
-		if !ok {
-			if i == 0 {
-				return nil
-			}
-			b.term = dinst{op: opFall, idx: uint16(i), pcOff: uint16(pc - start)}
-			break
-		}
-		b.gas += in.Weight()
-		b.n++
+	for i, in := range body {
 		d := dinst{idx: uint16(i), pcOff: uint16(pc - start)}
-		if in.EndsBlock() {
-			d.op, d.rd, d.rs1, d.rs2, d.imm = uint8(in.Op), in.Rd, in.Rs1, in.Rs2, in.Imm
-			if d.rd == 0 {
-				d.rd = sinkReg
-			}
-			if in.Op.IsBranch() || in.Op == riscv.OpJAL {
-				b.target = pc + uint64(in.Imm)
-			}
-			b.term = d
-			pc += uint64(in.Len)
-			break
-		}
 		if specialise(&d, in, pc) {
 			b.body = append(b.body, d)
 		}
 		pc += uint64(in.Len)
-		if i+1 == MaxBlockInsts {
-			b.term = dinst{op: opFall, idx: uint16(i + 1), pcOff: uint16(pc - start)}
-			break
+	}
+	b.term = dinst{op: opFall, idx: uint16(len(body)), pcOff: uint16(pc - start)}
+	if in, ok := gb.Terminator(); ok {
+		b.term.op, b.term.rd, b.term.rs1, b.term.rs2, b.term.imm = uint8(in.Op), in.Rd, in.Rs1, in.Rs2, in.Imm
+		if b.term.rd == 0 {
+			b.term.rd = sinkReg
 		}
 	}
-	b.end = pc
-	if b.n == 3 && b.term.op == uint8(riscv.OpBLTU) {
-		b.zeroLoop = guest.MatchZeroLoop(insts[:], start, b.target, b.end, b.gas)
-	}
-	// Drop excess capacity but keep one spare element: Run walks the body with a pointer
-	// that ends one element past the last, which must stay inside the allocation
-	// (go test -race's pointer checks insist).
-	body := make([]dinst, len(b.body), len(b.body)+1)
-	copy(body, b.body)
-	b.body = body
 	return b
 }
 

@@ -30,18 +30,18 @@ func setup(t *testing.T, code []byte) (*Program, *guest.State, *guest.Arena) {
 	return NewProgram(p.Code()), st, a
 }
 
-// TestBlockBoundaries: a block ends at its first control transfer, after MaxBlockInsts
+// TestBlockBoundaries: a block ends at its first control transfer, after guest.MaxBlockInsts
 // instructions, or before an instruction that cannot be fetched; its gas is the sum of
 // its instructions' weights.
 func TestBlockBoundaries(t *testing.T) {
 	p := rv.New(base)
-	for i := 0; i < MaxBlockInsts+10; i++ {
+	for i := 0; i < guest.MaxBlockInsts+10; i++ {
 		p.ADDI(rv.A0, rv.A0, 1)
 	}
 	p.ECALL()
 	prog, _, _ := setup(t, p.MustFinish())
 	b := prog.lookup(base)
-	if b.n != MaxBlockInsts || b.term.op != opFall || b.gas != MaxBlockInsts || b.end != base+4*MaxBlockInsts {
+	if b.n != guest.MaxBlockInsts || b.term.op != opFall || b.gas != guest.MaxBlockInsts || b.end != base+4*guest.MaxBlockInsts {
 		t.Errorf("long block: n %d term %d gas %d end %#x", b.n, b.term.op, b.gas, b.end)
 	}
 	b2 := prog.lookup(b.end)

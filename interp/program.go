@@ -6,10 +6,6 @@ import (
 	"github.com/hybridvm/hybridvm/guest"
 )
 
-// MaxBlockInsts caps a block's length. It bounds the work between gas checks and keeps
-// block-relative offsets small.
-const MaxBlockInsts = 256
-
 // Program is the decoded form of a guest.Code: blocks decoded on first use and cached.
 // It is safe for concurrent use; two goroutines that decode the same block at once
 // both produce identical blocks and one of them is kept.

@@ -1,7 +1,6 @@
 package machine
 
 import (
-	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/translate"
 )
@@ -92,7 +91,7 @@ func (f *Frame) resolve(p *translate.Program) (exit guest.ExitCode, ok bool) {
 		st.SetFault(guest.FaultFetch, st.PC, st.PC)
 		return guest.ExitFault, true
 	case !compiled:
-		f.interpretFor(codegen.MaxBlockInsts)
+		f.interpretFor(guest.MaxBlockInsts)
 		return 0, false
 	}
 	return guest.ExitNone, true

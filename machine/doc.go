@@ -4,7 +4,7 @@
 // guest can be cancelled and never starves the Go scheduler), FENCE.I (re-reading code
 // from memory), the .bss zeroing loop (run in one step) and untranslated blocks — until
 // an exit its caller must handle: an ECALL, a fault, or out of gas. It also runs
-// standalone programs in exec mode (ABI.md, "Standalone programs"). Frames and arenas
+// standalone programs in exec mode (docs/abi.md, "Exec mode"). Frames and arenas
 // are pooled.
 //
 // The contract world (syscalls onto the host, nested frames) lives in evmbridge and

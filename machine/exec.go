@@ -10,7 +10,7 @@ import (
 	"github.com/hybridvm/hybridvm/guest"
 )
 
-// Exec-mode system calls (ABI.md "Standalone programs"): the Linux RISC-V numbers, id in a7.
+// Exec-mode system calls (docs/abi.md, "Exec mode"): the Linux RISC-V numbers, id in a7.
 const (
 	sysWrite     = 64
 	sysExit      = 93

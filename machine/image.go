@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/interp"
 	"github.com/hybridvm/hybridvm/translate"
@@ -120,6 +121,12 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 			c.order.MoveToFront(e)
 			img := e.Value.(*cacheEntry).img
 			img.acquire()
+			// Cached images grow as the JIT translates them: past the byte limit
+			// (the process's native code is a cheap upper bound of this cache's),
+			// drop the least recently used ones.
+			if c.bytes > 0 && codegen.LiveBytes() > c.bytes {
+				c.evict()
+			}
 			c.mu.Unlock()
 			return img, nil
 		}

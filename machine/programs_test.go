@@ -76,7 +76,7 @@ func TestExecPrograms(t *testing.T) {
 }
 
 // TestHandComputedGas: testdata/riscv/gas/gas.S documents its gas (168) and instruction
-// count (60) computed by hand from ABI.md's weights.
+// count (60) computed by hand from docs/abi.md's weights.
 func TestHandComputedGas(t *testing.T) {
 	elf := readELF(t, "gas/gas.elf")
 	res := runProgram(t, elf, ExecConfig{})

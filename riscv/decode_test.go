@@ -3,7 +3,7 @@ package riscv
 import "testing"
 
 func TestWeights(t *testing.T) {
-	// ABI.md "Instruction gas": the weight depends on what the instruction does, not on
+	// docs/abi.md, "Gas": the weight depends on what the instruction does, not on
 	// its encoding, so compressed forms cost what their expansions cost.
 	tests := []struct {
 		name string

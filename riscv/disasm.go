@@ -13,8 +13,8 @@ var RegNames = [32]string{
 	"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 }
 
-// CSR numbers of the machine-mode CSRs the machine implements (ARCHITECTURE.md, "The
-// RISC-V machine"): contract start-up code touches these and nothing else.
+// CSR numbers of the machine-mode CSRs the machine implements (docs/abi.md, "Memory
+// map"): contract start-up code touches these and nothing else.
 const (
 	CSRMstatus = 0x300
 	CSRMie     = 0x304

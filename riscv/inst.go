@@ -23,7 +23,7 @@ type Inst struct {
 // Compressed reports whether the instruction was encoded in 16 bits.
 func (in Inst) Compressed() bool { return in.Len == 2 }
 
-// Weight is the gas the instruction costs (ABI.md, "Instruction gas").
+// Weight is the gas the instruction costs (docs/abi.md, "Gas").
 func (in Inst) Weight() int64 { return int64(opInfo[in.Op].weight) }
 
 // EndsBlock reports whether the instruction ends a basic block: every control transfer,

@@ -19,7 +19,7 @@ const (
 	ClassIllegal
 )
 
-// Gas weights per class (ABI.md, "Instruction gas"). A compressed instruction costs the
+// Gas weights per class (docs/abi.md, "Gas"). A compressed instruction costs the
 // same as its expansion.
 var classWeight = [...]uint8{
 	ClassALU:     1,

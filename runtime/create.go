@@ -112,7 +112,7 @@ func (r *Runtime) deposit(addr host.Address, res host.Result) host.Result {
 		return failedDeposit(res, host.ErrCodeStoreOutOfGas)
 	}
 	res.GasLeft -= cost
-	limit := MaxEVMCodeSize
+	limit := host.MaxCodeSize
 	if riscv {
 		limit = r.maxRISCV
 	}

@@ -23,7 +23,8 @@
 // A Runtime is used by one goroutine at a time and can run any number of
 // transactions in a row; engines are shared between runtimes.
 //
-// The kind-agnostic core (every file but riscv*.go) imports only host from the
-// project, plus go-ethereum's exported precompiles, types, params and crypto; the
-// RISC-V engine (riscv*.go) adds evmbridge, guest and machine. Tests also use state.
+// runtime imports only host from the project, plus go-ethereum's exported
+// precompiles, types, params and crypto; tests also use evm and state. The engines
+// live in their own packages (evm, riscvengine), so a user of EVM code only, such as
+// statetest, links neither the RISC-V interpreter nor the JIT.
 package runtime

@@ -20,17 +20,6 @@ type Engine interface {
 	Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result
 }
 
-// Limits.
-const (
-	// MaxEVMCodeSize is EIP-170's limit on deployed EVM code.
-	MaxEVMCodeSize = 24576
-	// MaxEVMInitCodeSize is EIP-3860's limit on EVM initcode.
-	MaxEVMInitCodeSize = 2 * MaxEVMCodeSize
-	// DefaultMaxRISCVCodeSize is the default limit on deployed RISC-V code (the
-	// 0xFF byte and the ELF): ELF files are much larger than EVM bytecode.
-	DefaultMaxRISCVCodeSize = 256 << 10
-)
-
 // Config is a runtime's fixed configuration.
 type Config struct {
 	// Fork selects the protocol rules (precompiles, EIP-7702 delegation, ...).
@@ -41,7 +30,7 @@ type Config struct {
 	// is EVM code (this is how the Ethereum state tests run).
 	RISCV Engine
 	// MaxRISCVCodeSize limits deployed RISC-V code (0xFF ‖ ELF); zero means
-	// DefaultMaxRISCVCodeSize. RISC-V initcode may be twice as long.
+	// host.DefaultMaxRISCVCodeSize. RISC-V initcode may be twice as long.
 	MaxRISCVCodeSize int
 	// Tracer, when set, is told when every frame ends (including frames that never
 	// reach an engine: precompiles, failed depth or balance checks), as
@@ -112,7 +101,7 @@ func New(cfg Config, db host.StateDB) (*Runtime, error) {
 	r := &Runtime{cfg: cfg, precompiles: precompilesFor(cfg.Fork)}
 	r.maxRISCV = cfg.MaxRISCVCodeSize
 	if r.maxRISCV == 0 {
-		r.maxRISCV = DefaultMaxRISCVCodeSize
+		r.maxRISCV = host.DefaultMaxRISCVCodeSize
 	}
 	r.UseState(db)
 	return r, nil
@@ -171,7 +160,7 @@ func (r *Runtime) MaxInitCodeSize(initcode []byte) int {
 	if r.isRISCV(initcode) {
 		return 2 * r.maxRISCV
 	}
-	return MaxEVMInitCodeSize
+	return host.MaxInitCodeSize
 }
 
 // Call runs a child frame; see the package comment.

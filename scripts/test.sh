@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need, then runs every test,
 # each fuzz target briefly, and the arm64 build of the portable packages under
-# qemu-aarch64-static. A missing tool is an error here, never a skip.
+# qemu-aarch64-static. A missing tool or test data set is an error here, never a skip
+# (the data: HYBRIDVM_TESTDATA, else ../shared/testdata; see scripts/fetch-testdata.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

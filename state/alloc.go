@@ -63,15 +63,6 @@ func ParseAlloc(data []byte) (*State, error) {
 	return s, nil
 }
 
-// LoadAlloc reads an alloc document from r.
-func LoadAlloc(r io.Reader) (*State, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("alloc: %w", err)
-	}
-	return ParseAlloc(data)
-}
-
 // LoadAllocFile reads an alloc file; errors name the file.
 func LoadAllocFile(path string) (*State, error) {
 	data, err := os.ReadFile(path)

@@ -12,6 +12,7 @@ import (
 	gtests "github.com/ethereum/go-ethereum/tests"
 
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
@@ -21,7 +22,7 @@ import (
 // copy, transaction, state root — with this runner and with go-ethereum's
 // (tests.StateTest.RunNoVerify) in the same run, and reports Mgas/s for both.
 func BenchmarkStateTests(b *testing.B) {
-	dir := filepath.Join(generalStateTests, "VMTests", "vmPerformance")
+	dir := testtools.NeedData(b, generalStateTests+"/VMTests/vmPerformance")
 	files := []string{filepath.Join(dir, "loopExp.json"), filepath.Join(dir, "performanceTester.json")}
 	type entry struct {
 		t    *Test
@@ -33,7 +34,7 @@ func BenchmarkStateTests(b *testing.B) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			b.Skipf("SKIPPED: state tests not found (%v): the benchmark did NOT run", err)
+			b.Fatal(err)
 		}
 		tests, err := ParseFile(f, data)
 		if err != nil {

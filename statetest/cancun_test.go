@@ -1,25 +1,22 @@
 package statetest
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
-// generalStateTests is ethereum/tests' GeneralStateTests, read in place from the
-// shared test data beside the checkout (never copied into the repository).
-var generalStateTests = filepath.Join("..", "..", "shared", "testdata", "ethereum-tests", "GeneralStateTests")
+// generalStateTests is where ethereum/tests' GeneralStateTests are in the external
+// test data (testtools.NeedData), read in place (never copied into the repository).
+const generalStateTests = "ethereum-tests/GeneralStateTests"
 
 // TestCancunGeneralStateTests runs every Cancun post entry of ethereum/tests'
 // GeneralStateTests (about 21,000) with the EVM and fails listing each failure.
 func TestCancunGeneralStateTests(t *testing.T) {
-	if _, err := os.Stat(generalStateTests); err != nil {
-		t.Skipf("SKIPPED: ethereum/tests GeneralStateTests not found at %s (%v): the Cancun state tests did NOT run", generalStateTests, err)
-	}
+	dir := testtools.NeedData(t, generalStateTests)
 	var failures []Result
-	counts, err := Run([]string{generalStateTests}, &Options{Forks: []host.Fork{host.Cancun}, Engine: evmEngine}, func(r Result) {
+	counts, err := Run([]string{dir}, &Options{Forks: []host.Fork{host.Cancun}, Engine: evmEngine}, func(r Result) {
 		if !r.Pass {
 			failures = append(failures, r)
 		}

@@ -1,7 +1,7 @@
 // Package translate turns a program's RISC-V code into native code through a
-// codegen.Backend: it decodes blocks exactly as the interpreter defines them (a block
-// starts wherever control arrives and runs to the first instruction that ends a block,
-// MaxBlockInsts instructions, or an instruction that cannot be fetched), discovers
+// codegen.Backend: it decodes blocks with guest.DecodeBlock, as the interpreter does (a
+// block starts wherever control arrives and runs to the first instruction that ends a
+// block, guest.MaxBlockInsts instructions, or an instruction that cannot be fetched), discovers
 // blocks statically (fall-through, branch and jump targets, return addresses, AUIPC/
 // JALR pairs), and compiles them lazily (JIT: the block control reached plus its
 // untranslated static neighbourhood) or eagerly (AOT: everything reachable from the

@@ -4,32 +4,30 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/amd64"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/internal/corpus"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
-	"github.com/hybridvm/hybridvm/interp"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscv"
 	"github.com/hybridvm/hybridvm/translate"
 )
 
-// TestBlockRule pins the block length cap to the interpreter's: both engines must
-// charge gas at the same points.
-func TestBlockRule(t *testing.T) {
-	if translate.MaxBlockInsts != interp.MaxBlockInsts {
-		t.Fatalf("translate caps blocks at %d instructions, the interpreter at %d", translate.MaxBlockInsts, interp.MaxBlockInsts)
-	}
+// TestBlockGasBound: the heaviest block (guest.MaxBlockInsts of the heaviest
+// instruction) is codegen.MaxBlockGas, and it fits the native gas register's packing
+// and one budget chunk.
+func TestBlockGasBound(t *testing.T) {
 	var heaviest int64
 	for op := riscv.Op(0); op < riscv.NumOps; op++ {
 		heaviest = max(heaviest, op.Weight())
 	}
 	// The native gas register packs a block's weight into an imm32, and the budget
 	// chunk must hold the heaviest block (codegen.MaxBlockGas, MaxRunGas).
-	if codegen.MaxBlockGas != translate.MaxBlockInsts*heaviest || codegen.MaxBlockGas<<18 >= 1<<31 || codegen.MaxBlockGas > codegen.MaxRunGas {
-		t.Fatalf("MaxBlockGas %d: want %d × %d, fitting the gas register's packing", codegen.MaxBlockGas, translate.MaxBlockInsts, heaviest)
+	if codegen.MaxBlockGas != guest.MaxBlockInsts*heaviest || codegen.MaxBlockGas<<18 >= 1<<31 || codegen.MaxBlockGas > codegen.MaxRunGas {
+		t.Fatalf("MaxBlockGas %d: want %d × %d, fitting the gas register's packing", codegen.MaxBlockGas, guest.MaxBlockInsts, heaviest)
 	}
 }
 
@@ -82,8 +80,8 @@ func TestZeroLoop(t *testing.T) {
 		{"runs into the read-only text", 0x10000, 0x40000, 0x30000, 0, 1000},
 		{"pointer past the limit: one iteration", 0x30000, 0x20000, base, 0, 1},
 		{"unaligned pointer and limit", 0x20003, 0x81235, base, 0, 1000},
-		{"exactly at the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes, base, 0, codegen.ZeroLoopMinBytes / 8},
-		{"just below the minimum size", 0x20000, 0x20000 + codegen.ZeroLoopMinBytes - 8, base, 0, codegen.ZeroLoopMinBytes/8 - 1},
+		{"exactly at the minimum size", 0x20000, 0x20000 + guest.ZeroLoopMinBytes, base, 0, guest.ZeroLoopMinBytes / 8},
+		{"just below the minimum size", 0x20000, 0x20000 + guest.ZeroLoopMinBytes - 8, base, 0, guest.ZeroLoopMinBytes/8 - 1},
 	}
 	cache := machine.NewCache(32)
 	for _, tt := range tests {
@@ -102,8 +100,35 @@ func TestZeroLoop(t *testing.T) {
 	}
 }
 
-// TestCodeMemoryFreed: a program's executable memory is unmapped once the program is
-// unreachable.
+// freeRecorder is a backend whose modules record, in freed, the code size they had
+// when Free was called. It measures only the modules it made, whatever other tests
+// (or their pending cleanups) do to the process's code memory.
+type freeRecorder struct {
+	codegen.Backend
+	freed chan int
+}
+
+func (b *freeRecorder) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
+	m, err := b.Backend.NewModule(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &recordedModule{Module: m, freed: b.freed}, nil
+}
+
+type recordedModule struct {
+	codegen.Module
+	freed chan int
+}
+
+func (m *recordedModule) Free() {
+	size := m.CodeSize()
+	m.Module.Free()
+	m.freed <- size
+}
+
+// TestCodeMemoryFreed: a program's executable memory is released once the program is
+// unreachable (its module's Free runs, exactly once).
 func TestCodeMemoryFreed(t *testing.T) {
 	if !machine.NativeAvailable() {
 		t.Skipf("SKIPPED: no native backend on %s", runtime.GOARCH)
@@ -113,25 +138,40 @@ func TestCodeMemoryFreed(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := prog.Code()
-	before := codegen.LiveBytes()
+	be := &freeRecorder{Backend: amd64.New(), freed: make(chan int, 2)}
 	func() {
-		p, err := translate.New(code, prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, amd64.New(), translate.Options{})
+		p, err := translate.New(code, prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, be, translate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := p.CompileAll(prog.Entry); err != nil {
 			t.Fatal(err)
 		}
-		if codegen.LiveBytes() <= before {
-			t.Fatalf("compiling mapped no code memory")
+		if p.Stats().CodeBytes == 0 {
+			t.Fatalf("compiling produced no code")
 		}
 	}()
-	for i := 0; i < 1000 && codegen.LiveBytes() > before; i++ {
+	var size int
+	freed := false
+	for i := 0; i < 1000 && !freed; i++ {
 		runtime.GC()
-		runtime.Gosched()
+		select {
+		case size = <-be.freed:
+			freed = true
+		case <-time.After(time.Millisecond):
+		}
 	}
-	if live := codegen.LiveBytes(); live > before {
-		t.Errorf("%d bytes of code memory still mapped after the program became unreachable (%d before)", live, before)
+	if !freed {
+		t.Fatal("the program's code memory was not freed after it became unreachable")
+	}
+	if size == 0 {
+		t.Errorf("the freed module had no code")
+	}
+	runtime.GC()
+	select {
+	case <-be.freed:
+		t.Errorf("the module was freed twice")
+	case <-time.After(10 * time.Millisecond):
 	}
 }
 

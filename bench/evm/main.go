@@ -3,25 +3,39 @@
 // run in this process against the same state implementation, and each case's result is
 // checked against the expected post-state before timing.
 //
-//	go run ./bench/evm [-dir ../shared/testdata/evm-benchmarks/benchmarks] [-run regexp] [-rounds 5] [-round 200ms]
+//	go run ./bench/evm [-dir DIR] [-run regexp] [-rounds 5] [-round 200ms]
+//
+// The cases are read from -dir, by default evm-benchmarks/benchmarks in the external test
+// data: $HYBRIDVM_TESTDATA, else ../shared/testdata beside the repository root (see
+// scripts/fetch-testdata.sh).
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"time"
 
 	"github.com/hybridvm/hybridvm/bench/evm/evmbench"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 func main() {
-	dir := flag.String("dir", evmbench.DefaultDir, "benchmark directory (holding main/ and micro/)")
+	dir := flag.String("dir", "", "benchmark directory (holding main/ and micro/); default: "+evmbench.DataDir+" in the test data")
 	filter := flag.String("run", "", "only cases whose name matches this regular expression")
 	rounds := flag.Int("rounds", 5, "timing rounds per engine (the best is kept)")
 	round := flag.Duration("round", 200*time.Millisecond, "minimum duration of a round")
 	flag.Parse()
+	if *dir == "" {
+		root, err := testtools.DataRoot()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/evm:", err)
+			os.Exit(1)
+		}
+		*dir = filepath.Join(root, filepath.FromSlash(evmbench.DataDir))
+	}
 	if err := run(*dir, *filter, *rounds, *round); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/evm:", err)
 		os.Exit(1)

@@ -5,7 +5,7 @@
  *   natively:  gcc -O2 kernel.c                     (hosted: libc's write and exit)
  *   RISC-V:    riscv64-unknown-elf-gcc -O2 -march=rv64imac -mabi=lp64 -ffreestanding
  *              -nostdlib -nostartfiles -static kernel.c -lgcc
- *              (exec mode, ABI.md "Standalone programs": this file provides _start,
+ *              (exec mode, docs/abi.md "Exec mode": this file provides _start,
  *              write and exit as Linux ecalls, and the memory functions gcc may call)
  * and prints one line, "<kernel> scale=<S> checksum=0x<16 hex digits>", that must be
  * identical both ways (and on every hybridvm engine). Arithmetic is on fixed-width

@@ -71,7 +71,7 @@ func (u *unit) lowerBlock(i int) {
 	u.lowerTerm(len(body), pcs[len(body)])
 }
 
-// zeroLoopCheck hands a zeroing loop with at least ZeroLoopMinBytes to go to Go.
+// zeroLoopCheck hands a zeroing loop with at least guest.ZeroLoopMinBytes to go to Go.
 func (u *unit) zeroLoopCheck(blk *codegen.Block) {
 	e := &u.e
 	zl := blk.ZeroLoop
@@ -79,7 +79,7 @@ func (u *unit) zeroLoopCheck(blk *codegen.Block) {
 	e.load(zl.Limit, tA)
 	e.op(asm.SUBQ, e.src(zl.Ptr), asm.R(tA)) // Limit - Ptr
 	e.jump(asm.JLS, normal)                  // Ptr >= Limit: one iteration
-	e.op(asm.CMPQ, asm.R(tA), asm.Imm(codegen.ZeroLoopMinBytes))
+	e.op(asm.CMPQ, asm.R(tA), asm.Imm(guest.ZeroLoopMinBytes))
 	e.jump(asm.JCS, normal)
 	u.exitAt(guest.ExitZeroLoop, blk.Start)
 	u.b.Bind(normal)

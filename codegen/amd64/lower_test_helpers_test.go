@@ -41,7 +41,7 @@ func testModule() *module {
 func lowerOne(t *testing.T, in riscv.Inst, pc uint64) []byte {
 	t.Helper()
 	m := testModule()
-	blk := &codegen.Block{Start: pc, End: pc + 8, Insts: []riscv.Inst{in, {Op: riscv.OpECALL, Len: 4}}, Term: codegen.TermEcall}
+	blk := &codegen.Block{Block: guest.Block{Start: pc, End: pc + 8, Insts: []riscv.Inst{in, {Op: riscv.OpECALL, Len: 4}}}, Term: codegen.TermEcall}
 	u := newUnit(m, []*codegen.Block{blk})
 	u.blk = blk
 	u.lowerInst(0, pc, in)

@@ -14,11 +14,12 @@ import (
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscvengine"
 	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
 
-// Scenario deploys contracts and calls them, each step through runtime.RISCVEngine.
+// Scenario deploys contracts and calls them, each step through riscvengine.Engine.
 type Scenario struct {
 	Name string
 	// Deploy lists initcode files (relative to the repository root), deployed in
@@ -76,7 +77,7 @@ func RunScenario(root string, s Scenario, e Engine, cache *machine.Cache) ([]Ste
 	db := state.New()
 	db.CreateAccount(Deployer)
 	db.AddBalance(Deployer, uint256.NewInt(1e18))
-	rv := runtime.NewRISCVEngine(runtime.RISCVConfig{Engine: e.Engine, Fork: host.LatestFork, Cache: cache})
+	rv := riscvengine.New(riscvengine.Config{Engine: e.Engine, Fork: host.LatestFork, Cache: cache})
 	rt, err := runtime.New(runtime.Config{Fork: host.LatestFork, EVM: vm, RISCV: rv}, db)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,7 @@
 // Package corpus is the engine-agreement corpus: every test program of the project
 // (the RISC-V ISA, exec, gas and hostile programs under testdata/riscv, generated
 // programs — ours and internal/rvgen's — and contract scenarios built from the
-// examples and testdata/riscv/contracts run through runtime.RISCVEngine) with one
+// examples and testdata/riscv/contracts run through riscvengine.Engine) with one
 // helper per kind that runs it on
 // an engine and returns everything engines must agree on — exit, fault, all
 // registers, pc, a digest of the arena, gas and the instruction count for programs;

@@ -2,7 +2,7 @@
 // ELF runs under qemu-riscv64-static and under hybridvm's engines, and the two outputs
 // must match byte for byte.
 //
-// A generated program (Generate) runs in exec mode (ABI.md, "Standalone programs"): it
+// A generated program (Generate) runs in exec mode (docs/abi.md, "Exec mode"): it
 // points sp at a scratch buffer, sets every other register to a random value, runs a
 // random straight-line-with-forward-jumps sequence drawn from all of RV64IMAC, then
 // writes the 32 registers and the scratch buffer to stdout (OutputSize bytes) and

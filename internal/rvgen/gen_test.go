@@ -3,31 +3,18 @@ package rvgen
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
-// requireTools skips, loudly, when the RISC-V toolchain or qemu is missing — or fails
-// when HYBRIDVM_REQUIRE_TOOLS=1 (CI), so a missing tool can never pass silently there.
+// requireTools ends the test unless the RISC-V toolchain and qemu are installed: a
+// logged skip, or a failure under HYBRIDVM_REQUIRE_TOOLS=1 (see internal/testtools).
 func requireTools(t *testing.T) {
 	t.Helper()
-	var missing []string
-	if !HaveToolchain() {
-		missing = append(missing, ErrNoToolchain.Error())
-	}
-	if !HaveQEMU() {
-		missing = append(missing, ErrNoQEMU.Error())
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "rvgen: NOT TESTED, tools missing: " + strings.Join(missing, "; ")
-	if os.Getenv("HYBRIDVM_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg + " (HYBRIDVM_REQUIRE_TOOLS=1)")
-	}
-	t.Skip("\n\n*** " + msg + " ***\n")
+	testtools.Need(t, GCC, QEMU)
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {

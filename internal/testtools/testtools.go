@@ -1,34 +1,51 @@
-// Package testtools locates the external programs some tests compare against
-// (riscv64-unknown-elf-gcc and binutils, qemu-riscv64-static, qemu-aarch64-static).
+// Package testtools is how tests find what lives outside the repository: the external
+// programs some tests compare against (riscv64-unknown-elf-gcc and binutils,
+// qemu-riscv64-static, qemu-aarch64-static, objdump, make) and the external test data
+// (ethereum/tests, evm-benchmarks; see DataRoot).
 //
-// A missing tool skips the test with a message naming it, unless the environment sets
-// HYBRIDVM_REQUIRE_TOOLS=1 — as .ci/run does — in which case the test fails: in CI a
-// missing tool is an error, never a silent skip. It imports nothing from the project.
+// Something missing ends the test in one way everywhere (Unavailable): a skip with a
+// message naming it, unless the environment sets HYBRIDVM_REQUIRE_TOOLS=1 — as the test
+// command scripts/test.sh (which CI runs) does — in which case the test fails: there a
+// missing tool or data set is an error, never a silent skip. It imports nothing from the
+// project.
 package testtools
 
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
-// Required reports whether missing tools must fail tests instead of skipping them.
+// Required reports whether missing tools and data must fail tests instead of skipping
+// them.
 func Required() bool { return os.Getenv("HYBRIDVM_REQUIRE_TOOLS") == "1" }
 
-// Need returns the path of each named program, or ends the test (skip or fail, see the
-// package comment) if one is missing.
+// Unavailable ends the test because what it needs is missing: what names it, hint says
+// how to get it. It fails the test when Required, else skips it with the message.
+func Unavailable(t testing.TB, what, hint string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("required %s not found (HYBRIDVM_REQUIRE_TOOLS=1): %s", what, hint)
+	}
+	t.Skipf("SKIPPED: %s not found: %s (set HYBRIDVM_REQUIRE_TOOLS=1 to make this a failure)", what, hint)
+}
+
+// Need returns the path of each named program, or ends the test (Unavailable) naming
+// every one that is missing.
 func Need(t testing.TB, names ...string) []string {
 	t.Helper()
 	paths := make([]string, len(names))
+	var missing []string
 	for i, n := range names {
 		p, err := exec.LookPath(n)
 		if err != nil {
-			if Required() {
-				t.Fatalf("required tool %s not found (HYBRIDVM_REQUIRE_TOOLS=1): install it with scripts/install-deps.sh", n)
-			}
-			t.Skipf("SKIPPED: tool %s not found; install it with scripts/install-deps.sh (set HYBRIDVM_REQUIRE_TOOLS=1 to make this a failure)", n)
+			missing = append(missing, n)
 		}
 		paths[i] = p
+	}
+	if len(missing) > 0 {
+		Unavailable(t, "tool "+strings.Join(missing, ", "), "install it with scripts/install-deps.sh")
 	}
 	return paths
 }

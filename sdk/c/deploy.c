@@ -2,7 +2,7 @@
  * deploy.c — the generic deployer: the main() of a contract's deploy ELF.
  *
  * RISC-V initcode is 0xFF ‖ u32be(1 + len(deployELF)) ‖ 0xFF ‖ deployELF ‖ args
- * (ABI.md, "Code format and routing"). The deploy ELF runs with calldata = args; it
+ * (docs/abi.md, "Code and initcode"). The deploy ELF runs with calldata = args; it
  * must return 0xFF ‖ runtimeELF, which becomes the account's code.
  *
  * This file calls the constructor hook with the arguments, then returns the blob

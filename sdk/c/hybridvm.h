@@ -2,19 +2,19 @@
  * hybridvm.h — the C SDK for hybridvm RISC-V (RV64IMAC) contracts.
  *
  * One header, no library to link except libc.c (memcpy & co., which gcc may call).
- * It wraps every system call of the contract ABI (/work/shared/design/ABI.md,
+ * It wraps every system call of the contract ABI (docs/abi.md,
  * "System calls") as a static inline function, and adds the types and helpers a
  * Solidity-compatible contract needs: 256-bit integers, addresses and their three
  * register encodings, calldata and return-data handling in the Solidity ABI,
  * storage slots laid out the way Solidity lays them out, events, custom errors.
  *
- * The system call convention (ABI.md): `ecall` with the id in t0 (x5), arguments in
+ * The system call convention (docs/abi.md): `ecall` with the id in t0 (x5), arguments in
  * a0..a7, results in a0..a3; every register that is not a result is left unchanged,
  * so each wrapper declares exactly its result registers as outputs and nothing else
  * as clobbered except "memory" (a call may read or write guest memory, e.g.
  * RETURNDATACOPY, and must see every store the compiler has pending).
  *
- * Memory map (ABI.md, "Memory map"): calldata window at 0x8000_0000 (u64 length,
+ * Memory map (docs/abi.md, "Memory map"): calldata window at 0x8000_0000 (u64 length,
  * then the bytes from 0x8000_0008), stack below 0x8030_0000, the ELF from 0x8030_0000.
  *
  * Everything here is freestanding C11 (gcc's <stdint.h>, <stddef.h>, <stdbool.h>).
@@ -45,7 +45,7 @@
 #define HV_INLINE static inline __attribute__((always_inline))
 
 /* ------------------------------------------------------------------------- */
-/* System call ids (ABI.md table).                                           */
+/* System call ids (docs/abi.md, "System calls").                            */
 /* ------------------------------------------------------------------------- */
 
 enum {
@@ -93,7 +93,7 @@ enum {
 	HV_SYS_REVERT = 0xFD,
 };
 
-/* Memory map constants (ABI.md "Memory map"). */
+/* Memory map constants (docs/abi.md, "Memory map"). */
 #define HV_CALLDATA_BASE 0x80000000UL     /* u64 little-endian calldata length */
 #define HV_CALLDATA_BYTES 0x80000008UL    /* first calldata byte */
 #define HV_CALLDATA_MAX (0x100000UL - 8)  /* longer calldata fails the call */
@@ -227,7 +227,7 @@ static inline u256 u256_sub(u256 a, u256 b, bool *borrow) {
 static inline bool u256_fits_u64(u256 a) { return (a.w[1] | a.w[2] | a.w[3]) == 0; }
 
 /* ------------------------------------------------------------------------- */
-/* Addresses and their three register encodings (ABI.md "Value encodings").    */
+/* Addresses and their three register encodings (docs/abi.md, "System calls"). */
 /*                                                                           */
 /* An address is 20 bytes b[0..20], b[0] first (the way it is written in hex).   */
 /* BE64(x) is the 64-bit integer whose big-endian bytes are x.                 */

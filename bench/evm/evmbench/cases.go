@@ -24,8 +24,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// DefaultDir is where the benchmark files are, relative to the repository root.
-const DefaultDir = "../shared/testdata/evm-benchmarks/benchmarks"
+// DataDir is where the benchmark files are in the external test data (see
+// internal/testtools.DataRoot and scripts/fetch-testdata.sh).
+const DataDir = "evm-benchmarks/benchmarks"
 
 // Case is one benchmark: a transaction against a pre-state, and the post-state root it must
 // produce.
@@ -109,7 +110,7 @@ func Load(dir string) ([]*Case, error) {
 			return nil, err
 		}
 		if len(files) == 0 {
-			return nil, fmt.Errorf("no benchmark files in %s (is ../shared/testdata present?)", filepath.Join(dir, group))
+			return nil, fmt.Errorf("no benchmark files in %s (is the test data present? see scripts/fetch-testdata.sh)", filepath.Join(dir, group))
 		}
 		sort.Strings(files)
 		for _, file := range files {

@@ -5,15 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
-var benchDir = filepath.Join("..", "..", "..", DefaultDir)
-
 func TestLoadAllCases(t *testing.T) {
-	if _, err := os.Stat(benchDir); err != nil {
-		t.Fatalf("benchmark data missing at %s: %v", benchDir, err)
-	}
-	cases, err := Load(benchDir)
+	cases, err := Load(testtools.NeedData(t, DataDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +26,7 @@ func TestLoadAllCases(t *testing.T) {
 
 // TestVerifyOneCase runs the full check (expected post-state on both engines) on a small case.
 func TestVerifyOneCase(t *testing.T) {
-	cases, err := Load(benchDir)
+	cases, err := Load(testtools.NeedData(t, DataDir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@
  * syscall then calls hv_mock_ecall, trampoline.S) and the SDK's contract.ld (linked with
  * max-page-size=4096 so the kernel/qemu can map it). See examples/Makefile `mock`.
  *
- * The syscall side is written from ABI.md directly, not from hybridvm.h's helpers,
+ * The syscall side is written from docs/abi.md directly, not from hybridvm.h's helpers,
  * so that an encoding mistake in the SDK shows up as a difference here.
  *
  * Input (stdin), one command per line; every command is echoed as "> command":
@@ -165,7 +165,7 @@ static HV_NORETURN void fault(const char *why) {
 	hv_mock_longjmp(2);
 }
 
-/* A guest range: inside the arena (ABI.md: outside is a fault) and inside what the mock
+/* A guest range: inside the arena (docs/abi.md: outside is a fault) and inside what the mock
  * has mapped (calldata + stack, the ELF, the heap). */
 static uint8_t *mem(uint64_t p, uint64_t len) {
 	if (len == 0)
@@ -182,7 +182,7 @@ static void copy(uint8_t *d, const uint8_t *s, uint64_t n) {
 		d[i] = s[i];
 }
 
-/* ---- register encodings, from ABI.md "Value encodings" ---- */
+/* ---- register encodings, from docs/abi.md "System calls" ---- */
 
 static uint64_t be64(const uint8_t *b) {
 	uint64_t v = 0;

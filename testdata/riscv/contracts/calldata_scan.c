@@ -1,6 +1,6 @@
 /*
  * calldata_scan — reads the calldata at every offset through CALLDATALOAD and
- * CALLDATACOPY and checks each against the calldata window (ABI.md "Memory map":
+ * CALLDATACOPY and checks each against the calldata window (docs/abi.md "Memory map":
  * u64 length at 0x8000_0000, bytes from 0x8000_0008), zero-padded past the end.
  * Contract mode (SDK). Any calldata works; longer calldata = more checks.
  *

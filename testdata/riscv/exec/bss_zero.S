@@ -1,6 +1,6 @@
 /*
  * bss_zero.S — a 10 MiB .bss zeroed at start-up by the loop riscv-rt uses (the loop
- * every Hybrid/r55 contract runs first, ABI.md "Memory map"), then checked.
+ * every Hybrid/r55 contract runs first, docs/abi.md "Memory map"), then checked.
  *
  * Before zeroing, three doublewords of .bss (first, middle, last) are made non-zero,
  * so an engine that skips the zeroing loop because "the arena is already zero" fails

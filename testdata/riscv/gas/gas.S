@@ -1,6 +1,6 @@
 /*
  * gas.S — a small exec-mode program whose gas and instruction count are computed by
- * hand from ABI.md's weights ("Instruction gas"):
+ * hand from docs/abi.md's weights ("Gas"):
  *
  *   25  DIV DIVU REM REMU (+W)     5  MUL MULH MULHSU MULHU MULW
  *    3  loads, stores, LR, SC, AMOs, conditional branches, JAL, JALR

@@ -5,7 +5,7 @@
  * In exec mode sp starts at the arena's top and nothing limits the stack but memory
  * itself: the frames walk down through free memory, the program's .bss and .data,
  * until a store lands where the program may not write — its read-only text segment
- * (segment permissions are honoured, ABI.md), or below the arena.
+ * (segment permissions are honoured, docs/abi.md), or below the arena.
  * Expected: guest fault (store access fault) after about arena_size / 256 KiB frames:
  * with the default 1 GiB arena the 4096th frame's store hits the text segment at
  * 0x10000 (hybridvm: 20,479 instructions, 36,868 gas). 16 MiB of memory are touched.

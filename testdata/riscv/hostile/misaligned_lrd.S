@@ -1,6 +1,6 @@
 /*
  * misaligned_lrd.S — lr.d from an address that is 4 mod 8. Atomics need natural
- * alignment (ARCHITECTURE.md: misaligned LR/SC/AMO fault).
+ * alignment (docs/abi.md, "Memory map": misaligned LR/SC/AMO fault).
  * Expected: guest fault (misaligned atomic). qemu: SIGBUS.
  */
 	.text

@@ -1,6 +1,6 @@
 /*
- * csr.S — the machine CSRs that contract start-up code touches (ARCHITECTURE.md,
- * "The RISC-V machine"): mhartid reads 0; mstatus, mtvec, mie, mip, mcause, mepc
+ * csr.S — the machine CSRs that contract start-up code touches (docs/abi.md,
+ * "Memory map"): mhartid reads 0; mstatus, mtvec, mie, mip, mcause, mepc
  * read back exactly what was written (hybridvm stores them as plain 64-bit registers,
  * with no WARL masking and no side effects). Every Zicsr form is used: CSRRW CSRRS
  * CSRRC CSRRWI CSRRSI CSRRCI, including rd = x0 (no read needed), rs1 = x0 / zimm = 0

@@ -5,7 +5,7 @@
  *
  * What runs between a store to code and the next FENCE.I is implementation-defined
  * (hardware may fetch either version; qemu sees new code at once; hybridvm keeps
- * running the old code until FENCE.I, ARCHITECTURE.md "Code"). So this test never
+ * running the old code until FENCE.I, docs/abi.md "Memory map"). So this test never
  * executes patched code before a FENCE.I; it checks only that after FENCE.I the new
  * code runs. Covered: a 32-bit instruction replaced by another (twice), a 16-bit
  * compressed instruction replaced by another, patching a function that has run many

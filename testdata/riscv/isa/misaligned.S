@@ -1,6 +1,6 @@
 /*
  * misaligned.S — misaligned loads and stores of every width must work
- * (ARCHITECTURE.md, "Memory": they execute normally; only LR/SC/AMOs fault).
+ * (docs/abi.md, "Memory map": they execute normally; only LR/SC/AMOs fault).
  * Exec mode, qemu-compatible.
  *
  * The buffer holds bytes 0x00, 0x01, 0x02, ... so a little-endian load at offset k

@@ -15,7 +15,7 @@
  * "FAIL <test> check <n>: <name>\n" to stderr (fd 2) and exits with status n, or 255
  * when n > 255 (a Linux exit status has 8 bits; the message has the exact number).
  * When every check passed it writes "<test>: <count> checks passed\n" to stdout and
- * exits 0. System calls are Linux's (ABI.md, "Standalone programs"): a7 = 64 write,
+ * exits 0. System calls are Linux's (docs/abi.md, "Exec mode"): a7 = 64 write,
  * a7 = 93 exit.
  *
  * Registers: CHECK uses t6 (x31) for the expected value and nothing else, so tests

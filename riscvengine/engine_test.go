@@ -1,4 +1,4 @@
-package runtime
+package riscvengine_test
 
 import (
 	"os"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscvengine"
+	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
 
@@ -35,12 +37,12 @@ func readExample(t *testing.T, name string) []byte {
 
 // newRISCVRuntime returns a runtime with the RISC-V engine over a fresh state in which
 // the deployer has funds.
-func newRISCVRuntime(t *testing.T, engine machine.Engine) (*Runtime, *state.State) {
+func newRISCVRuntime(t *testing.T, engine machine.Engine) (*runtime.Runtime, *state.State) {
 	t.Helper()
 	st := state.New()
 	st.CreateAccount(rvDeployer)
 	st.AddBalance(rvDeployer, uint256.NewInt(1e18))
-	rt, err := New(Config{Fork: host.LatestFork, EVM: noEVM{}, RISCV: NewRISCVEngine(RISCVConfig{Engine: engine, Fork: host.LatestFork})}, st)
+	rt, err := runtime.New(runtime.Config{Fork: host.LatestFork, EVM: noEVM{}, RISCV: riscvengine.New(riscvengine.Config{Engine: engine, Fork: host.LatestFork})}, st)
 	if err != nil {
 		t.Fatal(err)
 	}

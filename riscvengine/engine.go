@@ -1,4 +1,4 @@
-package runtime
+package riscvengine
 
 import (
 	"encoding/binary"
@@ -10,8 +10,8 @@ import (
 	"github.com/hybridvm/hybridvm/machine"
 )
 
-// RISCVConfig configures the RISC-V contract engine.
-type RISCVConfig struct {
+// Config configures the RISC-V contract engine.
+type Config struct {
 	// Engine runs the guest code: interpreter or native.
 	Engine machine.Engine
 	// Fork selects the gas rules of the syscalls (as the EVM's).
@@ -28,21 +28,22 @@ type RISCVConfig struct {
 	Unmetered bool
 }
 
-// DefaultImageCacheSize is how many loaded programs a RISC-V engine keeps.
+// DefaultImageCacheSize is how many loaded programs an engine keeps.
 const DefaultImageCacheSize = 1024
 
-// RISCVEngine runs RISC-V contracts (code 0xFF ‖ ELF) and RISC-V initcode (ABI.md).
-// It is safe for concurrent use; loaded programs are shared by every frame.
-type RISCVEngine struct {
-	cfg RISCVConfig
+// Engine runs RISC-V contracts (code 0xFF ‖ ELF) and RISC-V initcode (docs/abi.md,
+// "Code and initcode"). It implements runtime.Engine and is safe for concurrent
+// use; loaded programs are shared by every frame.
+type Engine struct {
+	cfg Config
 }
 
-// NewRISCVEngine returns a RISC-V engine.
-func NewRISCVEngine(cfg RISCVConfig) *RISCVEngine {
+// New returns a RISC-V engine.
+func New(cfg Config) *Engine {
 	if cfg.Cache == nil {
 		cfg.Cache = machine.NewCache(DefaultImageCacheSize)
 	}
-	return &RISCVEngine{cfg: cfg}
+	return &Engine{cfg: cfg}
 }
 
 // ErrCalldataTooLong fails a RISC-V frame whose calldata does not fit the window.
@@ -51,7 +52,7 @@ var ErrCalldataTooLong = fmt.Errorf("calldata longer than the %d-byte window", g
 // Execute runs one RISC-V frame: a call of deployed code, or a create from initcode
 // (whose deploy ELF runs with the constructor arguments as calldata and returns the
 // code to deploy).
-func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result {
+func (e *Engine) Execute(h host.Host, msg *host.Message, code []byte, codeHash host.Hash) host.Result {
 	var (
 		elf, calldata []byte
 		hash          *[32]byte
@@ -119,7 +120,7 @@ func (e *RISCVEngine) Execute(h host.Host, msg *host.Message, code []byte, codeH
 }
 
 // run is the frame's exit loop: it services syscalls until the frame ends.
-func (e *RISCVEngine) run(f *machine.Frame, bf *evmbridge.Frame) host.Result {
+func (e *Engine) run(f *machine.Frame, bf *evmbridge.Frame) host.Result {
 	for {
 		switch f.Run() {
 		case guest.ExitEcall:

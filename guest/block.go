@@ -1,0 +1,59 @@
+package guest
+
+import "github.com/hybridvm/hybridvm/riscv"
+
+// MaxBlockInsts caps a block's length. It bounds the work between gas checks and keeps
+// block-relative offsets small. Every engine cuts blocks with DecodeBlock, so all of
+// them charge gas at the same points.
+const MaxBlockInsts = 256
+
+// Block is a basic block by the rule every engine shares (docs/abi.md, "Gas"): from
+// Start to the first instruction that ends a block (riscv.Inst.EndsBlock, inclusive),
+// or MaxBlockInsts instructions, or up to an instruction that cannot be fetched.
+type Block struct {
+	Start, End uint64 // End: the address after the last instruction
+	// Insts are the block's instructions in order, the terminator (if any) last.
+	Insts []riscv.Inst
+	// Gas is the sum of the instructions' weights, charged at entry.
+	Gas int64
+	// Target is the taken target of a branch or JAL terminator.
+	Target uint64
+	// ZeroLoop is set when the block is the .bss zeroing idiom (matchZeroLoop).
+	ZeroLoop *ZeroLoop
+}
+
+// DecodeBlock decodes the block starting at start, or returns nil when no instruction
+// can be fetched there (a fetch fault).
+func DecodeBlock(code *Code, start uint64) *Block {
+	b := &Block{Start: start}
+	pc := start
+	for len(b.Insts) < MaxBlockInsts {
+		in, ok := code.Fetch(pc)
+		if !ok {
+			break
+		}
+		b.Insts = append(b.Insts, in)
+		b.Gas += in.Weight()
+		if in.EndsBlock() {
+			if in.Op.IsBranch() || in.Op == riscv.OpJAL {
+				b.Target = pc + uint64(in.Imm)
+			}
+			pc += uint64(in.Len)
+			break
+		}
+		pc += uint64(in.Len)
+	}
+	if len(b.Insts) == 0 {
+		return nil
+	}
+	b.End = pc
+	b.ZeroLoop = matchZeroLoop(b.Insts, b.Start, b.Target, b.End, b.Gas)
+	return b
+}
+
+// Terminator returns the instruction that ends the block, or ok = false when the block
+// falls through to End (the length cap, or the next instruction cannot be fetched).
+func (b *Block) Terminator() (in riscv.Inst, ok bool) {
+	last := b.Insts[len(b.Insts)-1]
+	return last, last.EndsBlock()
+}
