@@ -241,7 +241,7 @@ func TestSyscallWritesPayForPages(t *testing.T) {
 			}
 			// Each copy: its instructions (weight 1 each), 3 + 3 per word; the first
 			// also two pages.
-			perCopy := (insts[2]-insts[1]) + 3 + 3*8192/32
+			perCopy := (insts[2] - insts[1]) + 3 + 3*8192/32
 			if d := used[2] - used[1]; d != perCopy {
 				t.Errorf("a second copy cost %d gas, want %d", d, perCopy)
 			}
