@@ -38,3 +38,27 @@ func BenchmarkERC20Transfer(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHostileCreate measures the worst case for translation time per gas: a CREATE
+// whose deploy code is 64k one-instruction blocks, each run once (bounds_test.go's jump
+// chain), new code every iteration so nothing is cached. ns/gas is the host time per
+// unit of gas paid; compare the engines with the interpreter's.
+func BenchmarkHostileCreate(b *testing.B) {
+	for _, e := range testEngines() {
+		b.Run(e.String(), func(b *testing.B) {
+			rt, _ := newTestRuntime(b, e)
+			var gas uint64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				initcode := jumpChain(1<<16, int64(i)+1000*int64(e))
+				b.StartTimer()
+				res, err := rt.Create(context.Background(), CreateMsg{From: alice, Initcode: initcode, Gas: 1_000_000})
+				if err != nil || res.Status != StatusSuccess {
+					b.Fatalf("%v %+v", err, res)
+				}
+				gas += res.GasUsed
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(gas), "ns/gas")
+		})
+	}
+}

@@ -25,7 +25,18 @@ type Block struct {
 // DecodeBlock decodes the block starting at start, or returns nil when no instruction
 // can be fetched there (a fetch fault).
 func DecodeBlock(code *Code, start uint64) *Block {
-	b := &Block{Start: start}
+	b, ok := DecodeBlockInto(code, start, nil)
+	if !ok {
+		return nil
+	}
+	return &b
+}
+
+// DecodeBlockInto is DecodeBlock decoding into buf's storage (its Insts alias buf when
+// it has room for MaxBlockInsts): for callers that keep only what they derive from the
+// block, so decoding allocates nothing. ok is false when nothing can be fetched.
+func DecodeBlockInto(code *Code, start uint64, buf []riscv.Inst) (b Block, ok bool) {
+	b = Block{Start: start, Insts: buf[:0]}
 	pc := start
 	for len(b.Insts) < MaxBlockInsts {
 		in, ok := code.Fetch(pc)
@@ -44,11 +55,11 @@ func DecodeBlock(code *Code, start uint64) *Block {
 		pc += uint64(in.Len)
 	}
 	if len(b.Insts) == 0 {
-		return nil
+		return b, false
 	}
 	b.End = pc
 	b.ZeroLoop = matchZeroLoop(b.Insts, b.Start, b.Target, b.End, b.Gas)
-	return b
+	return b, true
 }
 
 // Terminator returns the instruction that ends the block, or ok = false when the block

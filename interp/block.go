@@ -1,6 +1,8 @@
 package interp
 
 import (
+	"sync"
+
 	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -56,9 +58,15 @@ type block struct {
 
 // decodeBlock decodes the block starting at start (guest.DecodeBlock), or returns nil
 // when no instruction can be fetched there.
+// instBufs holds decoding buffers: a block's guest instructions are only needed while
+// its stream is built.
+var instBufs = sync.Pool{New: func() any { return new([guest.MaxBlockInsts]riscv.Inst) }}
+
 func decodeBlock(code *guest.Code, start uint64) *block {
-	gb := guest.DecodeBlock(code, start)
-	if gb == nil {
+	buf := instBufs.Get().(*[guest.MaxBlockInsts]riscv.Inst)
+	defer instBufs.Put(buf)
+	gb, ok := guest.DecodeBlockInto(code, start, buf[:])
+	if !ok {
 		return nil
 	}
 	b := &block{start: start, end: gb.End, target: gb.Target, gas: gb.Gas, n: uint64(len(gb.Insts)), zeroLoop: gb.ZeroLoop}
