@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/translate"
 )
@@ -168,22 +168,7 @@ func allZero(b []byte) bool {
 
 // Root finds the repository root (the directory holding go.mod) from the working
 // directory up.
-func Root() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("corpus: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+func Root() (string, error) { return testtools.RepoRoot() }
 
 // Gas limits for the programs that never end on their own.
 const hostileGas = 50_000_000
