@@ -138,20 +138,24 @@ func TestTranslationIsEarned(t *testing.T) {
 	}
 	for _, e := range nativeEngines() {
 		t.Run(e.String(), func(t *testing.T) {
-			imageCache.Purge()
-			rt, _ := newTestRuntime(t, e)
+			cache := NewCodeCache(0)
+			defer cache.Close()
+			rt, err := NewRuntime(context.Background(), Config{Engine: e, Cache: cache})
+			if err != nil {
+				t.Fatal(err)
+			}
 			res, err := rt.Create(context.Background(), CreateMsg{From: alice, Initcode: jumpChain(1<<16, int64(e)), Gas: 1_000_000})
 			if err != nil || res.Status != StatusSuccess {
 				t.Fatalf("%v %+v", err, res)
 			}
-			s := imageCache.Stats()
+			s := cache.Stats()
 			if s.Retired < 1<<16 {
-				t.Fatalf("the images retired %d instructions, want the chain's %d", s.Retired, 1<<16)
+				t.Fatalf("the programs retired %d instructions, want the chain's %d", s.Retired, 1<<16)
 			}
-			if limit := s.Retired / machine.CreditRatio; uint64(s.Native.Insts) > limit {
-				t.Errorf("translated %d instructions after %d ran, want at most %d", s.Native.Insts, s.Retired, limit)
+			if limit := s.Retired / machine.CreditRatio; uint64(s.TranslatedInstructions) > limit {
+				t.Errorf("translated %d instructions after %d ran, want at most %d", s.TranslatedInstructions, s.Retired, limit)
 			}
-			t.Logf("%d instructions ran, %d translated into %d bytes", s.Retired, s.Native.Insts, s.Native.CodeBytes)
+			t.Logf("%d instructions ran, %d translated into %d bytes", s.Retired, s.TranslatedInstructions, s.NativeBytes)
 		})
 	}
 }
@@ -175,13 +179,15 @@ func TestFactoryCannotExhaustMappings(t *testing.T) {
 		t.Skip("SKIPPED: no native backend on this architecture")
 	}
 	const limit = 4 << 20
-	imageCache.Purge()
-	imageCache.SetCodeLimit(limit)
-	defer imageCache.SetCodeLimit(machine.DefaultCacheBytes)
+	cache := NewCodeCache(limit)
+	defer cache.Close()
 	before, live, regions := mappings(t), codegen.LiveBytes(), codegen.Regions()
 	for _, e := range nativeEngines() {
 		t.Run(e.String(), func(t *testing.T) {
-			rt, _ := newTestRuntime(t, e)
+			rt, err := NewRuntime(context.Background(), Config{Engine: e, Cache: cache})
+			if err != nil {
+				t.Fatal(err)
+			}
 			var peak int64
 			for i := 0; i < 24; i++ {
 				res, err := rt.Create(context.Background(), CreateMsg{From: alice, Initcode: jumpChain(1<<15, int64(i)), Gas: 1_000_000})

@@ -161,3 +161,33 @@ func ExampleRuntime_Call_cancelled() {
 	// Output:
 	// true failure
 }
+
+// Compiling a contract ahead of its first call, into a code cache that two runtimes
+// share (as wazero's CompileModule and CompilationCache): the calls of both start
+// warm. Closing the compiled code and the cache frees the native code.
+func ExampleRuntime_CompileCode() {
+	ctx := context.Background()
+	cache := hybridvm.NewCodeCache(64 << 20) // at most 64 MiB of native code
+	defer cache.Close()
+	rt, err := hybridvm.NewRuntime(ctx, hybridvm.Config{Cache: cache})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close(ctx)
+
+	elf, err := os.ReadFile("examples/erc20/erc20.runtime.elf")
+	if err != nil {
+		panic(err)
+	}
+	code := append([]byte{0xFF}, elf...) // RISC-V contract code as deployed
+	compiled, err := rt.CompileCode(ctx, code)
+	if err != nil {
+		panic(err)
+	}
+	defer compiled.Close()
+	fmt.Println("code hash matches:", compiled.Hash() == crypto.Keccak256Hash(code))
+	fmt.Println("programs cached:", cache.Stats().Programs)
+	// Output:
+	// code hash matches: true
+	// programs cached: 1
+}

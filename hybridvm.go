@@ -17,7 +17,7 @@
 // or did not finish (bad arguments, a closed runtime, a cancelled context); how the
 // contract's execution ended is in the Result.
 //
-// Package hybridvm imports runtime, state, host, evm and machine.
+// Package hybridvm imports runtime, riscvengine, state, host, evm, machine and guest.
 package hybridvm
 
 import (
@@ -73,6 +73,9 @@ type Config struct {
 	RISCVTracer func(msg *host.Message) machine.Tracer
 	// NoRISCV treats all code as EVM bytecode (as the Ethereum state tests do).
 	NoRISCV bool
+	// Cache holds the compiled RISC-V programs; runtimes given the same cache share
+	// them. Nil gives the runtime a cache of its own, released by Close.
+	Cache *CodeCache
 }
 
 // DefaultBlock is the context used for the zero fields of Config.Block.
@@ -102,12 +105,14 @@ type Runtime struct {
 	rt     *runtime.Runtime
 	db     host.StateDB
 	closed bool
+	// cache is cfg.Cache, or the runtime's own (ownCache), released by Close.
+	cache    *CodeCache
+	ownCache bool
 }
 
 // shared engines and caches: loaded RISC-V programs and EVM analyses are shared by
 // every Runtime in the process.
 var (
-	imageCache = machine.NewCache(riscvengine.DefaultImageCacheSize)
 	evmsMu     sync.Mutex
 	evms       = map[host.Fork]*evm.EVM{}
 )
@@ -139,7 +144,10 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runtime{cfg: cfg, fork: fork, engine: engine, db: cfg.State}
+	r := &Runtime{cfg: cfg, fork: fork, engine: engine, db: cfg.State, cache: cfg.Cache}
+	if r.cache == nil {
+		r.cache, r.ownCache = NewCodeCache(0), true
+	}
 	if r.db == nil {
 		r.db = state.New()
 	}
@@ -158,7 +166,7 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	if !cfg.NoRISCV {
 		rcfg.RISCV = riscvengine.New(riscvengine.Config{
-			Engine: engine, Fork: fork, Cache: imageCache, Tracer: cfg.RISCVTracer,
+			Engine: engine, Fork: fork, Cache: r.cache.c, Tracer: cfg.RISCVTracer,
 		})
 	}
 	r.rt, err = runtime.New(rcfg, r.db)
@@ -174,10 +182,14 @@ func (r *Runtime) State() host.StateDB { return r.db }
 // ErrClosed is returned by a closed Runtime.
 var ErrClosed = errors.New("hybridvm: runtime is closed")
 
-// Close releases the runtime. Calls after Close fail with ErrClosed.
+// Close releases the runtime and what it owns (its code cache, when Config.Cache was
+// nil: native code is freed at once). Calls after Close fail with ErrClosed.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.closed && r.ownCache {
+		r.cache.Close()
+	}
 	r.closed = true
 	return nil
 }

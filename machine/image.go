@@ -29,6 +29,21 @@ type Image struct {
 	// retired counts the instructions frames of the image retired (translation
 	// credit: machine/credit.go).
 	retired atomic.Uint64
+	// pins counts holds that keep the image in its cache (Pin).
+	pins atomic.Int32
+}
+
+// Pin keeps the image (and a hold on it) in every cache it is in until Unpin: the
+// caches evict other images instead.
+func (img *Image) Pin() {
+	img.acquire()
+	img.pins.Add(1)
+}
+
+// Unpin undoes a Pin.
+func (img *Image) Unpin() {
+	img.pins.Add(-1)
+	img.Release()
 }
 
 func newImage(p *guest.Program) *Image {
@@ -164,10 +179,16 @@ func (c *Cache) evict() {
 			bytes += e.Value.(*cacheEntry).img.nativeBytes()
 		}
 	}
-	for c.order.Len() > 1 && (c.order.Len() > c.cap || (c.bytes > 0 && bytes > c.bytes)) {
-		last := c.order.Back()
+	last := c.order.Back()
+	for c.order.Len() > 1 && last != nil && (c.order.Len() > c.cap || (c.bytes > 0 && bytes > c.bytes)) {
 		ent := last.Value.(*cacheEntry)
+		prev := last.Prev()
+		if ent.img.pins.Load() > 0 { // pinned: evict others
+			last = prev
+			continue
+		}
 		c.order.Remove(last)
+		last = prev
 		delete(c.items, ent.key)
 		if c.bytes > 0 {
 			bytes -= ent.img.nativeBytes()

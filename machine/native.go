@@ -186,6 +186,25 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	}
 }
 
+// CompileContract compiles the image's code, for the contract memory layout, as far as
+// static control flow reaches from the entry point (AOT, unmetered: the caller asked
+// for it), into the native program contract frames of any native engine use.
+func (img *Image) CompileContract() error {
+	if nativeBackend == nil {
+		return nil
+	}
+	p := img.Program
+	l := codegen.Layout{ArenaBase: guest.ContractBase, ArenaSize: guest.ContractArenaSize, PageGas: guest.ContractPageGas}
+	if p.ROEnd > p.ROStart {
+		l.ROStart, l.ROSize = p.ROStart-guest.ContractBase, p.ROEnd-p.ROStart
+	}
+	prog, err := img.native.program(img.Code, p.Entry, l, translate.Options{})
+	if err != nil {
+		return err
+	}
+	return prog.CompileAll(p.Entry)
+}
+
 // free releases the native programs (the image's last holder is gone).
 func (c *nativeCache) free() {
 	c.mu.Lock()
