@@ -113,8 +113,8 @@ type Runtime struct {
 // shared engines and caches: loaded RISC-V programs and EVM analyses are shared by
 // every Runtime in the process.
 var (
-	evmsMu     sync.Mutex
-	evms       = map[host.Fork]*evm.EVM{}
+	evmsMu sync.Mutex
+	evms   = map[host.Fork]*evm.EVM{}
 )
 
 func sharedEVM(f host.Fork) (*evm.EVM, error) {
