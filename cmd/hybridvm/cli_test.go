@@ -94,3 +94,28 @@ func TestExecBadInputExits2(t *testing.T) {
 		t.Errorf("/dev/zero: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestChaingenCommand: chaingen writes a chain that reads back, and rejects bad flags
+// with status 2.
+func TestChaingenCommand(t *testing.T) {
+	dir := t.TempDir()
+	status, out, errOut := cli("chaingen", "--workload", "erc20", "--blocks", "1", "--accounts", "20", "-o", dir)
+	if status != 0 || !strings.Contains(out, "1 blocks") {
+		t.Fatalf("exit %d: %s %s", status, out, errOut)
+	}
+	for _, f := range []string{"genesis.json", "chain.rlp"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"chaingen", "--workload", "erc20", "--blocks", "1"},                                // no -o
+		{"chaingen", "--workload", "nope", "--blocks", "1", "-o", dir},                      // unknown workload
+		{"chaingen", "--workload", "erc20", "--blocks", "0", "-o", dir},                     // no blocks
+		{"chaingen", "--workload", "erc20", "--fork", "London", "--blocks", "1", "-o", dir}, // unknown fork
+	} {
+		if status, _, _ := cli(args...); status != 2 {
+			t.Errorf("%v: exit %d, want 2", args, status)
+		}
+	}
+}
