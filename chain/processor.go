@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
@@ -158,8 +159,8 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 		if rc.Status == host.StatusSuccess {
 			receipt.Status = types.ReceiptStatusSuccessful
 		}
-		if tx.To() == nil && rc.Status == host.StatusSuccess {
-			receipt.ContractAddress = rc.ContractAddress
+		if tx.To() == nil { // go-ethereum fills it in for failed creations too
+			receipt.ContractAddress = crypto.CreateAddress(senders[i], tx.Nonce())
 		}
 		if bg := blk.BlobGasUsed - blobBefore; bg > 0 {
 			receipt.BlobGasUsed = bg
@@ -168,7 +169,7 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 		for j, l := range rc.Logs { // copied: the state reuses them
 			receipt.Logs[j] = &types.Log{
 				Address: l.Address, Topics: append([]common.Hash(nil), l.Topics...), Data: append([]byte(nil), l.Data...),
-				BlockNumber: number, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: hash, Index: logIndex,
+				BlockNumber: number, BlockTimestamp: time, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: hash, Index: logIndex,
 			}
 			logIndex++
 		}
