@@ -107,7 +107,7 @@ func depositData(index uint64) []byte {
 	return d
 }
 
-func signed(t *testing.T, cfg *params.ChainConfig, key *ecdsa.PrivateKey, data types.TxData) *types.Transaction {
+func signed(t testing.TB, cfg *params.ChainConfig, key *ecdsa.PrivateKey, data types.TxData) *types.Transaction {
 	t.Helper()
 	tx, err := types.SignNewTx(key, types.LatestSigner(cfg), data)
 	if err != nil {
@@ -117,7 +117,7 @@ func signed(t *testing.T, cfg *params.ChainConfig, key *ecdsa.PrivateKey, data t
 }
 
 // workload adds a mix of transactions of every type to block i.
-func workload(t *testing.T, cfg *params.ChainConfig, prague bool) func(int, *core.BlockGen) {
+func workload(t testing.TB, cfg *params.ChainConfig, prague bool) func(int, *core.BlockGen) {
 	chainID := uint256.MustFromBig(cfg.ChainID)
 	return func(i int, b *core.BlockGen) {
 		fee := new(big.Int).Add(b.BaseFee(), big.NewInt(2))
@@ -157,7 +157,7 @@ func workload(t *testing.T, cfg *params.ChainConfig, prague bool) func(int, *cor
 
 // generate makes n blocks with go-ethereum and returns the genesis header, our
 // genesis state, the blocks and go-ethereum's receipts.
-func generate(t *testing.T, prague bool, n int) (*params.ChainConfig, *types.Header, *state.State, []*types.Block, []types.Receipts) {
+func generate(t testing.TB, prague bool, n int) (*params.ChainConfig, *types.Header, *state.State, []*types.Block, []types.Receipts) {
 	t.Helper()
 	cfg := gethConfig(prague)
 	spec := genesisSpec(cfg)
