@@ -2,7 +2,8 @@
 # Fetches the external test data that some tests and benchmarks read, at pinned commits,
 # into the folder HYBRIDVM_TESTDATA names (or the first argument):
 #
-#   DIR/ethereum-tests/   ethereum/tests: GeneralStateTests (the Cancun state tests)
+#   DIR/ethereum-tests/   ethereum/tests: GeneralStateTests (the Cancun state tests) and
+#                         BlockchainTests/{ValidBlocks,InvalidBlocks} (the blockchain tests)
 #   DIR/evm-benchmarks/   ipsilon/evm-benchmarks: benchmarks/{main,micro} (bench/evm)
 #
 # Then run the tests with the same variable:
@@ -13,7 +14,7 @@
 # Without HYBRIDVM_TESTDATA the tests read ../shared/testdata beside the checkout
 # (internal/testtools.DataRoot). A relative DIR is taken from the repository root, as the
 # tests take it. The script downloads only the pinned commits (shallow, blobless, sparse)
-# and leaves a folder already at its pinned commit alone. It needs git 2.25 or later and
+# and leaves a folder already at its pinned commit alone but for the paths it checks out. It needs git 2.25 or later and
 # access to github.com; ETHEREUM_TESTS_URL and EVM_BENCHMARKS_URL point at mirrors.
 set -euo pipefail
 
@@ -41,6 +42,7 @@ fetch() {
 	shift 3
 	if [ -d "$dir/.git" ] && [ "$(git -C "$dir" rev-parse -q --verify HEAD || true)" = "$commit" ]; then
 		echo "fetch-testdata: $dir is at $commit"
+		git -C "$dir" sparse-checkout set "$@" # paths added since it was fetched
 		return
 	fi
 	if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
@@ -66,6 +68,7 @@ fetch() {
 	fi
 }
 
-fetch "$ethereum_tests_url" "$ethereum_tests_commit" "$dest/ethereum-tests" GeneralStateTests
+fetch "$ethereum_tests_url" "$ethereum_tests_commit" "$dest/ethereum-tests" \
+	GeneralStateTests BlockchainTests/ValidBlocks BlockchainTests/InvalidBlocks
 fetch "$evm_benchmarks_url" "$evm_benchmarks_commit" "$dest/evm-benchmarks" benchmarks
 echo "fetch-testdata: done; run the tests with HYBRIDVM_TESTDATA=$dest"

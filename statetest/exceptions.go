@@ -71,3 +71,9 @@ func exceptionMatches(expect string, err error) bool {
 	}
 	return false
 }
+
+// ExceptionNames returns the TransactionException names (without the
+// "TransactionException." prefix) that an invalid-transaction error from
+// runtime.ApplyTransaction stands for; none for other errors. The blockchain
+// tests' runner (package blocktest) matches invalid transactions with it.
+func ExceptionNames(err error) []string { return classesOf(err) }
