@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -117,5 +118,47 @@ func TestChaingenCommand(t *testing.T) {
 		if status, _, _ := cli(args...); status != 2 {
 			t.Errorf("%v: exit %d, want 2", args, status)
 		}
+	}
+}
+
+// TestReplayCommand: a generated chain replays (text and JSON summaries); a truncated
+// chain file and a missing genesis are usage errors (2), a chain on the wrong genesis
+// a mismatch (1).
+func TestReplayCommand(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	for _, d := range []struct{ dir, seed string }{{dir, "1"}, {other, "2"}} {
+		if status, _, errOut := cli("chaingen", "--workload", "mixed", "--blocks", "2", "--accounts", "30", "--seed", d.seed, "-o", d.dir); status != 0 {
+			t.Fatalf("chaingen: %s", errOut)
+		}
+	}
+	genesis, chainFile := filepath.Join(dir, "genesis.json"), filepath.Join(dir, "chain.rlp")
+	status, out, errOut := cli("replay", "--genesis", genesis, chainFile)
+	if status != 0 || !strings.Contains(out, "2 blocks") || !strings.Contains(out, "Mgas/s") {
+		t.Fatalf("exit %d: %s %s", status, out, errOut)
+	}
+	status, out, _ = cli("replay", "--json", "--engine", "interp", "--genesis", genesis, chainFile)
+	var s struct {
+		Blocks        int     `json:"blocks"`
+		MgasPerSecond float64 `json:"mgasPerSecond"`
+	}
+	if status != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Blocks != 2 || s.MgasPerSecond <= 0 {
+		t.Fatalf("--json: exit %d: %s", status, out)
+	}
+	raw, err := os.ReadFile(chainFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "chain.rlp")
+	if err := os.WriteFile(truncated, raw[:len(raw)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := cli("replay", "--genesis", genesis, truncated); status != 2 || !strings.Contains(errOut, "block") {
+		t.Errorf("truncated chain: exit %d: %s", status, errOut)
+	}
+	if status, _, _ := cli("replay", chainFile); status != 2 {
+		t.Errorf("no genesis: exit %d", status)
+	}
+	if status, _, errOut := cli("replay", "--genesis", filepath.Join(other, "genesis.json"), chainFile); status != 1 || !strings.Contains(errOut, "block 1") {
+		t.Errorf("wrong genesis: exit %d: %s", status, errOut)
 	}
 }

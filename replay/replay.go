@@ -1,0 +1,190 @@
+// Package replay imports a chain block by block onto one in-memory state, validating
+// every block against its header (chain's validator) and timing where the time goes:
+// sender recovery, execution, state root, the rest. It is what `hybridvm replay` runs.
+//
+// It imports chain, evm, host, machine, riscvengine, runtime and state.
+package replay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hybridvm/hybridvm/chain"
+	"github.com/hybridvm/hybridvm/evm"
+	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscvengine"
+	"github.com/hybridvm/hybridvm/runtime"
+	"github.com/hybridvm/hybridvm/state"
+)
+
+// Options configure a replay.
+type Options struct {
+	// Engine runs RISC-V code.
+	Engine machine.Engine
+	// Progress, when set, is called after every block.
+	Progress func(Stats)
+}
+
+// Stats is what a replay did and where its time went (seconds).
+type Stats struct {
+	Blocks        int     `json:"blocks"`
+	Transactions  int     `json:"transactions"`
+	GasUsed       uint64  `json:"gasUsed"`
+	Seconds       float64 `json:"seconds"`
+	MgasPerSecond float64 `json:"mgasPerSecond"`
+	Split         Split   `json:"split"`
+	// Head is the last block imported, Root its state root.
+	Head uint64      `json:"head"`
+	Root common.Hash `json:"stateRoot"`
+}
+
+// Split divides a replay's time.
+type Split struct {
+	Senders   float64 `json:"senderRecovery"`
+	Execution float64 `json:"execution"`
+	StateRoot float64 `json:"stateRoot"`
+	Other     float64 `json:"other"`
+}
+
+// Genesis reads a go-ethereum genesis file: the chain configuration, the genesis
+// header, and the state its alloc describes (checked against the header's root).
+func Genesis(data []byte) (*core.Genesis, *state.State, error) {
+	var g core.Genesis
+	if err := json.Unmarshal(data, &g); err != nil {
+		return nil, nil, fmt.Errorf("genesis: %w", err)
+	}
+	if g.Config == nil || g.Config.ChainID == nil {
+		return nil, nil, errors.New("genesis: no config with a chain id")
+	}
+	var raw struct {
+		Alloc json.RawMessage `json:"alloc"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil || len(raw.Alloc) == 0 {
+		return nil, nil, fmt.Errorf("genesis: no alloc (%v)", err)
+	}
+	st, err := state.ParseAlloc(raw.Alloc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("genesis alloc: %w", err)
+	}
+	head := g.ToBlock().Header()
+	if root := st.Root(); root != head.Root {
+		return nil, nil, fmt.Errorf("genesis: the alloc's state root is %x, the genesis header's %x", root, head.Root)
+	}
+	return &g, st, nil
+}
+
+// Replayer imports blocks onto one state.
+type Replayer struct {
+	opts   Options
+	proc   *chain.Processor
+	st     *state.State
+	parent *types.Header
+	hashes map[uint64]common.Hash // the last 256 block hashes, for BLOCKHASH
+	stats  Stats
+}
+
+// New starts a replay at genesis g with its state st (which the replayer changes).
+func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
+	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
+	evms := map[host.Fork]*evm.EVM{}
+	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Runtime: func(f host.Fork) (runtime.Config, error) {
+		e, ok := evms[f]
+		if !ok {
+			var err error
+			if e, err = evm.New(evm.Config{Fork: f}); err != nil {
+				return runtime.Config{}, err
+			}
+			evms[f] = e
+		}
+		return runtime.Config{Fork: f, EVM: e, RISCV: riscvengine.New(riscvengine.Config{Engine: opts.Engine, Fork: f, Cache: cache})}, nil
+	}})
+	if err != nil {
+		return nil, err
+	}
+	head := g.ToBlock().Header()
+	return &Replayer{opts: opts, proc: proc, st: st, parent: head, hashes: map[uint64]common.Hash{0: head.Hash()}}, nil
+}
+
+// Stats returns the counters so far.
+func (r *Replayer) Stats() Stats { return r.stats }
+
+// Import validates and executes block on the head. A block that does not follow the
+// head or does not match its header stops the replay: the error names the block and
+// the field, with what the header says and what execution gave. The state is then
+// left partly changed.
+func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := r.importBlock(block); err != nil {
+		return fmt.Errorf("block %d (%s): %w", block.NumberU64(), block.Hash().Hex(), err)
+	}
+	return nil
+}
+
+func (r *Replayer) importBlock(block *types.Block) error {
+	start := time.Now()
+	header := block.Header()
+	cfg := r.proc.ChainConfig()
+	if want := r.parent.Hash(); header.ParentHash != want {
+		return fmt.Errorf("%w: parent hash %x, the head (block %d) is %x", chain.ErrUnknownParent, header.ParentHash, r.parent.Number.Uint64(), want)
+	}
+	if err := chain.VerifyHeader(cfg, r.parent, header); err != nil {
+		return err
+	}
+	if err := chain.ValidateBody(cfg, block); err != nil {
+		return err
+	}
+	if err := chain.ValidateTxRoot(block); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	// Senders first, in parallel (the transactions cache them for Process).
+	signer := types.MakeSigner(cfg, header.Number, header.Time)
+	if _, err := chain.RecoverSenders(signer, block.Transactions()); err != nil {
+		return err
+	}
+	t1 := time.Now()
+	res, err := r.proc.Process(block, r.st, r.blockHash)
+	if err != nil {
+		return err
+	}
+	t2 := time.Now()
+	root := r.st.Root()
+	t3 := time.Now()
+	if err := chain.ValidateResult(block, res, root); err != nil {
+		return err
+	}
+	n := block.NumberU64()
+	r.hashes[n] = block.Hash()
+	delete(r.hashes, n-256)
+	r.parent = header
+	s := &r.stats
+	s.Blocks++
+	s.Transactions += len(block.Transactions())
+	s.GasUsed += res.GasUsed
+	s.Split.Senders += t1.Sub(t0).Seconds()
+	s.Split.Execution += t2.Sub(t1).Seconds()
+	s.Split.StateRoot += t3.Sub(t2).Seconds()
+	s.Split.Other += time.Since(start).Seconds() - t3.Sub(t0).Seconds()
+	s.Seconds = s.Split.Senders + s.Split.Execution + s.Split.StateRoot + s.Split.Other
+	if s.Seconds > 0 {
+		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds
+	}
+	s.Head, s.Root = n, root
+	if r.opts.Progress != nil {
+		r.opts.Progress(*s)
+	}
+	return nil
+}
+
+// blockHash answers BLOCKHASH from the last 256 blocks.
+func (r *Replayer) blockHash(n uint64) common.Hash { return r.hashes[n] }
