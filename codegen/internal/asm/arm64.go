@@ -11,6 +11,7 @@ import (
 func NewARM64() *Builder {
 	b := newBuilder(&arm64.Linkarm64)
 	b.word = AWORD
+	b.zero = XZR
 	p := b.newProg(Op(obj.ATEXT))
 	b.add(p)
 	return b
@@ -21,7 +22,7 @@ func NewARM64() *Builder {
 // from). mid is always a register.
 func (b *Builder) InstR(op Op, from Operand, mid Reg, to Operand) *Mark {
 	p := b.newProg(op)
-	p.From = from.addr()
+	p.From = b.fixZero(from).addr()
 	p.Reg = int16(mid)
 	p.To = to.addr()
 	b.add(p)
@@ -32,7 +33,7 @@ func (b *Builder) InstR(op Op, from Operand, mid Reg, to Operand) *Mark {
 // a, b, to: to = cond ? a : b).
 func (b *Builder) InstR4(op Op, from Operand, mid Reg, rest, to Operand) *Mark {
 	p := b.newProg(op)
-	p.From = from.addr()
+	p.From = b.fixZero(from).addr()
 	p.Reg = int16(mid)
 	p.RestArgs = []obj.Addr{rest.addr()}
 	p.To = to.addr()
@@ -164,3 +165,10 @@ const (
 	AMSUB  = Op(arm64.AMSUB)
 	AMSUBW = Op(arm64.AMSUBW)
 )
+
+// JumpReg emits a compare-and-branch (CBZ r, l; CBNZ r, l).
+func (b *Builder) JumpReg(op Op, r Reg, l *Label) *Mark {
+	m := b.Jump(op, l)
+	m.p.From = R(r).addr()
+	return m
+}

@@ -101,7 +101,8 @@ type Builder struct {
 	rel32       []rel32Fix
 	slab        []obj.Prog
 	assembled   bool
-	word        Op // the op that emits a raw 32-bit word on this architecture
+	word        Op  // the op that emits a raw 32-bit word on this architecture
+	zero        Reg // arm64: the zero register, which replaces an immediate 0 operand
 }
 
 // rel32Fix is a 32-bit displacement to a label, patched after assembly.
@@ -153,7 +154,7 @@ func (b *Builder) newProg(op Op) *obj.Prog {
 // may be None.
 func (b *Builder) Inst(op Op, from, to Operand) *Mark {
 	p := b.newProg(op)
-	p.From = from.addr()
+	p.From = b.fixZero(from).addr()
 	p.To = to.addr()
 	b.add(p)
 	return &Mark{p}
@@ -270,3 +271,13 @@ func newBuilder(arch *obj.LinkArch) *Builder {
 
 // Offset is the label's offset from the start of the code (after Assemble).
 func (l *Label) Offset() int { return int(l.p.Pc) }
+
+// fixZero replaces an immediate 0 source by the zero register on arm64: golang-asm's
+// arm64 encoder puts register 0 (X0, not XZR) in the register field of an
+// instruction whose constant operand is 0.
+func (b *Builder) fixZero(o Operand) Operand {
+	if b.zero != NoReg && o.IsImm() && o.off == 0 {
+		return R(b.zero)
+	}
+	return o
+}
