@@ -64,7 +64,7 @@ func (u *unit) zeroLoopCheck(blk *codegen.Block) {
 	lim := e.rz(zl.Limit, tA)
 	ptr := e.rz(zl.Ptr, tB)
 	e.b.InstR(asm.ASUBS, asm.R(ptr), lim, asm.R(tA)) // Limit - Ptr
-	e.jump(asm.ABLS, normal)                           // Ptr >= Limit: one iteration
+	e.jump(asm.ABLS, normal)                         // Ptr >= Limit: one iteration
 	e.movImm(guest.ZeroLoopMinBytes, tB)
 	e.b.InstR(asm.ACMP, asm.R(tB), tA, asm.None)
 	e.jump(asm.ABLO, normal)
