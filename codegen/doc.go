@@ -4,7 +4,7 @@
 // assumes (Layout), and executable memory that is never writable and executable at
 // once (write the code, then map it read+execute).
 //
-// Backends live in subpackages (codegen/amd64); each has its entry trampoline in
+// Backends live in subpackages (codegen/amd64, codegen/arm64); each has its entry trampoline in
 // assembly and documents its register assignment and frame in one comment block.
 // codegen/internal/asm is the only importer of golang-asm.
 //

@@ -190,8 +190,9 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 		return nil, fmt.Errorf("making compiled code writable: %w", err)
 	}
 	copy(cmem, code)
-	// Fill the rest of the last page with a trapping filler (int3), so a stray jump
-	// into it faults at once.
+	// Fill the rest of the last page with a trapping filler (int3 on amd64; on arm64
+	// the bytes CC CC CC CC are an undefined instruction too), so a stray jump into it
+	// faults at once.
 	for i := len(code); i < cn; i++ {
 		cmem[i] = 0xCC
 	}
@@ -199,6 +200,7 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 	if patch != nil {
 		patch(m.Code(), m.Data(), cmem[:len(code)], dmem[:dataLen])
 	}
+	flushICache(m.Code(), m.Code()+uintptr(cn))
 	if err := unix.Mprotect(cmem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
 		// The pages stay writable and not executable: never run, never reused.
 		return nil, fmt.Errorf("mapping compiled code executable: %w", err)

@@ -9,6 +9,7 @@
 //
 // The contract world (syscalls onto the host, nested frames) lives in evmbridge and
 // runtime, above this package. machine imports riscv, guest, interp, translate and
-// codegen, and codegen/amd64 on amd64 (engine_amd64.go; engine_other.go keeps other
+// codegen, and codegen/amd64 on amd64 (engine_amd64.go), codegen/arm64 on arm64
+// (engine_arm64.go); engine_other.go keeps other
 // architectures on the interpreter).
 package machine

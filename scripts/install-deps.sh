@@ -2,7 +2,8 @@
 # Installs what hybridvm's tests, examples and benchmarks need beyond Go, from Debian's
 # packages: the RISC-V cross toolchain (builds the test programs and examples) and
 # qemu-user-static (qemu-riscv64-static is the differential-testing reference for RISC-V,
-# qemu-aarch64-static runs the arm64 build of the tests). Idempotent: installs only what
+# qemu-aarch64-static runs the arm64 build of the tests) and the arm64 binutils (the
+# arm64 backend's encoding tables are checked against aarch64-linux-gnu-objdump). Idempotent: installs only what
 # is missing. Needs root or sudo when something is missing.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ need=()
 command -v riscv64-unknown-elf-gcc >/dev/null || need+=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf)
 command -v qemu-riscv64-static >/dev/null || need+=(qemu-user-static)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
+command -v aarch64-linux-gnu-objdump >/dev/null || need+=(binutils-aarch64-linux-gnu)
 command -v make >/dev/null || need+=(make)
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need, then runs every test,
-# each fuzz target briefly, and the arm64 build of the portable packages under
+# each fuzz target briefly, and the arm64 build (native backend included) under
 # qemu-aarch64-static. A missing tool or test data set is an error here, never a skip
 # (the data: HYBRIDVM_TESTDATA, else ../shared/testdata; see scripts/fetch-testdata.sh).
 set -euo pipefail
@@ -29,7 +29,10 @@ grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' . | while read -r 
 	done
 done
 
-echo "== arm64 (interpreter fallback) under qemu-aarch64-static"
-GOARCH=arm64 CGO_ENABLED=0 go test -count=1 -exec qemu-aarch64-static ./riscv ./guest ./interp ./machine
+echo "== arm64 (native backend codegen/arm64) under qemu-aarch64-static"
+# The corpus (translate's TestCorpus, internal/corpus, machine) compares jit, jit1 and
+# aot with the interpreter on the arm64 backend here.
+GOARCH=arm64 CGO_ENABLED=0 go test -count=1 -exec qemu-aarch64-static ./riscv ./guest ./interp \
+	./codegen/... ./translate ./machine ./internal/corpus ./riscvengine ./runtime ./cmd/hybridvm
 
 echo "== all tests passed"

@@ -6,8 +6,8 @@
 // them. golang-asm keeps package-level encoding tables, so assembling is serialised by
 // a mutex.
 //
-// The backends (codegen/amd64) use the Op and Reg constants this package re-exports
-// (amd64.go), so none of them imports golang-asm itself. asm imports nothing from the
+// The backends (codegen/amd64, codegen/arm64) use the Op and Reg constants this
+// package re-exports (amd64.go, arm64.go), so none of them imports golang-asm itself. asm imports nothing from the
 // project.
 package asm
 
@@ -101,6 +101,8 @@ type Builder struct {
 	rel32       []rel32Fix
 	slab        []obj.Prog
 	assembled   bool
+	word        Op  // the op that emits a raw 32-bit word on this architecture
+	zero        Reg // arm64: the zero register, which replaces an immediate 0 operand
 }
 
 // rel32Fix is a 32-bit displacement to a label, patched after assembly.
@@ -152,7 +154,7 @@ func (b *Builder) newProg(op Op) *obj.Prog {
 // may be None.
 func (b *Builder) Inst(op Op, from, to Operand) *Mark {
 	p := b.newProg(op)
-	p.From = from.addr()
+	p.From = b.fixZero(from).addr()
 	p.To = to.addr()
 	b.add(p)
 	return &Mark{p}
@@ -207,7 +209,12 @@ func (b *Builder) Raw(bytes ...byte) []*Mark {
 }
 
 // Raw32 emits a 32-bit little-endian word verbatim.
-func (b *Builder) Raw32(v uint32) *Mark { return b.Inst(rawLong, Imm(int64(v)), None) }
+func (b *Builder) Raw32(v uint32) *Mark {
+	if b.word == rawLong {
+		return b.Inst(rawLong, Imm(int64(v)), None)
+	}
+	return b.Inst(b.word, None, Imm(int64(v))) // arm64's WORD takes its value as the destination
+}
 
 // Assemble encodes the code. A builder assembles once.
 func (b *Builder) Assemble() ([]byte, error) {
@@ -234,8 +241,11 @@ func (b *Builder) Assemble() ([]byte, error) {
 	if len(b.errs) > 0 {
 		return nil, fmt.Errorf("asm: %s", strings.Join(b.errs, "; "))
 	}
-	if len(s.R) > 0 {
-		return nil, fmt.Errorf("asm: %d relocations left in position-independent code", len(s.R))
+	for _, r := range s.R {
+		// Zero-size relocations only mark indirect calls and jumps (arm64's BR, BLR).
+		if r.Siz != 0 {
+			return nil, fmt.Errorf("asm: relocations left in position-independent code")
+		}
 	}
 	for _, f := range b.rel32 {
 		binary.LittleEndian.PutUint32(s.P[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
@@ -248,7 +258,7 @@ func (b *Builder) diag(format string, args ...any) {
 }
 
 func newBuilder(arch *obj.LinkArch) *Builder {
-	b := &Builder{}
+	b := &Builder{word: rawLong}
 	mu.Lock()
 	defer mu.Unlock()
 	b.ctxt = obj.Linknew(arch)
@@ -261,3 +271,13 @@ func newBuilder(arch *obj.LinkArch) *Builder {
 
 // Offset is the label's offset from the start of the code (after Assemble).
 func (l *Label) Offset() int { return int(l.p.Pc) }
+
+// fixZero replaces an immediate 0 source by the zero register on arm64: golang-asm's
+// arm64 encoder puts register 0 (X0, not XZR) in the register field of an
+// instruction whose constant operand is 0.
+func (b *Builder) fixZero(o Operand) Operand {
+	if b.zero != NoReg && o.IsImm() && o.off == 0 {
+		return R(b.zero)
+	}
+	return o
+}

@@ -1,0 +1,13 @@
+package machine
+
+import (
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/codegen/arm64"
+)
+
+// nativeBackend compiles guest code on this architecture.
+var nativeBackend codegen.Backend = arm64.New()
+
+// DefaultEngine is the engine used when none is chosen: on arm64, native code
+// translated block by block as first executed.
+func DefaultEngine() Engine { return EngineJIT }
