@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,9 +53,13 @@ func RISCVSuite(cfg RISCVConfig) (*Suite, error) {
 		s.Ratios = append(s.Ratios, Ratio{Num: e, Den: "native"})
 	}
 	s.Ratios = append(s.Ratios, Ratio{Num: "qemu", Den: "native"})
+	interp := slices.Contains(cfg.Engines, "interp")
 	for _, e := range cfg.Engines {
 		if e != "interp" {
-			s.Ratios = append(s.Ratios, Ratio{Num: "interp", Den: e}, Ratio{Num: "qemu", Den: e})
+			if interp {
+				s.Ratios = append(s.Ratios, Ratio{Num: "interp", Den: e})
+			}
+			s.Ratios = append(s.Ratios, Ratio{Num: "qemu", Den: e})
 		}
 	}
 	s.Notes = []string{
