@@ -131,6 +131,25 @@ func ratioPlot(rep *Report) (*plot.Plot, vg.Length, vg.Length, error) {
 		p.Add(b)
 		p.Legend.Add(r.Name(), b)
 	}
+	// With few ratios, each one's geometric mean (without micro-cases) as a dashed line.
+	if len(rep.Ratios) <= 3 {
+		for i, g := range rep.GeoMeans() {
+			v, label := g.Real, " geometric mean without micro-cases"
+			if g.NMicro == 0 {
+				v, label = g.All, " geometric mean"
+			}
+			if v <= 0 || len(names) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: math.Log10(v)}, {X: float64(len(names)) - 0.5, Y: math.Log10(v)}})
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			l.Color, l.Dashes = plotutil.Color(i), []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("%s%s %.2f×", g.Ratio.Name(), label, v), l)
+		}
+	}
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	p.NominalX(names...)

@@ -16,7 +16,11 @@ func TestRISCVSuiteShape(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s, err := RISCVSuite(RISCVConfig{KernelDir: dir, Engines: []string{"jit"}, Scales: []int{2, 7}, WorkDir: t.TempDir()})
+	startup := filepath.Join(dir, "exit42.elf")
+	if err := os.WriteFile(startup, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := RISCVSuite(RISCVConfig{KernelDir: dir, StartupELF: startup, Engines: []string{"jit"}, Scales: []int{2, 7}, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +38,9 @@ func TestRISCVSuiteShape(t *testing.T) {
 	}
 	if fmt.Sprint(ratios) != "[jit / native qemu / native qemu / jit]" || fmt.Sprint(s.Contenders) != "[native jit qemu]" {
 		t.Errorf("ratios %v, contenders %v", ratios, s.Contenders)
+	}
+	if s, err := RISCVSuite(RISCVConfig{KernelDir: dir, StartupELF: filepath.Join(dir, "none.elf")}); err != nil || s.Cases[len(s.Cases)-1].Name == "startup" {
+		t.Errorf("a startup case without its program: %v", err)
 	}
 	if err := os.Remove(filepath.Join(dir, "k.elf")); err != nil {
 		t.Fatal(err)

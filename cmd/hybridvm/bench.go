@@ -124,7 +124,6 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			}
 			cfg.KernelDir = filepath.Join(repo, "bench", "kernels")
 		}
-		cfg.StartupELF = filepath.Join(cfg.KernelDir, "..", "..", "testdata", "riscv", "exec", "exitcode.elf")
 		if rerr == nil {
 			cfg.StartupELF = filepath.Join(repo, "testdata", "riscv", "exec", "exitcode.elf")
 		}
