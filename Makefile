@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: demo test check examples testdata bench bench-riscv bench-evm deps build
+.PHONY: demo test check examples testdata bench bench-riscv bench-evm bench-calls deps build
 
 # The ERC20 demo: deploy, mint, transfer, approve, transferFrom, with gas and logs.
 demo:
@@ -35,14 +35,15 @@ examples: deps
 testdata: deps
 	$(MAKE) -C testdata/riscv
 
-# Benchmarks: go test -bench for the interpreter and the EVM, then the comparison tables.
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./interp ./machine ./runtime
-	$(MAKE) bench-riscv
-	$(MAKE) bench-evm
+# Benchmarks: `hybridvm bench SUITE` (bench/README.md), one harness for every suite.
+# Further flags through BENCHFLAGS, e.g. make bench-evm BENCHFLAGS='--runs 9 --format benchstat'.
+bench: bench-riscv bench-evm bench-calls
 
-bench-riscv: deps
-	./scripts/bench-riscv.sh
+bench-riscv: deps build
+	bin/hybridvm bench $(BENCHFLAGS) riscv
 
-bench-evm:
-	$(GO) run ./bench/evm
+bench-evm: build
+	bin/hybridvm bench $(BENCHFLAGS) evm
+
+bench-calls: build
+	bin/hybridvm bench $(BENCHFLAGS) calls

@@ -13,7 +13,7 @@ import (
 // (wall time); BenchmarkEVMRatio/<case> runs both alternately, timing each with the thread's
 // CPU time, and reports the ratio ("x-geth": go-ethereum's time over ours) and both Mgas/s.
 // Each case is first checked against its expected post-state on both engines. The table
-// with the geometric mean is `go run ./bench/evm`.
+// with the geometric means is `hybridvm bench evm` (bench/README.md).
 //
 //	go test -run '^$' -bench . ./evm/
 func loadCases(b *testing.B) ([]*evmbench.Case, *evm.EVM) {

@@ -1,5 +1,6 @@
 // Command hybridvm runs RISC-V and EVM contracts against an embedded Ethereum-style state,
-// runs standalone RV64IMAC programs, and runs Ethereum state tests.
+// runs standalone RV64IMAC programs, runs Ethereum state tests, and measures its engines
+// against their peers (bench).
 //
 // Each subcommand lives in its own file and registers itself in init with register.
 package main

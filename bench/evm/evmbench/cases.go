@@ -1,7 +1,8 @@
 // Package evmbench runs the standard EVM benchmark programs (ipsilon/evm-benchmarks, in
 // state-test layout) on hybridvm's EVM and on go-ethereum's core/vm in the same process,
-// checks that both produce the expected result, and measures both. It backs the
-// `go test -bench` benchmarks of package evm and the table printer `go run ./bench/evm`.
+// checks that both produce the expected result, and gives a Runner per engine to time.
+// It backs the `go test -bench` benchmarks of package evm and the evm suite of
+// `hybridvm bench` (bench/harness).
 //
 // As part of the benchmark harness it may import anything; it uses go-ethereum's state,
 // core and vm packages as the reference and as the state both engines run against.

@@ -1,0 +1,77 @@
+package harness
+
+import "errors"
+
+// Suite is what one `hybridvm bench SUITE` run measures.
+type Suite struct {
+	Name string // "riscv"
+	// Bench is the benchmark name of the Go benchmark lines (BenchmarkRISCV/case/contender).
+	Bench      string
+	Contenders []string
+	Cases      []*Case
+	// Ratios are the comparisons the table shows for each case, on the medians.
+	Ratios []Ratio
+	// RateUnit names the throughput computed from a case's work per run ("Mgas/s",
+	// "MIPS": millions of work units per second); empty when the suite has none.
+	RateUnit string
+	// MicroNote says what the micro-cases are, for the geometric means' labels.
+	MicroNote string
+	// Notes are printed under the table (how to read the figures).
+	Notes []string
+	// Cleanup, if set, is called when the run is over.
+	Cleanup func()
+}
+
+// Ratio compares two contenders: its value for a case is the median time of Num over
+// the median time of Den (so "interp / jit" is how many times faster the JIT is).
+type Ratio struct {
+	Num, Den string
+}
+
+// Name is the ratio's label: "jit / native".
+func (r Ratio) Name() string { return r.Num + " / " + r.Den }
+
+// Case is one workload, measured on every contender.
+type Case struct {
+	Name string
+	// Micro marks a micro-case: a corner that one engine handles specially (the
+	// JUMPDEST runs of evm-benchmarks), left out of the headline geometric mean.
+	Micro bool
+	// Scale is the case's work size for the scaling plot (a kernel's SCALE), 0 if none.
+	Scale int
+	// Group names the family a scaled case belongs to ("fib" for fib/scale=10).
+	Group string
+	// Variant marks a case that is another case at another scale: it is drawn in the
+	// scaling plot and left out of the geometric means.
+	Variant bool
+	// Prepare readies the case on one contender and checks its result against the
+	// reference; it returns the function that takes one timed sample. An error means
+	// the case fails on this contender (it is reported, never timed); a *MissingError
+	// means the contender is not available on this machine.
+	Prepare func(contender string) (Sampler, error)
+}
+
+// Sampler takes one timed sample. It checks the result again where that is cheap; an
+// error discards every sample of the contender on this case and reports the failure.
+type Sampler func() (Sample, error)
+
+// Sample is one timed measurement.
+type Sample struct {
+	Ns   float64 // nanoseconds per operation
+	Ops  int     // operations the sample timed (the iterations of its loop)
+	Work float64 // work per operation (gas, instructions) for the rate; 0 if none
+}
+
+// MissingError is a contender (or a tool it needs) not installed on this machine.
+type MissingError struct{ What string }
+
+func (e *MissingError) Error() string { return "not installed: " + e.What }
+
+// Missing returns a *MissingError for what.
+func Missing(what string) error { return &MissingError{What: what} }
+
+// IsMissing reports whether err is a *MissingError.
+func IsMissing(err error) bool {
+	var m *MissingError
+	return errors.As(err, &m)
+}
