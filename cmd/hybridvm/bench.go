@@ -14,6 +14,7 @@ import (
 	"github.com/hybridvm/hybridvm/bench/clock"
 	"github.com/hybridvm/hybridvm/bench/evm/evmbench"
 	"github.com/hybridvm/hybridvm/bench/harness"
+	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
@@ -34,7 +35,8 @@ Measures hybridvm against its peers on one suite, from a checkout of the reposit
           qemu-riscv64 (a process per run); CPU time, MIPS, ratios to native
   evm     evm-benchmarks on hybridvm's EVM and go-ethereum's interpreter; Mgas/s, ratio
   calls   ECALL round trip, contract entry, ERC20 transfer, first call per engine; ns/op
-  replay  generated chains (not available yet: needs hybridvm chaingen)
+  replay  generated chains (hybridvm chaingen), imported by hybridvm replay and by
+          go-ethereum's BlockChain.InsertChain, in memory: Mgas/s, ratio
 
 Every case is checked first (its output against the reference) and then runs --runs
 times, the contenders taking turns. The table gives each one's min, median and spread,
@@ -57,6 +59,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	cpuTime := fs.Bool("cpu-time", false, "time CPU time: the thread's for evm and calls, the child's user+system for riscv (the default)")
 	wall := fs.Bool("wall", false, "time wall-clock time instead of CPU time")
 	round := fs.Duration("round", 100*time.Millisecond, "evm, calls: minimum duration of one sample's loop")
+	blocks := fs.Int("blocks", 200, "replay: blocks per generated chain")
 	engines := fs.String("engines", "jit,aot,interp", "riscv: hybridvm engines to run")
 	scales := fs.String("scales", "", "riscv: further kernel SCALE values to build and run (comma-separated; needs riscv64-unknown-elf-gcc)")
 	kernels := fs.String("kernels", "", "riscv: kernel `directory` (default bench/kernels of the checkout)")
@@ -157,10 +160,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		suite, err = harness.CallsSuite(repo, clk, *round)
 	case "replay":
-		fmt.Fprintln(stderr, "hybridvm bench: suite replay is not available yet: it needs `hybridvm chaingen` (issue 9) to generate the chains it replays")
-		return 2
+		suite, err = harness.ReplaySuite(*blocks, machine.DefaultEngine())
+		clockName = "wall time (both sides use several threads)"
 	default:
-		return usageError(stderr, "bench", "unknown suite %q (want riscv, evm, calls)", suiteName)
+		return usageError(stderr, "bench", "unknown suite %q (want riscv, evm, calls, replay)", suiteName)
 	}
 	if err != nil {
 		return fail(err)

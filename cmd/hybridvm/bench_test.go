@@ -38,10 +38,13 @@ func TestBenchUsageErrors(t *testing.T) {
 			t.Errorf("bench %q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.want)
 		}
 	}
-	// replay is named but not faked: a clear error, exit 2.
-	code, out, errOut := cli("bench", "replay")
-	if code != 2 || out != "" || !strings.Contains(errOut, "not available yet") || !strings.Contains(errOut, "chaingen") {
+	// replay: a chain of one block per workload, imported by both sides; JSON out.
+	code, out, errOut := cli("bench", "--blocks", "1", "--runs", "1", "--filter", "erc20", "--format", "json", "replay")
+	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") {
 		t.Errorf("bench replay: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, _, _ := cli("bench", "--blocks", "0", "replay"); code != 1 {
+		t.Errorf("bench replay with 0 blocks: exit %d, want 1", code)
 	}
 	// Missing test data is not a usage error.
 	if code, _, errOut := cli("bench", "--data", t.TempDir(), "evm"); code != 1 || !strings.Contains(errOut, "no benchmark files") {
