@@ -14,8 +14,8 @@ import (
 	"github.com/hybridvm/hybridvm/bench/clock"
 	"github.com/hybridvm/hybridvm/bench/evm/evmbench"
 	"github.com/hybridvm/hybridvm/bench/harness"
-	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/internal/testtools"
+	"github.com/hybridvm/hybridvm/machine"
 )
 
 func init() {
