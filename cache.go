@@ -20,9 +20,8 @@ import (
 // program's native code is freed as soon as no call runs it. It is safe for concurrent
 // use.
 type CodeCache struct {
-	c      *machine.Cache
-	mu     sync.Mutex
-	closed bool
+	c  *machine.Cache
+	mu sync.Mutex
 }
 
 // NewCodeCache returns a cache holding up to maxNativeBytes of native code (0: 256 MiB).
