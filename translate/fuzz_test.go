@@ -1,7 +1,12 @@
 package translate_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/hybridvm/hybridvm/internal/corpus"
 	"github.com/hybridvm/hybridvm/machine"
@@ -23,4 +28,34 @@ func FuzzNativeVsInterp(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		corpus.CheckExec(t, corpus.RandomProgram(data), machine.NewCache(4))
 	})
+}
+
+// TestNativeVsInterpSweep is FuzzNativeVsInterp without Go's fuzzing engine, which
+// cannot start its workers where the test binary runs under an emulator (the arm64
+// build under qemu-aarch64-static): HYBRIDVM_SWEEP random programs (default 20) from a
+// fresh seed, logged so that HYBRIDVM_SWEEP_SEED=N replays a failure, each run on every
+// engine. The test command runs it with more programs on arm64.
+func TestNativeVsInterpSweep(t *testing.T) {
+	n := 20
+	if v, err := strconv.Atoi(os.Getenv("HYBRIDVM_SWEEP")); err == nil && v > 0 {
+		n = v
+	}
+	seed := time.Now().UnixNano()
+	if v, err := strconv.ParseInt(os.Getenv("HYBRIDVM_SWEEP_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	cache := machine.NewCache(16)
+	for i := 0; i < n; i++ {
+		data := make([]byte, 64+rng.IntN(2048))
+		for j := range data {
+			data[j] = byte(rng.Uint32())
+		}
+		p := corpus.RandomProgram(data)
+		p.Name = fmt.Sprintf("sweep-%d-%d", seed, i)
+		if corpus.CheckExec(t, p, cache); t.Failed() {
+			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
+		}
+	}
 }
