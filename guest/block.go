@@ -1,6 +1,11 @@
 package guest
 
-import "github.com/hybridvm/hybridvm/riscv"
+import (
+	"slices"
+	"sync"
+
+	"github.com/hybridvm/hybridvm/riscv"
+)
 
 // MaxBlockInsts caps a block's length. It bounds the work between gas checks and keeps
 // block-relative offsets small. Every engine cuts blocks with DecodeBlock, so all of
@@ -25,12 +30,19 @@ type Block struct {
 // DecodeBlock decodes the block starting at start, or returns nil when no instruction
 // can be fetched there (a fetch fault).
 func DecodeBlock(code *Code, start uint64) *Block {
-	b, ok := DecodeBlockInto(code, start, nil)
+	buf := decodeBufs.Get().(*[MaxBlockInsts]riscv.Inst)
+	defer decodeBufs.Put(buf)
+	b, ok := DecodeBlockInto(code, start, buf[:])
 	if !ok {
 		return nil
 	}
+	b.Insts = slices.Clone(b.Insts) // one allocation of the exact size
 	return &b
 }
+
+// decodeBufs are DecodeBlock's scratch buffers (a block is decoded into one, then
+// copied out at its exact size).
+var decodeBufs = sync.Pool{New: func() any { return new([MaxBlockInsts]riscv.Inst) }}
 
 // DecodeBlockInto is DecodeBlock decoding into buf's storage (its Insts alias buf when
 // it has room for MaxBlockInsts): for callers that keep only what they derive from the

@@ -24,6 +24,23 @@ import (
 // covers its text. RATIONALE.md gives the measured figures behind the ratio.
 const CreditRatio = 32
 
+// moduleCredit is the credit (instructions the image may translate) before a metered
+// frame sets up the image's native module at all: the register analysis, entry stubs
+// and dispatch table cost about a millisecond, more than a whole call of a typical
+// contract on the interpreter, so code that runs only a few times never pays it.
+const moduleCredit = 256
+
+// moduleEarned reports whether the image has earned a native module; if not, it sets
+// the slice to interpret before asking again.
+func (f *Frame) moduleEarned() bool {
+	f.flushRetired()
+	if f.img.retired.Load()/CreditRatio >= moduleCredit {
+		return true
+	}
+	f.interpretFor(moduleCredit)
+	return false
+}
+
 // minSlice and maxSlice bound the instructions a metered frame interprets before it
 // tries native code again.
 const (

@@ -24,6 +24,8 @@ type nativeCache struct {
 	// last is the entry used last: frames of one image nearly always share one
 	// layout, and this spares them the lock.
 	last atomic.Pointer[nativeEntry]
+	// created is set once a native program exists (machine/credit.go).
+	created atomic.Bool
 }
 
 type nativeKey struct {
@@ -53,6 +55,7 @@ func (c *nativeCache) program(code *guest.Code, entry uint64, layout codegen.Lay
 		p, err := translate.New(code, entry, layout, nativeBackend, opts)
 		e = &nativeEntry{key, p, err}
 		c.progs[key] = e
+		c.created.Store(true)
 	}
 	c.last.Store(e)
 	return e.prog, e.err
@@ -135,6 +138,9 @@ func nativeChunk(budget uint64) int64 {
 func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	st := &f.St
 	chunk := nativeChunk(budget)
+	if f.Meter && f.native.prog == nil && f.code == f.img.Code && !f.img.native.created.Load() && !f.moduleEarned() {
+		return 0, false // interpret (f.native.slice): not worth a native module yet
+	}
 	for {
 		p, err := f.nativeProgram()
 		if err != nil {

@@ -97,7 +97,8 @@ func analyze(code *guest.Code, entry uint64) *analysis {
 		}
 		w := f * math.Pow(10, float64(min(depth[b.Start], 6)))
 		for _, in := range b.Insts {
-			for _, r := range operands(in) {
+			regs, n := operands(in)
+			for _, r := range regs[:n] {
 				use[r] += w
 			}
 		}
@@ -153,20 +154,21 @@ func callTarget(b *codegen.Block) (uint64, bool) {
 	return 0, false
 }
 
-// operands lists the registers an instruction reads or writes.
-func operands(in riscv.Inst) []uint8 {
-	regs := []uint8{in.Rd}
+// operands lists the registers an instruction reads or writes: the first n of regs.
+func operands(in riscv.Inst) (regs [3]uint8, n int) {
+	regs[0] = in.Rd
 	switch in.Op {
 	case riscv.OpLUI, riscv.OpAUIPC, riscv.OpJAL, riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI:
-		return regs
+		return regs, 1
 	}
-	regs = append(regs, in.Rs1)
+	regs[1] = in.Rs1
 	switch {
 	case in.Op.IsBranch(), in.Op.IsStore(), in.Op.IsAtomic(),
 		in.Op.Class() == riscv.ClassMul, in.Op.Class() == riscv.ClassDiv,
 		in.Op >= riscv.OpADD && in.Op <= riscv.OpAND,
 		in.Op >= riscv.OpADDW && in.Op <= riscv.OpSRAW:
-		regs = append(regs, in.Rs2)
+		regs[2] = in.Rs2
+		return regs, 3
 	}
-	return regs
+	return regs, 2
 }

@@ -77,7 +77,9 @@ func RunScenario(root string, s Scenario, e Engine, cache *machine.Cache) ([]Ste
 	db := state.New()
 	db.CreateAccount(Deployer)
 	db.AddBalance(Deployer, uint256.NewInt(1e18))
-	rv := riscvengine.New(riscvengine.Config{Engine: e.Engine, Fork: host.LatestFork, Cache: cache})
+	// Unmetered: every step runs native code from its first block (the corpus is about
+	// engine agreement; metering only decides when code switches to native).
+	rv := riscvengine.New(riscvengine.Config{Engine: e.Engine, Fork: host.LatestFork, Cache: cache, Unmetered: true})
 	rt, err := runtime.New(runtime.Config{Fork: host.LatestFork, EVM: vm, RISCV: rv}, db)
 	if err != nil {
 		return nil, err
