@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -75,6 +76,8 @@ type frameNative struct {
 	// slice, when runNative returns ok = false with off unset, is how many
 	// instructions to interpret before trying native code again (machine/credit.go).
 	slice uint64
+	// chaos forces engine switches at random points, for tests (machine/switch.go).
+	chaos *rand.Rand
 }
 
 // maxRecompiles bounds the translations a frame's self-modifying code can cause:
@@ -122,6 +125,26 @@ func (f *Frame) nativeProgram() (*translate.Program, error) {
 	return p, nil
 }
 
+// nativeCurrent drops the frame's native program when it was translated from code
+// the frame no longer runs (a FENCE.I changed it, natively or on the interpreter), so
+// the next nativeProgram translates the current code. It reports false when the frame
+// has recompiled too often and continues on the interpreter for good.
+func (f *Frame) nativeCurrent() bool {
+	p := f.native.prog
+	if p == nil || p.Code() == f.code {
+		return true
+	}
+	if p.Code() != f.img.Code {
+		p.Free() // the frame's own translation of code it changed before
+	}
+	f.native.prog = nil
+	if f.native.recompiles++; f.native.recompiles > maxRecompiles {
+		f.native.off = true
+		return false
+	}
+	return true
+}
+
 // nativeChunk is the gas handed to native code per entry: the instruction budget
 // folded into the gas check. Native code returns when a block does not fit the
 // chunk; since every instruction weighs at least 1, a chunk bounds the instructions
@@ -142,6 +165,9 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		return 0, false // interpret (f.native.slice): not worth a native module yet
 	}
 	for {
+		if !f.nativeCurrent() {
+			return 0, false
+		}
 		p, err := f.nativeProgram()
 		if err != nil {
 			f.native.off, f.native.err = true, err
@@ -155,6 +181,13 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		st.Gas += total - run
 		if exit = f.overdrawn(exit); exit == guest.ExitOutOfGas && st.Gas >= 0 && total != run {
 			exit = guest.ExitNone // only the chunk ran out: a budget boundary
+		}
+		if exit != guest.ExitOutOfGas && exit != guest.ExitFault && f.forceSwitch() {
+			// At a block boundary (every exit but a fault or the frame's end is one):
+			// interpret a little, the exit's work included, then come back.
+			if exit == guest.ExitMissingBlock || exit == guest.ExitNone || exit == guest.ExitZeroLoop {
+				return 0, false
+			}
 		}
 		switch exit {
 		case guest.ExitNone:
@@ -173,15 +206,8 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 			if exit := f.fenceI(); exit != guest.ExitNone {
 				return exit, true
 			}
-			if f.code != p.Code() {
-				if p.Code() != f.img.Code {
-					p.Free() // the frame's own translation of code it changed before
-				}
-				f.native.prog = nil
-				if f.native.recompiles++; f.native.recompiles > maxRecompiles {
-					f.native.off = true
-					return 0, false // the state is at the instruction after FENCE.I
-				}
+			if !f.nativeCurrent() {
+				return 0, false // the state is at the instruction after FENCE.I
 			}
 		default:
 			return exit, true

@@ -26,6 +26,10 @@ type Engine struct {
 	// Native tunes translation (jit1: strictly one block per unit, so every jump
 	// between blocks goes through a jump slot and the missing-block path).
 	Native translate.Options
+	// Switch makes frames leave native code for the interpreter and come back at
+	// random block boundaries (machine.Frame.SetSwitchSeed), seeded by the program's
+	// name, with a small budget so that native code returns often.
+	Switch bool
 }
 
 // Engines are the engines the corpus compares: the interpreter first (the oracle),
@@ -36,7 +40,8 @@ func Engines() []Engine {
 		es = append(es,
 			Engine{Name: "jit", Engine: machine.EngineJIT},
 			Engine{Name: "jit1", Engine: machine.EngineJIT, Native: translate.Options{UnitBlocks: 1}},
-			Engine{Name: "aot", Engine: machine.EngineAOT})
+			Engine{Name: "aot", Engine: machine.EngineAOT},
+			Engine{Name: "switch", Engine: machine.EngineJIT, Switch: true})
 	}
 	return es
 }
@@ -86,6 +91,12 @@ func RunExec(p ExecProgram, e Engine, cache *machine.Cache) (*ExecResult, error)
 			f.SetNativeOptions(e.Native)
 			f.Budget = p.Budget
 			f.St.PageGas = p.PageGas
+			if e.Switch {
+				f.SetSwitchSeed(switchSeed(p.Name))
+				if f.Budget == 0 {
+					f.Budget = 64
+				}
+			}
 		},
 		Inspect: func(f *machine.Frame) {
 			nativeErr = f.NativeError()
@@ -223,4 +234,10 @@ func ResidentBytes(a *guest.Arena) (int64, error) {
 		n += int64(v & 1)
 	}
 	return n * int64(ps), nil
+}
+
+// switchSeed derives a switch seed from a program's name (the same every run).
+func switchSeed(name string) uint64 {
+	h := sha256.Sum256([]byte(name))
+	return binary.LittleEndian.Uint64(h[:8])
 }
