@@ -119,7 +119,7 @@ func TestZeroConfig(t *testing.T) {
 	if res, err := rt.ExecuteCode(ctx, ExecMsg{From: alice, As: carol, Code: clz, Gas: 100_000}); err != nil || res.Status != StatusFailure {
 		t.Errorf("CLZ under Cancun: %v %+v, want a failure", err, res)
 	}
-	if _, err := NewRuntime(ctx, Config{Engine: EngineAOT + 1}); err == nil {
+	if _, err := NewRuntime(ctx, Config{Engine: EngineTiered + 1}); err == nil {
 		t.Error("an unknown engine was accepted")
 	}
 	if _, err := NewRuntime(ctx, Config{Fork: ForkOsaka + 1}); err == nil {

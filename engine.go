@@ -13,7 +13,7 @@ type Engine uint8
 
 // The RISC-V engines.
 const (
-	// EngineDefault is DefaultEngine(): native code where this architecture has a
+	// EngineDefault is DefaultEngine(): tiered where this architecture has a native
 	// backend, else the interpreter.
 	EngineDefault Engine = iota
 	// EngineInterp is the interpreter: the reference, available everywhere.
@@ -24,9 +24,13 @@ const (
 	// EngineAOT translates a whole program to native code when it is first loaded
 	// (the interpreter on architectures without a backend).
 	EngineAOT
+	// EngineTiered starts on the interpreter and translates code that runs hot in the
+	// background, switching to it at a block boundary (the interpreter on
+	// architectures without a backend).
+	EngineTiered
 )
 
-var engineNames = [...]string{"default", "interp", "jit", "aot"}
+var engineNames = [...]string{"default", "interp", "jit", "aot", "tiered"}
 
 func (e Engine) String() string {
 	if int(e) < len(engineNames) {
@@ -35,24 +39,24 @@ func (e Engine) String() string {
 	return fmt.Sprintf("Engine(%d)", uint8(e))
 }
 
-// ParseEngine returns the engine with the given name: "interp", "jit", "aot" or
-// "default" (case-insensitive).
+// ParseEngine returns the engine with the given name: "interp", "jit", "aot",
+// "tiered" or "default" (case-insensitive).
 func ParseEngine(name string) (Engine, error) {
 	for i, n := range engineNames {
 		if strings.EqualFold(n, name) {
 			return Engine(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown engine %q (supported: interp, jit, aot)", name)
+	return 0, fmt.Errorf("unknown engine %q (supported: interp, jit, aot, tiered)", name)
 }
 
-// DefaultEngine is the engine EngineDefault stands for: EngineJIT where this
-// architecture has a native backend (amd64), else EngineInterp.
+// DefaultEngine is the engine EngineDefault stands for: EngineTiered where this
+// architecture has a native backend (amd64, arm64), else EngineInterp.
 func DefaultEngine() Engine {
 	if machine.DefaultEngine() == machine.EngineInterp {
 		return EngineInterp
 	}
-	return EngineJIT
+	return EngineTiered
 }
 
 // machineEngine is the machine's engine for e, EngineDefault resolved.
@@ -67,6 +71,8 @@ func (e Engine) machineEngine() (machine.Engine, error) {
 		return machine.EngineJIT, nil
 	case EngineAOT:
 		return machine.EngineAOT, nil
+	case EngineTiered:
+		return machine.EngineTiered, nil
 	}
 	return 0, fmt.Errorf("hybridvm: unknown engine %v", e)
 }

@@ -30,7 +30,7 @@ func testEngines() []Engine {
 	if DefaultEngine() == EngineInterp {
 		return []Engine{EngineInterp}
 	}
-	return []Engine{EngineInterp, EngineJIT, EngineAOT}
+	return []Engine{EngineInterp, EngineJIT, EngineAOT, EngineTiered}
 }
 
 var (

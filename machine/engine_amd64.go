@@ -8,6 +8,6 @@ import (
 // nativeBackend compiles guest code on this architecture.
 var nativeBackend codegen.Backend = amd64.New()
 
-// DefaultEngine is the engine used when none is chosen: on amd64, native code
-// translated block by block as first executed.
-func DefaultEngine() Engine { return EngineJIT }
+// DefaultEngine is the engine used when none is chosen: on amd64, tiered (the
+// interpreter first, hot code translated in the background).
+func DefaultEngine() Engine { return EngineTiered }

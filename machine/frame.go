@@ -21,9 +21,12 @@ const (
 	EngineJIT
 	// EngineAOT: native code for the whole program translated when it is first loaded.
 	EngineAOT
+	// EngineTiered: the interpreter first; code that runs hot is translated in the
+	// background (machine/tier.go) and frames switch to it at a block boundary.
+	EngineTiered
 )
 
-var engineNames = [...]string{"interp", "jit", "aot"}
+var engineNames = [...]string{"interp", "jit", "aot", "tiered"}
 
 func (e Engine) String() string {
 	if int(e) < len(engineNames) {
@@ -32,14 +35,14 @@ func (e Engine) String() string {
 	return fmt.Sprintf("Engine(%d)", uint8(e))
 }
 
-// ParseEngine parses an engine name ("interp", "jit", "aot").
+// ParseEngine parses an engine name ("interp", "jit", "aot", "tiered").
 func ParseEngine(s string) (Engine, error) {
 	for i, n := range engineNames {
 		if strings.EqualFold(s, n) {
 			return Engine(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown engine %q (want interp, jit or aot)", s)
+	return 0, fmt.Errorf("unknown engine %q (want interp, jit, aot or tiered)", s)
 }
 
 // DefaultBudget is how many instructions an engine runs before returning to the exit

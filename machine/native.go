@@ -161,8 +161,18 @@ func nativeChunk(budget uint64) int64 {
 func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 	st := &f.St
 	chunk := nativeChunk(budget)
-	if f.Meter && f.native.prog == nil && f.code == f.img.Code && !f.img.native.created.Load() && !f.moduleEarned() {
-		return 0, false // interpret (f.native.slice): not worth a native module yet
+	if f.native.prog == nil && f.code == f.img.Code {
+		if f.engine == EngineTiered {
+			switch ok, err := f.img.native.has(codegen.LayoutOf(st), f.native.opts); {
+			case err != nil:
+				f.native.off, f.native.err = true, err
+				return 0, false
+			case !ok:
+				return f.tieredMissing(nil) // the module is made in the background
+			}
+		} else if f.Meter && !f.img.native.created.Load() && !f.moduleEarned() {
+			return 0, false // interpret (f.native.slice): not worth a native module yet
+		}
 	}
 	for {
 		if !f.nativeCurrent() {
@@ -194,7 +204,11 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 		case guest.ExitOutOfGas:
 			return exit, true
 		case guest.ExitMissingBlock:
-			if exit, ok := f.resolve(p); !ok || exit != guest.ExitNone {
+			resolve := f.resolve
+			if f.engine == EngineTiered && p.Code() == f.img.Code {
+				resolve = f.tieredMissing
+			}
+			if exit, ok := resolve(p); !ok || exit != guest.ExitNone {
 				return exit, ok
 			}
 		case guest.ExitZeroLoop:
@@ -235,6 +249,22 @@ func (img *Image) CompileContract() error {
 		return err
 	}
 	return prog.CompileAll(p.Entry)
+}
+
+// has reports whether the image has a native program for layout and opts (without
+// making one), or why the backend declined it.
+func (c *nativeCache) has(layout codegen.Layout, opts translate.Options) (bool, error) {
+	key := nativeKey{layout, opts}
+	if e := c.last.Load(); e != nil && e.key == key {
+		return e.err == nil, e.err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.progs[key]
+	if !ok {
+		return false, nil
+	}
+	return e.err == nil, e.err
 }
 
 // free releases the native programs (the image's last holder is gone).

@@ -104,6 +104,20 @@ func (p *Program) Resolve(pc uint64) (bool, error) {
 	return found, err
 }
 
+// TryLink links the compiled block at pc (as Resolve does) without waiting: locked
+// is false when another goroutine is translating into the program right now.
+func (p *Program) TryLink(pc uint64) (has, locked bool) {
+	if !p.mu.TryLock() {
+		return false, false
+	}
+	defer p.mu.Unlock()
+	if p.freed || !p.mod.Has(pc) {
+		return false, true
+	}
+	p.mod.Link(pc)
+	return true, true
+}
+
 // ResolveWithin is Resolve translating at most maxInsts guest instructions (0: no
 // limit): compiled is false, and nothing is translated, when the block at pc alone
 // has more.

@@ -102,8 +102,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	engineList := strings.Split(*engines, ",")
 	for _, e := range engineList {
-		if e != "interp" && e != "jit" && e != "aot" {
-			return usageError(stderr, "bench", "--engines: unknown engine %q (want interp, jit, aot)", e)
+		if e != "interp" && e != "jit" && e != "aot" && e != "tiered" {
+			return usageError(stderr, "bench", "--engines: unknown engine %q (want interp, jit, aot, tiered)", e)
 		}
 	}
 

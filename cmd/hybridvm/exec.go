@@ -36,7 +36,7 @@ var maxExecFile int64 = 256 << 20
 
 func runExec(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec", stderr)
-	engineName := fs.String("engine", machine.DefaultEngine().String(), "engine: interp, jit or aot")
+	engineName := fs.String("engine", machine.DefaultEngine().String(), "engine: interp, jit, aot or tiered")
 	gas := fs.Int64("gas", 0, "gas limit (0: unlimited)")
 	stats := fs.Bool("stats", false, "print instructions, gas and wall time to stderr")
 	arenaMiB := fs.Uint64("arena", 0, "arena size in MiB (0: 1024)")

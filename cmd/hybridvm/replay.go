@@ -42,7 +42,7 @@ flags:
 func runReplay(args []string, stdout, stderr io.Writer) int {
 	fset := newFlagSet("replay", stderr)
 	genesisPath := fset.String("genesis", "", "go-ethereum genesis file")
-	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit or aot")
+	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	rest, status, ok := parseCommandLine(fset, args, replayUsage, stdout, stderr)
 	if !ok {

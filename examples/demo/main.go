@@ -4,7 +4,7 @@
 // a custom error. Every call prints its status, output, gas used, RISC-V instructions
 // retired and logs.
 //
-//	go run ./examples/demo [-engine interp|jit|aot] [-initcode examples/erc20/erc20.initcode]
+//	go run ./examples/demo [-engine interp|jit|aot|tiered] [-initcode examples/erc20/erc20.initcode]
 package main
 
 import (
@@ -47,7 +47,7 @@ var (
 )
 
 func main() {
-	engineName := flag.String("engine", hybridvm.DefaultEngine().String(), "RISC-V engine: interp, jit or aot")
+	engineName := flag.String("engine", hybridvm.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
 	initcodePath := flag.String("initcode", "examples/erc20/erc20.initcode", "the ERC20's RISC-V initcode")
 	flag.Parse()
 	if err := run(*engineName, *initcodePath); err != nil {

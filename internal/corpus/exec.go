@@ -41,7 +41,8 @@ func Engines() []Engine {
 			Engine{Name: "jit", Engine: machine.EngineJIT},
 			Engine{Name: "jit1", Engine: machine.EngineJIT, Native: translate.Options{UnitBlocks: 1}},
 			Engine{Name: "aot", Engine: machine.EngineAOT},
-			Engine{Name: "switch", Engine: machine.EngineJIT, Switch: true})
+			Engine{Name: "switch", Engine: machine.EngineJIT, Switch: true},
+			Engine{Name: "tiered", Engine: machine.EngineTiered})
 	}
 	return es
 }
