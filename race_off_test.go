@@ -1,0 +1,5 @@
+//go:build !race
+
+package hybridvm
+
+const raceEnabled = false
