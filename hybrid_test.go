@@ -18,6 +18,7 @@ import (
 
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 // solContract is a contract built by testdata/hybrid/build-sol.sh.
@@ -305,6 +306,7 @@ var hybridScenarios = []struct {
 	{"call depth is counted across kinds", func(t *testing.T, w *hybridWorld) {
 		// Pinger (EVM, even depths) -> relay (RISC-V, odd depths) -> Pinger ...: the
 		// ping at depth 1024 is number 512; its call to the relay (depth 1025) fails.
+		testtools.SkipIfEmulated(t, testtools.DeepRecursionUnderEmulator)
 		res := w.call(alice, w.pinger, w.pingerC.pack(t, "ping", w.relay, big.NewInt(0)), 1<<50, 0)
 		if res.Status != StatusSuccess || !bytes.Equal(res.Output, word(512)) {
 			t.Errorf("ping: %v %v %x, want 512", res.Status, res.Err, res.Output)

@@ -201,6 +201,7 @@ func kernelDir(t *testing.T) string {
 // status is 1; with gcc and qemu off PATH their columns say "not installed" and the
 // rest runs.
 func TestBenchRISCV(t *testing.T) {
+	testtools.SkipIfEmulated(t, "the suite runs this test binary again as a child process, which needs binfmt_misc")
 	testtools.Need(t, "gcc", "qemu-riscv64-static")
 	dir := kernelDir(t)
 	t.Setenv(cliEnv, "1") // the suite runs this test binary as hybridvm

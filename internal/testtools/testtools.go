@@ -49,3 +49,21 @@ func Need(t testing.TB, names ...string) []string {
 	}
 	return paths
 }
+
+// Emulated names the emulator the tests run under, from HYBRIDVM_EMULATOR (the test
+// command sets it to qemu-aarch64-static for the arm64 run), or "".
+func Emulated() string { return os.Getenv("HYBRIDVM_EMULATOR") }
+
+// SkipIfEmulated skips a test that the emulator cannot host (why says what it lacks),
+// with a message: such tests run natively in the same test command.
+func SkipIfEmulated(t testing.TB, why string) {
+	t.Helper()
+	if emu := Emulated(); emu != "" {
+		t.Skipf("SKIPPED under %s (runs natively on amd64 in the same test command): %s", emu, why)
+	}
+}
+
+// DeepRecursionUnderEmulator is why tests of 1024 nested RISC-V frames do not run under
+// qemu-user: it keeps metadata for every page of every guest mapping, about 20 MiB for
+// each frame's 1 GiB arena (20 GiB for the recursion; 25 MiB natively).
+const DeepRecursionUnderEmulator = "1024 nested 1 GiB arenas: qemu-user's per-page metadata takes about 20 GiB"
