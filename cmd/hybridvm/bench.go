@@ -60,7 +60,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	wall := fs.Bool("wall", false, "time wall-clock time instead of CPU time")
 	round := fs.Duration("round", 100*time.Millisecond, "evm, calls: minimum duration of one sample's loop")
 	blocks := fs.Int("blocks", 200, "replay: blocks per generated chain")
-	engines := fs.String("engines", "jit,aot,interp", "riscv: hybridvm engines to run")
+	engines := fs.String("engines", "jit,aot,tiered,interp", "riscv: hybridvm engines to run")
 	scales := fs.String("scales", "", "riscv: further kernel SCALE values to build and run (comma-separated; needs riscv64-unknown-elf-gcc)")
 	kernels := fs.String("kernels", "", "riscv: kernel `directory` (default bench/kernels of the checkout)")
 	data := fs.String("data", "", "evm: evm-benchmarks `directory` holding main/ and micro/ (default "+evmbench.DataDir+" in the test data: $"+testtools.DataEnv+", else ../shared/testdata)")
