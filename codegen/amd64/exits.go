@@ -54,7 +54,7 @@ func (u *unit) emitSharedExit(kind int) {
 		e.op(asm.MOVL, asm.Mem(asm.SP, 0), asm.R(tA)) // addrPC: the instruction itself
 		e.jump(asm.JMP, axAddr)
 		u.b.Bind(offAX)
-		e.addImm(int64(u.m.cfg.Layout.ArenaBase), tA, tD)
+		e.addImm(int64(u.m.Cfg.Layout.ArenaBase), tA, tD)
 		u.b.Bind(axAddr)
 		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
 		u.b.Bind(store)

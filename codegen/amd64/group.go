@@ -101,7 +101,7 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 		// No check: the hull is known good. A mapped base addresses the access
 		// directly as [R14 + base + (imm - ArenaBase)].
 		mem := arenaMem
-		if disp := in.Imm - int64(u.m.cfg.Layout.ArenaBase); e.isMapped(g.base) && fits32(disp) {
+		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); e.isMapped(g.base) && fits32(disp) {
 			mem = asm.MemIdx(rMem, e.rm.host[g.base], 1, disp)
 		} else if i != g.start || in.Imm != g.lo {
 			u.arenaOffset(g.base, in.Imm)

@@ -25,7 +25,7 @@ func (u *unit) lowerBlock(i int) {
 	ind, direct := u.ind[i], u.direct[i]
 	u.cold = append(u.cold, func() {
 		u.b.Bind(ind)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.lo)))
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.Lo)))
 		e.jump(asm.JNE, u.missInd)
 		e.jump(asm.JMP, direct)
 	})
@@ -120,7 +120,7 @@ func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode
 	e := &u.e
 	switch mode {
 	case addrOffAX:
-		e.addImm(int64(u.m.cfg.Layout.ArenaBase), tA, tD)
+		e.addImm(int64(u.m.Cfg.Layout.ArenaBase), tA, tD)
 		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
 	case addrAX:
 		e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffFaultAddr))
@@ -177,7 +177,7 @@ func (u *unit) lowerTerm(idx int, pc uint64) {
 // offsetFromLo computes rs1 + imm - lo into RAX.
 func (u *unit) offsetFromLo(rs1 uint8, imm int64) {
 	e := &u.e
-	disp := imm - int64(u.m.lo)
+	disp := imm - int64(u.m.Lo)
 	switch {
 	case e.isMapped(rs1) && fits32(disp):
 		e.op(asm.LEAQ, asm.Mem(e.rm.host[rs1], disp), asm.R(tA))

@@ -29,7 +29,7 @@ var arenaMem = asm.MemIdx(rMem, tA, 1, 0)
 // arenaOffset computes rs1 + imm - ArenaBase (the arena offset of the access) into RAX.
 func (u *unit) arenaOffset(rs1 uint8, imm int64) {
 	e := &u.e
-	base := int64(u.m.cfg.Layout.ArenaBase)
+	base := int64(u.m.Cfg.Layout.ArenaBase)
 	disp := imm - base
 	switch {
 	case e.isMapped(rs1) && fits32(disp):
@@ -47,7 +47,7 @@ func (u *unit) arenaOffset(rs1 uint8, imm int64) {
 // the arena: RAX <= ArenaSize - w, one unsigned compare.
 func (u *unit) checkBounds(w int, fault *asm.Label) {
 	e := &u.e
-	lim := int64(u.m.cfg.Layout.ArenaSize) - int64(w)
+	lim := int64(u.m.Cfg.Layout.ArenaSize) - int64(w)
 	if fits32(lim) {
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 	} else {
@@ -109,7 +109,7 @@ func (u *unit) atomicAddress(idx int, pc uint64, rs1 uint8, w int) {
 	e.load(rs1, tA)
 	e.op(asm.TESTL, asm.Imm(int64(w-1)), asm.R(tA))
 	e.jump(asm.JNE, u.faultStub(guest.FaultMisaligned, pc, idx, addrAX))
-	e.addImm(-int64(u.m.cfg.Layout.ArenaBase), tA, tD)
+	e.addImm(-int64(u.m.Cfg.Layout.ArenaBase), tA, tD)
 }
 
 func (u *unit) loadReserved(idx int, pc uint64, in riscv.Inst) {

@@ -27,12 +27,15 @@ var testLayout = codegen.Layout{ArenaBase: 0x8000_0000, ArenaSize: 1 << 30, ROSt
 // testModule is a module with the default register map and the test layout, not
 // mapped (only lowering is exercised).
 func testModule() *module {
-	m := &module{cfg: codegen.ModuleConfig{CodeLo: 0x8030_0000, CodeHi: 0x8031_0000, Layout: testLayout},
-		lo: 0x8030_0000, direct: map[uint64]uintptr{}, indirect: map[uint64]uintptr{}, pending: map[uint64][]*uintptr{}}
+	k, err := codegen.NewLinker("amd64", codegen.ModuleConfig{CodeLo: 0x8030_0000, CodeHi: 0x8031_0000, Layout: testLayout})
+	if err != nil {
+		panic(err)
+	}
+	k.Table, k.Mask = make([]uintptr, 64), 63
+	m := &module{Linker: k}
 	use := defaultUse
 	use[rv.T0] = 1 // t0 gets RCX, the tenth register
 	m.rm = chooseRegs(use)
-	m.table, m.mask = make([]uintptr, 64), 63
 	return m
 }
 

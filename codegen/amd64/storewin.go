@@ -38,7 +38,7 @@ func (s side) usable() bool { return s.hi >= s.lo+8 }
 
 // sides returns the regions below (0) and above (1) the write-protected range.
 func (m *module) sides() [2]side {
-	l := m.cfg.Layout
+	l := m.Cfg.Layout
 	if l.ROSize == 0 {
 		return [2]side{{}, {0, l.ArenaSize}}
 	}
@@ -107,7 +107,7 @@ func (u *unit) fullStoreCheck(w int, fault *asm.Label) {
 // for this one nested call).
 func (u *unit) emitCheckRoutine(w int) {
 	e := &u.e
-	l := u.m.cfg.Layout
+	l := u.m.Cfg.Layout
 	s := u.m.sides()
 	bad, ok := u.b.NewLabel(), u.b.NewLabel()
 	e.op(asm.PUSHQ, asm.R(tC), asm.None)
@@ -184,7 +184,7 @@ func (u *unit) growWindow(i int, s side, w int64) {
 // WinPages[i]) * PageGas, and WinPages[i] = pages. Uses RCX and RDX.
 func (u *unit) chargePages(i int) {
 	e := &u.e
-	pg := u.m.cfg.Layout.PageGas
+	pg := u.m.Cfg.Layout.PageGas
 	if pg == 0 {
 		return
 	}

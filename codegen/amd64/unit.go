@@ -161,7 +161,7 @@ func (u *unit) dispatch() {
 		u.slotMiss = append(u.slotMiss, nil)
 	}
 	e.op(asm.MOVL, asm.R(tA), asm.R(tD))
-	e.op(asm.ANDL, asm.Imm(int64(u.m.mask<<1)), asm.R(tD))
+	e.op(asm.ANDL, asm.Imm(int64(u.m.Mask<<1)), asm.R(tD))
 	e.op(asm.SHLQ, asm.Imm(2), asm.R(tD))
 	u.b.Raw(0x48, 0x03, 0x15) // ADD RDX, [RIP+disp32]
 	u.slotJumps = append(u.slotJumps, slotJump{u.b.Raw32(0), u.tableSlot})
@@ -172,7 +172,7 @@ func (u *unit) dispatch() {
 func (u *unit) emitShared() {
 	e := &u.e
 	u.b.Bind(u.missInd)
-	e.addImm(int64(u.m.lo), tA, tD)
+	e.addImm(int64(u.m.Lo), tA, tD)
 	e.op(asm.MOVQ, asm.R(tA), stMem(guest.OffPC))
 	e.setExit(guest.ExitMissingBlock)
 
@@ -206,10 +206,10 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 		}
 		for s, target := range u.slots {
 			if s == u.tableSlot {
-				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.tableAddr()))
+				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.TableAddr()))
 				continue
 			}
-			addr, ok := u.m.direct[target]
+			addr, ok := u.m.Direct(target)
 			if !ok {
 				addr = codeBase + uintptr(u.slotMiss[s].Offset())
 			}
@@ -219,8 +219,7 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.m.units = append(u.m.units, mem)
-	u.m.codeSize += len(code)
+	u.m.AddUnit(mem, len(code))
 	recordUnit(u, mem, code)
 	return mem, nil
 }

@@ -23,7 +23,7 @@ func (u *unit) lowerBlock(i int) {
 	ind, direct := u.ind[i], u.direct[i]
 	u.cold = append(u.cold, func() {
 		u.b.Bind(ind)
-		e.movImm(int64(blk.Start-u.m.lo), tB)
+		e.movImm(int64(blk.Start-u.m.Lo), tB)
 		e.b.InstR(asm.ACMP, asm.R(tB), tA, asm.None)
 		e.jump(asm.ABNE, u.missInd)
 		e.jump(asm.AB, direct)
@@ -124,7 +124,7 @@ func (u *unit) lowerTerm(idx int, pc uint64) {
 		// Target first: rd may be rs1.
 		a := e.rn(in.Rs1, tA)
 		e.addImm(in.Imm, a, tA)
-		e.movImm(int64(u.m.lo), tB)
+		e.movImm(int64(u.m.Lo), tB)
 		e.op3(asm.ASUB, asm.R(tB), tA, tA)
 		e.op3(asm.AAND, asm.Imm(-2), tA, tA)
 		e.setImm(in.Rd, int64(blk.End), tB)

@@ -45,7 +45,7 @@ func (u *unit) checkBounds(w int, fault *asm.Label) {
 	}
 	back := u.b.NewLabel()
 	e.jump(asm.ABHI, u.coldLabel(func() {
-		e.movImm(int64(u.m.cfg.Layout.ArenaSize)-int64(w), tB)
+		e.movImm(int64(u.m.Cfg.Layout.ArenaSize)-int64(w), tB)
 		e.b.InstR(asm.ACMP, asm.R(tB), tA, asm.None)
 		e.jump(asm.ABHI, fault)
 		e.jump(asm.AB, back)

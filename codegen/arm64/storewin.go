@@ -25,7 +25,7 @@ func (s side) usable() bool { return s.hi >= s.lo+8 }
 
 // sides returns the regions below (0) and above (1) the write-protected range.
 func (m *module) sides() [2]side {
-	l := m.cfg.Layout
+	l := m.Cfg.Layout
 	if l.ROSize == 0 {
 		return [2]side{{}, {0, l.ArenaSize}}
 	}
@@ -99,7 +99,7 @@ func (u *unit) fullStoreCheck(w int, fault *asm.Label) {
 // meanwhile (tC is the link register).
 func (u *unit) emitCheckRoutine(w int) {
 	e := &u.e
-	l := u.m.cfg.Layout
+	l := u.m.Cfg.Layout
 	s := u.m.sides()
 	bad, ok := u.b.NewLabel(), u.b.NewLabel()
 	e.op(asm.AMOVD, asm.R(tC), asm.Mem(asm.XSP, frameLR2))
@@ -171,7 +171,7 @@ func (u *unit) growWindow(i int, s side, w int64) {
 // pages. Uses tB and tC.
 func (u *unit) chargePages(i int) {
 	e := &u.e
-	pg := u.m.cfg.Layout.PageGas
+	pg := u.m.Cfg.Layout.PageGas
 	if pg == 0 {
 		return
 	}

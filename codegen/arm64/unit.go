@@ -143,7 +143,7 @@ func (u *unit) dispatch() {
 		u.slots = append(u.slots, 0)
 		u.slotMiss = append(u.slotMiss, nil)
 	}
-	e.op3(asm.AAND, asm.Imm(int64(u.m.mask<<1)), tA, tB)
+	e.op3(asm.AAND, asm.Imm(int64(u.m.Mask<<1)), tA, tB)
 	e.op3(asm.ALSL, asm.Imm(2), tB, tB)
 	u.loadSlot(u.tableSlot, tC)
 	e.op(asm.AMOVD, asm.MemIdx(tC, tB, 1, 0), asm.R(tC))
@@ -154,7 +154,7 @@ func (u *unit) dispatch() {
 func (u *unit) emitShared() {
 	e := &u.e
 	u.b.Bind(u.missInd)
-	e.movImm(int64(u.m.lo), tB)
+	e.movImm(int64(u.m.Lo), tB)
 	e.op3(asm.AADD, asm.R(tB), tA, tA)
 	e.stSt(tA, guest.OffPC)
 	e.setExit(guest.ExitMissingBlock, tB)
@@ -194,10 +194,10 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 		}
 		for s, target := range u.slots {
 			if s == u.tableSlot {
-				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.tableAddr()))
+				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.TableAddr()))
 				continue
 			}
-			addr, ok := u.m.direct[target]
+			addr, ok := u.m.Direct(target)
 			if !ok {
 				addr = codeBase + uintptr(u.slotMiss[s].Offset())
 			}
@@ -207,8 +207,7 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.m.units = append(u.m.units, mem)
-	u.m.codeSize += len(code)
+	u.m.AddUnit(mem, len(code))
 	return mem, nil
 }
 
