@@ -67,3 +67,23 @@ func SkipIfEmulated(t testing.TB, why string) {
 // qemu-user: it keeps metadata for every page of every guest mapping, about 20 MiB for
 // each frame's 1 GiB arena (20 GiB for the recursion; 25 MiB natively).
 const DeepRecursionUnderEmulator = "1024 nested 1 GiB arenas: qemu-user's per-page metadata takes about 20 GiB"
+
+// NoDeps fails the test when one of pkgs depends (directly or not, by go list -deps)
+// on a package of forbidden or on one below it.
+func NoDeps(t testing.TB, pkgs, forbidden []string) {
+	t.Helper()
+	goTool := Need(t, "go")[0]
+	for _, pkg := range pkgs {
+		out, err := exec.Command(goTool, "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("%s depends on %s", pkg, dep)
+				}
+			}
+		}
+	}
+}
