@@ -232,12 +232,7 @@ func (c *Cache) Stats() CacheStats {
 	for e := c.order.Front(); e != nil; e = e.Next() {
 		img := e.Value.(*cacheEntry).img
 		s.Retired += img.retired.Load()
-		n := img.nativeStats()
-		s.Native.Units += n.Units
-		s.Native.Blocks += n.Blocks
-		s.Native.Insts += n.Insts
-		s.Native.CodeBytes += n.CodeBytes
-		s.Native.MemBytes += n.MemBytes
+		s.Native.Add(img.nativeStats())
 	}
 	return s
 }

@@ -281,18 +281,7 @@ func (c *nativeCache) free() {
 }
 
 // nativeBytes is the size of the image's native code.
-func (img *Image) nativeBytes() int64 {
-	c := &img.native
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var n int64
-	for _, e := range c.progs {
-		if e.prog != nil {
-			n += int64(e.prog.Stats().MemBytes)
-		}
-	}
-	return n
-}
+func (img *Image) nativeBytes() int64 { return int64(img.nativeStats().MemBytes) }
 
 // nativeStats sums the translation counters of the image's native programs.
 func (img *Image) nativeStats() translate.Stats {
@@ -302,12 +291,7 @@ func (img *Image) nativeStats() translate.Stats {
 	var s translate.Stats
 	for _, e := range c.progs {
 		if e.prog != nil {
-			ps := e.prog.Stats()
-			s.Units += ps.Units
-			s.Blocks += ps.Blocks
-			s.Insts += ps.Insts
-			s.CodeBytes += ps.CodeBytes
-			s.MemBytes += ps.MemBytes
+			s.Add(e.prog.Stats())
 		}
 	}
 	return s

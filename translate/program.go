@@ -48,6 +48,15 @@ type Stats struct {
 	Units, Blocks, Insts, CodeBytes, MemBytes int
 }
 
+// Add adds o's counters to s.
+func (s *Stats) Add(o Stats) {
+	s.Units += o.Units
+	s.Blocks += o.Blocks
+	s.Insts += o.Insts
+	s.CodeBytes += o.CodeBytes
+	s.MemBytes += o.MemBytes
+}
+
 // New returns an empty program for code (whose execution starts at entry) under
 // layout, compiled by be.
 func New(code *guest.Code, entry uint64, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
