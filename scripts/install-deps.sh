@@ -13,6 +13,8 @@ command -v qemu-riscv64-static >/dev/null || need+=(qemu-user-static)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 command -v aarch64-linux-gnu-objdump >/dev/null || need+=(binutils-aarch64-linux-gnu)
 command -v make >/dev/null || need+=(make)
+command -v gcc >/dev/null || need+=(gcc)           # native kernels of hybridvm bench riscv
+command -v objdump >/dev/null || need+=(binutils)  # amd64 encoding tables' text
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
