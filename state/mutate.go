@@ -13,6 +13,9 @@ func (s *State) getOrCreate(addr host.Address) *account {
 		return a
 	}
 	a := newAccount()
+	if s.spec != nil {
+		a.rec = s.spec.recs[addr]
+	}
 	s.accounts[addr] = a
 	s.cachedAddr, s.cached = addr, a
 	s.journal = append(s.journal, entry{kind: entryCreateAccount, addr: addr})
@@ -27,6 +30,12 @@ func (s *State) CreateAccount(addr host.Address) {
 	if prev != nil {
 		a.balance = prev.balance
 		a.addrHash, a.addrHashed = prev.addrHash, prev.addrHashed
+	}
+	if s.spec != nil {
+		// The new object's storage is not the base's; the nonce and code are
+		// written (to zero) and existence decides what the old ones were.
+		a.rec, a.reset = s.spec.recs[addr], true
+		a.written(obsExist|obsNonce|obsCode, wNonce|wCode)
 	}
 	s.accounts[addr] = a
 	s.cachedAddr, s.cached = addr, a
@@ -57,7 +66,7 @@ func (s *State) touch(addr host.Address) {
 func (s *State) AddBalance(addr host.Address, amount *uint256.Int) {
 	a := s.getOrCreate(addr)
 	if amount.IsZero() {
-		if a.empty() {
+		if s.isEmpty(a) {
 			s.touch(addr)
 		}
 		return
@@ -82,6 +91,7 @@ func (s *State) SubBalance(addr host.Address, amount *uint256.Int) {
 // SetBalance sets the account's balance.
 func (s *State) SetBalance(addr host.Address, amount *uint256.Int) {
 	a := s.getOrCreate(addr)
+	a.written(obsBalance, wBalance)
 	s.journal = append(s.journal, entry{kind: entryBalance, addr: addr, acct: a, bal: a.balance})
 	a.balance = *amount
 }
@@ -89,6 +99,7 @@ func (s *State) SetBalance(addr host.Address, amount *uint256.Int) {
 // SetNonce sets the account's nonce.
 func (s *State) SetNonce(addr host.Address, nonce uint64) {
 	a := s.getOrCreate(addr)
+	a.written(obsNonce, wNonce)
 	s.journal = append(s.journal, entry{kind: entryNonce, addr: addr, acct: a, u64: a.nonce})
 	a.nonce = nonce
 }
@@ -97,6 +108,7 @@ func (s *State) SetNonce(addr host.Address, nonce uint64) {
 // over slices of memory they reuse.
 func (s *State) SetCode(addr host.Address, code []byte) {
 	a := s.getOrCreate(addr)
+	a.written(obsCode, wCode)
 	s.journal = append(s.journal, entry{kind: entryCode, addr: addr, acct: a, code: a.code, key: a.codeHash})
 	if len(code) == 0 {
 		a.code = nil
@@ -109,6 +121,13 @@ func (s *State) SetCode(addr host.Address, code []byte) {
 // SetState sets a storage slot. Overwriting an existing slot does not allocate.
 func (s *State) SetState(addr host.Address, key, value host.Hash) {
 	a := s.getOrCreate(addr)
+	if a.rec != nil {
+		s.slotOf(addr, a, key) // a view loads the slot (writing observes it)
+		if a.rec.wslots == nil {
+			a.rec.wslots = make(map[host.Hash]struct{})
+		}
+		a.rec.wslots[key] = struct{}{}
+	}
 	if a.storage == nil {
 		a.storage = make(map[host.Hash]slot)
 	}
@@ -145,8 +164,10 @@ func (s *State) SetTransientState(addr host.Address, key, value host.Hash) {
 func (s *State) SelfDestruct(addr host.Address) {
 	a := s.get(addr)
 	if a == nil {
+		s.observe(addr, nil, obsExist)
 		return
 	}
+	a.written(obsBalance, wBalance)
 	s.journal = append(s.journal, entry{kind: entrySelfDestruct, addr: addr, acct: a, flag: a.selfDestructed, bal: a.balance})
 	a.selfDestructed = true
 	a.balance.Clear()

@@ -51,6 +51,11 @@ type account struct {
 	rootComputed bool
 	stTrie       *trie.Trie
 	dirtyKeys    []host.Hash
+
+	// In a view (spec.go): the record of the base's account, and whether
+	// CreateAccount replaced the object (its storage is then not the base's).
+	rec   *rec
+	reset bool
 }
 
 func newAccount() *account {
@@ -95,6 +100,10 @@ type State struct {
 	roots   int
 	accTrie *trie.Trie
 	dirty   []host.Address
+
+	// spec is set in a view of a Base (spec.go): accounts and slots missing
+	// here are loaded from the base, and reads are recorded.
+	spec *spec
 }
 
 var _ host.StateDB = (*State)(nil)
@@ -115,6 +124,14 @@ func (s *State) get(addr host.Address) *account {
 		return s.cached
 	}
 	a := s.accounts[addr]
+	if a == nil && s.spec != nil {
+		if _, loaded := s.spec.recs[addr]; loaded {
+			return nil
+		}
+		if _, a = s.spec.load(addr); a != nil {
+			s.accounts[addr] = a
+		}
+	}
 	if a != nil {
 		s.cachedAddr, s.cached = addr, a
 	}
@@ -128,13 +145,16 @@ var zero uint256.Int
 // Exist reports whether the account exists, including one self-destructed in the
 // current transaction.
 func (s *State) Exist(addr host.Address) bool {
-	return s.get(addr) != nil
+	a := s.get(addr)
+	s.observe(addr, a, obsExist)
+	return a != nil
 }
 
 // Empty reports whether the account is empty per EIP-161 (no code, zero nonce,
 // zero balance) or does not exist.
 func (s *State) Empty(addr host.Address) bool {
 	a := s.get(addr)
+	s.observe(addr, a, obsExist|obsBalance|obsNonce|obsCode)
 	return a == nil || a.empty()
 }
 
@@ -143,7 +163,9 @@ func (s *State) Empty(addr host.Address) bool {
 // next changes (copy it to keep it). Returning it without a copy keeps BALANCE
 // free of allocation.
 func (s *State) GetBalance(addr host.Address) *uint256.Int {
-	if a := s.get(addr); a != nil {
+	a := s.get(addr)
+	s.observe(addr, a, obsBalance)
+	if a != nil {
 		return &a.balance
 	}
 	return &zero
@@ -151,7 +173,9 @@ func (s *State) GetBalance(addr host.Address) *uint256.Int {
 
 // GetNonce returns the account's nonce (zero if it does not exist).
 func (s *State) GetNonce(addr host.Address) uint64 {
-	if a := s.get(addr); a != nil {
+	a := s.get(addr)
+	s.observe(addr, a, obsNonce)
+	if a != nil {
 		return a.nonce
 	}
 	return 0
@@ -159,7 +183,9 @@ func (s *State) GetNonce(addr host.Address) uint64 {
 
 // GetCode returns the account's code; callers must not modify the slice.
 func (s *State) GetCode(addr host.Address) []byte {
-	if a := s.get(addr); a != nil {
+	a := s.get(addr)
+	s.observe(addr, a, obsCode)
+	if a != nil {
 		return a.code
 	}
 	return nil
@@ -169,7 +195,9 @@ func (s *State) GetCode(addr host.Address) []byte {
 // existing account without code, and the zero hash for an account that does not
 // exist (the EXTCODEHASH rule of EIP-1052).
 func (s *State) GetCodeHash(addr host.Address) host.Hash {
-	if a := s.get(addr); a != nil {
+	a := s.get(addr)
+	s.observe(addr, a, obsCode)
+	if a != nil {
 		return a.codeHash
 	}
 	return host.Hash{}
@@ -177,7 +205,9 @@ func (s *State) GetCodeHash(addr host.Address) host.Hash {
 
 // GetCodeSize returns the length of the account's code.
 func (s *State) GetCodeSize(addr host.Address) int {
-	if a := s.get(addr); a != nil {
+	a := s.get(addr)
+	s.observe(addr, a, obsCode)
+	if a != nil {
 		return len(a.code)
 	}
 	return 0
@@ -185,16 +215,20 @@ func (s *State) GetCodeSize(addr host.Address) int {
 
 // GetState returns the current value of a storage slot.
 func (s *State) GetState(addr host.Address, key host.Hash) host.Hash {
-	if a := s.get(addr); a != nil && a.storage != nil {
-		return a.storage[key].cur
+	if a := s.get(addr); a != nil {
+		return s.slotOf(addr, a, key).cur
+	} else if s.spec != nil {
+		s.absentSlot(addr, key)
 	}
 	return host.Hash{}
 }
 
 // GetCommittedState returns the value the slot had when the transaction began.
 func (s *State) GetCommittedState(addr host.Address, key host.Hash) host.Hash {
-	if a := s.get(addr); a != nil && a.storage != nil {
-		return a.storage[key].orig
+	if a := s.get(addr); a != nil {
+		return s.slotOf(addr, a, key).orig
+	} else if s.spec != nil {
+		s.absentSlot(addr, key)
 	}
 	return host.Hash{}
 }
@@ -202,9 +236,11 @@ func (s *State) GetCommittedState(addr host.Address, key host.Hash) host.Hash {
 // GetStorageOrig returns both the current and the transaction-start value of a
 // slot with one lookup (what SSTORE's EIP-2200 gas rules need).
 func (s *State) GetStorageOrig(addr host.Address, key host.Hash) (current, original host.Hash) {
-	if a := s.get(addr); a != nil && a.storage != nil {
-		sl := a.storage[key]
+	if a := s.get(addr); a != nil {
+		sl := s.slotOf(addr, a, key)
 		return sl.cur, sl.orig
+	} else if s.spec != nil {
+		s.absentSlot(addr, key)
 	}
 	return host.Hash{}, host.Hash{}
 }
@@ -215,14 +251,16 @@ func (s *State) GetStorageOrig(addr host.Address, key host.Hash) (current, origi
 func (s *State) HasStorage(addr host.Address) bool {
 	a := s.get(addr)
 	if a == nil {
+		if s.spec != nil {
+			r := s.recOf(addr)
+			r.obs |= obsHasStorage // the base has no account, so no storage
+		}
 		return false
 	}
-	for _, sl := range a.storage {
-		if sl.cur != (host.Hash{}) || sl.orig != (host.Hash{}) {
-			return true
-		}
+	if hasStorage(a) {
+		return true
 	}
-	return false
+	return a.rec != nil && !a.reset && s.baseHasStorage(addr, a.rec)
 }
 
 // HasSelfDestructed reports whether the account was self-destructed in the

@@ -72,7 +72,10 @@ func (s *State) finaliseAccount(addr host.Address) {
 		return
 	}
 	a.newContract = false
-	if a.selfDestructed || a.empty() {
+	if a.selfDestructed || s.isEmpty(a) {
+		if a.rec != nil {
+			a.rec.deleted = true
+		}
 		delete(s.accounts, addr)
 		s.cached = nil
 	}

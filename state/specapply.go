@@ -1,0 +1,133 @@
+package state
+
+import (
+	"fmt"
+
+	"github.com/holiman/uint256"
+
+	"github.com/hybridvm/hybridvm/host"
+)
+
+// Validate checks what view v observed against the base. It returns "" when
+// every observation still holds, or else names the first that does not (for
+// example "balance 0x…" or "slot 0x…[0x…]"). Only the committer calls it, so the
+// base is not changing meanwhile.
+func (b *Base) Validate(v *State) string {
+	if v.spec == nil || v.spec.base != b {
+		panic("BUG: state: Validate of a state that is not a view of this base")
+	}
+	st := b.st
+	for addr, r := range v.spec.recs {
+		ba := st.accounts[addr]
+		if r.obs != 0 {
+			if c := r.check(addr, ba); c != "" {
+				return c
+			}
+		}
+		for key, want := range r.slots {
+			var got host.Hash
+			if ba != nil {
+				got = ba.storage[key].cur
+			}
+			if got != want {
+				return fmt.Sprintf("slot %x[%x]", addr, key)
+			}
+		}
+		if len(r.zero) > 0 {
+			var bal, sum uint256.Int
+			if ba != nil {
+				bal = ba.balance
+			}
+			for i := range r.zero {
+				zc := &r.zero[i]
+				if sum.Add(&bal, &zc.delta).IsZero() != zc.zero {
+					return fmt.Sprintf("emptiness %x", addr)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// check compares the observed fields of one account with the base's ba (nil:
+// the account does not exist).
+func (r *rec) check(addr host.Address, ba *account) string {
+	var (
+		exists   = ba != nil
+		balance  uint256.Int
+		nonce    uint64
+		codeHash host.Hash
+	)
+	if exists {
+		balance, nonce, codeHash = ba.balance, ba.nonce, ba.codeHash
+	}
+	switch {
+	case r.obs&obsExist != 0 && exists != r.exists:
+		return fmt.Sprintf("existence %x", addr)
+	case r.obs&obsBalance != 0 && balance != r.balance:
+		return fmt.Sprintf("balance %x", addr)
+	case r.obs&obsNonce != 0 && nonce != r.nonce:
+		return fmt.Sprintf("nonce %x", addr)
+	case r.obs&obsCode != 0 && codeHash != r.codeHash:
+		return fmt.Sprintf("code %x", addr)
+	case r.obs&obsHasStorage != 0 && exists && hasStorage(ba) != r.hasStorage,
+		r.obs&obsHasStorage != 0 && !exists && r.hasStorage:
+		return fmt.Sprintf("storage presence %x", addr)
+	}
+	return ""
+}
+
+// Apply writes view v's effects to the base as one finalised transaction:
+// accounts the view deleted are deleted, accounts it re-created are reset, and
+// every field it wrote gets its final value; balances it only added to or
+// subtracted from get the difference. v must be finalised (FinaliseTx) and
+// must have validated against the base as it is now.
+func (b *Base) Apply(v *State) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.st
+	st.BeginTx()
+	for addr, r := range v.spec.recs {
+		a := v.accounts[addr]
+		if r.deleted {
+			// Deleted at the end of the transaction: self-destruct it here too
+			// (which does nothing to an account the base does not have).
+			st.SelfDestruct(addr)
+			continue
+		}
+		if a == nil {
+			continue // read as missing and never created
+		}
+		if a.reset {
+			st.CreateAccount(addr)
+		}
+		if r.wr&wNonce != 0 {
+			st.SetNonce(addr, a.nonce)
+		}
+		if r.wr&wCode != 0 {
+			st.SetCode(addr, a.code)
+		}
+		if r.wr&wBalance != 0 {
+			st.SetBalance(addr, &a.balance)
+		} else if a.balance != r.balance {
+			var delta uint256.Int
+			delta.Sub(&a.balance, &r.balance)
+			st.AddBalance(addr, &delta)
+		}
+		for key := range r.wslots {
+			st.SetState(addr, key, a.storage[key].cur)
+		}
+	}
+	st.FinaliseTx()
+}
+
+// hasStorage reports whether the account has any non-zero storage, now or at the
+// start of the transaction.
+func hasStorage(a *account) bool {
+	for _, sl := range a.storage {
+		if sl.cur != (host.Hash{}) || sl.orig != (host.Hash{}) {
+			return true
+		}
+	}
+	return false
+}
