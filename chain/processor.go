@@ -12,6 +12,7 @@ import (
 
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/runtime"
+	"github.com/hybridvm/hybridvm/state"
 )
 
 // Config configures a Processor.
@@ -20,8 +21,14 @@ type Config struct {
 	// blob schedule, deposit contract. Required.
 	Chain *params.ChainConfig
 	// Runtime returns the runtime configuration (engines, tracer) for a fork.
-	// It is called once per fork the processor meets. Required.
+	// It is called once per fork the processor meets, and once more per extra
+	// worker. Required.
 	Runtime func(host.Fork) (runtime.Config, error)
+	// Workers is the number of goroutines that execute a block's transactions
+	// (parallel.go). Zero or one executes them one after another; more needs
+	// the embedded state (a *state.State) and no tracer, else the block runs
+	// sequentially. The result is the same either way.
+	Workers int
 }
 
 // Processor executes blocks. It keeps one runtime per fork; it is not safe for
@@ -30,6 +37,9 @@ type Processor struct {
 	cfg      Config
 	runtimes map[host.Fork]*runtime.Runtime
 	tx       runtime.Transaction
+
+	workers []*worker // parallel execution (parallel.go)
+	views   viewPool
 }
 
 // Result is what executing a block produced.
@@ -47,6 +57,8 @@ type Result struct {
 	GasUsed     uint64
 	BlobGasUsed uint64
 	Bloom       types.Bloom
+	// Parallel says how the transactions ran in parallel (nil: sequentially).
+	Parallel *ParallelStats
 }
 
 // NewProcessor returns a processor for the chain cfg describes.
@@ -134,47 +146,23 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 	}
 
 	res := &Result{Receipts: make(types.Receipts, 0, len(txs)), Senders: senders}
-	hash := block.Hash()
-	blobFee := runtime.BlobBaseFee(fork, blk.ExcessBlobGas)
-	var logIndex uint
-	for i, tx := range txs {
-		if err := toRuntimeTx(tx, senders[i], &p.tx); err != nil {
-			return nil, fmt.Errorf("%w: transaction %d (%s): %w", ErrInvalidTx, i, tx.Hash().Hex(), err)
+	rb := receiptBuilder{block: block, hash: block.Hash(), blobFee: runtime.BlobBaseFee(fork, blk.ExcessBlobGas)}
+	if base, ok := db.(*state.State); ok && p.parallel(len(txs)) && r.Config().Tracer == nil {
+		if err := p.runParallel(fork, base, blk, txs, senders, &rb, res); err != nil {
+			return nil, err
 		}
-		blobBefore := blk.BlobGasUsed
-		rc, err := r.ApplyTransaction(&p.tx, blk)
-		if err != nil {
-			return nil, fmt.Errorf("%w: transaction %d (%s): %w", ErrInvalidTx, i, tx.Hash().Hex(), err)
-		}
-		receipt := &types.Receipt{
-			Type:              tx.Type(),
-			CumulativeGasUsed: blk.GasUsed,
-			TxHash:            tx.Hash(),
-			GasUsed:           rc.GasUsed,
-			BlockHash:         hash,
-			BlockNumber:       header.Number,
-			TransactionIndex:  uint(i),
-			Logs:              make([]*types.Log, len(rc.Logs)),
-		}
-		if rc.Status == host.StatusSuccess {
-			receipt.Status = types.ReceiptStatusSuccessful
-		}
-		if tx.To() == nil { // go-ethereum fills it in for failed creations too
-			receipt.ContractAddress = crypto.CreateAddress(senders[i], tx.Nonce())
-		}
-		if bg := blk.BlobGasUsed - blobBefore; bg > 0 {
-			receipt.BlobGasUsed = bg
-			receipt.BlobGasPrice = blobFee.ToBig()
-		}
-		for j, l := range rc.Logs { // copied: the state reuses them
-			receipt.Logs[j] = &types.Log{
-				Address: l.Address, Topics: append([]common.Hash(nil), l.Topics...), Data: append([]byte(nil), l.Data...),
-				BlockNumber: number, BlockTimestamp: time, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: hash, Index: logIndex,
+	} else {
+		for i, tx := range txs {
+			if err := toRuntimeTx(tx, senders[i], &p.tx); err != nil {
+				return nil, txError(i, tx, err)
 			}
-			logIndex++
+			blobBefore := blk.BlobGasUsed
+			rc, err := r.ApplyTransaction(&p.tx, blk)
+			if err != nil {
+				return nil, txError(i, tx, err)
+			}
+			res.Receipts = append(res.Receipts, rb.receipt(i, tx, senders[i], &rc, blk.GasUsed, blk.BlobGasUsed-blobBefore))
 		}
-		receipt.Bloom = types.CreateBloom(receipt)
-		res.Receipts = append(res.Receipts, receipt)
 	}
 	res.GasUsed, res.BlobGasUsed = blk.GasUsed, blk.BlobGasUsed
 	res.Bloom = types.MergeBloom(res.Receipts)
@@ -190,6 +178,55 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 		}
 	}
 	return res, nil
+}
+
+// txError is the error of an invalid transaction.
+func txError(i int, tx *types.Transaction, err error) error {
+	return fmt.Errorf("%w: transaction %d (%s): %w", ErrInvalidTx, i, tx.Hash().Hex(), err)
+}
+
+// receiptBuilder makes the receipts of one block.
+type receiptBuilder struct {
+	block    *types.Block
+	hash     common.Hash
+	blobFee  uint256.Int
+	logIndex uint
+}
+
+// receipt makes transaction i's receipt from what it returned; cumulative is
+// the block's gas used up to and including it.
+func (b *receiptBuilder) receipt(i int, tx *types.Transaction, sender common.Address, rc *runtime.Receipt, cumulative, blobGas uint64) *types.Receipt {
+	header := b.block.Header()
+	receipt := &types.Receipt{
+		Type:              tx.Type(),
+		CumulativeGasUsed: cumulative,
+		TxHash:            tx.Hash(),
+		GasUsed:           rc.GasUsed,
+		BlockHash:         b.hash,
+		BlockNumber:       header.Number,
+		TransactionIndex:  uint(i),
+		Logs:              make([]*types.Log, len(rc.Logs)),
+	}
+	if rc.Status == host.StatusSuccess {
+		receipt.Status = types.ReceiptStatusSuccessful
+	}
+	if tx.To() == nil { // go-ethereum fills it in for failed creations too
+		receipt.ContractAddress = crypto.CreateAddress(sender, tx.Nonce())
+	}
+	if blobGas > 0 {
+		receipt.BlobGasUsed = blobGas
+		receipt.BlobGasPrice = b.blobFee.ToBig()
+	}
+	number, time := header.Number.Uint64(), header.Time
+	for j, l := range rc.Logs { // copied: the state reuses them
+		receipt.Logs[j] = &types.Log{
+			Address: l.Address, Topics: append([]common.Hash(nil), l.Topics...), Data: append([]byte(nil), l.Data...),
+			BlockNumber: number, BlockTimestamp: time, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: b.hash, Index: b.logIndex,
+		}
+		b.logIndex++
+	}
+	receipt.Bloom = types.CreateBloom(receipt)
+	return receipt
 }
 
 // applyWithdrawals credits each withdrawal (an amount in gwei) to its address,

@@ -31,6 +31,12 @@ type Options struct {
 	Engine machine.Engine
 	// Progress, when set, is called after every block.
 	Progress func(Stats)
+	// Workers executes each block's transactions on this many goroutines
+	// (chain's parallel execution); zero or one is sequential.
+	Workers int
+	// BlockStats, when set, is called after every block with how its
+	// transactions ran in parallel (nil for a block that ran sequentially).
+	BlockStats func(number uint64, txs int, ps *chain.ParallelStats)
 }
 
 // Stats is what a replay did and where its time went (seconds).
@@ -44,6 +50,12 @@ type Stats struct {
 	// Head is the last block imported, Root its state root.
 	Head uint64      `json:"head"`
 	Root common.Hash `json:"stateRoot"`
+	// Workers is the parallel worker count (1: sequential); Speculative and
+	// Reexecuted count transactions run ahead of their commit and those that
+	// had to run again.
+	Workers     int `json:"workers"`
+	Speculative int `json:"speculative"`
+	Reexecuted  int `json:"reexecuted"`
 }
 
 // Split divides a replay's time.
@@ -95,7 +107,7 @@ type Replayer struct {
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
 	evms := map[host.Fork]*evm.EVM{}
-	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Runtime: func(f host.Fork) (runtime.Config, error) {
+	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, Runtime: func(f host.Fork) (runtime.Config, error) {
 		e, ok := evms[f]
 		if !ok {
 			var err error
@@ -110,7 +122,8 @@ func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 		return nil, err
 	}
 	head := g.ToBlock().Header()
-	return &Replayer{opts: opts, proc: proc, st: st, parent: head, hashes: map[uint64]common.Hash{0: head.Hash()}}, nil
+	return &Replayer{opts: opts, proc: proc, st: st, parent: head, hashes: map[uint64]common.Hash{0: head.Hash()},
+		stats: Stats{Workers: max(opts.Workers, 1)}}, nil
 }
 
 // Stats returns the counters so far.
@@ -180,6 +193,13 @@ func (r *Replayer) importBlock(block *types.Block) error {
 		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds
 	}
 	s.Head, s.Root = n, root
+	if ps := res.Parallel; ps != nil {
+		s.Speculative += ps.Speculative
+		s.Reexecuted += ps.Reexecuted
+	}
+	if r.opts.BlockStats != nil {
+		r.opts.BlockStats(n, len(block.Transactions()), res.Parallel)
+	}
 	if r.opts.Progress != nil {
 		r.opts.Progress(*s)
 	}

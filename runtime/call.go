@@ -20,11 +20,11 @@ func (r *Runtime) call(msg *host.Message) host.Result {
 	// value of their own.
 	switch msg.Kind {
 	case host.KindCall:
-		if !msg.Value.IsZero() && db.GetBalance(msg.Sender).Lt(&msg.Value) {
+		if !msg.Value.IsZero() && !r.balanceAtLeast(msg.Sender, &msg.Value) {
 			return host.Result{Status: host.StatusFailure, Err: host.ErrInsufficientBalance, GasLeft: msg.Gas}
 		}
 	case host.KindCallCode:
-		if db.GetBalance(msg.Sender).Lt(&msg.Value) {
+		if !r.balanceAtLeast(msg.Sender, &msg.Value) {
 			return host.Result{Status: host.StatusFailure, Err: host.ErrInsufficientBalance, GasLeft: msg.Gas}
 		}
 	}

@@ -41,7 +41,7 @@ func (r *Runtime) create(msg *host.Message) host.Result {
 	if msg.Depth > host.MaxCallDepth {
 		return host.Result{Status: host.StatusFailure, Err: host.ErrDepth, GasLeft: msg.Gas}
 	}
-	if db.GetBalance(msg.Sender).Lt(&msg.Value) {
+	if !r.balanceAtLeast(msg.Sender, &msg.Value) {
 		return host.Result{Status: host.StatusFailure, Err: host.ErrInsufficientBalance, GasLeft: msg.Gas}
 	}
 	if nonce+1 < nonce { // EIP-2681

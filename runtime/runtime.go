@@ -82,6 +82,21 @@ type storageProber interface {
 	HasStorage(host.Address) bool
 }
 
+// balanceProber is implemented by states that answer "is the balance at least
+// v" without the caller seeing the balance (state.State: a speculative view then
+// depends only on the answer).
+type balanceProber interface {
+	BalanceAtLeast(host.Address, *uint256.Int) bool
+}
+
+// balanceAtLeast reports whether addr holds at least v.
+func (r *Runtime) balanceAtLeast(addr host.Address, v *uint256.Int) bool {
+	if p, ok := r.StateDB.(balanceProber); ok {
+		return p.BalanceAtLeast(addr, v)
+	}
+	return !r.StateDB.GetBalance(addr).Lt(v)
+}
+
 var _ host.Host = (*Runtime)(nil)
 
 // New returns a runtime over db.

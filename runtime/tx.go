@@ -19,6 +19,8 @@ type txPlan struct {
 	buy       uint256.Int // gas * price + blob gas * blob base fee: debited up front
 	blobGas   uint64
 	blobFee   uint256.Int
+	need      uint256.Int // the balance the sender must hold (checkFunds)
+	after     uint256.Int // buy + value
 }
 
 // ApplyTransaction validates and runs tx in block blk against the runtime's
@@ -222,37 +224,38 @@ func (r *Runtime) validate(tx *Transaction, blk *Block, plan *txPlan) error {
 // blob base fee), computed into plan.buy.
 func (r *Runtime) checkFunds(tx *Transaction, plan *txPlan) error {
 	gas := uint256.NewInt(tx.Gas)
-	var need uint256.Int
+	need := &plan.need
 	if _, of := plan.buy.MulOverflow(gas, &plan.gasPrice); of {
 		return fmt.Errorf("%w: %w", ErrInsufficientFunds, ErrGasPriceProductOverflow)
 	}
 	if _, of := need.MulOverflow(gas, &tx.GasFeeCap); of {
 		return fmt.Errorf("%w: %w", ErrInsufficientFunds, ErrGasPriceProductOverflow)
 	}
-	if _, of := need.AddOverflow(&need, &tx.Value); of {
+	if _, of := need.AddOverflow(need, &tx.Value); of {
 		return fmt.Errorf("%w: required balance exceeds 256 bits", ErrInsufficientFunds)
 	}
 	if plan.blobGas > 0 {
 		bg := uint256.NewInt(plan.blobGas)
 		var capCost, feeCost uint256.Int
 		_, of1 := capCost.MulOverflow(bg, &tx.BlobFeeCap)
-		_, of2 := need.AddOverflow(&need, &capCost)
+		_, of2 := need.AddOverflow(need, &capCost)
 		_, of3 := feeCost.MulOverflow(bg, &plan.blobFee)
 		_, of4 := plan.buy.AddOverflow(&plan.buy, &feeCost)
 		if of1 || of2 || of3 || of4 {
 			return fmt.Errorf("%w: required balance exceeds 256 bits", ErrInsufficientFunds)
 		}
 	}
-	bal := r.StateDB.GetBalance(tx.From)
-	if bal.Lt(&need) {
+	if !r.balanceAtLeast(tx.From, need) {
+		bal := r.StateDB.GetBalance(tx.From)
 		return fmt.Errorf("%w: address %x have %s want %s", ErrInsufficientFunds, tx.From, bal.Dec(), need.Dec())
 	}
 	// The value itself must still be there after the gas is bought (go-ethereum
 	// checks this separately; with the check above it can only fail when the fee
-	// cap is below the price, which validation excludes).
-	var after uint256.Int
-	after.Sub(bal, &plan.buy)
-	if after.Lt(&tx.Value) {
+	// cap is below the price, which validation excludes): balance - buy >= value,
+	// that is balance >= buy + value, which cannot overflow as need covers it.
+	after := &plan.after
+	after.Add(&plan.buy, &tx.Value)
+	if !r.balanceAtLeast(tx.From, after) {
 		return fmt.Errorf("%w: address %x", ErrInsufficientFundsForTransfer, tx.From)
 	}
 	return nil

@@ -62,6 +62,13 @@ type rec struct {
 	slots  map[host.Hash]host.Hash // storage values read from the base
 	wslots map[host.Hash]struct{}  // storage slots written
 	zero   []zeroCheck             // EIP-161 emptiness tests on an unobserved balance
+	geq    []geqCheck              // balance >= v tests on an unobserved balance
+}
+
+// geqCheck: "base balance + delta >= min" was found to be ok.
+type geqCheck struct {
+	delta, min uint256.Int
+	ok         bool
 }
 
 // zeroCheck: "base balance + delta is zero" was found to be zero.
@@ -97,8 +104,10 @@ func (b *Base) NewView() *State {
 	return v
 }
 
-// ResetView empties a view for the next transaction, keeping its memory.
+// ResetView empties a view (of this base or another) for the next
+// transaction, keeping its memory.
 func (b *Base) ResetView(v *State) {
+	v.spec.base = b
 	clear(v.accounts)
 	v.cached = nil
 	v.resetJournal()
@@ -233,4 +242,26 @@ func (s *State) baseHasStorage(addr host.Address, r *rec) bool {
 		r.obs |= obsHasStorage
 	}
 	return r.hasStorage
+}
+
+// BalanceAtLeast reports whether addr's balance is at least v. In a view it
+// observes only the answer, not the balance: a sender whose balance an earlier
+// transaction of the block credited still validates while it can pay.
+func (s *State) BalanceAtLeast(addr host.Address, v *uint256.Int) bool {
+	a := s.get(addr)
+	var bal *uint256.Int = &zero
+	if a != nil {
+		bal = &a.balance
+	}
+	ok := !bal.Lt(v)
+	if s.spec == nil {
+		return ok
+	}
+	r := s.recOf(addr)
+	if r.obs&obsBalance == 0 {
+		c := geqCheck{min: *v, ok: ok}
+		c.delta.Sub(bal, &r.balance)
+		r.geq = append(r.geq, c)
+	}
+	return ok
 }

@@ -25,7 +25,7 @@ type specOp struct {
 	n    uint64
 }
 
-const specOpKinds = 16
+const specOpKinds = 17
 
 func randomSpecTx(rng *rand.Rand, addrs []host.Address) specTx {
 	var tx specTx
@@ -99,6 +99,11 @@ func (tx specTx) run(s *State) {
 			mix(word(s.GetCommittedState(op.addr, op.key)))
 		case 15:
 			s.AddBalance(op.addr, new(uint256.Int)) // a touch
+		case 16: // a transfer: only whether the balance suffices is observed
+			if s.BalanceAtLeast(op.addr, uint256.NewInt(op.n)) {
+				s.SubBalance(op.addr, uint256.NewInt(op.n))
+				mix(3)
+			}
 		}
 	}
 	s.FinaliseTx()

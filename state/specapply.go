@@ -33,7 +33,7 @@ func (b *Base) Validate(v *State) string {
 				return fmt.Sprintf("slot %x[%x]", addr, key)
 			}
 		}
-		if len(r.zero) > 0 {
+		if len(r.zero) > 0 || len(r.geq) > 0 {
 			var bal, sum uint256.Int
 			if ba != nil {
 				bal = ba.balance
@@ -42,6 +42,12 @@ func (b *Base) Validate(v *State) string {
 				zc := &r.zero[i]
 				if sum.Add(&bal, &zc.delta).IsZero() != zc.zero {
 					return fmt.Sprintf("emptiness %x", addr)
+				}
+			}
+			for i := range r.geq {
+				c := &r.geq[i]
+				if sum.Add(&bal, &c.delta).Lt(&c.min) == c.ok {
+					return fmt.Sprintf("balance sufficiency %x", addr)
 				}
 			}
 		}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	goruntime "runtime"
 	"time"
 
+	"github.com/hybridvm/hybridvm/chain"
 	"github.com/hybridvm/hybridvm/chaingen"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/replay"
@@ -21,7 +23,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--engine NAME] [--json] CHAIN.rlp[.gz]
+const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--engine NAME] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
 
 Imports a chain onto the genesis state held in memory: every block is validated against
 its header (state root, receipts root, logs bloom, gas used, transactions root, blob gas,
@@ -29,6 +31,11 @@ requests) and the replay stops at the first mismatch, naming the block, the fiel
 what the header says and what execution gave. GENESIS.json is go-ethereum's genesis
 format; the chain file is its export format (concatenated RLP blocks, gzip allowed), as
 hybridvm chaingen writes them.
+
+Each block's transactions run on --parallel goroutines (default: GOMAXPROCS), optimistically:
+a transaction that saw a value an earlier one changed runs again, so the result is always the
+sequential one; --parallel 1 runs them one after another. --stats prints, per block, how many
+ran again and the value each had seen change.
 
 A progress line goes to a terminal. At the end it prints blocks, transactions, gas, time,
 Mgas/s and the time split (sender recovery, execution, state root, the rest), as text or
@@ -44,6 +51,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	genesisPath := fset.String("genesis", "", "go-ethereum genesis file")
 	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
+	parallel := fset.Int("parallel", goruntime.GOMAXPROCS(0), "execute each block's transactions on N goroutines (1: sequentially)")
+	perBlock := fset.Bool("stats", false, "print, per block, how many transactions ran again and which value each had seen change")
 	rest, status, ok := parseCommandLine(fset, args, replayUsage, stdout, stderr)
 	if !ok {
 		return status
@@ -53,6 +62,9 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	if *genesisPath == "" {
 		return usageError(stderr, "replay", "no --genesis")
+	}
+	if *parallel < 1 || *parallel > 1024 {
+		return usageError(stderr, "replay", "--parallel %d: want 1 to 1024", *parallel)
 	}
 	me, err := machine.ParseEngine(*engineName)
 	if err != nil {
@@ -81,7 +93,11 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	tty := isTerminal(stderr)
 	var last time.Time
-	r, err := replay.New(g, st, replay.Options{Engine: me, Progress: func(s replay.Stats) {
+	opts := replay.Options{Engine: me, Workers: *parallel}
+	if *perBlock {
+		opts.BlockStats = func(n uint64, txs int, ps *chain.ParallelStats) { printBlockStats(stdout, *asJSON, n, txs, ps) }
+	}
+	opts.Progress = func(s replay.Stats) {
 		if !tty || time.Since(last) < 200*time.Millisecond {
 			return
 		}
@@ -89,7 +105,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		left := len(blocks) - s.Blocks
 		eta := time.Duration(float64(left) * s.Seconds / float64(s.Blocks) * float64(time.Second))
 		fmt.Fprintf(stderr, "\rblock %d/%d  %d txs  %.1f Mgas/s  ETA %v   ", s.Blocks, len(blocks), s.Transactions, s.MgasPerSecond, eta.Round(time.Second))
-	}})
+	}
+	r, err := replay.New(g, st, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "hybridvm replay:", err)
 		return 2
@@ -115,7 +132,40 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stdout, "%d blocks, %d transactions, %d gas in %.3f s: %.1f Mgas/s\n", s.Blocks, s.Transactions, s.GasUsed, s.Seconds, s.MgasPerSecond)
 		fmt.Fprintf(stdout, "time: sender recovery %.3f s, execution %.3f s, state root %.3f s, other %.3f s\n", s.Split.Senders, s.Split.Execution, s.Split.StateRoot, s.Split.Other)
+		if s.Workers > 1 {
+			fmt.Fprintf(stdout, "parallel: %d workers, %d of %d transactions ran ahead of their commit, %d ran again (%.1f%%)\n",
+				s.Workers, s.Speculative, s.Transactions, s.Reexecuted, 100*float64(s.Reexecuted)/float64(max(s.Transactions, 1)))
+		}
 		fmt.Fprintf(stdout, "head: block %d, state root %s\n", s.Head, s.Root.Hex())
 	}
 	return status
+}
+
+// printBlockStats prints how one block's transactions ran in parallel: a line
+// (or a JSON object) with the counts and the conflicting values.
+func printBlockStats(w io.Writer, asJSON bool, n uint64, txs int, ps *chain.ParallelStats) {
+	if ps == nil {
+		ps = &chain.ParallelStats{Workers: 1}
+	}
+	if asJSON {
+		b, _ := json.Marshal(struct {
+			Block        uint64           `json:"block"`
+			Transactions int              `json:"transactions"`
+			Workers      int              `json:"workers"`
+			Speculative  int              `json:"speculative"`
+			Reexecuted   int              `json:"reexecuted"`
+			Conflicts    []chain.Conflict `json:"conflicts"`
+		}{n, txs, ps.Workers, ps.Speculative, ps.Reexecuted, ps.Conflicts})
+		fmt.Fprintln(w, string(b))
+		return
+	}
+	fmt.Fprintf(w, "block %d: %d transactions, %d ran ahead, %d ran again", n, txs, ps.Speculative, ps.Reexecuted)
+	for i, c := range ps.Conflicts {
+		if i == 5 {
+			fmt.Fprintf(w, " …")
+			break
+		}
+		fmt.Fprintf(w, "; tx %d: %s", c.Tx, c.Key)
+	}
+	fmt.Fprintln(w)
 }

@@ -1,0 +1,294 @@
+package chain
+
+import (
+	"fmt"
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/runtime"
+	"github.com/hybridvm/hybridvm/state"
+)
+
+// Parallel execution of a block's transactions (optimistic concurrency).
+//
+// Workers take transactions in block order from a shared counter and run each
+// in its own view of the block's state (state.Base): what the earlier
+// transactions committed so far, plus nothing of the ones still running. The
+// caller's goroutine is the committer: it goes through the transactions in
+// order, validates each finished one against the state as the earlier ones
+// left it (state.Base.Validate) and applies it (Apply), or runs it again when a
+// value it observed has changed since. When the committer reaches a
+// transaction no worker has taken, it runs it itself; a view it runs is valid
+// by construction. So the result is the sequential one, whatever the timing.
+
+// minParallelTxs is the block size below which transactions run one after
+// another: a few transactions do not pay for starting the workers.
+const minParallelTxs = 4
+
+// lookaheadPerWorker bounds how far past the next transaction to commit the
+// workers run, per worker.
+const lookaheadPerWorker = 4
+
+// backoff waits a little for other goroutines to make progress: it yields the
+// processor at first, then sleeps. idle counts the waits so far.
+func backoff(idle int) int {
+	if idle < 64 {
+		goruntime.Gosched()
+	} else {
+		time.Sleep(20 * time.Microsecond)
+	}
+	return idle + 1
+}
+
+// ParallelStats says how a block's transactions ran in parallel.
+type ParallelStats struct {
+	// Workers is the number of goroutines that executed transactions (the
+	// committer included); zero when the block ran sequentially.
+	Workers int
+	// Speculative counts transactions executed by workers ahead of the commit;
+	// Reexecuted counts those that had to run again, and Conflicts names the
+	// first changed value each of them had observed (for example "balance
+	// 0x…" or "slot 0x…[0x…]"), by transaction index.
+	Speculative int
+	Reexecuted  int
+	Conflicts   []Conflict
+}
+
+// Conflict is one re-executed transaction and the reason.
+type Conflict struct {
+	Tx  int    `json:"tx"`
+	Key string `json:"key"`
+}
+
+// parallel reports whether a block of n transactions runs in parallel.
+func (p *Processor) parallel(n int) bool {
+	return p.cfg.Workers > 1 && n >= minParallelTxs
+}
+
+// specTx is one transaction of a parallel block.
+type specTx struct {
+	claimed atomic.Bool
+	done    atomic.Bool
+	view    *state.State
+	rc      runtime.Receipt
+	blobGas uint64
+	err     error
+}
+
+// worker is one executing goroutine: its runtime per fork, and a block context
+// of its own (its gas counters count only the transaction it runs).
+type worker struct {
+	runtimes map[host.Fork]*runtime.Runtime
+	blk      runtime.Block
+	tx       runtime.Transaction
+}
+
+// workerRuntime returns w's runtime for fork f, made on first use.
+func (p *Processor) workerRuntime(w *worker, f host.Fork) (*runtime.Runtime, error) {
+	if r, ok := w.runtimes[f]; ok {
+		return r, nil
+	}
+	rc, err := p.cfg.Runtime(f)
+	if err != nil {
+		return nil, fmt.Errorf("chain: runtime for %v: %w", f, err)
+	}
+	rc.Fork = f
+	r, err := runtime.New(rc, state.New())
+	if err != nil {
+		return nil, fmt.Errorf("chain: runtime for %v: %w", f, err)
+	}
+	w.runtimes[f] = r
+	return r, nil
+}
+
+// execute runs transaction i in a fresh view of base on w, recording the
+// outcome in t. A panic in an engine becomes the transaction's error (the
+// committer then runs it again itself, where the panic is the caller's).
+//
+// A worker's run (blk nil) counts only its own gas against the block's limits;
+// the committer's (blk the block) counts what the earlier transactions used, so
+// its outcome is exactly the sequential one, errors included.
+func (p *Processor) execute(w *worker, r *runtime.Runtime, base *state.Base, pool *viewPool, txs types.Transactions, senders []common.Address, i int, t *specTx, blk *runtime.Block) {
+	defer func() {
+		if v := recover(); v != nil {
+			t.err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	t.view = pool.get(base)
+	t.err = toRuntimeTx(txs[i], senders[i], &w.tx)
+	if t.err != nil {
+		return
+	}
+	r.UseState(t.view)
+	if blk != nil {
+		w.blk = *blk
+	} else {
+		w.blk.GasUsed, w.blk.BlobGasUsed = 0, 0
+	}
+	blobBefore := w.blk.BlobGasUsed
+	t.rc, t.err = r.ApplyTransaction(&w.tx, &w.blk)
+	t.blobGas = w.blk.BlobGasUsed - blobBefore
+}
+
+// viewPool recycles views between transactions.
+type viewPool struct {
+	mu    sync.Mutex
+	views []*state.State
+}
+
+func (vp *viewPool) get(base *state.Base) *state.State {
+	vp.mu.Lock()
+	defer vp.mu.Unlock()
+	if n := len(vp.views); n > 0 {
+		v := vp.views[n-1]
+		vp.views = vp.views[:n-1]
+		base.ResetView(v)
+		return v
+	}
+	return base.NewView()
+}
+
+func (vp *viewPool) put(v *state.State) {
+	if v == nil {
+		return
+	}
+	vp.mu.Lock()
+	vp.views = append(vp.views, v)
+	vp.mu.Unlock()
+}
+
+// runParallel executes txs on st with p.cfg.Workers goroutines (the caller's
+// included) and appends their receipts to res, with the sequential result.
+func (p *Processor) runParallel(fork host.Fork, st *state.State, blk *runtime.Block, txs types.Transactions, senders []common.Address, rb *receiptBuilder, res *Result) error {
+	n := len(txs)
+	nw := min(p.cfg.Workers, n)
+	for len(p.workers) < nw {
+		p.workers = append(p.workers, &worker{runtimes: map[host.Fork]*runtime.Runtime{}})
+	}
+	runtimes := make([]*runtime.Runtime, nw)
+	for i := range nw {
+		r, err := p.workerRuntime(p.workers[i], fork)
+		if err != nil {
+			return err
+		}
+		runtimes[i] = r
+		p.workers[i].blk = *blk
+	}
+	base := state.NewBase(st)
+	pool := &p.views
+	specs := make([]specTx, n)
+	// Transactions are taken in order, at most lookahead past the next to
+	// commit: the further ahead a view runs, the more of what it reads is
+	// still to be written by the transactions in between.
+	lookahead := int64(lookaheadPerWorker * nw)
+	var next, committed atomic.Int64
+	var stop atomic.Bool
+	claim := func() int {
+		for {
+			i := next.Load()
+			if i >= int64(n) || i > committed.Load()+lookahead {
+				return -1
+			}
+			if next.CompareAndSwap(i, i+1) && specs[i].claimed.CompareAndSwap(false, true) {
+				return int(i)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < nw; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			idle := 0
+			for !stop.Load() && next.Load() < int64(n) {
+				i := claim()
+				if i < 0 {
+					idle = backoff(idle)
+					continue
+				}
+				idle = 0
+				p.execute(p.workers[w], runtimes[w], base, pool, txs, senders, i, &specs[i], nil)
+				specs[i].done.Store(true)
+			}
+		}()
+	}
+	// The workers must be gone before the caller touches st again.
+	defer func() {
+		stop.Store(true)
+		wg.Wait()
+		for i := range specs {
+			pool.put(specs[i].view)
+			specs[i].view = nil
+		}
+	}()
+
+	stats := &ParallelStats{Workers: nw}
+	me, mine := p.workers[0], runtimes[0]
+	for i, tx := range txs {
+		t := &specs[i]
+		valid := false
+		if t.claimed.CompareAndSwap(false, true) {
+			// Nobody took it: run it here, on the state as it now is.
+			next.CompareAndSwap(int64(i), int64(i+1))
+			p.execute(me, mine, base, pool, txs, senders, i, t, blk)
+			valid = t.err == nil
+		} else {
+			// A worker has it: run later ones meanwhile rather than wait idle.
+			for idle := 0; !t.done.Load(); {
+				if j := claim(); j >= 0 {
+					p.execute(me, mine, base, pool, txs, senders, j, &specs[j], nil)
+					specs[j].done.Store(true)
+					idle = 0
+				} else {
+					idle = backoff(idle)
+				}
+			}
+			stats.Speculative++
+			conflict := "transaction invalid"
+			if t.err == nil {
+				conflict = base.Validate(t.view)
+			}
+			// The block's own counters: the worker saw none of the earlier
+			// transactions' gas.
+			if conflict == "" && (blk.GasUsed > blk.GasLimit || tx.Gas() > blk.GasLimit-blk.GasUsed || blobOver(fork, blk, t.blobGas)) {
+				conflict = "block gas"
+			}
+			if conflict == "" {
+				valid = true
+			} else {
+				stats.Reexecuted++
+				stats.Conflicts = append(stats.Conflicts, Conflict{Tx: i, Key: conflict})
+				pool.put(t.view)
+				p.execute(me, mine, base, pool, txs, senders, i, t, blk)
+				valid = t.err == nil
+			}
+		}
+		if !valid {
+			if t.err == nil {
+				panic("BUG: chain: a transaction run by the committer is not valid")
+			}
+			return txError(i, tx, t.err)
+		}
+		base.Apply(t.view)
+		blk.GasUsed += t.rc.GasUsed
+		blk.BlobGasUsed += t.blobGas
+		res.Receipts = append(res.Receipts, rb.receipt(i, tx, senders[i], &t.rc, blk.GasUsed, t.blobGas))
+		pool.put(t.view)
+		t.view = nil
+		committed.Store(int64(i + 1))
+	}
+	res.Parallel = stats
+	return nil
+}
+
+// blobOver reports whether blob gas more than the block has left.
+func blobOver(fork host.Fork, blk *runtime.Block, blobGas uint64) bool {
+	limit := uint64(runtime.MaxBlobsPerBlock(fork)) * runtime.BlobGasPerBlob
+	return blk.BlobGasUsed > limit || blobGas > limit-blk.BlobGasUsed
+}
