@@ -20,10 +20,21 @@ func evmEngine(f host.Fork) (runtime.Engine, error) { return evm.New(evm.Config{
 // and InvalidBlocks: 573 Cancun tests, 1,345 blocks) and fails listing each
 // failure.
 func TestBlockchainTests(t *testing.T) {
+	runBlockchainTests(t, &Options{Engine: evmEngine})
+}
+
+// TestBlockchainTestsParallel runs them all again with every block's
+// transactions executed in parallel (four workers, every block however small),
+// which must give exactly the same results.
+func TestBlockchainTestsParallel(t *testing.T) {
+	runBlockchainTests(t, &Options{Engine: evmEngine, TxWorkers: 4})
+}
+
+func runBlockchainTests(t *testing.T, opts *Options) {
 	dir := testtools.NeedData(t, blockchainTests)
 	start := time.Now()
 	var failures []Result
-	counts, err := Run([]string{dir}, &Options{Engine: evmEngine}, func(r Result) {
+	counts, err := Run([]string{dir}, opts, func(r Result) {
 		if !r.Pass {
 			failures = append(failures, r)
 		}

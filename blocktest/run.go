@@ -31,6 +31,11 @@ type Options struct {
 	Tracer runtime.FrameTracer
 	// Workers is the number of files run in parallel; zero means GOMAXPROCS.
 	Workers int
+	// TxWorkers, when above one, executes each block's transactions on that
+	// many goroutines (chain's parallel execution), every block in parallel
+	// however small or dependent (chain.Config.AlwaysParallel): the tests then
+	// check that path against their expected results.
+	TxWorkers int
 	// AfterTest, when set, is called by the worker right after each test ran,
 	// before the next one starts (with one worker: to end a test's trace).
 	AfterTest func(Result)
@@ -174,7 +179,7 @@ func (w *worker) runTest(t *Test) (res Result) {
 			res.Error = fmt.Sprintf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	root, err := RunTest(t, w.runtimeConfig)
+	root, err := RunTestWith(t, chain.Config{Runtime: w.runtimeConfig, Workers: w.opts.TxWorkers, AlwaysParallel: w.opts.TxWorkers > 1})
 	res.StateRoot = root
 	if err != nil {
 		res.Error = err.Error()
@@ -198,11 +203,18 @@ func (w *worker) runtimeConfig(f host.Fork) (runtime.Config, error) {
 // for the exception it names), then checks the head and its state. It returns
 // the head's state root and the first mismatch.
 func RunTest(t *Test, rc func(host.Fork) (runtime.Config, error)) (host.Hash, error) {
+	return RunTestWith(t, chain.Config{Runtime: rc})
+}
+
+// RunTestWith is RunTest with a processor configured by cfg, whose Chain is
+// set to the test's network.
+func RunTestWith(t *Test, cfg chain.Config) (host.Hash, error) {
 	mkConfig, ok := networks[t.Network]
 	if !ok {
 		return host.Hash{}, fmt.Errorf("network %q not supported", t.Network)
 	}
-	proc, err := chain.NewProcessor(chain.Config{Chain: mkConfig(), Runtime: rc})
+	cfg.Chain = mkConfig()
+	proc, err := chain.NewProcessor(cfg)
 	if err != nil {
 		return host.Hash{}, err
 	}

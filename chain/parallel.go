@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"fmt"
 	goruntime "runtime"
 	"sync"
@@ -51,6 +52,10 @@ type ParallelStats struct {
 	// Workers is the number of goroutines that executed transactions (the
 	// committer included); zero when the block ran sequentially.
 	Workers int
+	// Paused is set when the block ran sequentially although workers are
+	// configured, because the last parallel block's transactions mostly
+	// depended on each other (adaptive.go).
+	Paused bool
 	// Speculative counts transactions executed by workers ahead of the commit;
 	// Reexecuted counts those that had to run again, and Conflicts names the
 	// first changed value each of them had observed (for example "balance
@@ -66,9 +71,9 @@ type Conflict struct {
 	Key string `json:"key"`
 }
 
-// parallel reports whether a block of n transactions runs in parallel.
+// parallel reports whether a block of n transactions may run in parallel.
 func (p *Processor) parallel(n int) bool {
-	return p.cfg.Workers > 1 && n >= minParallelTxs
+	return p.cfg.Workers > 1 && (n >= minParallelTxs || p.cfg.AlwaysParallel && n > 0)
 }
 
 // specTx is one transaction of a parallel block.
@@ -103,7 +108,9 @@ func (p *Processor) workerRuntime(w *worker, f host.Fork) (*runtime.Runtime, err
 	if err != nil {
 		return nil, fmt.Errorf("chain: runtime for %v: %w", f, err)
 	}
+	p.mu.Lock()
 	w.runtimes[f] = r
+	p.mu.Unlock()
 	return r, nil
 }
 
@@ -165,12 +172,14 @@ func (vp *viewPool) put(v *state.State) {
 
 // runParallel executes txs on st with p.cfg.Workers goroutines (the caller's
 // included) and appends their receipts to res, with the sequential result.
-func (p *Processor) runParallel(fork host.Fork, st *state.State, blk *runtime.Block, txs types.Transactions, senders []common.Address, rb *receiptBuilder, res *Result) error {
+func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.State, blk *runtime.Block, txs types.Transactions, senders []common.Address, rb *receiptBuilder, res *Result) error {
 	n := len(txs)
 	nw := min(p.cfg.Workers, n)
+	p.mu.Lock()
 	for len(p.workers) < nw {
 		p.workers = append(p.workers, &worker{runtimes: map[host.Fork]*runtime.Runtime{}})
 	}
+	p.mu.Unlock()
 	runtimes := make([]*runtime.Runtime, nw)
 	for i := range nw {
 		r, err := p.workerRuntime(p.workers[i], fork)
@@ -269,6 +278,9 @@ func (p *Processor) runParallel(fork host.Fork, st *state.State, blk *runtime.Bl
 				valid = t.err == nil
 			}
 		}
+		if err := ctx.Err(); err != nil { // its run may have been stopped
+			return err
+		}
 		if !valid {
 			if t.err == nil {
 				panic("BUG: chain: a transaction run by the committer is not valid")
@@ -284,6 +296,7 @@ func (p *Processor) runParallel(fork host.Fork, st *state.State, blk *runtime.Bl
 		committed.Store(int64(i + 1))
 	}
 	res.Parallel = stats
+	p.adapt.record(stats)
 	return nil
 }
 

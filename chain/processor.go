@@ -1,8 +1,10 @@
 package chain
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -29,17 +31,52 @@ type Config struct {
 	// the embedded state (a *state.State) and no tracer, else the block runs
 	// sequentially. The result is the same either way.
 	Workers int
+	// AlwaysParallel runs every block with transactions in parallel, however
+	// small, even after blocks whose
+	// transactions mostly depended on each other (which otherwise pause the
+	// parallel path for a few blocks: adaptive.go). For tests and measurements.
+	AlwaysParallel bool
 }
 
 // Processor executes blocks. It keeps one runtime per fork; it is not safe for
 // concurrent use (make one per goroutine).
 type Processor struct {
+	mu       sync.Mutex // guards runtimes and workers against cancelAll
 	cfg      Config
 	runtimes map[host.Fork]*runtime.Runtime
 	tx       runtime.Transaction
 
 	workers []*worker // parallel execution (parallel.go)
 	views   viewPool
+	adapt   adaptive
+}
+
+// cancelAll sets the cancel flag of every runtime (a context was cancelled).
+func (p *Processor) cancelAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.runtimes {
+		r.CancelFlag().Store(true)
+	}
+	for _, w := range p.workers {
+		for _, r := range w.runtimes {
+			r.CancelFlag().Store(true)
+		}
+	}
+}
+
+// clearCancel clears the cancel flags for the next block.
+func (p *Processor) clearCancel() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.runtimes {
+		r.CancelFlag().Store(false)
+	}
+	for _, w := range p.workers {
+		for _, r := range w.runtimes {
+			r.CancelFlag().Store(false)
+		}
+	}
 }
 
 // Result is what executing a block produced.
@@ -89,7 +126,9 @@ func (p *Processor) runtimeFor(f host.Fork, db host.StateDB) (*runtime.Runtime, 
 	if err != nil {
 		return nil, fmt.Errorf("chain: runtime for %v: %w", f, err)
 	}
+	p.mu.Lock()
 	p.runtimes[f] = r
+	p.mu.Unlock()
 	return r, nil
 }
 
@@ -103,6 +142,23 @@ func (p *Processor) runtimeFor(f host.Fork, db host.StateDB) (*runtime.Runtime, 
 // the block's gas); the header and the computed fields are the validator's
 // (VerifyHeader, ValidateBody, ValidateResult).
 func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash func(uint64) common.Hash) (*Result, error) {
+	return p.ProcessContext(context.Background(), block, db, getHash)
+}
+
+// ProcessContext is Process under ctx: once ctx is done, running transactions
+// stop within microseconds (sequential or parallel) and the block fails with
+// ctx's error, leaving db partly changed as any failed block does.
+func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db runtime.TxStateDB, getHash func(uint64) common.Hash) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, p.cancelAll)
+		defer func() {
+			stop()
+			p.clearCancel()
+		}()
+	}
 	header := block.Header()
 	number, time := header.Number.Uint64(), header.Time
 	fork, err := ForkAt(p.cfg.Chain, number, time)
@@ -147,12 +203,21 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 
 	res := &Result{Receipts: make(types.Receipts, 0, len(txs)), Senders: senders}
 	rb := receiptBuilder{block: block, hash: block.Hash(), blobFee: runtime.BlobBaseFee(fork, blk.ExcessBlobGas)}
-	if base, ok := db.(*state.State); ok && p.parallel(len(txs)) && r.Config().Tracer == nil {
-		if err := p.runParallel(fork, base, blk, txs, senders, &rb, res); err != nil {
+	base, parallel := db.(*state.State)
+	parallel = parallel && p.parallel(len(txs)) && r.Config().Tracer == nil
+	if parallel && !p.cfg.AlwaysParallel && !p.adapt.parallel() {
+		parallel = false
+		res.Parallel = &ParallelStats{Workers: 1, Paused: true}
+	}
+	if parallel {
+		if err := p.runParallel(ctx, fork, base, blk, txs, senders, &rb, res); err != nil {
 			return nil, err
 		}
 	} else {
 		for i, tx := range txs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			if err := toRuntimeTx(tx, senders[i], &p.tx); err != nil {
 				return nil, txError(i, tx, err)
 			}
@@ -160,6 +225,9 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 			rc, err := r.ApplyTransaction(&p.tx, blk)
 			if err != nil {
 				return nil, txError(i, tx, err)
+			}
+			if err := ctx.Err(); err != nil { // the transaction may have been stopped
+				return nil, err
 			}
 			res.Receipts = append(res.Receipts, rb.receipt(i, tx, senders[i], &rc, blk.GasUsed, blk.BlobGasUsed-blobBefore))
 		}
@@ -169,6 +237,9 @@ func (p *Processor) Process(block *types.Block, db runtime.TxStateDB, getHash fu
 
 	// After the transactions: withdrawals (Shanghai), then the requests
 	// (Prague): deposits from the logs, then the two queue contracts.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if ws := block.Withdrawals(); len(ws) > 0 {
 		applyWithdrawals(db, ws)
 	}

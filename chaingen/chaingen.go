@@ -196,13 +196,18 @@ var workloads = map[string]func(*world) call{
 	"deploy": func(w *world) call {
 		return call{value: new(big.Int), data: w.counter.Initcode, gas: 200_000}
 	},
+	// hot: every transaction bumps the same counter, so each depends on the one
+	// before it (the worst case for parallel execution).
+	"hot": func(w *world) call {
+		return call{to: addr(hotAddr), value: new(big.Int), data: w.counter.pack("bump"), gas: 60_000}
+	},
 	"storage": func(w *world) call {
 		return call{to: addr(ledgerAddr), value: new(big.Int), data: w.ledger.pack("write", big.NewInt(10), big.NewInt(int64(w.rng.Uint32()))), gas: 320_000}
 	},
 }
 
 // workloadOrder lists the workloads for help texts, mixed last.
-var workloadOrder = []string{"transfers", "erc20", "amm", "nft", "deploy", "storage", "mixed"}
+var workloadOrder = []string{"transfers", "erc20", "amm", "nft", "deploy", "storage", "mixed", "hot"}
 
 func init() {
 	simple := []string{"transfers", "erc20", "amm", "nft", "deploy", "storage"}

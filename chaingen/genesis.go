@@ -112,6 +112,12 @@ func genesis(cfg *params.ChainConfig, senders []common.Address) (*core.Genesis, 
 	}}
 	alloc[nftAddr] = types.Account{Code: nft.Runtime, Balance: new(big.Int)}
 	alloc[ledgerAddr] = types.Account{Code: ledger.Runtime, Balance: new(big.Int)}
+	counter, err := loadContract("Counter")
+	if err != nil {
+		return nil, err
+	}
+	// The hot workload's one counter (Counter's count is slot 0, starting at 1).
+	alloc[hotAddr] = types.Account{Code: counter.Runtime, Balance: new(big.Int), Storage: map[common.Hash]common.Hash{num(0): num(1)}}
 	// The system contracts, as on mainnet.
 	alloc[params.BeaconRootsAddress] = types.Account{Code: params.BeaconRootsCode, Nonce: 1, Balance: new(big.Int)}
 	if cfg.PragueTime != nil {

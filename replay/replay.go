@@ -34,6 +34,8 @@ type Options struct {
 	// Workers executes each block's transactions on this many goroutines
 	// (chain's parallel execution); zero or one is sequential.
 	Workers int
+	// AlwaysParallel never pauses the parallel path (chain.Config.AlwaysParallel).
+	AlwaysParallel bool
 	// BlockStats, when set, is called after every block with how its
 	// transactions ran in parallel (nil for a block that ran sequentially).
 	BlockStats func(number uint64, txs int, ps *chain.ParallelStats)
@@ -107,7 +109,7 @@ type Replayer struct {
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
 	evms := map[host.Fork]*evm.EVM{}
-	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, Runtime: func(f host.Fork) (runtime.Config, error) {
+	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, AlwaysParallel: opts.AlwaysParallel, Runtime: func(f host.Fork) (runtime.Config, error) {
 		e, ok := evms[f]
 		if !ok {
 			var err error

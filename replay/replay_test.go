@@ -120,8 +120,8 @@ func TestParallelReplayMatchesSequential(t *testing.T) {
 					t.Fatal(err)
 				}
 				var parallelBlocks int
-				r, err := New(g, st, Options{Engine: machine.EngineInterp, Workers: workers, BlockStats: func(_ uint64, _ int, ps *chain.ParallelStats) {
-					if ps != nil {
+				r, err := New(g, st, Options{Engine: machine.EngineInterp, Workers: workers, AlwaysParallel: true, BlockStats: func(_ uint64, _ int, ps *chain.ParallelStats) {
+					if ps != nil && !ps.Paused {
 						parallelBlocks++
 					}
 				}})

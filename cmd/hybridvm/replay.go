@@ -155,8 +155,13 @@ func printBlockStats(w io.Writer, asJSON bool, n uint64, txs int, ps *chain.Para
 			Speculative  int              `json:"speculative"`
 			Reexecuted   int              `json:"reexecuted"`
 			Conflicts    []chain.Conflict `json:"conflicts"`
-		}{n, txs, ps.Workers, ps.Speculative, ps.Reexecuted, ps.Conflicts})
+			Paused       bool             `json:"paused,omitempty"`
+		}{n, txs, ps.Workers, ps.Speculative, ps.Reexecuted, ps.Conflicts, ps.Paused})
 		fmt.Fprintln(w, string(b))
+		return
+	}
+	if ps.Paused {
+		fmt.Fprintf(w, "block %d: %d transactions, sequential (the last parallel block's transactions depended on each other)\n", n, txs)
 		return
 	}
 	fmt.Fprintf(w, "block %d: %d transactions, %d ran ahead, %d ran again", n, txs, ps.Speculative, ps.Reexecuted)
