@@ -49,6 +49,10 @@ type Processor struct {
 	workers []*worker // parallel execution (parallel.go)
 	views   viewPool
 	adapt   adaptive
+	// speculateAll (tests) runs every transaction of a parallel block against
+	// the block's start before the first commits: most of what can conflict
+	// then does.
+	speculateAll bool
 }
 
 // cancelAll sets the cancel flag of every runtime (a context was cancelled).
