@@ -40,8 +40,8 @@ type JSONResult struct {
 	Ops       []int     `json:"ops,omitempty"` // operations timed by each sample
 	MinNs     float64   `json:"min_ns,omitempty"`
 	MedianNs  float64   `json:"median_ns,omitempty"`
-	Spread    *float64  `json:"spread,omitempty"` // (max − min) / median
-	Rate      float64   `json:"rate,omitempty"`   // in rate_unit at the median
+	Spread    *float64  `json:"spread,omitempty"`         // (max − min) / median
+	Rate      float64   `json:"rate,omitempty"`           // in rate_unit at the median
 	PeakRSS   int64     `json:"peak_rss_bytes,omitempty"` // the largest of the samples' processes'
 }
 

@@ -26,7 +26,6 @@ type procResult struct {
 	exit           int
 	time           time.Duration // user + system CPU time, or wall time
 	instret        uint64        // from `hybridvm exec --stats`, 0 otherwise
-	maxRSS         int64         // peak resident set size in bytes (maxRSS), 0 if unknown
 }
 
 // runProcess runs argv to completion and measures it. A process that could not start
@@ -45,7 +44,6 @@ func runProcess(argv []string, wall bool) (procResult, error) {
 	res := procResult{stdout: out.String(), stderr: errOut.String(), time: elapsed}
 	if ps := cmd.ProcessState; ps != nil {
 		res.exit = ps.ExitCode()
-		res.maxRSS = maxRSS(ps)
 		if !wall {
 			res.time = ps.UserTime() + ps.SystemTime()
 		}

@@ -49,8 +49,9 @@ const ReplayChildArg = "replay-child"
 // run, is a case per RISC-V engine on hybridvm alone. Each sample runs in a child
 // process, which times one whole import on the wall clock whatever --cpu-time says
 // (both sides use more than one thread: sender recovery, geth's prefetcher); reading
-// the chain and building the genesis state are not timed. The child's peak RSS is
-// its ru_maxrss (getrusage of the waited-for child). Both sides validate every block
+// the chain and building the genesis state are not timed. The child also reports its
+// peak RSS (VmHWM of /proc/self/status, on Linux), which includes the chain it read.
+// Both sides validate every block
 // against its header, so a sample is also a check.
 func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 	if cfg.Blocks < 1 {
@@ -72,7 +73,7 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block).",
 			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", cfg.Blocks),
 			"hybrid/ENGINE: the hybrid workload (RISC-V contracts, which go-ethereum cannot run) on hybridvm alone, with that RISC-V engine.",
-			"peak RSS: the child process's ru_maxrss (each sample runs in its own process; the largest over the samples).",
+			"peak RSS: the child process's VmHWM (/proc/self/status; each sample runs in its own process, which reads the whole chain file first; the largest over the samples).",
 		},
 	}
 	for _, w := range chaingen.Workloads() {
@@ -120,8 +121,8 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 	return s, nil
 }
 
-// runReplayChild runs one sample's child and returns the import time it reports and
-// its peak RSS.
+// runReplayChild runs one sample's child and returns the import time and the peak RSS
+// it reports.
 func runReplayChild(argv []string) (time.Duration, int64, error) {
 	res, err := runProcess(argv, true)
 	if err != nil {
@@ -130,18 +131,23 @@ func runReplayChild(argv []string) (time.Duration, int64, error) {
 	if res.exit != 0 {
 		return 0, 0, fmt.Errorf("%s exited with %d: %s", argv[0], res.exit, oneLine(res.stderr))
 	}
-	var out struct {
-		Ns int64 `json:"ns"`
-	}
+	var out replayChildOutput
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil || out.Ns <= 0 {
 		return 0, 0, fmt.Errorf("replay child: output %q: %v", res.stdout, err)
 	}
-	return time.Duration(out.Ns), res.maxRSS, nil
+	return time.Duration(out.Ns), out.PeakRSS, nil
+}
+
+// replayChildOutput is what a replay child writes: the import's wall time and the
+// process's peak RSS (0: not measured).
+type replayChildOutput struct {
+	Ns      int64 `json:"ns"`
+	PeakRSS int64 `json:"peak_rss_bytes"`
 }
 
 // ReplayChild is a replay suite's child process: args are SIDE ENGINE GENESIS CHAIN,
-// SIDE "hybridvm" or "geth". It imports the chain and writes {"ns": N}, the import's
-// wall time, to stdout.
+// SIDE "hybridvm" or "geth". It imports the chain and writes to stdout, as JSON, the
+// import's wall time and the process's peak RSS.
 func ReplayChild(args []string, stdout io.Writer) error {
 	if len(args) != 4 {
 		return fmt.Errorf("%s: want SIDE ENGINE GENESIS CHAIN, got %d arguments", ReplayChildArg, len(args))
@@ -179,8 +185,7 @@ func ReplayChild(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "{\"ns\": %d}\n", d.Nanoseconds())
-	return err
+	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS()})
 }
 
 func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine) (time.Duration, error) {

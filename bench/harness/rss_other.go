@@ -2,7 +2,5 @@
 
 package harness
 
-import "os"
-
-// maxRSS is 0 (not measured) off Linux: ru_maxrss's unit differs between systems.
-func maxRSS(*os.ProcessState) int64 { return 0 }
+// selfPeakRSS is 0 (not measured) off Linux, which alone has /proc/self/status.
+func selfPeakRSS() int64 { return 0 }
