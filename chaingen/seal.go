@@ -25,8 +25,9 @@ import (
 // sealer builds and seals blocks by executing them with hybridvm's chain.Processor,
 // for workloads go-ethereum cannot execute (RISC-V contracts). It lays out headers as
 // go-ethereum's core.GenerateChain does after the merge (10 s apart, the parent's
-// coinbase and gas limit, difficulty zero, the EIP-1559 base fee and EIP-4844 excess
-// blob gas from the parent, a zero parent beacon root, an empty withdrawals list) and
+// coinbase and gas limit, difficulty zero, the EIP-1559 base fee from the parent; from
+// Cancun the EIP-4844 excess blob gas and a zero parent beacon root; from Shanghai an
+// empty withdrawals list, none before) and
 // fills in what execution computes: gas used, bloom, receipts root, state root and,
 // from Prague, the requests hash.
 type sealer struct {
@@ -85,8 +86,10 @@ func (s *sealer) header() *types.Header {
 		Time:       p.Time + 10,
 		BaseFee:    eip1559.CalcBaseFee(s.cfg, p),
 	}
-	excess := eip4844.CalcExcessBlobGas(s.cfg, p, h.Time)
-	h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot = &excess, new(uint64), new(common.Hash)
+	if s.cfg.IsCancun(h.Number, h.Time) {
+		excess := eip4844.CalcExcessBlobGas(s.cfg, p, h.Time)
+		h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot = &excess, new(uint64), new(common.Hash)
+	}
 	return h
 }
 
@@ -113,7 +116,10 @@ func (s *sealer) next(target uint64, mk func(h *types.Header) *types.Transaction
 		txs = append(txs, tx)
 		limits += tx.Gas()
 	}
-	withdrawals := []*types.Withdrawal{}
+	var withdrawals []*types.Withdrawal // nil: no withdrawals root
+	if s.cfg.IsShanghai(h.Number, h.Time) {
+		withdrawals = []*types.Withdrawal{}
+	}
 	trial := types.NewBlockWithHeader(h).WithBody(types.Body{Transactions: txs, Withdrawals: withdrawals})
 	res, err := s.proc.Process(trial, s.st.Copy(), s.blockHash)
 	if err != nil {
