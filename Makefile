@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: demo test check examples testdata bench bench-riscv bench-evm bench-calls deps build
+.PHONY: demo test check examples testdata bench bench-riscv bench-evm bench-calls bench-replay deps build
 
 # The ERC20 demo: deploy, mint, transfer, approve, transferFrom, with gas and logs.
 demo:
@@ -47,3 +47,8 @@ bench-evm: build
 
 bench-calls: build
 	bin/hybridvm bench $(BENCHFLAGS) calls
+
+# Generated chains (200 blocks of ~30M gas per workload by default) replayed by hybridvm
+# and by go-ethereum: several minutes.
+bench-replay: build
+	bin/hybridvm bench $(BENCHFLAGS) replay

@@ -32,6 +32,9 @@ type Options struct {
 	Fork     string // Cancun, Prague or Osaka ("" is Cancun)
 	// Accounts is the number of senders (0: DefaultAccounts).
 	Accounts int
+	// BlockGas is the gas each block's transactions use, about (0: TargetGas); the
+	// gas limit is twice that. Tests use small blocks.
+	BlockGas uint64
 }
 
 // DefaultAccounts is how many senders a chain has by default.
@@ -66,6 +69,12 @@ func Generate(opts Options) (*Chain, error) {
 	if opts.Accounts < 2 || opts.Accounts > 100_000 {
 		return nil, fmt.Errorf("chaingen: %d accounts: want 2 to 100000", opts.Accounts)
 	}
+	if opts.BlockGas == 0 {
+		opts.BlockGas = TargetGas
+	}
+	if opts.BlockGas < 1_000_000 || opts.BlockGas > 100_000_000 {
+		return nil, fmt.Errorf("chaingen: %d gas a block: want 1M to 100M", opts.BlockGas)
+	}
 	cfg, err := chainConfig(opts.Fork)
 	if err != nil {
 		return nil, err
@@ -78,13 +87,26 @@ func Generate(opts Options) (*Chain, error) {
 	for i, k := range ks {
 		senders[i] = crypto.PubkeyToAddress(k.PublicKey)
 	}
-	g, err := genesis(cfg, senders)
+	g, err := genesis(cfg, senders, 2*opts.BlockGas)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{keys: ks, senders: senders, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))}
+	w := &world{keys: ks, senders: senders, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15)), target: opts.BlockGas}
 	if err := w.load(); err != nil {
 		return nil, err
+	}
+	if opts.Workload == "hybrid" { // RISC-V contracts: sealed by hybridvm (seal.go)
+		if err := addHybrid(g.Alloc, senders); err != nil {
+			return nil, err
+		}
+		if w.hybrid, err = loadHybrid(); err != nil {
+			return nil, err
+		}
+		blocks, err := w.sealChain(g, opts.Blocks, gen)
+		if err != nil {
+			return nil, err
+		}
+		return &Chain{Genesis: g, Blocks: blocks}, nil
 	}
 	var genErr error
 	_, blocks, _ := core.GenerateChainWithGenesis(g, beacon.New(ethash.NewFaker()), opts.Blocks, func(i int, b *core.BlockGen) {
@@ -116,6 +138,11 @@ type world struct {
 	nft     *contract
 	ledger  *contract
 	counter *contract
+	target  uint64 // gas a block
+	// The hybrid workload's: its contracts and the senders' next nonces (it keeps
+	// them itself: no go-ethereum BlockGen).
+	hybrid *hybridWorld
+	nonces []uint64
 }
 
 func (w *world) load() (err error) {
@@ -139,14 +166,14 @@ type call struct {
 	gas   uint64
 }
 
-// fill adds transactions from gen until the block holds about TargetGas.
+// fill adds transactions from gen until the block holds about w.target gas.
 func (w *world) fill(b *core.BlockGen, gen func(*world) call) {
 	tip := big.NewInt(params.GWei)
 	feeCap := new(big.Int).Add(new(big.Int).Mul(b.BaseFee(), big.NewInt(2)), tip)
 	for {
 		c := gen(w)
-		used := gasLimit - b.Gas()
-		if used+c.gas > TargetGas {
+		used := 2*w.target - b.Gas()
+		if used+c.gas > w.target {
 			return
 		}
 		i := w.next
@@ -206,12 +233,15 @@ var workloads = map[string]func(*world) call{
 	},
 }
 
-// workloadOrder lists the workloads for help texts, mixed last.
-var workloadOrder = []string{"transfers", "erc20", "amm", "nft", "deploy", "storage", "mixed", "hot"}
+// workloadOrder lists the workloads for help texts: the EVM ones (mixed, then
+// hot, the fully dependent one, last of them), then hybrid (RISC-V contracts,
+// which go-ethereum cannot run).
+var workloadOrder = []string{"transfers", "erc20", "amm", "nft", "deploy", "storage", "mixed", "hot", "hybrid"}
 
 func init() {
 	simple := []string{"transfers", "erc20", "amm", "nft", "deploy", "storage"}
 	workloads["mixed"] = func(w *world) call { return workloads[simple[w.rng.IntN(len(simple))]](w) }
+	workloads["hybrid"] = hybridCall
 }
 
 // Write writes the chain into dir as genesis.json (go-ethereum's genesis format) and

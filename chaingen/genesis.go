@@ -34,12 +34,9 @@ func chainConfig(fork string) (*params.ChainConfig, error) {
 	return &c, nil
 }
 
-// Block geometry: blocks carry about TargetGas of transactions under a gas limit of
-// twice that, so the EIP-1559 base fee stays where it starts.
-const (
-	TargetGas = 30_000_000
-	gasLimit  = 2 * TargetGas
-)
+// Block geometry: blocks carry about TargetGas of transactions (Options.BlockGas)
+// under a gas limit of twice that, so the EIP-1559 base fee stays where it starts.
+const TargetGas = 30_000_000
 
 // keys derives n private keys from seed: key i is keccak256(seed ‖ i), as a secp256k1
 // scalar.
@@ -69,7 +66,7 @@ func big10(exp int64) *big.Int             { return new(big.Int).Exp(big.NewInt(
 
 // genesis builds the genesis: every sender funded, the contracts deployed with their
 // storage set.
-func genesis(cfg *params.ChainConfig, senders []common.Address) (*core.Genesis, error) {
+func genesis(cfg *params.ChainConfig, senders []common.Address, gasLimit uint64) (*core.Genesis, error) {
 	token, err := loadContract("Token")
 	if err != nil {
 		return nil, err

@@ -40,8 +40,9 @@ type JSONResult struct {
 	Ops       []int     `json:"ops,omitempty"` // operations timed by each sample
 	MinNs     float64   `json:"min_ns,omitempty"`
 	MedianNs  float64   `json:"median_ns,omitempty"`
-	Spread    *float64  `json:"spread,omitempty"` // (max − min) / median
-	Rate      float64   `json:"rate,omitempty"`   // in rate_unit at the median
+	Spread    *float64  `json:"spread,omitempty"`         // (max − min) / median
+	Rate      float64   `json:"rate,omitempty"`           // in rate_unit at the median
+	PeakRSS   int64     `json:"peak_rss_bytes,omitempty"` // the largest of the samples' processes'
 }
 
 // JSONGeoMean is one ratio's geometric means.
@@ -68,7 +69,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 					jr.Ops = append(jr.Ops, s.Ops)
 				}
 				sp := r.Spread()
-				jr.MinNs, jr.MedianNs, jr.Spread, jr.Rate = r.Min(), r.Median(), &sp, r.Rate(work)
+				jr.MinNs, jr.MedianNs, jr.Spread, jr.Rate, jr.PeakRSS = r.Min(), r.Median(), &sp, r.Rate(work), r.PeakRSS()
 			}
 			jc.Results = append(jc.Results, jr)
 		}

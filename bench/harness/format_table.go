@@ -26,6 +26,10 @@ func WriteTable(w io.Writer, rep *Report) error {
 	if rep.RateUnit != "" {
 		head += rep.RateUnit + "\t"
 	}
+	rss := rep.HasRSS()
+	if rss {
+		head += "peak RSS\t"
+	}
 	fmt.Fprintln(tw, head)
 	for _, c := range rep.Cases {
 		work := c.Work()
@@ -42,6 +46,13 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if rep.RateUnit != "" {
 				if rate := r.Rate(work); rate > 0 {
 					line += fmt.Sprintf("%.1f\t", rate)
+				} else {
+					line += "–\t"
+				}
+			}
+			if rss {
+				if m := r.PeakRSS(); m > 0 {
+					line += fmt.Sprintf("%.0f MiB\t", float64(m)/(1<<20))
 				} else {
 					line += "–\t"
 				}

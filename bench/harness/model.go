@@ -34,6 +34,9 @@ func (r Ratio) Name() string { return r.Num + " / " + r.Den }
 // Case is one workload, measured on every contender.
 type Case struct {
 	Name string
+	// Contenders, when set, are the only contenders the case runs on (the others
+	// cannot run it); nil means all of the suite's.
+	Contenders []string
 	// Micro marks a micro-case: a corner that one engine handles specially (the
 	// JUMPDEST runs of evm-benchmarks), left out of the headline geometric mean.
 	Micro bool
@@ -60,6 +63,9 @@ type Sample struct {
 	Ns   float64 // nanoseconds per operation
 	Ops  int     // operations the sample timed (the iterations of its loop)
 	Work float64 // work per operation (gas, instructions) for the rate; 0 if none
+	// MaxRSS is the peak resident set size of the process that took the sample, in
+	// bytes (0: not measured).
+	MaxRSS int64
 }
 
 // MissingError is a contender (or a tool it needs) not installed on this machine.

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -19,18 +22,48 @@ import (
 	"github.com/hybridvm/hybridvm/replay"
 )
 
-// ReplaySuite is the replay suite: one chain per chaingen workload (blocks blocks of
-// about 30M gas, seed 1), imported whole from its genesis by hybridvm's replay
-// (sequential, in memory, the state root computed every block; RISC-V engine engine)
-// and by go-ethereum's core.BlockChain.InsertChain (in-memory database, hash scheme:
-// execution, validation, state root and commit every block). A sample is one whole
-// import, timed on the wall clock whatever --cpu-time says, since both sides use more
-// than one thread (sender recovery, geth's prefetcher); generating the chain and
-// building the genesis state are not timed. Both sides validate every block against
-// its header, so a sample is also a check.
-func ReplaySuite(blocks int, engine machine.Engine) (*Suite, error) {
-	if blocks < 1 {
-		return nil, fmt.Errorf("replay: %d blocks", blocks)
+// ReplayConfig configures the replay suite.
+type ReplayConfig struct {
+	Blocks int // blocks per chain
+	// Engine is hybridvm's RISC-V engine on the EVM workloads (where it runs no code).
+	Engine machine.Engine
+	// Engines are the RISC-V engines the hybrid workload runs on, a case each
+	// ("interp", "jit", "aot", "tiered").
+	Engines []string
+	// Hybridvm is the hybridvm executable: every sample runs in a child process,
+	// `Hybridvm bench replay-child ...` (ReplayChild).
+	Hybridvm string
+	// WorkDir receives the generated chains.
+	WorkDir string
+}
+
+// ReplayChildArg is the argument of `hybridvm bench` that makes it a replay suite's
+// child (ReplayChild) rather than a suite.
+const ReplayChildArg = "replay-child"
+
+// ReplaySuite is the replay suite: one chain per chaingen workload (cfg.Blocks blocks
+// of about 30M gas, seed 1), imported whole from its genesis by hybridvm's replay
+// (sequential, in memory, the state root computed every block) and by go-ethereum's
+// core.BlockChain.InsertChain (in-memory database, hash scheme: execution, validation,
+// state root and commit every block). The hybrid workload, which go-ethereum cannot
+// run, is a case per RISC-V engine on hybridvm alone. Each sample runs in a child
+// process, which times one whole import on the wall clock whatever --cpu-time says
+// (both sides use more than one thread: sender recovery, geth's prefetcher); reading
+// the chain and building the genesis state are not timed. The child also reports its
+// peak RSS (VmHWM of /proc/self/status, on Linux), which includes the chain it read.
+// Both sides validate every block
+// against its header, so a sample is also a check.
+func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
+	if cfg.Blocks < 1 {
+		return nil, fmt.Errorf("replay: %d blocks", cfg.Blocks)
+	}
+	if cfg.Hybridvm == "" || cfg.WorkDir == "" {
+		return nil, fmt.Errorf("replay: no hybridvm executable or work directory")
+	}
+	for _, e := range cfg.Engines {
+		if _, err := machine.ParseEngine(e); err != nil {
+			return nil, fmt.Errorf("replay: %w", err)
+		}
 	}
 	s := &Suite{
 		Name: "replay", Bench: "Replay", Contenders: []string{"hybridvm", "geth"},
@@ -38,61 +71,121 @@ func ReplaySuite(blocks int, engine machine.Engine) (*Suite, error) {
 		RateUnit: "Mgas/s",
 		Notes: []string{
 			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block).",
-			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", blocks),
+			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", cfg.Blocks),
+			"hybrid/ENGINE: the hybrid workload (RISC-V contracts, which go-ethereum cannot run) on hybridvm alone, with that RISC-V engine.",
+			"peak RSS: the child process's VmHWM (/proc/self/status; each sample runs in its own process, which reads the whole chain file first; the largest over the samples).",
 		},
 	}
 	for _, w := range chaingen.Workloads() {
 		w := w
-		type chain struct {
-			c   *chaingen.Chain
-			gj  []byte
-			rlp []byte
-			gas float64
+		type files struct {
+			genesis, chain string
+			gas            float64
 		}
-		gen := sync.OnceValues(func() (chain, error) {
-			c, err := chaingen.Generate(chaingen.Options{Workload: w, Blocks: blocks, Seed: 1})
+		gen := sync.OnceValues(func() (files, error) {
+			c, err := chaingen.Generate(chaingen.Options{Workload: w, Blocks: cfg.Blocks, Seed: 1})
 			if err != nil {
-				return chain{}, err
+				return files{}, err
 			}
-			gj, err := json.Marshal(c.Genesis)
-			if err != nil {
-				return chain{}, err
-			}
-			var buf bytes.Buffer
-			if err := chaingen.ExportBlocks(&buf, c.Blocks); err != nil {
-				return chain{}, err
+			dir := filepath.Join(cfg.WorkDir, w)
+			if err := c.Write(dir); err != nil {
+				return files{}, err
 			}
 			var gas float64
 			for _, b := range c.Blocks {
 				gas += float64(b.GasUsed())
 			}
-			return chain{c, gj, buf.Bytes(), gas}, nil
+			return files{filepath.Join(dir, "genesis.json"), filepath.Join(dir, "chain.rlp"), gas}, nil
 		})
-		s.Cases = append(s.Cases, &Case{
-			Name: w,
-			Prepare: func(contender string) (Sampler, error) {
-				ch, err := gen()
+		prepare := func(engine string) func(contender string) (Sampler, error) {
+			return func(contender string) (Sampler, error) {
+				f, err := gen()
 				if err != nil {
 					return nil, err
 				}
+				argv := []string{cfg.Hybridvm, "bench", ReplayChildArg, contender, engine, f.genesis, f.chain}
 				return func() (Sample, error) {
-					// Fresh blocks each sample: no sender cached from an earlier one.
-					blocks, err := chaingen.ReadBlocks(bytes.NewReader(ch.rlp))
-					if err != nil {
-						return Sample{}, err
-					}
-					var d time.Duration
-					if contender == "geth" {
-						d, err = gethImport(ch.c.Genesis, blocks)
-					} else {
-						d, err = hybridvmImport(ch.gj, blocks, engine)
-					}
-					return Sample{Ns: float64(d.Nanoseconds()), Ops: 1, Work: ch.gas}, err
+					d, rss, err := runReplayChild(argv)
+					return Sample{Ns: float64(d.Nanoseconds()), Ops: 1, Work: f.gas, MaxRSS: rss}, err
 				}, nil
-			},
-		})
+			}
+		}
+		if w != "hybrid" {
+			s.Cases = append(s.Cases, &Case{Name: w, Prepare: prepare(cfg.Engine.String())})
+			continue
+		}
+		for _, e := range cfg.Engines {
+			s.Cases = append(s.Cases, &Case{Name: w + "/" + e, Group: w, Contenders: []string{"hybridvm"}, Prepare: prepare(e)})
+		}
 	}
 	return s, nil
+}
+
+// runReplayChild runs one sample's child and returns the import time and the peak RSS
+// it reports.
+func runReplayChild(argv []string) (time.Duration, int64, error) {
+	res, err := runProcess(argv, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	if res.exit != 0 {
+		return 0, 0, fmt.Errorf("%s exited with %d: %s", argv[0], res.exit, oneLine(res.stderr))
+	}
+	var out replayChildOutput
+	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil || out.Ns <= 0 {
+		return 0, 0, fmt.Errorf("replay child: output %q: %v", res.stdout, err)
+	}
+	return time.Duration(out.Ns), out.PeakRSS, nil
+}
+
+// replayChildOutput is what a replay child writes: the import's wall time and the
+// process's peak RSS (0: not measured).
+type replayChildOutput struct {
+	Ns      int64 `json:"ns"`
+	PeakRSS int64 `json:"peak_rss_bytes"`
+}
+
+// ReplayChild is a replay suite's child process: args are SIDE ENGINE GENESIS CHAIN,
+// SIDE "hybridvm" or "geth". It imports the chain and writes to stdout, as JSON, the
+// import's wall time and the process's peak RSS.
+func ReplayChild(args []string, stdout io.Writer) error {
+	if len(args) != 4 {
+		return fmt.Errorf("%s: want SIDE ENGINE GENESIS CHAIN, got %d arguments", ReplayChildArg, len(args))
+	}
+	side, engineName, genesisPath, chainPath := args[0], args[1], args[2], args[3]
+	engine, err := machine.ParseEngine(engineName)
+	if err != nil {
+		return err
+	}
+	gj, err := os.ReadFile(genesisPath)
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(chainPath)
+	if err != nil {
+		return err
+	}
+	blocks, err := chaingen.ReadBlocks(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	var d time.Duration
+	switch side {
+	case "hybridvm":
+		d, err = hybridvmImport(gj, blocks, engine)
+	case "geth":
+		var g core.Genesis
+		if err := json.Unmarshal(gj, &g); err != nil {
+			return fmt.Errorf("genesis: %w", err)
+		}
+		d, err = gethImport(&g, blocks)
+	default:
+		return fmt.Errorf("%s: unknown side %q (want hybridvm or geth)", ReplayChildArg, side)
+	}
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS()})
 }
 
 func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine) (time.Duration, error) {

@@ -108,6 +108,28 @@ func (r *Result) Median() float64 {
 	return (ds[n/2-1] + ds[n/2]) / 2
 }
 
+// PeakRSS is the largest peak resident set size of the samples, in bytes (0: not
+// measured).
+func (r *Result) PeakRSS() int64 {
+	var m int64
+	for _, s := range r.Samples {
+		m = max(m, s.MaxRSS)
+	}
+	return m
+}
+
+// HasRSS reports whether any sample measured its peak RSS.
+func (rep *Report) HasRSS() bool {
+	for _, c := range rep.Cases {
+		for _, r := range c.Results {
+			if r.PeakRSS() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Spread is (max − min) / median: how far apart the samples are, as a fraction.
 func (r *Result) Spread() float64 {
 	if !r.ok() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 
 	"github.com/hybridvm/hybridvm/bench/clock"
 )
@@ -43,6 +44,9 @@ func Run(s *Suite, opts Options, h Header) (*Report, error) {
 	for _, c := range s.Cases {
 		var names []string
 		for _, n := range s.Contenders {
+			if c.Contenders != nil && !slices.Contains(c.Contenders, n) {
+				continue
+			}
 			if opts.Filter == nil || opts.Filter.MatchString(c.Name+"/"+n) {
 				names = append(names, n)
 			}

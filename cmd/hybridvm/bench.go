@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		summary: "measure the engines and their peers side by side (suites riscv, evm, calls)",
+		summary: "measure the engines and their peers side by side (suites riscv, evm, calls, replay)",
 		run:     runBench,
 	})
 }
@@ -35,8 +35,10 @@ Measures hybridvm against its peers on one suite, from a checkout of the reposit
           qemu-riscv64 (a process per run); CPU time, MIPS, ratios to native
   evm     evm-benchmarks on hybridvm's EVM and go-ethereum's interpreter; Mgas/s, ratio
   calls   ECALL round trip, contract entry, ERC20 transfer, first call per engine; ns/op
-  replay  generated chains (hybridvm chaingen), imported by hybridvm replay and by
-          go-ethereum's BlockChain.InsertChain, in memory: Mgas/s, ratio
+  replay  generated chains (hybridvm chaingen, --blocks each), imported by hybridvm
+          replay and by go-ethereum's BlockChain.InsertChain, in memory, each sample
+          in a child process: Mgas/s, ratio, peak RSS; the hybrid workload (RISC-V
+          contracts) on hybridvm alone, a case per engine of --engines
 
 Every case is checked first (its output against the reference) and then runs --runs
 times, the contenders taking turns. The table gives each one's min, median and spread,
@@ -51,6 +53,13 @@ flags:
 `
 
 func runBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == harness.ReplayChildArg { // a replay sample's own process
+		if err := harness.ReplayChild(args[1:], stdout); err != nil {
+			fmt.Fprintf(stderr, "hybridvm bench %s: %v\n", harness.ReplayChildArg, err)
+			return 1
+		}
+		return 0
+	}
 	fs := newFlagSet("bench", stderr)
 	runs := fs.Int("runs", 5, "samples per case and contender")
 	format := fs.String("format", "table", "output: table, json or benchstat")
@@ -60,7 +69,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	wall := fs.Bool("wall", false, "time wall-clock time instead of CPU time")
 	round := fs.Duration("round", 100*time.Millisecond, "evm, calls: minimum duration of one sample's loop")
 	blocks := fs.Int("blocks", 200, "replay: blocks per generated chain")
-	engines := fs.String("engines", "jit,aot,tiered,interp", "riscv: hybridvm engines to run")
+	engines := fs.String("engines", "jit,aot,tiered,interp", "riscv, replay (hybrid workload): hybridvm engines to run")
 	scales := fs.String("scales", "", "riscv: further kernel SCALE values to build and run (comma-separated; needs riscv64-unknown-elf-gcc)")
 	kernels := fs.String("kernels", "", "riscv: kernel `directory` (default bench/kernels of the checkout)")
 	data := fs.String("data", "", "evm: evm-benchmarks `directory` holding main/ and micro/ (default "+evmbench.DataDir+" in the test data: $"+testtools.DataEnv+", else ../shared/testdata)")
@@ -69,7 +78,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if len(rest) != 1 {
-		return usageError(stderr, "bench", "want exactly one suite (riscv, evm, calls), got %d arguments", len(rest))
+		return usageError(stderr, "bench", "want exactly one suite (riscv, evm, calls, replay), got %d arguments", len(rest))
 	}
 	suiteName := rest[0]
 	if *runs < 1 {
@@ -160,8 +169,16 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		suite, err = harness.CallsSuite(repo, clk, *round)
 	case "replay":
-		suite, err = harness.ReplaySuite(*blocks, machine.DefaultEngine())
-		clockName = "wall time (both sides use several threads)"
+		cfg := harness.ReplayConfig{Blocks: *blocks, Engine: machine.DefaultEngine(), Engines: engineList}
+		if cfg.Hybridvm, err = os.Executable(); err != nil {
+			return fail(err)
+		}
+		if cfg.WorkDir, err = os.MkdirTemp("", "hybridvm-bench-replay-"); err != nil {
+			return fail(err)
+		}
+		defer os.RemoveAll(cfg.WorkDir)
+		suite, err = harness.ReplaySuite(cfg)
+		clockName = "wall time, as the child process times its import (both sides use several threads)"
 	default:
 		return usageError(stderr, "bench", "unknown suite %q (want riscv, evm, calls, replay)", suiteName)
 	}

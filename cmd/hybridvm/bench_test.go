@@ -38,10 +38,18 @@ func TestBenchUsageErrors(t *testing.T) {
 			t.Errorf("bench %q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.want)
 		}
 	}
-	// replay: a chain of one block per workload, imported by both sides; JSON out.
+	// replay: a chain of one block per workload, imported by both sides, each sample in
+	// a child process (this test binary as hybridvm) with its peak RSS; JSON out.
+	t.Setenv(cliEnv, "1")
 	code, out, errOut := cli("bench", "--blocks", "1", "--runs", "1", "--filter", "erc20", "--format", "json", "replay")
-	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") {
+	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") || strings.Count(out, `"peak_rss_bytes"`) != 2 {
 		t.Errorf("bench replay: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// The hybrid workload: hybridvm alone, a case per engine; a table with Mgas/s and peak RSS.
+	code, out, errOut = cli("bench", "--blocks", "1", "--runs", "1", "--engines", "interp,jit", "--filter", "hybrid", "replay")
+	if code != 0 || !regexp.MustCompile(`hybrid/interp +hybridvm .* MiB`).MatchString(out) || !regexp.MustCompile(`hybrid/jit +hybridvm .* MiB`).MatchString(out) ||
+		strings.Contains(out, "hybrid/aot") || regexp.MustCompile(`(?m)^ +geth`).MatchString(out) {
+		t.Errorf("bench replay hybrid: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	if code, _, _ := cli("bench", "--blocks", "0", "replay"); code != 1 {
 		t.Errorf("bench replay with 0 blocks: exit %d, want 1", code)

@@ -16,11 +16,13 @@ func init() {
 	})
 }
 
-var chaingenUsage = `usage: hybridvm chaingen --workload NAME [--blocks N] [--seed S] [--fork NAME] [--accounts N] -o DIR
+var chaingenUsage = `usage: hybridvm chaingen --workload NAME [--blocks N] [--seed S] [--fork NAME] [--accounts N] [--block-gas N] -o DIR
 
-Generates a chain of blocks of about 30M gas each with go-ethereum's core.GenerateChain
-and writes DIR/genesis.json (go-ethereum's genesis format) and DIR/chain.rlp (its export
-format). Transactions are signed by --accounts keys derived from --seed; the same flags
+Generates a chain of blocks of about 30M gas each (--block-gas) and writes
+DIR/genesis.json (go-ethereum's genesis format) and DIR/chain.rlp (its export format).
+The EVM workloads are built and sealed by go-ethereum's core.GenerateChain; the hybrid
+one, which go-ethereum cannot run, by hybridvm (chain.Processor) with the same header
+layout. Transactions are signed by --accounts keys derived from --seed; the same flags
 give the same chain. Workloads: ` + strings.Join(chaingen.Workloads(), ", ") + `.
 
   transfers  ETH transfers among the senders and to new accounts
@@ -30,6 +32,8 @@ give the same chain. Workloads: ` + strings.Join(chaingen.Workloads(), ", ") + `
   deploy     contract creations
   storage    storage-heavy writes (10 new slots a transaction)
   mixed      a random blend of the above
+  hybrid     the RISC-V ERC20 (examples/erc20) called directly, from EVM and through the
+             RISC-V relay (testdata/hybrid); RISC-V -> EVM and EVM -> RISC-V -> EVM calls
 
 Exit status: 0 written, 2 bad usage or a failure to write.
 
@@ -44,6 +48,7 @@ func runChaingen(args []string, stdout, stderr io.Writer) int {
 	fset.Int64Var(&opts.Seed, "seed", 1, "seed for keys and transactions")
 	fset.StringVar(&opts.Fork, "fork", "Cancun", "fork: Cancun, Prague or Osaka")
 	fset.IntVar(&opts.Accounts, "accounts", chaingen.DefaultAccounts, "number of sending accounts")
+	fset.Uint64Var(&opts.BlockGas, "block-gas", chaingen.TargetGas, "gas each block uses, about (the gas limit is twice that)")
 	out := fset.String("o", "", "output directory")
 	rest, status, ok := parseCommandLine(fset, args, chaingenUsage, stdout, stderr)
 	if !ok {
