@@ -20,14 +20,25 @@ import (
 	"github.com/hybridvm/hybridvm/chaingen"
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/machine"
+	"github.com/hybridvm/hybridvm/riscvengine"
 	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
 
-func evmConfig(f host.Fork) (runtime.Config, error) {
-	eng, err := evm.New(evm.Config{Fork: f})
-	return runtime.Config{EVM: eng}, err
+// evmConfig runs EVM code, and RISC-V code on the default engine.
+func evmConfig(f host.Fork) (runtime.Config, error) { return engineConfig(machine.DefaultEngine())(f) }
+
+// engineConfig runs EVM code, and RISC-V code (the hybrid workload) on e.
+func engineConfig(e machine.Engine) func(host.Fork) (runtime.Config, error) {
+	return func(f host.Fork) (runtime.Config, error) {
+		eng, err := evm.New(evm.Config{Fork: f})
+		return runtime.Config{EVM: eng, RISCV: riscvengine.New(riscvengine.Config{Engine: e, Fork: f, Cache: riscvCache})}, err
+	}
 }
+
+// riscvCache is shared by every runtime of the tests, as replay shares one.
+var riscvCache = machine.NewCache(riscvengine.DefaultImageCacheSize)
 
 func allocState(t *testing.T, g any) *state.State {
 	t.Helper()
@@ -52,52 +63,61 @@ func allocState(t *testing.T, g any) *state.State {
 // block's transactions all executed against the block's start before any
 // commits (the most stale speculation there can be), so most dependent
 // transactions fail validation and run again. Every block's receipts and state
-// root must equal sequential execution's and the header's.
+// root must equal sequential execution's and the header's. The hybrid workload
+// (EVM and RISC-V contracts calling each other) runs on every RISC-V engine.
 func TestSpeculatedBlocksMatchSequential(t *testing.T) {
 	for _, w := range chaingen.Workloads() {
-		t.Run(w, func(t *testing.T) {
-			c, err := chaingen.Generate(chaingen.Options{Workload: w, Blocks: 2, Seed: 3, Accounts: 50})
-			if err != nil {
-				t.Fatal(err)
-			}
-			seqState, parState := allocState(t, c.Genesis), allocState(t, c.Genesis)
-			seq, err := chain.NewProcessor(chain.Config{Chain: c.Genesis.Config, Runtime: evmConfig})
-			if err != nil {
-				t.Fatal(err)
-			}
-			par, err := chain.NewProcessor(chain.Config{Chain: c.Genesis.Config, Runtime: evmConfig, Workers: 3, AlwaysParallel: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			chain.SpeculateAll(par)
-			noHash := func(uint64) common.Hash { return common.Hash{} }
-			var reexecuted int
-			for _, b := range c.Blocks {
-				want, err := seq.Process(b, seqState, noHash)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := par.Process(b, parState, noHash)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got.Parallel == nil || got.Parallel.Speculative != len(b.Transactions()) {
-					t.Fatalf("block %d: parallel stats %+v, want every one of %d transactions speculative", b.NumberU64(), got.Parallel, len(b.Transactions()))
-				}
-				reexecuted += got.Parallel.Reexecuted
-				if !reflect.DeepEqual(got.Receipts, want.Receipts) || got.GasUsed != want.GasUsed || got.Bloom != want.Bloom {
-					t.Fatalf("block %d: parallel receipts differ from sequential", b.NumberU64())
-				}
-				if r1, r2 := parState.Root(), seqState.Root(); r1 != r2 || r1 != b.Root() {
-					t.Fatalf("block %d: parallel root %x, sequential %x, header %x", b.NumberU64(), r1, r2, b.Root())
-				}
-			}
-			if w == "hot" && reexecuted == 0 {
-				t.Fatal("the hot workload re-executed nothing: the test does not reach validation failures")
-			}
-			t.Logf("%s: %d re-executed", w, reexecuted)
-		})
+		engines := []machine.Engine{machine.DefaultEngine()}
+		if w == "hybrid" {
+			engines = []machine.Engine{machine.EngineInterp, machine.EngineJIT, machine.EngineAOT, machine.EngineTiered}
+		}
+		c, err := chaingen.Generate(chaingen.Options{Workload: w, Blocks: 2, Seed: 3, Accounts: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range engines {
+			t.Run(w+"/"+e.String(), func(t *testing.T) { speculatedMatchesSequential(t, w, c, engineConfig(e)) })
+		}
 	}
+}
+
+func speculatedMatchesSequential(t *testing.T, w string, c *chaingen.Chain, rc func(host.Fork) (runtime.Config, error)) {
+	seqState, parState := allocState(t, c.Genesis), allocState(t, c.Genesis)
+	seq, err := chain.NewProcessor(chain.Config{Chain: c.Genesis.Config, Runtime: rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	par, err := chain.NewProcessor(chain.Config{Chain: c.Genesis.Config, Runtime: rc, Workers: 3, AlwaysParallel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain.SpeculateAll(par)
+	noHash := func(uint64) common.Hash { return common.Hash{} }
+	var reexecuted int
+	for _, b := range c.Blocks {
+		want, err := seq.Process(b, seqState, noHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := par.Process(b, parState, noHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Parallel == nil || got.Parallel.Speculative != len(b.Transactions()) {
+			t.Fatalf("block %d: parallel stats %+v, want every one of %d transactions speculative", b.NumberU64(), got.Parallel, len(b.Transactions()))
+		}
+		reexecuted += got.Parallel.Reexecuted
+		if !reflect.DeepEqual(got.Receipts, want.Receipts) || got.GasUsed != want.GasUsed || got.Bloom != want.Bloom {
+			t.Fatalf("block %d: parallel receipts differ from sequential", b.NumberU64())
+		}
+		if r1, r2 := parState.Root(), seqState.Root(); r1 != r2 || r1 != b.Root() {
+			t.Fatalf("block %d: parallel root %x, sequential %x, header %x", b.NumberU64(), r1, r2, b.Root())
+		}
+	}
+	if w == "hot" && reexecuted == 0 {
+		t.Fatal("the hot workload re-executed nothing: the test does not reach validation failures")
+	}
+	t.Logf("%s: %d re-executed", w, reexecuted)
 }
 
 // TestParallelBlockIsCancelled: a block of endless loops (a gas limit of 10^12)

@@ -18,6 +18,9 @@ go test -count=1 ./...
 echo "== go test -race (engines sharing compiled code across goroutines)"
 go test -count=1 -race ./machine ./translate ./internal/corpus ./evm ./runtime
 
+echo "== go test -race (parallel block execution: views, workers, the committer)"
+go test -count=1 -race -run 'Speculation|FeeCredits|Speculated|Cancelled|ParallelReplay' ./state ./chain ./replay
+
 echo "== fuzz (brief)"
 fuzztime="${FUZZTIME:-10s}"
 # Every fuzz target in the module, found from the sources so none is forgotten.
