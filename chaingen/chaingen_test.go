@@ -13,14 +13,15 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-// TestWorkloads: every workload (on Cancun; the mixed one on every fork) gives full blocks whose transactions all
+// TestWorkloads: every workload (on Cancun; the mixed one on every fork from Shanghai,
+// transfers on Paris) gives full blocks whose transactions all
 // succeed, that go-ethereum's own BlockChain imports (every root checked), and the
 // same options give the same chain.
 func TestWorkloads(t *testing.T) {
 	for _, fork := range forks {
 		for _, w := range Workloads() {
-			if fork != "Cancun" && w != "mixed" {
-				continue // the other forks: the blend of every workload
+			if fork != "Cancun" && w != map[bool]string{false: "mixed", true: "transfers"}[fork == "Paris"] {
+				continue // the other forks: the blend of every workload (Paris: no contracts)
 			}
 			t.Run(fork+"/"+w, func(t *testing.T) {
 				opts := Options{Workload: w, Blocks: 2, Seed: 7, Fork: fork, Accounts: 200}

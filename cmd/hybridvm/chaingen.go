@@ -42,7 +42,7 @@ func runChaingen(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&opts.Workload, "workload", "", "workload: "+strings.Join(chaingen.Workloads(), ", "))
 	fset.IntVar(&opts.Blocks, "blocks", 200, "number of blocks")
 	fset.Int64Var(&opts.Seed, "seed", 1, "seed for keys and transactions")
-	fset.StringVar(&opts.Fork, "fork", "Cancun", "fork: Cancun, Prague or Osaka")
+	fset.StringVar(&opts.Fork, "fork", "Cancun", "fork: Paris (transfers only), Shanghai, Cancun, Prague or Osaka")
 	fset.IntVar(&opts.Accounts, "accounts", chaingen.DefaultAccounts, "number of sending accounts")
 	out := fset.String("o", "", "output directory")
 	rest, status, ok := parseCommandLine(fset, args, chaingenUsage, stdout, stderr)
