@@ -113,7 +113,7 @@ func (r *Runtime) ExecuteCode(ctx context.Context, m ExecMsg) (*Result, error) {
 }
 
 // run executes one top-level frame as a transaction of its own: the sender, the
-// recipient, the coinbase and the precompiles start warm (EIP-2929/3651), and the state
+// recipient, the precompiles and (from Shanghai) the coinbase start warm (EIP-2929/3651), and the state
 // is finalised (or, read-only, discarded) at the end.
 //
 // A call stopped by its context returns the Result (failed, with host.ErrCanceled and
@@ -164,7 +164,9 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 		if dest != nil {
 			db.AddAddressToAccessList(*dest)
 		}
-		db.AddAddressToAccessList(blk.Coinbase)
+		if r.fork >= host.Shanghai { // EIP-3651
+			db.AddAddressToAccessList(blk.Coinbase)
+		}
 		for _, p := range runtime.Precompiles(r.fork) {
 			db.AddAddressToAccessList(p)
 		}

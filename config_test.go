@@ -142,13 +142,14 @@ func TestEngineAndForkNames(t *testing.T) {
 			t.Errorf("%v: machine engine %v, %v", e, m, err)
 		}
 	}
-	for _, f := range []host.Fork{host.Cancun, host.Prague, host.Osaka} {
+	for _, f := range []host.Fork{host.Paris, host.Shanghai, host.Cancun, host.Prague, host.Osaka} {
 		hf, err := ParseFork(f.String())
 		if err != nil || hf.Host() != f || hf != ForkOf(f) || hf.String() != f.String() {
 			t.Errorf("fork %v: %v %v", f, hf, err)
 		}
 	}
-	if ForkCancun.Host() != host.Cancun || ForkPrague.Host() != host.Prague || ForkOsaka.Host() != host.Osaka || ForkLatest.Host() != host.LatestFork {
+	if ForkParis.Host() != host.Paris || ForkShanghai.Host() != host.Shanghai ||
+		ForkCancun.Host() != host.Cancun || ForkPrague.Host() != host.Prague || ForkOsaka.Host() != host.Osaka || ForkLatest.Host() != host.LatestFork {
 		t.Error("fork constants out of step with host's")
 	}
 	if _, err := ParseEngine("fast"); err == nil {

@@ -15,6 +15,8 @@ type Fork uint8
 const (
 	// ForkLatest is host.LatestFork.
 	ForkLatest Fork = iota
+	ForkParis
+	ForkShanghai
 	ForkCancun
 	ForkPrague
 	ForkOsaka
@@ -23,8 +25,8 @@ const (
 // ForkOf returns the Fork naming f.
 func ForkOf(f host.Fork) Fork { return Fork(f) + 1 }
 
-// ParseFork returns the fork with the given name ("Cancun", "Prague", "Osaka",
-// case-insensitive; "latest" is ForkLatest).
+// ParseFork returns the fork with the given name ("Paris", "Shanghai", "Cancun",
+// "Prague", "Osaka", case-insensitive; "Merge" is Paris; "latest" is ForkLatest).
 func ParseFork(name string) (Fork, error) {
 	if name == "latest" {
 		return ForkLatest, nil

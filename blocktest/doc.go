@@ -6,7 +6,8 @@
 // block the test marks invalid is rejected for the exception it names), then
 // compares the head with lastblockhash and its state with postState.
 //
-// The networks from Cancun on are run (hybridvm's EVM starts at Cancun).
+// The networks from Paris (the Merge) on are run (hybridvm's EVM starts at
+// Paris); the fixtures in the test data are all Cancun.
 //
 // Package blocktest imports chain, host, runtime, state and statetest (for
 // collecting files and the transaction exception names) from the project; the

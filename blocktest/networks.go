@@ -7,26 +7,36 @@ import (
 )
 
 // networks are the chain configurations of the test networks hybridvm can run
-// (the blockchain tests' "network" field): every fork from Cancun on, at
-// genesis or at time 15,000 for the transition networks. Their values are
+// (the blockchain tests' "network" field): every fork from Paris (the Merge) on,
+// at genesis or at time 15,000 for the transition networks. Their values are
 // those of the ethereum/tests and execution-spec-tests network definitions.
 var networks = map[string]func() *params.ChainConfig{
-	"Cancun": func() *params.ChainConfig { return mergedConfig(0, nil, nil) },
-	"Prague": func() *params.ChainConfig { return mergedConfig(0, u64(0), nil) },
-	"Osaka":  func() *params.ChainConfig { return mergedConfig(0, u64(0), u64(0)) },
+	"Paris":    func() *params.ChainConfig { return mergedConfig(nil, nil, nil, nil) },
+	"Merge":    func() *params.ChainConfig { return mergedConfig(nil, nil, nil, nil) },
+	"Shanghai": func() *params.ChainConfig { return mergedConfig(u64(0), nil, nil, nil) },
+	"Cancun":   func() *params.ChainConfig { return mergedConfig(u64(0), u64(0), nil, nil) },
+	"Prague":   func() *params.ChainConfig { return mergedConfig(u64(0), u64(0), u64(0), nil) },
+	"Osaka":    func() *params.ChainConfig { return mergedConfig(u64(0), u64(0), u64(0), u64(0)) },
+	"ParisToShanghaiAtTime15k": func() *params.ChainConfig {
+		return mergedConfig(u64(15_000), nil, nil, nil)
+	},
+	"ShanghaiToCancunAtTime15k": func() *params.ChainConfig {
+		return mergedConfig(u64(0), u64(15_000), nil, nil)
+	},
 	"CancunToPragueAtTime15k": func() *params.ChainConfig {
-		return mergedConfig(0, u64(15_000), nil)
+		return mergedConfig(u64(0), u64(0), u64(15_000), nil)
 	},
 	"PragueToOsakaAtTime15k": func() *params.ChainConfig {
-		return mergedConfig(0, u64(0), u64(15_000))
+		return mergedConfig(u64(0), u64(0), u64(0), u64(15_000))
 	},
 }
 
 func u64(v uint64) *uint64 { return &v }
 
 // mergedConfig is mainnet's chain id and deposit contract with every fork up to
-// Shanghai at genesis, Cancun at cancun, and Prague and Osaka when given.
-func mergedConfig(cancun uint64, prague, osaka *uint64) *params.ChainConfig {
+// Paris at genesis, and Shanghai, Cancun, Prague and Osaka at the times given (nil:
+// never).
+func mergedConfig(shanghai, cancun, prague, osaka *uint64) *params.ChainConfig {
 	zero := big.NewInt(0)
 	cfg := &params.ChainConfig{
 		ChainID:                 big.NewInt(1),
@@ -44,12 +54,14 @@ func mergedConfig(cancun uint64, prague, osaka *uint64) *params.ChainConfig {
 		ArrowGlacierBlock:       zero,
 		MergeNetsplitBlock:      zero,
 		TerminalTotalDifficulty: zero,
-		ShanghaiTime:            u64(0),
-		CancunTime:              u64(cancun),
+		ShanghaiTime:            shanghai,
+		CancunTime:              cancun,
 		PragueTime:              prague,
 		OsakaTime:               osaka,
 		DepositContractAddress:  params.MainnetChainConfig.DepositContractAddress,
-		BlobScheduleConfig:      &params.BlobScheduleConfig{Cancun: params.DefaultCancunBlobConfig},
+	}
+	if cancun != nil {
+		cfg.BlobScheduleConfig = &params.BlobScheduleConfig{Cancun: params.DefaultCancunBlobConfig}
 	}
 	if prague != nil { // Osaka keeps Prague's blob parameters
 		cfg.BlobScheduleConfig.Prague = params.DefaultPragueBlobConfig

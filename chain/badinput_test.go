@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/trie"
 
+	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/runtime"
 )
 
@@ -32,7 +33,7 @@ func withTxs(block *types.Block, txs types.Transactions) *types.Block {
 // error naming the block; the chain is left as it was, and the good block
 // still imports afterwards.
 func TestInsertRejects(t *testing.T) {
-	cfg, genesis, st, blocks, _ := generate(t, true, 2)
+	cfg, genesis, st, blocks, _ := generate(t, host.Prague, 2)
 	good := blocks[0]
 	badSig := good.Transactions()[1]
 	v, r, s := badSig.RawSignatureValues()
@@ -95,7 +96,7 @@ func TestInsertRejects(t *testing.T) {
 
 // TestNewChainWrongGenesis: a genesis whose state root is not the state's.
 func TestNewChainWrongGenesis(t *testing.T) {
-	cfg, genesis, st, _, _ := generate(t, false, 1)
+	cfg, genesis, st, _, _ := generate(t, host.Cancun, 1)
 	proc, err := NewProcessor(Config{Chain: cfg, Runtime: evmRuntime})
 	if err != nil {
 		t.Fatal(err)
@@ -107,14 +108,57 @@ func TestNewChainWrongGenesis(t *testing.T) {
 	}
 }
 
-// TestUnsupportedFork: a chain before Cancun is refused, not run with the
-// wrong rules.
+// TestUnsupportedFork: a chain that never merges is refused, not run with the
+// wrong rules, and so is a proof-of-work block.
 func TestUnsupportedFork(t *testing.T) {
-	cfg, genesis, st, blocks, _ := generate(t, false, 1)
-	pre := *cfg
-	pre.CancunTime = nil
-	c := newTestChain(t, &pre, genesis, st)
+	cfg, genesis, st, blocks, _ := generate(t, host.Paris, 1)
+	pow := *cfg
+	pow.TerminalTotalDifficulty, pow.MergeNetsplitBlock = nil, nil
+	c := newTestChain(t, &pow, genesis, st)
 	if _, err := c.Insert(blocks[0]); !errors.Is(err, ErrUnsupportedFork) {
 		t.Fatalf("error %v, want ErrUnsupportedFork", err)
+	}
+	proc, err := NewProcessor(Config{Chain: cfg, Runtime: evmRuntime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mined := withHeader(blocks[0], func(h *types.Header) { h.Difficulty = big.NewInt(1) })
+	if _, err := proc.Process(mined, st.Copy(), nil); !errors.Is(err, ErrUnsupportedFork) {
+		t.Fatalf("difficulty 1: error %v, want ErrUnsupportedFork", err)
+	}
+}
+
+// TestFieldsBeforeTheirFork: each fork's header fields are refused before it
+// (go-ethereum's consensus/beacon rules), and required from it.
+func TestFieldsBeforeTheirFork(t *testing.T) {
+	_, genesis, _, blocks, _ := generate(t, host.Cancun, 1)
+	cancun := blocks[0].Header()
+	for _, tc := range []struct {
+		name string
+		fork host.Fork
+		edit func(h *types.Header)
+		want error
+	}{
+		{"Cancun header in Shanghai", host.Shanghai, func(h *types.Header) {}, ErrUnexpectedField},
+		{"beacon root in Shanghai", host.Shanghai, func(h *types.Header) { h.ExcessBlobGas, h.BlobGasUsed = nil, nil }, ErrUnexpectedField},
+		{"Shanghai header in Paris", host.Paris, func(h *types.Header) {
+			h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot = nil, nil, nil
+		}, ErrUnexpectedField},
+		{"Shanghai header without withdrawals root", host.Shanghai, func(h *types.Header) {
+			h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot, h.WithdrawalsHash = nil, nil, nil, nil
+		}, ErrMissingField},
+		{"valid Paris header", host.Paris, func(h *types.Header) {
+			h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot, h.WithdrawalsHash = nil, nil, nil, nil
+		}, nil},
+		{"valid Shanghai header", host.Shanghai, func(h *types.Header) {
+			h.ExcessBlobGas, h.BlobGasUsed, h.ParentBeaconRoot = nil, nil, nil
+		}, nil},
+	} {
+		h := types.CopyHeader(cancun)
+		tc.edit(h)
+		err := VerifyHeader(gethConfig(tc.fork), genesis, h)
+		if (tc.want == nil && err != nil) || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("%s: error %v, want %v", tc.name, err, tc.want)
+		}
 	}
 }

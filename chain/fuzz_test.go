@@ -5,13 +5,15 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rlp"
+
+	"github.com/hybridvm/hybridvm/host"
 )
 
 // FuzzInsertRLP: any bytes either fail to decode as a block or import with an
 // error or a result, never a panic. The seeds are go-ethereum-generated Prague
 // blocks (every transaction type, requests), whole and cut short.
 func FuzzInsertRLP(f *testing.F) {
-	cfg, genesis, st, blocks, _ := generate(f, true, 2)
+	cfg, genesis, st, blocks, _ := generate(f, host.Prague, 2)
 	for _, b := range blocks {
 		enc, err := rlp.EncodeToBytes(b)
 		if err != nil {

@@ -43,6 +43,15 @@ var (
 	// DepositEvent (EIP-6110's topic), so requests come out of logs.
 	depositAddr = common.HexToAddress("0x2000000000000000000000000000000000000002")
 	depositCode = common.FromHex("0x366000600037" + "7f649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5" + "3660" + "00a1" + "00")
+	// destructor, holding storage, self-destructs to its caller: before Cancun that
+	// deletes it with its storage (the next block's call finds no account); from
+	// Cancun (EIP-6780) only its balance moves.
+	destructorAddr = common.HexToAddress("0x3000000000000000000000000000000000000003")
+	destructorCode = common.FromHex("0x33ff")
+	// coinbaseProbe reads the coinbase's balance: cold in Paris, warm from
+	// Shanghai (EIP-3651), so the gas used tells the forks apart.
+	coinbaseProbeAddr = common.HexToAddress("0x4000000000000000000000000000000000000004")
+	coinbaseProbeCode = common.FromHex("0x41315000")
 )
 
 func evmRuntime(f host.Fork) (runtime.Config, error) {
@@ -50,14 +59,21 @@ func evmRuntime(f host.Fork) (runtime.Config, error) {
 	return runtime.Config{EVM: eng}, err
 }
 
-// gethConfig is a chain with Cancun at genesis and, when prague is set, Prague.
-func gethConfig(prague bool) *params.ChainConfig {
+// gethConfig is a merged chain with fork (Paris, Shanghai, Cancun or Prague) at
+// genesis.
+func gethConfig(fork host.Fork) *params.ChainConfig {
 	cfg := *params.MergedTestChainConfig
 	cfg.DepositContractAddress = depositAddr
 	cfg.PragueTime, cfg.OsakaTime = nil, nil
 	cfg.BPO1Time, cfg.BPO2Time, cfg.BPO3Time, cfg.BPO4Time, cfg.BPO5Time, cfg.AmsterdamTime = nil, nil, nil, nil, nil, nil
-	if prague {
-		zero := uint64(0)
+	zero := uint64(0)
+	if fork < host.Cancun {
+		cfg.CancunTime = nil
+	}
+	if fork < host.Shanghai {
+		cfg.ShanghaiTime = nil
+	}
+	if fork >= host.Prague {
 		cfg.PragueTime = &zero
 	}
 	cfg.BlobScheduleConfig = &params.BlobScheduleConfig{Cancun: params.DefaultCancunBlobConfig, Prague: params.DefaultPragueBlobConfig}
@@ -75,6 +91,8 @@ func genesisSpec(cfg *params.ChainConfig) *core.Genesis {
 			addrB:                            {Balance: funds},
 			loggerAddr:                       {Code: loggerCode, Balance: big.NewInt(0)},
 			depositAddr:                      {Code: depositCode, Balance: big.NewInt(0)},
+			destructorAddr:                   {Code: destructorCode, Balance: big.NewInt(5), Nonce: 1, Storage: map[common.Hash]common.Hash{{1}: {2}, {3}: {4}}},
+			coinbaseProbeAddr:                {Code: coinbaseProbeCode, Balance: big.NewInt(0)},
 			params.BeaconRootsAddress:        {Code: params.BeaconRootsCode, Nonce: 1, Balance: big.NewInt(0)},
 			params.HistoryStorageAddress:     {Code: params.HistoryStorageCode, Nonce: 1, Balance: big.NewInt(0)},
 			params.WithdrawalQueueAddress:    {Code: params.WithdrawalQueueCode, Nonce: 1, Balance: big.NewInt(0)},
@@ -116,8 +134,8 @@ func signed(t testing.TB, cfg *params.ChainConfig, key *ecdsa.PrivateKey, data t
 	return tx
 }
 
-// workload adds a mix of transactions of every type to block i.
-func workload(t testing.TB, cfg *params.ChainConfig, prague bool) func(int, *core.BlockGen) {
+// workload adds a mix of transactions of every type the fork has to block i.
+func workload(t testing.TB, cfg *params.ChainConfig, fork host.Fork) func(int, *core.BlockGen) {
 	chainID := uint256.MustFromBig(cfg.ChainID)
 	return func(i int, b *core.BlockGen) {
 		fee := new(big.Int).Add(b.BaseFee(), big.NewInt(2))
@@ -130,13 +148,21 @@ func workload(t testing.TB, cfg *params.ChainConfig, prague bool) func(int, *cor
 		b.AddTx(signed(t, cfg, keyB, &types.DynamicFeeTx{ChainID: cfg.ChainID, Nonce: b.TxNonce(addrB), Gas: 100_000, GasFeeCap: fee, GasTipCap: tip, Data: common.FromHex("0x60006000fd")}))
 		b.AddTx(signed(t, cfg, keyB, &types.DynamicFeeTx{ChainID: cfg.ChainID, Nonce: b.TxNonce(addrB), Gas: 200_000, GasFeeCap: fee, GasTipCap: tip,
 			Data: append(common.FromHex("0x60"+"2d"+"80600c6000396000f3"), loggerCode...)}))
+		b.AddTx(signed(t, cfg, keyA, &types.DynamicFeeTx{ChainID: cfg.ChainID, Nonce: b.TxNonce(addrA), To: &destructorAddr, Gas: 100_000, GasFeeCap: fee, GasTipCap: tip, Value: big.NewInt(1)}))
+		b.AddTx(signed(t, cfg, keyB, &types.DynamicFeeTx{ChainID: cfg.ChainID, Nonce: b.TxNonce(addrB), To: &coinbaseProbeAddr, Gas: 100_000, GasFeeCap: fee, GasTipCap: tip}))
+		if fork < host.Shanghai {
+			return
+		}
+		b.AddWithdrawal(&types.Withdrawal{Validator: 5, Address: common.Address{0x77}, Amount: 1_000_000_000})
+		b.AddWithdrawal(&types.Withdrawal{Validator: 6, Address: common.Address{0x78}, Amount: 0}) // touches an empty account
+		if fork < host.Cancun {
+			return
+		}
 		blobFee := uint256.NewInt(1_000_000)
 		b.AddTx(signed(t, cfg, keyA, &types.BlobTx{ChainID: chainID, Nonce: b.TxNonce(addrA), To: loggerAddr, Gas: 100_000,
 			GasFeeCap: uint256.MustFromBig(fee), GasTipCap: uint256.NewInt(1), BlobFeeCap: blobFee,
 			BlobHashes: []common.Hash{{0x01, byte(i)}, {0x01, 0xff}}}))
-		b.AddWithdrawal(&types.Withdrawal{Validator: 5, Address: common.Address{0x77}, Amount: 1_000_000_000})
-		b.AddWithdrawal(&types.Withdrawal{Validator: 6, Address: common.Address{0x78}, Amount: 0}) // touches an empty account
-		if !prague {
+		if fork < host.Prague {
 			return
 		}
 		auth, err := types.SignSetCode(keyB, types.SetCodeAuthorization{ChainID: *chainID, Address: loggerAddr, Nonce: b.TxNonce(addrB) + 1})
@@ -157,11 +183,11 @@ func workload(t testing.TB, cfg *params.ChainConfig, prague bool) func(int, *cor
 
 // generate makes n blocks with go-ethereum and returns the genesis header, our
 // genesis state, the blocks and go-ethereum's receipts.
-func generate(t testing.TB, prague bool, n int) (*params.ChainConfig, *types.Header, *state.State, []*types.Block, []types.Receipts) {
+func generate(t testing.TB, fork host.Fork, n int) (*params.ChainConfig, *types.Header, *state.State, []*types.Block, []types.Receipts) {
 	t.Helper()
-	cfg := gethConfig(prague)
+	cfg := gethConfig(fork)
 	spec := genesisSpec(cfg)
-	_, blocks, receipts := core.GenerateChainWithGenesis(spec, beacon.New(ethash.NewFaker()), n, workload(t, cfg, prague))
+	_, blocks, receipts := core.GenerateChainWithGenesis(spec, beacon.New(ethash.NewFaker()), n, workload(t, cfg, fork))
 	allocJSON, err := json.Marshal(spec.Alloc)
 	if err != nil {
 		t.Fatal(err)
@@ -187,10 +213,10 @@ func newTestChain(t *testing.T, cfg *params.ChainConfig, genesis *types.Header, 
 }
 
 func TestGethGeneratedChains(t *testing.T) {
-	for _, prague := range []bool{false, true} {
-		name := map[bool]string{false: "Cancun", true: "Prague"}[prague]
-		t.Run(name, func(t *testing.T) {
-			cfg, genesis, st, blocks, want := generate(t, prague, 4)
+	for _, fork := range []host.Fork{host.Paris, host.Shanghai, host.Cancun, host.Prague} {
+		t.Run(fork.String(), func(t *testing.T) {
+			prague := fork >= host.Prague
+			cfg, genesis, st, blocks, want := generate(t, fork, 4)
 			c := newTestChain(t, cfg, genesis, st)
 			var requests int
 			for i, b := range blocks {
@@ -203,6 +229,14 @@ func TestGethGeneratedChains(t *testing.T) {
 				if prague && len(res.Requests) != 3 {
 					t.Errorf("block %d: %d request lists, want 3 (deposits, withdrawals, consolidations)", i+1, len(res.Requests))
 				}
+			}
+			// Before Cancun the destructor went with its code and storage in block 1
+			// (the later blocks' 1 wei made a plain account there); from Cancun it stays.
+			end := c.State(c.Head().Hash())
+			var slots int
+			end.StorageOf(destructorAddr, func(_, _ common.Hash) { slots++ })
+			if kept := len(end.GetCode(destructorAddr)) > 0 || slots > 0; kept != (fork >= host.Cancun) {
+				t.Errorf("destructor's code or storage kept: %v (%d slots)", kept, slots)
 			}
 			if c.Head().Hash() != blocks[len(blocks)-1].Hash() {
 				t.Errorf("head %x, want the last block", c.Head().Hash())

@@ -169,6 +169,9 @@ func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db r
 	if err != nil {
 		return nil, err
 	}
+	if header.Difficulty != nil && header.Difficulty.Sign() != 0 {
+		return nil, fmt.Errorf("%w: block %d has difficulty %v (proof of work)", ErrUnsupportedFork, number, header.Difficulty)
+	}
 	r, err := p.runtimeFor(fork, db)
 	if err != nil {
 		return nil, err
@@ -196,9 +199,9 @@ func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db r
 	}
 	blk.ChainID.SetFromBig(p.cfg.Chain.ChainID)
 
-	// Before the transactions: the beacon root (EIP-4788) and the parent hash
-	// (EIP-2935).
-	if root := header.ParentBeaconRoot; root != nil {
+	// Before the transactions: the beacon root (EIP-4788, Cancun) and the
+	// parent hash (EIP-2935, Prague).
+	if root := header.ParentBeaconRoot; root != nil && fork >= host.Cancun {
 		p.systemCall(r, db, blk, fork, params.BeaconRootsAddress, root[:])
 	}
 	if fork >= host.Prague {
@@ -239,12 +242,15 @@ func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db r
 	res.GasUsed, res.BlobGasUsed = blk.GasUsed, blk.BlobGasUsed
 	res.Bloom = types.MergeBloom(res.Receipts)
 
-	// After the transactions: withdrawals (Shanghai), then the requests
-	// (Prague): deposits from the logs, then the two queue contracts.
+	// After the transactions: withdrawals (EIP-4895, Shanghai), then the
+	// requests (Prague): deposits from the logs, then the two queue contracts.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if ws := block.Withdrawals(); len(ws) > 0 {
+		if fork < host.Shanghai {
+			return nil, fmt.Errorf("%w: withdrawals before Shanghai", ErrUnexpectedField)
+		}
 		applyWithdrawals(db, ws)
 	}
 	if fork >= host.Prague {

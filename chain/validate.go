@@ -18,9 +18,10 @@ import (
 // the gas-limit bounds come before the gas used (a zero gas limit is reported
 // as such): extra data, nonce, uncle hash, timestamp, difficulty, gas limit
 // cap and bounds, gas used, number, EIP-1559 base fee, the withdrawals root's presence
-// (Shanghai), the Cancun fields and EIP-4844 blob gas, the requests hash's
-// presence (Prague). The rules themselves are go-ethereum's
-// (consensus/misc, eip1559, eip4844).
+// (from Shanghai, and its absence before), the Cancun fields and EIP-4844 blob gas
+// (their absence before Cancun), the requests hash's presence (Prague). The rules
+// themselves are go-ethereum's (consensus/beacon's per-fork fields, consensus/misc,
+// eip1559, eip4844).
 func VerifyHeader(cfg *params.ChainConfig, parent, header *types.Header) error {
 	if len(header.Extra) > int(params.MaximumExtraDataSize) {
 		return fmt.Errorf("%w: %d bytes, limit %d", ErrExtraDataTooLong, len(header.Extra), params.MaximumExtraDataSize)
@@ -59,8 +60,23 @@ func VerifyHeader(cfg *params.ChainConfig, parent, header *types.Header) error {
 	if err := eip1559.VerifyEIP1559Header(cfg, parent, header); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidBaseFee, err) // the gas limit passed above
 	}
-	if header.WithdrawalsHash == nil { // every supported fork is after Shanghai
+	shanghai := cfg.IsShanghai(header.Number, time)
+	if shanghai && header.WithdrawalsHash == nil {
 		return fmt.Errorf("%w: withdrawals root", ErrMissingField)
+	}
+	if !shanghai && header.WithdrawalsHash != nil {
+		return fmt.Errorf("%w: withdrawals root before Shanghai", ErrUnexpectedField)
+	}
+	if !cfg.IsCancun(header.Number, time) {
+		switch {
+		case header.ExcessBlobGas != nil:
+			return fmt.Errorf("%w: excess blob gas before Cancun", ErrUnexpectedField)
+		case header.BlobGasUsed != nil:
+			return fmt.Errorf("%w: blob gas used before Cancun", ErrUnexpectedField)
+		case header.ParentBeaconRoot != nil:
+			return fmt.Errorf("%w: parent beacon block root before Cancun", ErrUnexpectedField)
+		}
+		return verifyLaterFields(cfg, header)
 	}
 	switch {
 	case header.ParentBeaconRoot == nil:
@@ -80,7 +96,12 @@ func VerifyHeader(cfg *params.ChainConfig, parent, header *types.Header) error {
 		}
 		return fmt.Errorf("%w: %v", ErrBlobGasUsed, err)
 	}
-	prague := cfg.IsPrague(header.Number, time)
+	return verifyLaterFields(cfg, header)
+}
+
+// verifyLaterFields checks the fields of Prague and later forks.
+func verifyLaterFields(cfg *params.ChainConfig, header *types.Header) error {
+	prague := cfg.IsPrague(header.Number, header.Time)
 	if prague && header.RequestsHash == nil {
 		return fmt.Errorf("%w: requests hash", ErrMissingField)
 	}

@@ -29,7 +29,7 @@ type Options struct {
 	Workload string // one of Workloads()
 	Blocks   int
 	Seed     int64
-	Fork     string // Cancun, Prague or Osaka ("" is Cancun)
+	Fork     string // Paris, Shanghai, Cancun, Prague or Osaka ("" is Cancun); Paris: transfers only
 	// Accounts is the number of senders (0: DefaultAccounts).
 	Accounts int
 	// BlockGas is the gas each block's transactions use, about (0: TargetGas); the
@@ -78,6 +78,11 @@ func Generate(opts Options) (*Chain, error) {
 	cfg, err := chainConfig(opts.Fork)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Fork == "Paris" && opts.Workload != "transfers" {
+		// The contracts are compiled for Cancun (chaingen/sol): they use PUSH0,
+		// which Paris does not have.
+		return nil, fmt.Errorf("chaingen: the %s workload's contracts need Shanghai (PUSH0); Paris runs only transfers", opts.Workload)
 	}
 	ks, err := keys(opts.Seed, opts.Accounts)
 	if err != nil {

@@ -13,15 +13,16 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-// TestWorkloads: every EVM workload (on Cancun; the mixed one on every fork) gives full blocks whose transactions all
+// TestWorkloads: every EVM workload (on Cancun; the mixed one on every fork from
+// Shanghai, transfers on Paris) gives full blocks whose transactions all
 // succeed, that go-ethereum's own BlockChain imports (every root checked), and the
 // same options give the same chain. (The hybrid workload, which go-ethereum cannot
 // run: hybrid_test.go; every EVM workload on Prague and Osaka: differential_test.go.)
 func TestWorkloads(t *testing.T) {
 	for _, fork := range forks {
 		for _, w := range Workloads() {
-			if fork != "Cancun" && w != "mixed" || w == "hybrid" {
-				continue // the other forks: the blend of every workload
+			if w == "hybrid" || fork != "Cancun" && w != map[bool]string{false: "mixed", true: "transfers"}[fork == "Paris"] {
+				continue // the other forks: the blend of every workload (Paris: no contracts)
 			}
 			t.Run(fork+"/"+w, func(t *testing.T) {
 				opts := Options{Workload: w, Blocks: 2, Seed: 7, Fork: fork, Accounts: 200}

@@ -14,7 +14,7 @@ import (
 )
 
 // Forks a chain can be generated for.
-var forks = []string{"Cancun", "Prague", "Osaka"}
+var forks = []string{"Paris", "Shanghai", "Cancun", "Prague", "Osaka"}
 
 // chainConfig returns a post-merge configuration with every fork up to fork active
 // from genesis.
@@ -22,6 +22,10 @@ func chainConfig(fork string) (*params.ChainConfig, error) {
 	c := *params.MergedTestChainConfig
 	c.BlobScheduleConfig = &params.BlobScheduleConfig{Cancun: params.DefaultCancunBlobConfig, Prague: params.DefaultPragueBlobConfig}
 	switch fork {
+	case "Paris":
+		c.ShanghaiTime, c.CancunTime, c.PragueTime, c.OsakaTime, c.BlobScheduleConfig = nil, nil, nil, nil, nil
+	case "Shanghai":
+		c.CancunTime, c.PragueTime, c.OsakaTime, c.BlobScheduleConfig = nil, nil, nil, nil
 	case "Cancun":
 		c.PragueTime, c.OsakaTime = nil, nil
 		c.BlobScheduleConfig.Prague = nil

@@ -22,6 +22,11 @@ import (
 
 var forks = []host.Fork{host.Cancun, host.Prague, host.Osaka}
 
+// preCancun are the forks before Cancun, differential-tested with fewer programs: their
+// tables differ from Cancun's by the EIP deltas only (PUSH0, EIP-3860, the Cancun
+// opcodes, EIP-6780).
+var preCancun = []host.Fork{host.Paris, host.Shanghai}
+
 var (
 	testOther1 = common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	testOther2 = common.HexToAddress("0x0000000000000000000000000000000000000ca7")
@@ -66,6 +71,9 @@ func genScenario(seed int64, fork host.Fork, nested bool) *scenario {
 		g.addrs = []host.Address{testOther1, testOther2, testContract, testDelegated}
 		// initcode: copy 10 bytes of itself (from offset 0) into memory and return them
 		g.initRet = []byte{0x60, 0x0a, 0x5f, 0x5f, 0x39, 0x60, 0x0a, 0x5f, 0xf3}
+		if fork < host.Shanghai { // the same with PUSH1 0 for PUSH0
+			g.initRet = []byte{0x60, 0x0a, 0x60, 0x00, 0x60, 0x00, 0x39, 0x60, 0x0a, 0x60, 0x00, 0xf3}
+		}
 		sub := newProgGen(seed+1, fork)
 		sub.nested, sub.addrs, sub.maxLen, sub.initRet = true, g.addrs, 150, g.initRet
 		sc.accounts[testOther1] = scenarioAccount{balance: 500, nonce: 1, code: sub.program()}
@@ -170,7 +178,7 @@ func describe(sc *scenario) string {
 	return b.String()
 }
 
-func runDiff(t *testing.T, name string, n int, nested bool, seed0 int64) {
+func runDiff(t *testing.T, name string, forks []host.Fork, n int, nested bool, seed0 int64) {
 	t.Helper()
 	for _, fork := range forks {
 		t.Run(fmt.Sprintf("%s/%s", name, fork), func(t *testing.T) {
@@ -195,7 +203,8 @@ func TestDifferentialSingleFrame(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	runDiff(t, "single frame", n, false, 1)
+	runDiff(t, "single frame", forks, n, false, 1)
+	runDiff(t, "single frame", preCancun, n/5, false, 1)
 }
 
 func TestDifferentialNested(t *testing.T) {
@@ -203,7 +212,8 @@ func TestDifferentialNested(t *testing.T) {
 	if testing.Short() {
 		n = 50
 	}
-	runDiff(t, "nested calls and creates", n, true, 100_000)
+	runDiff(t, "nested calls and creates", forks, n, true, 100_000)
+	runDiff(t, "nested calls and creates", preCancun, n/4, true, 100_000)
 }
 
 // TestDifferentialOutcomesVary guards the generator: a differential test whose programs all

@@ -1,5 +1,5 @@
-// Package evm is hybridvm's threaded-code EVM interpreter for the forks Cancun, Prague and
-// Osaka.
+// Package evm is hybridvm's threaded-code EVM interpreter for the forks Paris, Shanghai,
+// Cancun, Prague and Osaka.
 //
 // Bytecode is analysed once per code hash (see analysis.go) into an instruction stream: one
 // entry per instruction carrying its dispatch code and pre-decoded immediate (PUSH values,

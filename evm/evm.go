@@ -8,7 +8,7 @@ import (
 
 // Config configures an EVM. It is copied by New.
 type Config struct {
-	Fork host.Fork // Cancun, Prague or Osaka
+	Fork host.Fork // Paris, Shanghai, Cancun, Prague or Osaka
 	// Tracer, when set, observes every instruction (EIP-3155 style). Nil means no tracing,
 	// which costs nothing: traced executions run on a separate loop.
 	Tracer Tracer

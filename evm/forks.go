@@ -7,17 +7,18 @@ import (
 )
 
 // The fork tables are built the way go-ethereum's jump tables are: a base instruction set,
-// then each fork copies its predecessor and applies numbered EIP deltas. The base is the
-// Shanghai instruction set (the newest fork before the first one this package runs); it is
-// not exposed as a fork of its own.
+// then each fork copies its predecessor and applies numbered EIP deltas. The base is Paris
+// (the Merge: London's instruction set with DIFFICULTY become PREVRANDAO), the oldest fork
+// this package runs.
 
 // pure adapts a stack-only instruction to an execFunc.
 func pure(op func(sp unsafe.Pointer)) execFunc {
 	return func(f *frame, sp unsafe.Pointer) error { op(sp); return nil }
 }
 
-func newShanghaiBase() *forkTable {
-	t := &forkTable{}
+// newParisTable is the base: every instruction up to the Merge.
+func newParisTable() *forkTable {
+	t := &forkTable{fork: host.Paris}
 	o := &t.ops
 
 	o[STOP] = def(host.GasZero, 0, 0, execStop).with(flagTerminal)
@@ -89,7 +90,6 @@ func newShanghaiBase() *forkTable {
 	o[MSIZE] = def(host.GasBase, 0, 1, execMsize)
 	o[GAS] = def(host.GasBase, 0, 1, nil).with(flagControl | flagEndsBlock)
 	o[JUMPDEST] = def(gasJumpDst, 0, 0, nil).with(flagControl)
-	o[PUSH0] = def(host.GasBase, 0, 1, nil).with(flagControl) // EIP-3855
 
 	for i := 0; i < 32; i++ {
 		o[int(PUSH1)+i] = def(host.GasVeryLow, 0, 1, nil).with(flagControl)
@@ -102,29 +102,39 @@ func newShanghaiBase() *forkTable {
 		o[int(LOG0)+n] = def(host.GasZero, 2+n, 0, execLog(n)).withGas(gasLogFn(n))
 	}
 
-	o[CREATE] = def(host.GasCreate, 3, 1, execCreate(host.KindCreate)).withGas(gasCreateFn(host.KindCreate)).with(flagEndsBlock)
+	o[CREATE] = def(host.GasCreate, 3, 1, execCreate(host.KindCreate)).withGas(gasCreateFn(host.KindCreate, false)).with(flagEndsBlock)
 	o[CALL] = def(host.GasWarmAccess, 7, 1, execCall(host.KindCall)).withGas(gasCallFn(host.KindCall, false)).with(flagEndsBlock)
 	o[CALLCODE] = def(host.GasWarmAccess, 7, 1, execCall(host.KindCallCode)).withGas(gasCallFn(host.KindCallCode, false)).with(flagEndsBlock)
 	o[RETURN] = def(host.GasZero, 2, 0, execReturn).withGas(gasReturn).with(flagTerminal)
 	o[DELEGATECALL] = def(host.GasWarmAccess, 6, 1, execCall(host.KindDelegateCall)).withGas(gasCallFn(host.KindDelegateCall, false)).with(flagEndsBlock)
-	o[CREATE2] = def(host.GasCreate, 4, 1, execCreate(host.KindCreate2)).withGas(gasCreateFn(host.KindCreate2)).with(flagEndsBlock)
+	o[CREATE2] = def(host.GasCreate, 4, 1, execCreate(host.KindCreate2)).withGas(gasCreateFn(host.KindCreate2, false)).with(flagEndsBlock)
 	o[STATICCALL] = def(host.GasWarmAccess, 6, 1, execCall(host.KindStaticCall)).withGas(gasCallFn(host.KindStaticCall, false)).with(flagEndsBlock)
 	o[REVERT] = def(host.GasZero, 2, 0, execRevert).withGas(gasReturn).with(flagTerminal) // EIP-140
 	// INVALID (0xfe) stays undefined: finish makes it an exceptional halt like every
 	// undefined byte.
 	o[SELFDESTRUCT] = def(gasSelfdestruct, 1, 0, execSelfdestructLegacy).withGas(gasSelfdestructFn).with(flagTerminal)
-	return t
+	return t.finish()
+}
+
+// newShanghaiTable is Paris plus EIP-3855 and EIP-3860. (EIP-3651's warm coinbase and
+// EIP-4895's withdrawals belong to the transaction and the block, not the interpreter.)
+func newShanghaiTable(prev *forkTable) *forkTable {
+	t := *prev
+	t.fork = host.Shanghai
+	enable3855(&t)
+	enable3860(&t)
+	return t.finish()
 }
 
 // newCancunTable is Shanghai plus EIP-4844, EIP-7516, EIP-1153, EIP-5656 and EIP-6780.
-func newCancunTable() *forkTable {
-	t := newShanghaiBase()
+func newCancunTable(prev *forkTable) *forkTable {
+	t := *prev
 	t.fork = host.Cancun
-	enable4844(t)
-	enable7516(t)
-	enable1153(t)
-	enable5656(t)
-	enable6780(t)
+	enable4844(&t)
+	enable7516(&t)
+	enable1153(&t)
+	enable5656(&t)
+	enable6780(&t)
 	return t.finish()
 }
 
@@ -143,6 +153,16 @@ func newOsakaTable(prev *forkTable) *forkTable {
 	t.fork = host.Osaka
 	enable7939(&t)
 	return t.finish()
+}
+
+// enable3855: PUSH0.
+func enable3855(t *forkTable) { t.ops[PUSH0] = def(host.GasBase, 0, 1, nil).with(flagControl) }
+
+// enable3860: initcode is limited to 49152 bytes and costs 2 gas per word in CREATE and
+// CREATE2.
+func enable3860(t *forkTable) {
+	t.ops[CREATE].gasFn = gasCreateFn(host.KindCreate, true)
+	t.ops[CREATE2].gasFn = gasCreateFn(host.KindCreate2, true)
 }
 
 // enable4844: BLOBHASH (shard blob transactions).

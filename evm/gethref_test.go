@@ -72,8 +72,13 @@ func chainConfig(fork host.Fork) *params.ChainConfig {
 		ChainID: big.NewInt(1), HomesteadBlock: b0, EIP150Block: b0, EIP155Block: b0,
 		EIP158Block: b0, ByzantiumBlock: b0, ConstantinopleBlock: b0, PetersburgBlock: b0,
 		IstanbulBlock: b0, MuirGlacierBlock: b0, BerlinBlock: b0, LondonBlock: b0,
-		TerminalTotalDifficulty: b0, ShanghaiTime: &zero, CancunTime: &zero,
-		BlobScheduleConfig: params.DefaultBlobSchedule,
+		TerminalTotalDifficulty: b0, BlobScheduleConfig: params.DefaultBlobSchedule,
+	}
+	if fork >= host.Shanghai {
+		c.ShanghaiTime = &zero
+	}
+	if fork >= host.Cancun {
+		c.CancunTime = &zero
 	}
 	if fork >= host.Prague {
 		c.PragueTime = &zero
@@ -224,7 +229,9 @@ func runOurs(sc *scenario, tracer Tracer) (*outcome, *testHost) {
 	for _, a := range vm.ActivePrecompiles(rules) {
 		h.AddAddressToAccessList(a)
 	}
-	h.AddAddressToAccessList(sc.tx.Coinbase) // EIP-3651
+	if sc.fork >= host.Shanghai {
+		h.AddAddressToAccessList(sc.tx.Coinbase) // EIP-3651
+	}
 	h.journal = nil
 
 	res := h.Call(&host.Message{

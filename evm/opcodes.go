@@ -5,7 +5,7 @@ import "fmt"
 // OpCode is an EVM instruction byte.
 type OpCode byte
 
-// The opcodes this package executes (Cancun, Prague, Osaka), plus the names of bytes that are
+// The opcodes this package executes (Paris to Osaka), plus the names of bytes that are
 // undefined in these forks but named by other specifications (their names only matter for
 // traces, which print what go-ethereum prints).
 const (

@@ -1,6 +1,7 @@
 package evm
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/holiman/uint256"
@@ -183,12 +184,16 @@ func execCall(kind host.CallKind) execFunc {
 	}
 }
 
-// initcodeLimit is the initcode size limit above EIP-3860's that the host allows for the
-// initcode at memory offset off (RISC-V initcode, starting with 0xFF, may be larger: see
-// host.InitcodeLimiter); EIP-3860's when the host does not say.
-func (f *frame) initcodeLimit(off *uint256.Int) uint64 {
+// initcodeLimit is the initcode size limit the host sets for the initcode at memory offset
+// off (RISC-V initcode, starting with 0xFF, may be larger than EIP-3860's: see
+// host.InitcodeLimiter); when the host does not say, EIP-3860's limit from Shanghai and none
+// before.
+func (f *frame) initcodeLimit(off *uint256.Int, eip3860 bool) uint64 {
 	l, ok := f.host.(host.InitcodeLimiter)
 	if !ok {
+		if !eip3860 {
+			return math.MaxUint64
+		}
 		return host.MaxInitCodeSize
 	}
 	var first [1]byte
@@ -198,11 +203,15 @@ func (f *frame) initcodeLimit(off *uint256.Int) uint64 {
 	return uint64(l.MaxInitCodeSize(first[:]))
 }
 
-// gasCreateFn is CREATE's and CREATE2's dynamic gas: memory expansion for the initcode, 2 per
-// initcode word (EIP-3860), and for CREATE2 6 more per word for hashing it. Initcode longer
-// than 49152 bytes is an exceptional halt (EIP-3860); so is a create in a static frame.
-func gasCreateFn(kind host.CallKind) gasFunc {
-	perWord := uint64(host.GasInitcodeWord)
+// gasCreateFn is CREATE's and CREATE2's dynamic gas: memory expansion for the initcode, for
+// CREATE2 6 per word for hashing it, and from Shanghai (eip3860) 2 more per initcode word.
+// Initcode over the host's limit (from Shanghai, 49152 bytes for EVM initcode: EIP-3860) is an
+// exceptional halt; so is a create in a static frame.
+func gasCreateFn(kind host.CallKind, eip3860 bool) gasFunc {
+	perWord := uint64(0)
+	if eip3860 {
+		perWord = host.GasInitcodeWord
+	}
 	if kind == host.KindCreate2 {
 		perWord += host.GasKeccakWord
 	}
@@ -219,7 +228,7 @@ func gasCreateFn(kind host.CallKind) gasFunc {
 		if err != nil {
 			return 0, err
 		}
-		if size[0] > host.MaxInitCodeSize && size[0] > f.initcodeLimit(arg(sp, 1)) {
+		if size[0] > host.MaxInitCodeSize && size[0] > f.initcodeLimit(arg(sp, 1), eip3860) {
 			return 0, gasErr(initCodeSizeError(size[0]))
 		}
 		return g + toWords(size[0])*perWord, nil
@@ -320,8 +329,9 @@ func (f *frame) traceSelfdestruct() {
 	}
 }
 
-// execSelfdestructLegacy is SELFDESTRUCT before EIP-6780 (only in the Shanghai base table, which
-// no supported fork uses unchanged): move the balance, always delete the account.
+// execSelfdestructLegacy is SELFDESTRUCT before EIP-6780 (Paris and Shanghai): move the
+// balance, always delete the account (at the end of the transaction; a balance sent to itself
+// is burnt).
 func execSelfdestructLegacy(f *frame, sp unsafe.Pointer) error {
 	h := f.host
 	beneficiary := addrOf(arg(sp, 0))

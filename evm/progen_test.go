@@ -35,9 +35,10 @@ func (g *progGen) op(ops ...OpCode) {
 	}
 }
 
-// push emits the shortest PUSH for v (PUSH0 for zero).
+// push emits the shortest PUSH for v (PUSH0 for zero, from Shanghai; before it, PUSH0 only
+// now and then, as an invalid opcode).
 func (g *progGen) push(v *uint256.Int) {
-	if v.IsZero() && g.r.Intn(4) != 0 {
+	if v.IsZero() && g.r.Intn(4) != 0 && g.has(PUSH0) {
 		g.op(PUSH0)
 		return
 	}
@@ -50,6 +51,20 @@ func (g *progGen) push(v *uint256.Int) {
 }
 
 func (g *progGen) pushU(v uint64) { g.push(uint256.NewInt(v)) }
+
+// since are the forks that introduced the instructions younger than Paris that the
+// generator emits.
+var since = map[OpCode]host.Fork{
+	PUSH0: host.Shanghai, TLOAD: host.Cancun, TSTORE: host.Cancun, MCOPY: host.Cancun,
+	BLOBHASH: host.Cancun, BLOBBASEFEE: host.Cancun, CLZ: host.Osaka,
+}
+
+// has reports whether to emit op: always when the fork defines it, else one time in ten
+// (an invalid opcode: the frame fails there). It draws a random number only for an
+// undefined op, so programs for forks that define everything are unchanged.
+func (g *progGen) has(op OpCode) bool {
+	return g.fork >= since[op] || g.r.Intn(10) == 0
+}
 
 var edgeValues = []string{
 	"0x0", "0x1", "0x2", "0x1f", "0x20", "0x21", "0xff", "0x100",
@@ -238,7 +253,7 @@ func (g *progGen) step1() {
 		}
 		ops := []OpCode{ISZERO, NOT, POP, DUP1, DUP1 + 1, DUP1 + 3, SWAP1, SWAP1 + 1, SWAP1 + 2, CLZ}
 		o := ops[r.Intn(len(ops))]
-		if o == CLZ && g.fork < host.Osaka && r.Intn(10) != 0 {
+		if o == CLZ && !g.has(CLZ) {
 			o = ISZERO // CLZ is an invalid opcode before Osaka: only sometimes
 		}
 		g.op(o)
@@ -256,6 +271,11 @@ func (g *progGen) step1() {
 			g.push(g.offset())
 			g.op(MSTORE8)
 		default:
+			if !g.has(MCOPY) {
+				g.push(g.offset())
+				g.op(MLOAD)
+				break
+			}
 			g.push(g.size())
 			g.push(g.offset())
 			g.push(g.offset())
@@ -292,6 +312,11 @@ func (g *progGen) step1() {
 			g.op(SSTORE)
 		}
 	case 12: // transient storage
+		if !g.has(TLOAD) {
+			g.push(g.key())
+			g.op(SLOAD)
+			break
+		}
 		if r.Intn(2) == 0 {
 			g.push(g.key())
 			g.op(TLOAD)
@@ -312,7 +337,11 @@ func (g *progGen) step1() {
 		ops := []OpCode{ADDRESS, ORIGIN, CALLER, CALLVALUE, CALLDATASIZE, CODESIZE, GASPRICE,
 			RETURNDATASIZE, COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, CHAINID,
 			SELFBALANCE, BASEFEE, BLOBBASEFEE, PC, MSIZE, GAS}
-		g.op(ops[r.Intn(len(ops))])
+		o := ops[r.Intn(len(ops))]
+		if o == BLOBBASEFEE && !g.has(BLOBBASEFEE) {
+			o = BASEFEE
+		}
+		g.op(o)
 	case 16: // environment with an operand
 		switch r.Intn(6) {
 		case 0:
@@ -320,6 +349,10 @@ func (g *progGen) step1() {
 			g.op(CALLDATALOAD)
 		case 1:
 			g.pushU(uint64(r.Intn(3)))
+			if !g.has(BLOBHASH) {
+				g.op(ISZERO)
+				break
+			}
 			g.op(BLOBHASH)
 		case 2:
 			g.pushU(uint64(990 + r.Intn(20)))
@@ -410,6 +443,9 @@ func (g *progGen) create() {
 		if r.Intn(3) == 0 {
 			// deploys its call data size: initcode runs with empty call data
 			init = asm(CALLDATASIZE, PUSH0, MSTORE, p(32), PUSH0, RETURN)
+			if g.fork < host.Shanghai {
+				init = asm(CALLDATASIZE, p(0), MSTORE, p(32), p(0), RETURN)
+			}
 		}
 		for i := 0; i < len(init); i += 32 {
 			var w [32]byte

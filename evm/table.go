@@ -98,17 +98,19 @@ func (t *forkTable) finish() *forkTable {
 }
 
 // tables holds the finished table of every supported fork, indexed by host.Fork.
-var tables = func() [host.Osaka + 1]*forkTable {
-	cancun := newCancunTable()
+var tables = func() [host.LatestFork + 1]*forkTable {
+	paris := newParisTable()
+	shanghai := newShanghaiTable(paris)
+	cancun := newCancunTable(shanghai)
 	prague := newPragueTable(cancun)
 	osaka := newOsakaTable(prague)
-	return [...]*forkTable{host.Cancun: cancun, host.Prague: prague, host.Osaka: osaka}
+	return [...]*forkTable{host.Paris: paris, host.Shanghai: shanghai, host.Cancun: cancun, host.Prague: prague, host.Osaka: osaka}
 }()
 
 // tableFor returns the instruction table of a fork.
 func tableFor(fork host.Fork) (*forkTable, error) {
 	if int(fork) >= len(tables) {
-		return nil, fmt.Errorf("evm: unsupported fork %s (supported: Cancun, Prague, Osaka)", fork)
+		return nil, fmt.Errorf("evm: unsupported fork %s (supported: Paris, Shanghai, Cancun, Prague, Osaka)", fork)
 	}
 	return tables[fork], nil
 }

@@ -87,7 +87,7 @@ func (f *frame) runSteps(pc uint64, sp unsafe.Pointer, gas int64, t Tracer) (int
 		var err error
 		next := pc + 1
 		switch {
-		case op == PUSH0 || pushSize(op) > 0:
+		case (op == PUSH0 && s.defined) || pushSize(op) > 0: // PUSH0 is undefined before Shanghai
 			n := pushSize(op)
 			*slot(sp) = pushValue(code, int(pc), n)
 			sp = unsafe.Add(sp, 32)

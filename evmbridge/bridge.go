@@ -44,6 +44,9 @@ func (f *Frame) Syscall() error {
 	if s.fn == nil {
 		return f.fault(0, "unknown syscall %#02x", id)
 	}
+	if f.Fork < s.since {
+		return f.fault(0, "unknown syscall %#02x before %v", id, s.since)
+	}
 	return s.fn(f)
 }
 

@@ -330,3 +330,36 @@ func TestCallToAccountWithoutCode(t *testing.T) {
 		t.Errorf("CALL over the balance: %v flag %d gas %d", err, fx.f.St.X[10], gas)
 	}
 }
+
+// TestSyscallsByFork: the syscalls whose EVM counterparts came with Cancun (TLOAD,
+// TSTORE, BLOBHASH, BLOBBASEFEE) are unknown before it, and CREATE charges EIP-3860's 2
+// gas per initcode word only from Shanghai.
+func TestSyscallsByFork(t *testing.T) {
+	for _, fork := range []host.Fork{host.Paris, host.Shanghai, host.Cancun} {
+		for _, c := range []struct {
+			name string
+			id   uint8
+			args []uint64
+		}{{"TLOAD", SysTload, nil}, {"TSTORE", SysTstore, nil}, {"BLOBHASH", SysBlobHash, nil}, {"BLOBBASEFEE", SysBlobBaseFee, []uint64{buf}}} {
+			fx := newFixture(t, false)
+			fx.f.Fork = fork
+			_, err := fx.sys(c.id, c.args...)
+			var fault *guest.Fault
+			if isFault := errors.As(err, &fault); isFault != (fork < host.Cancun) {
+				t.Errorf("%v %s: %v", fork, c.name, err)
+			}
+		}
+		// A 64-byte initcode the (absent) EVM fails: the child's gas is consumed too.
+		fx := newFixture(t, false)
+		fx.f.Fork = fork
+		gas, err := fx.sys(SysCreate, 0, buf, 64)
+		cost := uint64(32000)
+		if fork >= host.Shanghai {
+			cost += 2 * 2
+		}
+		left := 1_000_000 - cost
+		if want := cost + left - left/64; err != nil || gas != want {
+			t.Errorf("%v CREATE: gas %d (%v), want %d", fork, gas, err, want)
+		}
+	}
+}

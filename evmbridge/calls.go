@@ -1,6 +1,8 @@
 package evmbridge
 
 import (
+	"math"
+
 	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -8,14 +10,18 @@ import (
 )
 
 // maxInitcode is the limit on initcode a RISC-V frame may pass to CREATE: the
-// runtime's, when it tells (see host.InitcodeLimiter); else EIP-3860's for EVM
-// initcode and twice the default code limit for RISC-V initcode.
+// runtime's, when it tells (see host.InitcodeLimiter); else twice the default
+// code limit for RISC-V initcode, and for EVM initcode EIP-3860's from Shanghai
+// and none before.
 func (f *Frame) maxInitcode(initcode []byte) uint64 {
 	if l, ok := f.Host.(host.InitcodeLimiter); ok {
 		return uint64(l.MaxInitCodeSize(initcode))
 	}
 	if guest.IsRISCV(initcode) {
 		return 2 * host.DefaultMaxRISCVCodeSize
+	}
+	if f.Fork < host.Shanghai {
+		return math.MaxUint64
 	}
 	return host.MaxInitCodeSize
 }
@@ -124,7 +130,10 @@ func (f *Frame) create(kind host.CallKind) error {
 	if limit := f.maxInitcode(initcode); n > limit {
 		return f.fault(0, "initcode of %d bytes exceeds the %d-byte limit", n, limit)
 	}
-	cost := host.GasCreate + host.GasInitcodeWord*words(n)
+	cost := uint64(host.GasCreate)
+	if f.Fork >= host.Shanghai { // EIP-3860
+		cost += host.GasInitcodeWord * words(n)
+	}
 	var salt host.Hash
 	if kind == host.KindCreate2 {
 		cost += host.GasKeccakWord * words(n) // hashing the initcode for the address

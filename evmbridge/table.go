@@ -1,5 +1,7 @@
 package evmbridge
 
+import "github.com/hybridvm/hybridvm/host"
+
 // Syscall ids (docs/abi.md, "System calls").
 const (
 	SysReturnCreateAddress = 0x01
@@ -47,8 +49,19 @@ const (
 )
 
 type syscall struct {
-	name string
-	fn   func(*Frame) error
+	name  string
+	fn    func(*Frame) error
+	since host.Fork // the fork that introduced the EVM counterpart; unknown before it
+}
+
+// sinceFork lists the syscalls whose EVM counterparts are younger than the oldest
+// supported fork (Paris): before their fork they are unknown, as the opcodes are
+// undefined in the EVM.
+var sinceFork = map[uint8]host.Fork{
+	SysBlobHash:    host.Cancun, // EIP-4844
+	SysBlobBaseFee: host.Cancun, // EIP-7516
+	SysTload:       host.Cancun, // EIP-1153
+	SysTstore:      host.Cancun,
 }
 
 // syscalls is indexed by id and filled from syscallDefs at init.
@@ -108,6 +121,6 @@ func init() {
 		if syscalls[d.id].fn != nil {
 			panic("BUG: evmbridge: syscall defined twice: " + d.name)
 		}
-		syscalls[d.id] = syscall{d.name, d.fn}
+		syscalls[d.id] = syscall{d.name, d.fn, sinceFork[d.id]}
 	}
 }

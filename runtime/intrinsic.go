@@ -9,12 +9,12 @@ import (
 	"github.com/hybridvm/hybridvm/host"
 )
 
-// IntrinsicGas returns the gas a transaction costs before any code runs: 21000
-// (53000 for a creation), calldata at 4 per zero byte and 16 per other byte
-// (EIP-2028), 2 per initcode word for a creation (EIP-3860), 2400 per
-// access-list address and 1900 per storage key (EIP-2930), and 25000 per
-// EIP-7702 authorization.
-func IntrinsicGas(data []byte, accessList types.AccessList, auths int, creation bool) (uint64, error) {
+// IntrinsicGas returns the gas a transaction costs under fork f before any code
+// runs: 21000 (53000 for a creation), calldata at 4 per zero byte and 16 per
+// other byte (EIP-2028), 2 per initcode word for a creation (EIP-3860, Shanghai
+// on), 2400 per access-list address and 1900 per storage key (EIP-2930), and
+// 25000 per EIP-7702 authorization.
+func IntrinsicGas(f host.Fork, data []byte, accessList types.AccessList, auths int, creation bool) (uint64, error) {
 	gas := params.TxGas
 	if creation {
 		gas = params.TxGasContractCreation
@@ -30,7 +30,7 @@ func IntrinsicGas(data []byte, accessList types.AccessList, auths int, creation 
 	zeros := uint64(countZeros(data))
 	add(zeros, params.TxDataZeroGas)
 	add(uint64(len(data))-zeros, params.TxDataNonZeroGasEIP2028)
-	if creation {
+	if creation && f >= host.Shanghai {
 		add((uint64(len(data))+31)/32, params.InitCodeWordGas)
 	}
 	add(uint64(len(accessList)), params.TxAccessListAddressGas)

@@ -35,9 +35,11 @@ func (s *precompileSet) get(a host.Address) precompile {
 var precompileSets = func() [host.LatestFork + 1]*precompileSet {
 	var sets [host.LatestFork + 1]*precompileSet
 	for fork, m := range map[host.Fork]vm.PrecompiledContracts{
-		host.Cancun: vm.PrecompiledContractsCancun,
-		host.Prague: vm.PrecompiledContractsPrague,
-		host.Osaka:  vm.PrecompiledContractsOsaka,
+		host.Paris:    vm.PrecompiledContractsBerlin, // unchanged from Berlin to Shanghai
+		host.Shanghai: vm.PrecompiledContractsBerlin,
+		host.Cancun:   vm.PrecompiledContractsCancun,
+		host.Prague:   vm.PrecompiledContractsPrague,
+		host.Osaka:    vm.PrecompiledContractsOsaka,
 	} {
 		s := &precompileSet{}
 		for addr, p := range m {

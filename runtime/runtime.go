@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync/atomic"
 
 	"github.com/holiman/uint256"
@@ -169,11 +170,14 @@ func (r *Runtime) isRISCV(code []byte) bool {
 }
 
 // MaxInitCodeSize returns the initcode limit for code that starts like initcode
-// (RISC-V initcode may be twice the RISC-V code limit; EVM initcode follows
-// EIP-3860).
+// (RISC-V initcode may be twice the RISC-V code limit in every fork; EVM
+// initcode follows EIP-3860 from Shanghai and has no limit before).
 func (r *Runtime) MaxInitCodeSize(initcode []byte) int {
 	if r.isRISCV(initcode) {
 		return 2 * r.maxRISCV
+	}
+	if r.cfg.Fork < host.Shanghai {
+		return math.MaxInt
 	}
 	return host.MaxInitCodeSize
 }

@@ -112,7 +112,11 @@ func (r *Runtime) validate(tx *Transaction, blk *Block, plan *txPlan) error {
 	db := r.StateDB
 	fork := r.cfg.Fork
 	switch tx.Type {
-	case LegacyTxType, AccessListTxType, DynamicFeeTxType, BlobTxType:
+	case LegacyTxType, AccessListTxType, DynamicFeeTxType:
+	case BlobTxType:
+		if fork < host.Cancun {
+			return fmt.Errorf("%w: blob transaction before Cancun", ErrTxTypeNotSupported)
+		}
 	case SetCodeTxType:
 		if fork < host.Prague {
 			return fmt.Errorf("%w: set-code transaction before Prague", ErrTxTypeNotSupported)
@@ -201,7 +205,7 @@ func (r *Runtime) validate(tx *Transaction, blk *Block, plan *txPlan) error {
 	}
 
 	var err error
-	plan.intrinsic, err = IntrinsicGas(tx.Data, tx.AccessList, len(tx.AuthList), tx.To == nil)
+	plan.intrinsic, err = IntrinsicGas(fork, tx.Data, tx.AccessList, len(tx.AuthList), tx.To == nil)
 	if err != nil {
 		return err
 	}
@@ -262,8 +266,8 @@ func (r *Runtime) checkFunds(tx *Transaction, plan *txPlan) error {
 }
 
 // warmAccessList warms what EIP-2929 and EIP-2930 make warm from the start: the
-// sender, the recipient, the precompiles, the coinbase (EIP-3651) and the
-// transaction's access list.
+// sender, the recipient, the precompiles, the coinbase (EIP-3651, Shanghai on) and
+// the transaction's access list.
 // A state that sets its access list up itself (the go-ethereum adapter, whose
 // access list only its Prepare can reset) is asked to through TxPreparer.
 func (r *Runtime) warmAccessList(db host.StateDB, tx *Transaction, blk *Block) {
@@ -285,7 +289,9 @@ func (r *Runtime) warmAccessList(db host.StateDB, tx *Transaction, blk *Block) {
 			db.AddSlotToAccessList(e.Address, k)
 		}
 	}
-	db.AddAddressToAccessList(blk.Coinbase)
+	if r.cfg.Fork >= host.Shanghai {
+		db.AddAddressToAccessList(blk.Coinbase)
+	}
 }
 
 // applyAuthorizations installs the EIP-7702 delegations of a set-code

@@ -19,8 +19,12 @@ import (
 
 func TestIntrinsicGasMatchesGeth(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	rules := params.Rules{IsHomestead: true, IsIstanbul: true, IsBerlin: true, IsLondon: true, IsShanghai: true, IsCancun: true, IsPrague: true}
 	for i := 0; i < 500; i++ {
+		// Paris has no initcode gas (EIP-3860 is Shanghai's); Prague's rules are every
+		// later fork's.
+		fork := []host.Fork{host.Paris, host.Shanghai, host.Prague}[i%3]
+		rules := params.Rules{IsHomestead: true, IsIstanbul: true, IsBerlin: true, IsLondon: true, IsMerge: true,
+			IsShanghai: fork >= host.Shanghai, IsCancun: fork >= host.Cancun, IsPrague: fork >= host.Prague}
 		data := make([]byte, r.Intn(300))
 		for j := range data {
 			if r.Intn(2) == 0 {
@@ -40,9 +44,9 @@ func TestIntrinsicGasMatchesGeth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := IntrinsicGas(data, al, len(auths), to == nil)
+		got, err := IntrinsicGas(fork, data, al, len(auths), to == nil)
 		if err != nil || got != want {
-			t.Fatalf("case %d: intrinsic gas %d (%v), go-ethereum %d", i, got, err, want)
+			t.Fatalf("case %d (%v): intrinsic gas %d (%v), go-ethereum %d", i, fork, got, err, want)
 		}
 		wantFloor, _ := core.FloorDataGas(rules, host.Address{}, to, new(uint256.Int), data, al)
 		if gotFloor, _ := FloorDataGas(data); gotFloor != wantFloor {
@@ -155,11 +159,23 @@ func TestInvalidTransactions(t *testing.T) {
 			tx.BlobFeeCap.SetUint64(0)
 		}, ErrBlobFeeCapTooLow},
 		{"set-code tx in Cancun", host.Cancun, func(e *txEnv, tx *Transaction) { tx.Type = SetCodeTxType }, ErrTxTypeNotSupported},
+		{"blob tx in Shanghai", host.Shanghai, func(e *txEnv, tx *Transaction) {
+			tx.Type, tx.BlobHashes = BlobTxType, []host.Hash{{0: 1}}
+			tx.BlobFeeCap.SetUint64(1)
+		}, ErrTxTypeNotSupported},
+		{"blob tx in Paris", host.Paris, func(e *txEnv, tx *Transaction) {
+			tx.Type, tx.BlobHashes = BlobTxType, []host.Hash{{0: 1}}
+			tx.BlobFeeCap.SetUint64(1)
+		}, ErrTxTypeNotSupported},
+		{"set-code tx in Shanghai", host.Shanghai, func(e *txEnv, tx *Transaction) { tx.Type = SetCodeTxType }, ErrTxTypeNotSupported},
 		{"set-code tx without authorizations", host.Prague, func(e *txEnv, tx *Transaction) { tx.Type = SetCodeTxType }, ErrEmptyAuthList},
 		{"set-code tx creating", host.Prague, func(e *txEnv, tx *Transaction) {
 			tx.Type, tx.To, tx.AuthList = SetCodeTxType, nil, make([]types.SetCodeAuthorization, 1)
 		}, ErrSetCodeTxCreate},
 		{"initcode above 49152 bytes (EIP-3860)", host.Cancun, func(e *txEnv, tx *Transaction) {
+			tx.To, tx.Data, tx.Gas = nil, make([]byte, 49153), 10_000_000
+		}, ErrMaxInitCodeSizeExceeded},
+		{"initcode above 49152 bytes in Shanghai", host.Shanghai, func(e *txEnv, tx *Transaction) {
 			tx.To, tx.Data, tx.Gas = nil, make([]byte, 49153), 10_000_000
 		}, ErrMaxInitCodeSizeExceeded},
 		{"gas above the block's", host.Cancun, func(e *txEnv, tx *Transaction) { tx.Gas = 30_000_001 }, ErrGasLimitReached},
@@ -255,7 +271,7 @@ func TestCreateTransaction(t *testing.T) {
 	if err != nil || rc.Status != host.StatusSuccess || rc.ContractAddress != want || e.st.GetNonce(e.sender) != 1 || len(e.st.GetCode(want)) != 2 {
 		t.Fatalf("%+v %v nonce %d", rc, err, e.st.GetNonce(e.sender))
 	}
-	intrinsic, _ := IntrinsicGas(init, nil, 0, true)
+	intrinsic, _ := IntrinsicGas(host.Cancun, init, nil, 0, true)
 	if rc.GasUsed != intrinsic+400 {
 		t.Fatalf("gas used %d, want %d", rc.GasUsed, intrinsic+400)
 	}
@@ -263,7 +279,57 @@ func TestCreateTransaction(t *testing.T) {
 
 // TestAccessListWarm: what is warm when the top frame starts.
 func TestAccessListWarm(t *testing.T) {
-	e := newTxEnv(t, host.Cancun)
+	testAccessListWarm(t, host.Cancun)
+}
+
+// TestCoinbaseWarmFromShanghai: the coinbase is warm from the start of every
+// transaction from Shanghai (EIP-3651), cold in Paris; Paris and Shanghai have no
+// point-evaluation precompile (0x0a, Cancun's).
+func TestCoinbaseWarmFromShanghai(t *testing.T) {
+	for _, fork := range []host.Fork{host.Paris, host.Shanghai} {
+		e := newTxEnv(t, fork)
+		c := addr(0x30)
+		var coinbaseWarm, pointEval, ecrecover bool
+		e.account(c, 0, e.evm.prog("probe", func(h host.Host, msg *host.Message) host.Result {
+			coinbaseWarm = h.AddressInAccessList(e.blk.Coinbase)
+			pointEval = h.AddressInAccessList(host.Address{19: 0x0a})
+			ecrecover = h.AddressInAccessList(host.Address{19: 1})
+			return host.Result{Status: host.StatusSuccess, GasLeft: msg.Gas}
+		}))
+		e.st.FinaliseTx()
+		if _, err := e.rt.ApplyTransaction(e.tx(&c, 100_000), e.blk); err != nil {
+			t.Fatal(err)
+		}
+		if coinbaseWarm != (fork >= host.Shanghai) || pointEval || !ecrecover {
+			t.Errorf("%v: coinbase warm %v, 0x0a warm %v, 0x01 warm %v", fork, coinbaseWarm, pointEval, ecrecover)
+		}
+	}
+}
+
+// TestParisInitcode: before Shanghai a creation pays no initcode word gas and its
+// initcode has no size limit (EIP-3860 is Shanghai's).
+func TestParisInitcode(t *testing.T) {
+	for _, fork := range []host.Fork{host.Paris, host.Shanghai} {
+		e := newTxEnv(t, fork)
+		tx := e.tx(nil, 10_000_000)
+		tx.Data = e.evm.prog("init"+string(make([]byte, 49153)), returnProg(nil))
+		rc, err := e.rt.ApplyTransaction(tx, e.blk)
+		if fork == host.Shanghai {
+			if !errors.Is(err, ErrMaxInitCodeSizeExceeded) {
+				t.Fatalf("Shanghai: %v, want %v", err, ErrMaxInitCodeSizeExceeded)
+			}
+			continue
+		}
+		zeros := uint64(countZeros(tx.Data))
+		want := 53000 + 4*zeros + 16*(uint64(len(tx.Data))-zeros)
+		if err != nil || rc.GasUsed != want {
+			t.Fatalf("Paris: used %d (%v), want %d", rc.GasUsed, err, want)
+		}
+	}
+}
+
+func testAccessListWarm(t *testing.T, fork host.Fork) {
+	e := newTxEnv(t, fork)
 	c, listed := addr(0x30), addr(0x31)
 	key := host.Hash{31: 9}
 	var ok bool

@@ -5,8 +5,9 @@
 // and the logs hash with the expected ones, or checks that the transaction is
 // rejected with the expected exception class.
 //
-// Only the forks hybridvm implements (Cancun, Prague, Osaka) are run; post
-// entries of older forks are skipped and not counted.
+// Only the forks hybridvm implements (Paris, also named Merge, Shanghai, Cancun,
+// Prague, Osaka) are run; post entries of older forks are skipped and not
+// counted.
 //
 // Package statetest imports host, state and runtime from the project; the EVM
 // engine is given by the caller (Options.Engine), so the runner does not depend

@@ -23,7 +23,22 @@ import (
 )
 
 // SupportedForks are the forks whose post entries are run.
-var SupportedForks = []host.Fork{host.Cancun, host.Prague, host.Osaka}
+var SupportedForks = []host.Fork{host.Paris, host.Shanghai, host.Cancun, host.Prague, host.Osaka}
+
+// postKey returns the name t's post section uses for fork f, and whether it has one.
+// Older fixtures call Paris "Merge".
+func postKey(t *Test, f host.Fork) (string, bool) {
+	name := f.String()
+	if _, ok := t.Post[name]; ok {
+		return name, true
+	}
+	if f == host.Paris {
+		if _, ok := t.Post["Merge"]; ok {
+			return "Merge", true
+		}
+	}
+	return name, false
+}
 
 // chainID is the chain id of every state test.
 const chainID = 1
@@ -203,7 +218,7 @@ func (w *worker) runFile(file string, out chan<- Result) {
 			continue
 		}
 		for _, f := range w.forksOf(t) {
-			name := f.String()
+			name, _ := postKey(t, f)
 			for i := range t.Post[name] {
 				r := w.runEntry(t, f, i)
 				if w.opts.AfterEntry != nil {
@@ -219,7 +234,7 @@ func (w *worker) runFile(file string, out chan<- Result) {
 func (w *worker) forksOf(t *Test) []host.Fork {
 	var out []host.Fork
 	for _, f := range SupportedForks {
-		if _, ok := t.Post[f.String()]; !ok {
+		if _, ok := postKey(t, f); !ok {
 			continue
 		}
 		if w.opts.Forks != nil && !slices.Contains(w.opts.Forks, f) {
@@ -261,7 +276,8 @@ func (w *worker) runEntry(t *Test, f host.Fork, index int) (res Result) {
 		res.Error = err.Error()
 		return res
 	}
-	post := &t.Post[f.String()][index]
+	name, _ := postKey(t, f)
+	post := &t.Post[name][index]
 	root, gas, err := RunEntry(r, t, post)
 	res.StateRoot, res.GasUsed = root, gas
 	if err != nil {

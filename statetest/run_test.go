@@ -195,21 +195,26 @@ func preRootOf(t *testing.T, m map[string]any) string {
 	return tests[0].Pre.Root().Hex()
 }
 
-// TestForkSelection: unsupported forks are skipped and not counted; --fork and
-// --run select.
+// TestForkSelection: unsupported forks are skipped and not counted; "Merge" is
+// Paris; --fork and --run select.
 func TestForkSelection(t *testing.T) {
 	dir := t.TempDir()
 	name, base := loadGolden(t, "transfersDynamicFee")
 	m := clone(t, base)
 	posts := m["post"].(map[string]any)
-	posts["Shanghai"] = posts["Cancun"]
+	posts["London"] = posts["Cancun"]
 	posts["Frontier"] = posts["Cancun"]
+	posts["Merge"] = posts["Cancun"] // a plain transfer: the same post-state
 	file := writeTest(t, dir, "t.json", name, m)
 	c, _ := runCollect(t, &Options{}, file)
-	if c.Passed != 3 || c.Failed != 0 {
-		t.Fatalf("all forks: %+v, want the 3 supported forks only", c)
+	if c.Passed != 4 || c.Failed != 0 {
+		t.Fatalf("all forks: %+v, want the 4 supported forks only (Merge, Cancun, Prague, Osaka)", c)
 	}
-	c, rs := runCollect(t, &Options{Forks: []host.Fork{host.Prague}}, file)
+	c, rs := runCollect(t, &Options{Forks: []host.Fork{host.Paris}}, file)
+	if c.Passed != 1 || rs[0].Fork != "Paris" {
+		t.Fatalf("--fork Paris: %+v %+v", c, rs)
+	}
+	c, rs = runCollect(t, &Options{Forks: []host.Fork{host.Prague}}, file)
 	if c.Passed != 1 || rs[0].Fork != "Prague" {
 		t.Fatalf("--fork Prague: %+v %+v", c, rs)
 	}

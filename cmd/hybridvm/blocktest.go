@@ -34,8 +34,8 @@ receipts root, logs bloom, gas used, transactions and withdrawals roots, blob ga
 checks that each block marked invalid is rejected for the exception it names, and
 compares the head with "lastblockhash" and its state with "postState".
 
-Networks from Cancun on are run (Cancun, Prague, Osaka and the transitions between
-them); a test of another network fails, naming it. A file that cannot be parsed
+Networks from Paris on are run (Paris, also named Merge, Shanghai, Cancun, Prague,
+Osaka and the transitions between them); a test of another network fails, naming it. A file that cannot be parsed
 counts as one failure.
 
   --run REGEX   run only tests whose name matches REGEX

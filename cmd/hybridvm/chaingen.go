@@ -46,7 +46,7 @@ func runChaingen(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&opts.Workload, "workload", "", "workload: "+strings.Join(chaingen.Workloads(), ", "))
 	fset.IntVar(&opts.Blocks, "blocks", 200, "number of blocks")
 	fset.Int64Var(&opts.Seed, "seed", 1, "seed for keys and transactions")
-	fset.StringVar(&opts.Fork, "fork", "Cancun", "fork: Cancun, Prague or Osaka")
+	fset.StringVar(&opts.Fork, "fork", "Cancun", "fork: Paris (transfers only), Shanghai, Cancun, Prague or Osaka")
 	fset.IntVar(&opts.Accounts, "accounts", chaingen.DefaultAccounts, "number of sending accounts")
 	fset.Uint64Var(&opts.BlockGas, "block-gas", chaingen.TargetGas, "gas each block uses, about (the gas limit is twice that)")
 	out := fset.String("o", "", "output directory")

@@ -97,7 +97,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&f.prestate, "prestate", "", "state `FILE` (alloc or genesis JSON) to run against, never written")
 	fset.BoolVar(&f.dump, "dump", false, "print the state after the call (alloc JSON) after the result")
 	fset.StringVar(&f.engine, "engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
-	fset.StringVar(&f.fork, "fork", host.LatestFork.String(), "fork: Cancun, Prague or Osaka")
+	fset.StringVar(&f.fork, "fork", host.LatestFork.String(), "fork: Paris, Shanghai, Cancun, Prague or Osaka")
 	fset.Uint64Var(&f.gas, "gas", 30_000_000, "gas limit")
 	fset.StringVar(&f.from, "from", defaultSender.Hex(), "caller address")
 	fset.StringVar(&f.value, "value", "0", "value to transfer (decimal, or hex with 0x)")

@@ -30,8 +30,9 @@ Runs the state tests in each PATH (a file, or a directory searched recursively f
 *.json) and prints one line per test, fork and post-state index, then a final line
 "N passed, N failed".
 
-Only the forks hybridvm implements are run: Cancun, Prague and Osaka. Post entries
-of older forks (Shanghai, London, ...) are skipped and not counted. A file that
+Only the forks hybridvm implements are run: Paris (also named Merge), Shanghai,
+Cancun, Prague and Osaka. Post entries of older forks (London, Berlin, ...) are
+skipped and not counted. A file that
 cannot be parsed counts as one failure, with the reason naming the field.
 
   --fork NAME   run only this fork's post entries (default: every supported fork)
@@ -47,7 +48,7 @@ flags:
 
 func runStatetest(args []string, stdout, stderr io.Writer) int {
 	fset := newFlagSet("statetest", stderr)
-	forkName := fset.String("fork", "", "fork to run (Cancun, Prague or Osaka)")
+	forkName := fset.String("fork", "", "fork to run (Paris, Shanghai, Cancun, Prague or Osaka)")
 	runRe := fset.String("run", "", "regular expression selecting tests by name")
 	asJSON := fset.Bool("json", false, "print results as JSON lines")
 	trace := fset.Bool("trace", false, "stream an EIP-3155 trace to stderr")

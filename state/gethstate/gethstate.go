@@ -189,7 +189,8 @@ func RulesFor(f host.Fork) params.Rules {
 	return params.Rules{
 		IsHomestead: true, IsEIP150: true, IsEIP155: true, IsEIP158: true, IsEIP2929: true,
 		IsByzantium: true, IsConstantinople: true, IsPetersburg: true, IsIstanbul: true,
-		IsBerlin: true, IsLondon: true, IsMerge: true, IsShanghai: true, IsCancun: true,
+		IsBerlin: true, IsLondon: true, IsMerge: true,
+		IsShanghai: f >= host.Shanghai, IsCancun: f >= host.Cancun,
 		IsPrague: f >= host.Prague, IsOsaka: f >= host.Osaka,
 	}
 }
