@@ -122,6 +122,9 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hybridvm replay:", err)
 		return 2
 	}
+	if n := r.Resumed(); n > 0 {
+		fmt.Fprintf(stderr, "hybridvm replay: the datadir's state was written through up to block %d (the last replay was killed): the %d blocks after it run again\n", r.Stats().Head, n)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if replayHook != nil {
