@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -133,6 +135,14 @@ func (d *disk) open(g *core.Genesis) (*types.Header, error) {
 			return nil, fmt.Errorf("writing the genesis: %w", err)
 		}
 	case want.Hash():
+		// The genesis hash does not cover the chain configuration (fork times).
+		if stored := rawdb.ReadChainConfig(d.db, want.Hash()); stored != nil {
+			a, _ := json.Marshal(stored)
+			b, _ := json.Marshal(g.Config)
+			if !bytes.Equal(a, b) {
+				return nil, fmt.Errorf("%w: the same genesis with another chain configuration: stored %s", ErrGenesisMismatch, a)
+			}
+		}
 	default:
 		return nil, fmt.Errorf("%w: its genesis is %x, the genesis file's %x", ErrGenesisMismatch, stored, want.Hash())
 	}

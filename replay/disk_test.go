@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/core"
@@ -174,6 +175,12 @@ func TestDiskRefuses(t *testing.T) {
 	}
 	if _, err := OpenDisk(dir, og, Options{}); !errors.Is(err, ErrGenesisMismatch) {
 		t.Errorf("another genesis: %v", err)
+	}
+	g2, _, _ := Genesis(gj)
+	late := uint64(1) << 40
+	g2.Config.PragueTime = &late // the same genesis block, another fork schedule
+	if _, err := OpenDisk(dir, g2, Options{}); !errors.Is(err, ErrGenesisMismatch) || !strings.Contains(err.Error(), "configuration") {
+		t.Errorf("another chain configuration: %v", err)
 	}
 
 	// A fork of the stored chain: block 2 with other contents (its header changed).
