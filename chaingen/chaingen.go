@@ -84,6 +84,10 @@ func Generate(opts Options) (*Chain, error) {
 		// which Paris does not have.
 		return nil, fmt.Errorf("chaingen: the %s workload's contracts need Shanghai (PUSH0); Paris runs only transfers", opts.Workload)
 	}
+	if opts.Workload == "hybrid" && (opts.Fork == "Paris" || opts.Fork == "Shanghai") {
+		// Its Solidity bridge is compiled for Cancun (solc's default EVM version).
+		return nil, fmt.Errorf("chaingen: the hybrid workload needs Cancun or later")
+	}
 	ks, err := keys(opts.Seed, opts.Accounts)
 	if err != nil {
 		return nil, err

@@ -1,8 +1,13 @@
-// Package replay imports a chain block by block onto one in-memory state, validating
-// every block against its header (chain's validator) and timing where the time goes:
+// Package replay imports a chain block by block onto one state, validating every
+// block against its header (chain's validator) and timing where the time goes:
 // sender recovery, execution, state root, the rest. It is what `hybridvm replay` runs.
 //
-// It imports chain, evm, host, machine, riscvengine, runtime and state.
+// The state is the embedded in-memory one (New) or go-ethereum's on-disk database
+// (OpenDisk, disk.go), where a replay can stop and resume. With Options.TraceBad, a
+// block that fails is executed again from its parent's state with an EIP-3155
+// tracer (tracebad.go).
+//
+// It imports chain, evm, host, machine, riscvengine, runtime, state and state/gethstate.
 package replay
 
 import (
@@ -10,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,6 +45,12 @@ type Options struct {
 	// BlockStats, when set, is called after every block with how its
 	// transactions ran in parallel (nil for a block that ran sequentially).
 	BlockStats func(number uint64, txs int, ps *chain.ParallelStats)
+	// TraceBad, when set, receives the EIP-3155 trace of the block that fails
+	// validation or carries an invalid transaction (see TraceBlock).
+	TraceBad io.Writer
+	// FlushInterval is how often (OpenDisk only) the state is written through to
+	// disk; zero means DefaultFlushInterval.
+	FlushInterval time.Duration
 }
 
 // Stats is what a replay did and where its time went (seconds).
@@ -58,6 +70,8 @@ type Stats struct {
 	Workers     int `json:"workers"`
 	Speculative int `json:"speculative"`
 	Reexecuted  int `json:"reexecuted"`
+	// Skipped counts the blocks Import skipped because the datadir had them.
+	Skipped int `json:"skipped,omitempty"`
 }
 
 // Split divides a replay's time.
@@ -99,13 +113,16 @@ func Genesis(data []byte) (*core.Genesis, *state.State, error) {
 type Replayer struct {
 	opts   Options
 	proc   *chain.Processor
-	st     *state.State
+	st     *state.State // the in-memory state; nil with disk
+	disk   *disk        // the on-disk state (OpenDisk); nil in memory
+	bad    *memTrace    // what TraceBad needs in memory; nil when not tracing
 	parent *types.Header
 	hashes map[uint64]common.Hash // the last 256 block hashes, for BLOCKHASH
 	stats  Stats
 }
 
-// New starts a replay at genesis g with its state st (which the replayer changes).
+// New starts a replay at genesis g with its state st (which the replayer changes),
+// held in memory.
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
 	evms := map[host.Fork]*evm.EVM{}
@@ -124,8 +141,12 @@ func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 		return nil, err
 	}
 	head := g.ToBlock().Header()
-	return &Replayer{opts: opts, proc: proc, st: st, parent: head, hashes: map[uint64]common.Hash{0: head.Hash()},
-		stats: Stats{Workers: max(opts.Workers, 1)}}, nil
+	r := &Replayer{opts: opts, proc: proc, st: st, parent: head, hashes: map[uint64]common.Hash{0: head.Hash()},
+		stats: Stats{Workers: max(opts.Workers, 1)}}
+	if opts.TraceBad != nil && st != nil {
+		r.bad = &memTrace{genesis: st.Copy()}
+	}
+	return r, nil
 }
 
 // Stats returns the counters so far.
@@ -133,19 +154,37 @@ func (r *Replayer) Stats() Stats { return r.stats }
 
 // Import validates and executes block on the head. A block that does not follow the
 // head or does not match its header stops the replay: the error names the block and
-// the field, with what the header says and what execution gave. The state is then
-// left partly changed.
+// the field, with what the header says and what execution gave. The in-memory
+// state is then left partly changed; the on-disk one is left at the parent. With a
+// datadir, a block already stored is skipped.
 func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := r.importBlock(block); err != nil {
-		return fmt.Errorf("block %d (%s): %w", block.NumberU64(), block.Hash().Hex(), err)
+	known, err := r.known(block)
+	if err == nil && known {
+		r.stats.Skipped++
+		return nil
+	}
+	if err == nil {
+		err = r.importBlock(ctx, block)
+	}
+	if err != nil {
+		err = fmt.Errorf("block %d (%s): %w", block.NumberU64(), block.Hash().Hex(), err)
+		if r.opts.TraceBad != nil && ctx.Err() == nil { // a stopped block is not a bad one
+			if terr := r.TraceBlock(r.opts.TraceBad, block, err); terr != nil {
+				err = fmt.Errorf("%w (tracing it failed: %v)", err, terr)
+			}
+		}
+		return err
+	}
+	if r.bad != nil {
+		r.bad.blocks = append(r.bad.blocks, block)
 	}
 	return nil
 }
 
-func (r *Replayer) importBlock(block *types.Block) error {
+func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
 	start := time.Now()
 	header := block.Header()
 	cfg := r.proc.ChainConfig()
@@ -168,16 +207,26 @@ func (r *Replayer) importBlock(block *types.Block) error {
 		return err
 	}
 	t1 := time.Now()
-	res, err := r.proc.Process(block, r.st, r.blockHash)
+	db, err := r.blockState(header)
+	if err != nil {
+		return err
+	}
+	res, err := r.proc.ProcessContext(ctx, block, db, r.blockHash)
 	if err != nil {
 		return err
 	}
 	t2 := time.Now()
-	root := r.st.Root()
+	root := r.stateRoot()
 	t3 := time.Now()
 	if err := chain.ValidateResult(block, res, root); err != nil {
 		return err
 	}
+	// With a datadir the commit counts as state root time.
+	tc := time.Now()
+	if err := r.commit(block, root); err != nil {
+		return err
+	}
+	commit := time.Since(tc).Seconds()
 	n := block.NumberU64()
 	r.hashes[n] = block.Hash()
 	delete(r.hashes, n-256)
@@ -188,8 +237,8 @@ func (r *Replayer) importBlock(block *types.Block) error {
 	s.GasUsed += res.GasUsed
 	s.Split.Senders += t1.Sub(t0).Seconds()
 	s.Split.Execution += t2.Sub(t1).Seconds()
-	s.Split.StateRoot += t3.Sub(t2).Seconds()
-	s.Split.Other += time.Since(start).Seconds() - t3.Sub(t0).Seconds()
+	s.Split.StateRoot += t3.Sub(t2).Seconds() + commit
+	s.Split.Other += time.Since(start).Seconds() - t3.Sub(t0).Seconds() - commit
 	s.Seconds = s.Split.Senders + s.Split.Execution + s.Split.StateRoot + s.Split.Other
 	if s.Seconds > 0 {
 		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	goruntime "runtime"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/hybridvm/hybridvm/chain"
@@ -23,14 +26,25 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--engine NAME] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
+const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--datadir DIR] [--trace-bad FILE] [--engine NAME] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
 
-Imports a chain onto the genesis state held in memory: every block is validated against
-its header (state root, receipts root, logs bloom, gas used, transactions root, blob gas,
-requests) and the replay stops at the first mismatch, naming the block, the field, and
-what the header says and what execution gave. GENESIS.json is go-ethereum's genesis
-format; the chain file is its export format (concatenated RLP blocks, gzip allowed), as
-hybridvm chaingen writes them.
+Imports a chain onto the genesis state, held in memory unless --datadir is given: every
+block is validated against its header (state root, receipts root, logs bloom, gas used,
+transactions root, blob gas, requests) and the replay stops at the first mismatch,
+naming the block, the field, and what the header says and what execution gave.
+GENESIS.json is go-ethereum's genesis format; the chain file is its export format
+(concatenated RLP blocks, gzip allowed), as hybridvm chaingen writes them.
+
+--datadir DIR keeps the state in go-ethereum's database (Pebble, path-scheme trie
+database) in DIR, for states too big for memory. The first run writes the genesis; a
+later run with the same DIR must have the same genesis, skips the blocks DIR already
+holds (checked by hash: a chain file that forks from them is refused) and resumes
+after the last one. Ctrl-C (or SIGTERM) stops after the current block and writes the
+state through to disk; rerun the same command to resume.
+
+--trace-bad FILE writes, when a block fails, the EIP-3155 trace of what went wrong
+there, re-executed from its parent's state: the invalid transaction, or for any other
+mismatch every transaction of the block, each after a header line naming it.
 
 Each block's transactions run on --parallel goroutines (default: GOMAXPROCS), optimistically:
 a transaction that saw a value an earlier one changed runs again, so the result is always the
@@ -41,7 +55,8 @@ A progress line goes to a terminal. At the end it prints blocks, transactions, g
 Mgas/s and the time split (sender recovery, execution, state root, the rest), as text or
 with --json as one JSON object.
 
-Exit status: 0 imported, 1 a block did not match, 2 bad usage or unreadable input.
+Exit status: 0 imported, 1 a block did not match, 2 bad usage, unreadable input or a
+datadir of another chain, 130 interrupted.
 
 flags:
 `
@@ -53,6 +68,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	parallel := fset.Int("parallel", goruntime.GOMAXPROCS(0), "execute each block's transactions on N goroutines (1: sequentially)")
 	perBlock := fset.Bool("stats", false, "print, per block, how many transactions ran again and which value each had seen change")
+	datadir := fset.String("datadir", "", "keep the state in go-ethereum's database in this directory (resumable)")
+	traceBad := fset.String("trace-bad", "", "write the EIP-3155 trace of a failing block to this file")
 	rest, status, ok := parseCommandLine(fset, args, replayUsage, stdout, stderr)
 	if !ok {
 		return status
@@ -102,25 +119,38 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 			return
 		}
 		last = time.Now()
-		left := len(blocks) - s.Blocks
+		left := len(blocks) - s.Blocks - s.Skipped
 		eta := time.Duration(float64(left) * s.Seconds / float64(s.Blocks) * float64(time.Second))
 		fmt.Fprintf(stderr, "\rblock %d/%d  %d txs  %.1f Mgas/s  ETA %v   ", s.Blocks, len(blocks), s.Transactions, s.MgasPerSecond, eta.Round(time.Second))
 	}
-	r, err := replay.New(g, st, opts)
+	var tf *lazyFile
+	if *traceBad != "" {
+		tf = &lazyFile{path: *traceBad}
+		opts.TraceBad = tf
+	}
+	var r *replay.Replayer
+	if *datadir != "" {
+		r, err = replay.OpenDisk(*datadir, g, opts)
+	} else {
+		r, err = replay.New(g, st, opts)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "hybridvm replay:", err)
 		return 2
 	}
-	status = 0
-	for _, b := range blocks {
-		if err := r.Import(context.Background(), b); err != nil {
-			if tty {
-				fmt.Fprintln(stderr)
-			}
-			fmt.Fprintln(stderr, "hybridvm replay:", err)
-			status = 1
-			break
-		}
+	if n := r.Resumed(); n > 0 {
+		fmt.Fprintf(stderr, "hybridvm replay: the datadir's state was written through up to block %d (the last replay was killed): the %d blocks after it run again\n", r.Stats().Head, n)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if replayHook != nil {
+		ctx = replayHook(ctx)
+	}
+	status = importBlocks(ctx, r, blocks, tty, stderr)
+	stop() // a second Ctrl-C kills
+	if err := errors.Join(r.Close(), tf.Close()); err != nil {
+		fmt.Fprintln(stderr, "hybridvm replay:", err)
+		status = max(status, 1)
 	}
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")
@@ -137,6 +167,9 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 				s.Workers, s.Speculative, s.Transactions, s.Reexecuted, 100*float64(s.Reexecuted)/float64(max(s.Transactions, 1)))
 		}
 		fmt.Fprintf(stdout, "head: block %d, state root %s\n", s.Head, s.Root.Hex())
+		if s.Skipped > 0 {
+			fmt.Fprintf(stdout, "skipped %d blocks already in the datadir\n", s.Skipped)
+		}
 	}
 	return status
 }
