@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	goruntime "runtime"
 	"os/signal"
+	goruntime "runtime"
 	"syscall"
 	"time"
 
