@@ -119,6 +119,9 @@ type Replayer struct {
 	parent *types.Header
 	hashes map[uint64]common.Hash // the last 256 block hashes, for BLOCKHASH
 	stats  Stats
+	// prefetched holds the blocks whose senders are being recovered in the
+	// background (prefetch.go).
+	prefetched map[*types.Block]chan struct{}
 }
 
 // New starts a replay at genesis g with its state st (which the replayer changes),
@@ -164,6 +167,7 @@ func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 	known, err := r.known(block)
 	if err == nil && known {
 		r.stats.Skipped++
+		delete(r.prefetched, block)
 		return nil
 	}
 	if err == nil {
@@ -201,7 +205,9 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
 		return err
 	}
 	t0 := time.Now()
-	// Senders first, in parallel (the transactions cache them for Process).
+	// Senders first, in parallel (the transactions cache them for Process),
+	// unless Prefetch has done it in the background.
+	r.awaitPrefetch(block)
 	signer := types.MakeSigner(cfg, header.Number, header.Time)
 	if _, err := chain.RecoverSenders(signer, block.Transactions()); err != nil {
 		return err

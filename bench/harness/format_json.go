@@ -43,6 +43,7 @@ type JSONResult struct {
 	Spread    *float64  `json:"spread,omitempty"`         // (max − min) / median
 	Rate      float64   `json:"rate,omitempty"`           // in rate_unit at the median
 	PeakRSS   int64     `json:"peak_rss_bytes,omitempty"` // the largest of the samples' processes'
+	Rerun     *float64  `json:"rerun,omitempty"`          // share of transactions parallel execution ran again
 }
 
 // JSONGeoMean is one ratio's geometric means.
@@ -70,6 +71,9 @@ func WriteJSON(w io.Writer, rep *Report) error {
 				}
 				sp := r.Spread()
 				jr.MinNs, jr.MedianNs, jr.Spread, jr.Rate, jr.PeakRSS = r.Min(), r.Median(), &sp, r.Rate(work), r.PeakRSS()
+				if v := r.Rerun(); v >= 0 {
+					jr.Rerun = &v
+				}
 			}
 			jc.Results = append(jc.Results, jr)
 		}

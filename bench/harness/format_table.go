@@ -30,6 +30,10 @@ func WriteTable(w io.Writer, rep *Report) error {
 	if rss {
 		head += "peak RSS\t"
 	}
+	rerun := rep.HasRerun()
+	if rerun {
+		head += "ran again\t"
+	}
 	fmt.Fprintln(tw, head)
 	for _, c := range rep.Cases {
 		work := c.Work()
@@ -53,6 +57,13 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if rss {
 				if m := r.PeakRSS(); m > 0 {
 					line += fmt.Sprintf("%.0f MiB\t", float64(m)/(1<<20))
+				} else {
+					line += "–\t"
+				}
+			}
+			if rerun {
+				if v := r.Rerun(); v >= 0 {
+					line += fmt.Sprintf("%.1f%%\t", 100*v)
 				} else {
 					line += "–\t"
 				}

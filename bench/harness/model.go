@@ -66,6 +66,9 @@ type Sample struct {
 	// MaxRSS is the peak resident set size of the process that took the sample, in
 	// bytes (0: not measured).
 	MaxRSS int64
+	// Rerun is the share of transactions that parallel execution ran again
+	// (replay's parallel contender); negative when it does not apply.
+	Rerun float64
 }
 
 // MissingError is a contender (or a tool it needs) not installed on this machine.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"sync"
 	"time"
 
@@ -66,11 +67,12 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 		}
 	}
 	s := &Suite{
-		Name: "replay", Bench: "Replay", Contenders: []string{"hybridvm", "geth"},
-		Ratios:   []Ratio{{Num: "geth", Den: "hybridvm"}},
+		Name: "replay", Bench: "Replay", Contenders: []string{"hybridvm", "parallel", "geth"},
+		Ratios:   []Ratio{{Num: "geth", Den: "hybridvm"}, {Num: "geth", Den: "parallel"}, {Num: "hybridvm", Den: "parallel"}},
 		RateUnit: "Mgas/s",
 		Notes: []string{
-			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block).",
+			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block); hybridvm executes each block's transactions one after another, parallel on GOMAXPROCS goroutines (replay --parallel).",
+			"hybridvm / parallel: the speedup of parallel execution over hybridvm's sequential replay; ran again: the share of transactions parallel execution had to run again.",
 			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", cfg.Blocks),
 			"hybrid/ENGINE: the hybrid workload (RISC-V contracts, which go-ethereum cannot run) on hybridvm alone, with that RISC-V engine.",
 			"peak RSS: the child process's VmHWM (/proc/self/status; each sample runs in its own process, which reads the whole chain file first; the largest over the samples).",
@@ -105,8 +107,8 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 				}
 				argv := []string{cfg.Hybridvm, "bench", ReplayChildArg, contender, engine, f.genesis, f.chain}
 				return func() (Sample, error) {
-					d, rss, err := runReplayChild(argv)
-					return Sample{Ns: float64(d.Nanoseconds()), Ops: 1, Work: f.gas, MaxRSS: rss}, err
+					out, err := runReplayChild(argv)
+					return Sample{Ns: float64(out.Ns), Ops: 1, Work: f.gas, MaxRSS: out.PeakRSS, Rerun: out.Rerun}, err
 				}, nil
 			}
 		}
@@ -115,38 +117,39 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 			continue
 		}
 		for _, e := range cfg.Engines {
-			s.Cases = append(s.Cases, &Case{Name: w + "/" + e, Group: w, Contenders: []string{"hybridvm"}, Prepare: prepare(e)})
+			s.Cases = append(s.Cases, &Case{Name: w + "/" + e, Group: w, Contenders: []string{"hybridvm", "parallel"}, Prepare: prepare(e)})
 		}
 	}
 	return s, nil
 }
 
-// runReplayChild runs one sample's child and returns the import time and the peak RSS
-// it reports.
-func runReplayChild(argv []string) (time.Duration, int64, error) {
+// runReplayChild runs one sample's child and returns what it reports.
+func runReplayChild(argv []string) (replayChildOutput, error) {
 	res, err := runProcess(argv, true)
 	if err != nil {
-		return 0, 0, err
+		return replayChildOutput{}, err
 	}
 	if res.exit != 0 {
-		return 0, 0, fmt.Errorf("%s exited with %d: %s", argv[0], res.exit, oneLine(res.stderr))
+		return replayChildOutput{}, fmt.Errorf("%s exited with %d: %s", argv[0], res.exit, oneLine(res.stderr))
 	}
 	var out replayChildOutput
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil || out.Ns <= 0 {
-		return 0, 0, fmt.Errorf("replay child: output %q: %v", res.stdout, err)
+		return replayChildOutput{}, fmt.Errorf("replay child: output %q: %v", res.stdout, err)
 	}
-	return time.Duration(out.Ns), out.PeakRSS, nil
+	return out, nil
 }
 
-// replayChildOutput is what a replay child writes: the import's wall time and the
-// process's peak RSS (0: not measured).
+// replayChildOutput is what a replay child writes: the import's wall time, the
+// process's peak RSS (0: not measured) and the share of transactions parallel
+// execution ran again (negative: sequential).
 type replayChildOutput struct {
-	Ns      int64 `json:"ns"`
-	PeakRSS int64 `json:"peak_rss_bytes"`
+	Ns      int64   `json:"ns"`
+	PeakRSS int64   `json:"peak_rss_bytes"`
+	Rerun   float64 `json:"rerun"`
 }
 
 // ReplayChild is a replay suite's child process: args are SIDE ENGINE GENESIS CHAIN,
-// SIDE "hybridvm" or "geth". It imports the chain and writes to stdout, as JSON, the
+// SIDE "hybridvm" (sequential), "parallel" or "geth". It imports the chain and writes to stdout, as JSON, the
 // import's wall time and the process's peak RSS.
 func ReplayChild(args []string, stdout io.Writer) error {
 	if len(args) != 4 {
@@ -170,9 +173,12 @@ func ReplayChild(args []string, stdout io.Writer) error {
 		return err
 	}
 	var d time.Duration
+	rerun := -1.0
 	switch side {
 	case "hybridvm":
-		d, err = hybridvmImport(gj, blocks, engine)
+		d, _, err = hybridvmImport(gj, blocks, engine, 1)
+	case "parallel":
+		d, rerun, err = hybridvmImport(gj, blocks, engine, goruntime.GOMAXPROCS(0))
 	case "geth":
 		var g core.Genesis
 		if err := json.Unmarshal(gj, &g); err != nil {
@@ -180,30 +186,37 @@ func ReplayChild(args []string, stdout io.Writer) error {
 		}
 		d, err = gethImport(&g, blocks)
 	default:
-		return fmt.Errorf("%s: unknown side %q (want hybridvm or geth)", ReplayChildArg, side)
+		return fmt.Errorf("%s: unknown side %q (want hybridvm, parallel or geth)", ReplayChildArg, side)
 	}
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS()})
+	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS(), Rerun: rerun})
 }
 
-func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine) (time.Duration, error) {
+// hybridvmImport imports blocks with replay on workers goroutines per block; it
+// returns the time and the share of transactions run again (parallel only).
+func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine, workers int) (time.Duration, float64, error) {
 	g, st, err := replay.Genesis(genesisJSON)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	r, err := replay.New(g, st, replay.Options{Engine: engine})
+	r, err := replay.New(g, st, replay.Options{Engine: engine, Workers: workers})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	start := time.Now()
-	for _, b := range blocks {
+	for i, b := range blocks {
+		if i+1 < len(blocks) {
+			r.Prefetch(blocks[i+1])
+		}
 		if err := r.Import(context.Background(), b); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	return time.Since(start), nil
+	d := time.Since(start)
+	s := r.Stats()
+	return d, float64(s.Reexecuted) / float64(max(s.Transactions, 1)), nil
 }
 
 func gethImport(g *core.Genesis, blocks []*types.Block) (time.Duration, error) {

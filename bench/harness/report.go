@@ -118,6 +118,34 @@ func (r *Result) PeakRSS() int64 {
 	return m
 }
 
+// Rerun is the mean share of transactions the samples ran again (negative: not
+// applicable).
+func (r *Result) Rerun() float64 {
+	sum, n := 0.0, 0
+	for _, s := range r.Samples {
+		if s.Rerun >= 0 {
+			sum += s.Rerun
+			n++
+		}
+	}
+	if n == 0 {
+		return -1
+	}
+	return sum / float64(n)
+}
+
+// HasRerun reports whether any result measured a re-execution share.
+func (rep *Report) HasRerun() bool {
+	for _, c := range rep.Cases {
+		for _, r := range c.Results {
+			if r.ok() && r.Rerun() >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // HasRSS reports whether any sample measured its peak RSS.
 func (rep *Report) HasRSS() bool {
 	for _, c := range rep.Cases {

@@ -38,11 +38,13 @@ func TestBenchUsageErrors(t *testing.T) {
 			t.Errorf("bench %q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.want)
 		}
 	}
-	// replay: a chain of one block per workload, imported by both sides, each sample in
-	// a child process (this test binary as hybridvm) with its peak RSS; JSON out.
+	// replay: a chain of one block per workload, imported by hybridvm (sequentially and
+	// in parallel) and geth, each sample in a child process (this test binary as
+	// hybridvm) with its peak RSS, and the parallel side's re-execution share; JSON out.
 	t.Setenv(cliEnv, "1")
 	code, out, errOut := cli("bench", "--blocks", "1", "--runs", "1", "--filter", "erc20", "--format", "json", "replay")
-	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") || strings.Count(out, `"peak_rss_bytes"`) != 2 {
+	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") || strings.Count(out, `"peak_rss_bytes"`) != 3 ||
+		strings.Count(out, `"rerun"`) != 1 || !strings.Contains(out, `"hybridvm / parallel"`) {
 		t.Errorf("bench replay: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	// The hybrid workload: hybridvm alone, a case per engine; a table with Mgas/s and peak RSS.

@@ -24,7 +24,10 @@ var (
 // importBlocks imports blocks in order until one fails or ctx is cancelled, and
 // returns the exit status: 0, 1 for a block that failed, 130 for an interruption.
 func importBlocks(ctx context.Context, r *replay.Replayer, blocks []*types.Block, tty bool, stderr io.Writer) int {
-	for _, b := range blocks {
+	for i, b := range blocks {
+		if i+1 < len(blocks) {
+			r.Prefetch(blocks[i+1])
+		}
 		err := r.Import(ctx, b)
 		if err == nil {
 			if replayImported != nil {
