@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/interp"
@@ -76,6 +77,7 @@ type Cache struct {
 	bytes int64 // native-code bytes allowed (soft: checked when an image is added)
 	items map[cacheKey]*list.Element
 	order *list.List // front: most recently used
+	disk  *codecache.Dir
 }
 
 type cacheKey struct {
@@ -165,6 +167,7 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 		return cached, nil
 	}
 	img.acquire() // the cache's hold; the caller keeps the first
+	img.native.disk = diskID{c.disk, key.hash, key.c}
 	c.items[key] = c.order.PushFront(&cacheEntry{key, img})
 	c.evict()
 	return img, nil

@@ -160,7 +160,12 @@ func (p *Program) CompileAll(entries ...uint64) error {
 		return nil
 	}
 	var roots []*codegen.Block
+	seen := map[uint64]bool{}
 	for _, pc := range entries {
+		if seen[pc] {
+			continue // entry and pc are often the same: compile the block once
+		}
+		seen[pc] = true
 		if b := DecodeBlock(p.code, pc); b != nil && !p.mod.Has(pc) {
 			roots = append(roots, b)
 		}
