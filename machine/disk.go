@@ -98,7 +98,7 @@ func (c *nativeCache) loadFromDisk(code *guest.Code, layout codegen.Layout, opts
 	if c.progs == nil {
 		c.progs = map[nativeKey]*nativeEntry{}
 	}
-	e := &nativeEntry{key: key, prog: p, stored: true}
+	e := &nativeEntry{key: key, prog: p, stored: true, storedUnits: p.Stats().Loaded}
 	c.progs[key] = e
 	c.created.Store(true)
 	c.last.Store(e)
@@ -108,9 +108,25 @@ func (c *nativeCache) loadFromDisk(code *guest.Code, layout codegen.Layout, opts
 // compiledAll writes p, the image's native program, to the disk cache after
 // CompileAll, once: unless it came from there.
 func (c *nativeCache) compiledAll(p *translate.Program) {
+	c.store(p, false)
+}
+
+// grown rewrites p's file when p, written to or loaded from the disk cache, has
+// translated more units since (blocks reached only through indirect jumps, which
+// CompileAll cannot see): a frame calls it when it ends, so the file catches up with
+// what runs without being rewritten for every unit.
+func (c *nativeCache) grown(p *translate.Program) {
+	c.store(p, true)
+}
+
+// store writes p's snapshot unless it is stored already (again: unless it has no more
+// units than when it was stored).
+func (c *nativeCache) store(p *translate.Program, again bool) {
 	if c.disk.dir == nil {
 		return
 	}
+	s := p.Stats()
+	units := s.Units + s.Loaded
 	c.mu.Lock()
 	var e *nativeEntry
 	for _, x := range c.progs {
@@ -118,11 +134,11 @@ func (c *nativeCache) compiledAll(p *translate.Program) {
 			e = x
 		}
 	}
-	if e == nil || e.stored {
+	if e == nil || e.stored != again || (again && units <= e.storedUnits) {
 		c.mu.Unlock()
 		return
 	}
-	e.stored = true
+	e.stored, e.storedUnits = true, units
 	c.mu.Unlock()
 	snap, err := p.Snapshot()
 	if err != nil || !snap.All {

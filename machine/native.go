@@ -42,8 +42,10 @@ type nativeEntry struct {
 	key  nativeKey
 	prog *translate.Program
 	err  error // the backend could not take this program: frames use the interpreter
-	// stored: the program came from the disk cache or was written there.
-	stored bool
+	// stored: the program came from the disk cache or was written there, with
+	// storedUnits units (machine/disk.go).
+	stored      bool
+	storedUnits int
 }
 
 // program returns the image's native program for layout, creating it on first use.
@@ -75,6 +77,9 @@ func (c *nativeCache) program(code *guest.Code, entry uint64, layout codegen.Lay
 			p, err = translate.New(code, entry, layout, nativeBackend, opts)
 		}
 		e = &nativeEntry{key: key, prog: p, err: err, stored: stored}
+		if stored {
+			e.storedUnits = p.Stats().Loaded
+		}
 		c.progs[key] = e
 		c.created.Store(true)
 	}

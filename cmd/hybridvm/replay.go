@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hybridvm/hybridvm/chaingen"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/replay"
 )
@@ -21,7 +22,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--engine NAME] [--json] CHAIN.rlp[.gz]
+const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--engine NAME] [--cache-dir DIR] [--json] CHAIN.rlp[.gz]
 
 Imports a chain onto the genesis state held in memory: every block is validated against
 its header (state root, receipts root, logs bloom, gas used, transactions root, blob gas,
@@ -43,6 +44,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	fset := newFlagSet("replay", stderr)
 	genesisPath := fset.String("genesis", "", "go-ethereum genesis file")
 	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
+	cacheDir := fset.String("cache-dir", "", "keep native code in `DIR`: contracts the aot engine compiled whole are written there, and every native engine loads them instead of translating")
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	rest, status, ok := parseCommandLine(fset, args, replayUsage, stdout, stderr)
 	if !ok {
@@ -57,6 +59,13 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	me, err := machine.ParseEngine(*engineName)
 	if err != nil {
 		return usageError(stderr, "replay", "--engine: %v", err)
+	}
+	var disk *codecache.Dir
+	if *cacheDir != "" {
+		if disk, err = codecache.Open(*cacheDir, stderr); err != nil {
+			fmt.Fprintln(stderr, "hybridvm replay: --cache-dir:", err)
+			return 2
+		}
 	}
 	gdata, err := readFileLimited(*genesisPath, maxStateFile)
 	if err != nil {
@@ -81,7 +90,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	tty := isTerminal(stderr)
 	var last time.Time
-	r, err := replay.New(g, st, replay.Options{Engine: me, Progress: func(s replay.Stats) {
+	r, err := replay.New(g, st, replay.Options{Engine: me, CodeCache: disk, Progress: func(s replay.Stats) {
 		if !tty || time.Since(last) < 200*time.Millisecond {
 			return
 		}
