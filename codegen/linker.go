@@ -110,6 +110,9 @@ func (k *Linker) AddUnit(mem *ExecMem, codeLen int) {
 // waiting for these blocks now jumps to them, and indirect jumps find them.
 func (k *Linker) Publish(mem *ExecMem, n int, entry func(i int) (start uint64, direct, indirect int), slots []uint64, tableSlot int) {
 	base := mem.Code()
+	if len(k.direct) == 0 && n > 8 { // a module's first unit (a whole program, often): size the maps once
+		k.direct, k.indirect = make(map[uint64]uintptr, n), make(map[uint64]uintptr, n)
+	}
 	starts := make([]uint64, n)
 	for i := range n {
 		start, d, ind := entry(i)

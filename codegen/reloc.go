@@ -83,15 +83,15 @@ func (k *Linker) Check(u *Unit, refSize int) error {
 	if n == 0 || n > 1<<30 {
 		return fmt.Errorf("unit of %d bytes", n)
 	}
-	seen := map[uint64]bool{}
-	for _, b := range u.Blocks {
+	for i, b := range u.Blocks {
 		if uint64(b.Direct) >= n || uint64(b.Indirect) >= n {
 			return fmt.Errorf("block %#x: entry outside the code", b.Start)
 		}
-		if b.Start < k.Lo || b.Start-k.Lo >= MaxCodeSpan || b.Start >= k.Cfg.CodeHi || seen[b.Start] || k.Has(b.Start) {
-			return fmt.Errorf("block %#x outside the code range or twice", b.Start)
+		// Units list their blocks by address (translate sorts them), so a block given
+		// twice is out of order.
+		if b.Start < k.Lo || b.Start-k.Lo >= MaxCodeSpan || b.Start >= k.Cfg.CodeHi || (i > 0 && b.Start <= u.Blocks[i-1].Start) || k.Has(b.Start) {
+			return fmt.Errorf("block %#x outside the code range, out of order or compiled already", b.Start)
 		}
-		seen[b.Start] = true
 	}
 	for _, s := range u.Slots {
 		switch s.Kind {

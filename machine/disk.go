@@ -31,8 +31,8 @@ func (c *Cache) Disk() *codecache.Dir {
 	return c.disk
 }
 
-// diskID is what names an image's code on disk: its hash and the constraints it was
-// loaded under.
+// diskID is what names an image's code on disk: the SHA-256 of its ELF and the
+// constraints it was loaded under.
 type diskID struct {
 	dir  *codecache.Dir
 	hash [32]byte

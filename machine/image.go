@@ -2,6 +2,7 @@ package machine
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -167,7 +168,11 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 		return cached, nil
 	}
 	img.acquire() // the cache's hold; the caller keeps the first
-	img.native.disk = diskID{c.disk, key.hash, key.c}
+	if c.disk != nil {
+		// The disk key is the ELF's own digest, whatever hash the caller keys the
+		// cache by (a contract's code hash covers the 0xFF prefix, exec's the ELF).
+		img.native.disk = diskID{c.disk, sha256.Sum256(elf), key.c}
+	}
 	c.items[key] = c.order.PushFront(&cacheEntry{key, img})
 	c.evict()
 	return img, nil

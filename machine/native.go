@@ -194,8 +194,10 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 			case err != nil:
 				f.native.off, f.native.err = true, err
 				return 0, false
-			case !ok && !f.img.native.loadFromDisk(f.code, codegen.LayoutOf(st), f.native.opts):
-				return f.tieredMissing(nil) // the module is made in the background
+			case !ok:
+				// The module is made in the background (loaded from the disk cache
+				// there, when it has the code).
+				return f.tieredMissing(nil)
 			}
 		} else if f.Meter && !f.img.native.created.Load() && !f.img.native.loadFromDisk(f.code, codegen.LayoutOf(st), f.native.opts) && !f.moduleEarned() {
 			// Interpret (f.native.slice): not worth a native module yet (a module
