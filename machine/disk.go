@@ -105,6 +105,19 @@ func (c *nativeCache) loadFromDisk(code *guest.Code, layout codegen.Layout, opts
 	return true
 }
 
+// diskUntried reports whether the image has a disk cache whose file for layout has not
+// been tried yet.
+func (c *nativeCache) diskUntried(layout codegen.Layout, opts translate.Options) bool {
+	if c.disk.dir == nil || nativeBackend == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := nativeKey{layout, opts}
+	_, made := c.progs[key]
+	return !made && !c.tried[key]
+}
+
 // compiledAll writes p, the image's native program, to the disk cache after
 // CompileAll, once: unless it came from there.
 func (c *nativeCache) compiledAll(p *translate.Program) {

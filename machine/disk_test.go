@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hybridvm/hybridvm/codecache"
+	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/translate"
 )
 
@@ -75,6 +76,7 @@ func TestDiskCacheAcrossProcesses(t *testing.T) {
 		return
 	}
 	skipWithoutNative(t)
+	testtools.SkipIfEmulated(t, "the test runs this test binary again as a child process, which needs binfmt_misc")
 	dir := t.TempDir()
 	child := func() (translate.Stats, codecache.Stats) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestDiskCacheAcrossProcesses$", "-test.count=1")
