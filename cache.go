@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscvengine"
@@ -33,6 +35,38 @@ func NewCodeCache(maxNativeBytes int64) *CodeCache {
 	return &CodeCache{c: c}
 }
 
+// NewCodeCacheWithDir returns a cache as NewCodeCache does that also keeps native code
+// in directory dir, like wazero's NewCompilationCacheWithDir: code compiled ahead of
+// time (EngineAOT, CompileCode) is written there, and a later process — or another
+// cache over the same directory — loads it instead of translating it again. The
+// directory is created if needed (mode 0700); an error means it could not be.
+//
+// A file in the directory is used only if its header matches this build (format,
+// backend and its version, architecture, CPU features, the executable's build) and its
+// SHA-256 checksum matches its contents; any other file is ignored and replaced. A
+// directory the process cannot write to (read-only, full) is still read; failed
+// writes print one warning (SetWarnings chooses where) and the code stays in memory.
+// No call ever fails because of the directory. Whoever can write to it can make the
+// process run any code: keep it private (docs/architecture.md, "Code cache on disk").
+// On architectures without a native backend the directory is never used.
+func NewCodeCacheWithDir(dir string, maxNativeBytes int64) (*CodeCache, error) {
+	d, err := codecache.Open(dir, nil)
+	if err != nil {
+		return nil, fmt.Errorf("hybridvm: %w", err)
+	}
+	c := NewCodeCache(maxNativeBytes)
+	c.c.SetDisk(d)
+	return c, nil
+}
+
+// SetWarnings sends the cache's warning about its directory (at most one) to w; the
+// default is os.Stderr, io.Discard silences it.
+func (c *CodeCache) SetWarnings(w io.Writer) {
+	if d := c.c.Disk(); d != nil {
+		d.SetWarnings(w)
+	}
+}
+
 // CodeCacheStats describes what a cache holds.
 type CodeCacheStats struct {
 	// Programs is the number of cached programs; NativeBytes the executable memory
@@ -42,12 +76,22 @@ type CodeCacheStats struct {
 	TranslatedInstructions int
 	// Retired counts the instructions calls of the cached programs have run.
 	Retired uint64
+	// The directory's counters (NewCodeCacheWithDir): DiskHits counts
+	// programs loaded from files, DiskRejected files found but not used (damaged or
+	// from another build or CPU), DiskWritten files written, DiskWriteErrors failed
+	// writes.
+	DiskHits, DiskRejected, DiskWritten, DiskWriteErrors int64
 }
 
 // Stats returns the cache's counters.
 func (c *CodeCache) Stats() CodeCacheStats {
 	s := c.c.Stats()
-	return CodeCacheStats{Programs: s.Images, NativeBytes: int64(s.Native.MemBytes), TranslatedInstructions: s.Native.Insts, Retired: s.Retired}
+	cs := CodeCacheStats{Programs: s.Images, NativeBytes: int64(s.Native.MemBytes), TranslatedInstructions: s.Native.Insts, Retired: s.Retired}
+	if d := c.c.Disk(); d != nil {
+		ds := d.Stats()
+		cs.DiskHits, cs.DiskRejected, cs.DiskWritten, cs.DiskWriteErrors = ds.Hits, ds.Rejected, ds.Written, ds.Failed
+	}
+	return cs
 }
 
 // Close drops every program and frees its native code once no call runs it. The cache

@@ -91,6 +91,8 @@ type Backend interface {
 	Name() string
 	// NewModule returns an empty module for one program's code.
 	NewModule(cfg ModuleConfig) (Module, error)
+	// Target is the target of the modules NewModule returns now (Module.Target).
+	Target() Target
 }
 
 // Module is the compiled code of one program (one guest.Code and Layout). Run may be
@@ -120,6 +122,31 @@ type Module interface {
 	// Free releases the module's executable memory. The module must not be used
 	// afterwards.
 	Free()
+
+	// Target is what the module's code assumes of the host it runs on.
+	Target() Target
+	// Units returns the compiled code in relocatable form (codegen/reloc.go), for a
+	// cache that keeps it beyond the process.
+	Units() []*Unit
+	// Load checks a unit exported by Units of a module of the same configuration and
+	// target, maps it and links its blocks in, as Compile does, without translating.
+	Load(u *Unit) error
+}
+
+// Target is what compiled code assumes of its host: a module's code may run only where
+// all four match (a code cache keeps it with its units).
+type Target struct {
+	// Backend names the backend ("amd64") and Version its code generation: a change to
+	// the code a backend emits for the same input must change Version.
+	Backend string
+	Version int
+	// Arch is the GOARCH the code was compiled for; Features lists the optional CPU
+	// features the code uses ("bmi2"), empty for the architecture's baseline.
+	Arch, Features string
+}
+
+func (t Target) String() string {
+	return fmt.Sprintf("%s v%d %s [%s]", t.Backend, t.Version, t.Arch, t.Features)
 }
 
 // MaxRunGas is the most gas a module may be given per Run (amd64 packs the gas and

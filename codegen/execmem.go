@@ -297,3 +297,6 @@ func (m *ExecMem) DataWords(n int) []uintptr {
 	}
 	return unsafe.Slice((*uintptr)(unsafe.Pointer(&m.r.mem[m.r.codeSize+m.data.off])), n)
 }
+
+// codeBytes returns the unit's code as mapped (read-only: the pages are read+execute).
+func (m *ExecMem) codeBytes() []byte { return m.r.mem[m.code.off : m.code.off+m.codeLen] }

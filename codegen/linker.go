@@ -24,6 +24,7 @@ type Linker struct {
 	Mask  uint64
 
 	units    []*ExecMem
+	placed   []placedUnit // the units with blocks, for Units
 	codeSize int
 	direct   map[uint64]uintptr
 	indirect map[uint64]uintptr
@@ -102,17 +103,22 @@ func (k *Linker) AddUnit(mem *ExecMem, codeLen int) {
 	k.codeSize += codeLen
 }
 
-// Publish links the blocks of a new unit in: entries gives each block's direct and
-// indirect entry offsets in mem's code; slots are the unit's jump slots (slot → target
-// pc; tableSlot, if not negative, holds the table's address instead). Slots waiting for
-// blocks not compiled yet are remembered; earlier code waiting for these blocks now
-// jumps to them, and indirect jumps find them.
-func (k *Linker) Publish(mem *ExecMem, blocks []*Block, entries func(i int) (direct, indirect int), slots []uint64, tableSlot int) {
+// Publish links the n blocks of a new unit in: entry gives each block's guest address
+// and its direct and indirect entry offsets in mem's code; slots are the unit's jump
+// slots (slot → target pc; tableSlot, if not negative, holds the table's address
+// instead). Slots waiting for blocks not compiled yet are remembered; earlier code
+// waiting for these blocks now jumps to them, and indirect jumps find them.
+func (k *Linker) Publish(mem *ExecMem, n int, entry func(i int) (start uint64, direct, indirect int), slots []uint64, tableSlot int) {
 	base := mem.Code()
-	for i, b := range blocks {
-		d, ind := entries(i)
-		k.direct[b.Start] = base + uintptr(d)
-		k.indirect[b.Start] = base + uintptr(ind)
+	if len(k.direct) == 0 && n > 8 { // a module's first unit (a whole program, often): size the maps once
+		k.direct, k.indirect = make(map[uint64]uintptr, n), make(map[uint64]uintptr, n)
+	}
+	starts := make([]uint64, n)
+	for i := range n {
+		start, d, ind := entry(i)
+		starts[i] = start
+		k.direct[start] = base + uintptr(d)
+		k.indirect[start] = base + uintptr(ind)
 	}
 	words := mem.DataWords(len(slots))
 	for s, target := range slots {
@@ -123,13 +129,13 @@ func (k *Linker) Publish(mem *ExecMem, blocks []*Block, entries func(i int) (dir
 			k.pending[target] = append(k.pending[target], &words[s])
 		}
 	}
-	for _, b := range blocks {
-		addr := k.direct[b.Start]
-		for _, slot := range k.pending[b.Start] {
+	for _, start := range starts {
+		addr := k.direct[start]
+		for _, slot := range k.pending[start] {
 			atomic.StoreUintptr(slot, addr)
 		}
-		delete(k.pending, b.Start)
-		k.Link(b.Start)
+		delete(k.pending, start)
+		k.Link(start)
 	}
 }
 
@@ -163,7 +169,7 @@ func (k *Linker) Free() {
 	for _, u := range k.units {
 		u.Free()
 	}
-	k.units = nil
+	k.units, k.placed = nil, nil
 }
 
 // CheckRun panics unless st may run on the module (name is the backend's): Run's

@@ -86,6 +86,9 @@ func (f *Frame) resolve(p *translate.Program) (exit guest.ExitCode, ok bool) {
 				f.native.off, f.native.err = true, err
 				return 0, false
 			}
+			if p.Code() == f.img.Code {
+				f.img.native.compiledAll(p)
+			}
 			if left >= 0 {
 				left = f.creditLeft(p)
 			}

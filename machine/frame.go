@@ -116,6 +116,8 @@ func (f *Frame) Release() {
 	f.flushRetired()
 	if p := f.native.prog; p != nil && p.Code() != f.img.Code {
 		p.Free() // the frame's own translation of code it changed
+	} else if p != nil {
+		f.img.native.grown(p)
 	}
 	f.img.Release()
 	f.Arena, f.img, f.code, f.interp, f.Stop, f.Tracer = nil, nil, nil, nil, nil, nil

@@ -2,11 +2,13 @@ package machine
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/interp"
@@ -76,6 +78,7 @@ type Cache struct {
 	bytes int64 // native-code bytes allowed (soft: checked when an image is added)
 	items map[cacheKey]*list.Element
 	order *list.List // front: most recently used
+	disk  *codecache.Dir
 }
 
 type cacheKey struct {
@@ -165,6 +168,11 @@ func (c *Cache) Load(elf []byte, hash *[32]byte, cons guest.Constraints) (*Image
 		return cached, nil
 	}
 	img.acquire() // the cache's hold; the caller keeps the first
+	if c.disk != nil {
+		// The disk key is the ELF's own digest, whatever hash the caller keys the
+		// cache by (a contract's code hash covers the 0xFF prefix, exec's the ELF).
+		img.native.disk = diskID{c.disk, sha256.Sum256(elf), key.c}
+	}
 	c.items[key] = c.order.PushFront(&cacheEntry{key, img})
 	c.evict()
 	return img, nil

@@ -27,6 +27,10 @@ type nativeCache struct {
 	last atomic.Pointer[nativeEntry]
 	// created is set once a native program exists (machine/credit.go).
 	created atomic.Bool
+	// disk names the image's code in its cache's directory, if it has one
+	// (machine/disk.go); tried lists the layouts whose file was tried.
+	disk  diskID
+	tried map[nativeKey]bool
 }
 
 type nativeKey struct {
@@ -38,6 +42,10 @@ type nativeEntry struct {
 	key  nativeKey
 	prog *translate.Program
 	err  error // the backend could not take this program: frames use the interpreter
+	// stored: the program came from the disk cache or was written there, with
+	// storedUnits units (machine/disk.go).
+	stored      bool
+	storedUnits int
 }
 
 // program returns the image's native program for layout, creating it on first use.
@@ -53,8 +61,25 @@ func (c *nativeCache) program(code *guest.Code, entry uint64, layout codegen.Lay
 		if c.progs == nil {
 			c.progs = map[nativeKey]*nativeEntry{}
 		}
-		p, err := translate.New(code, entry, layout, nativeBackend, opts)
-		e = &nativeEntry{key, p, err}
+		var (
+			p   *translate.Program
+			err error
+		)
+		if !c.tried[key] {
+			if c.tried == nil {
+				c.tried = map[nativeKey]bool{}
+			}
+			c.tried[key] = true
+			p = c.fromDisk(code, layout, opts)
+		}
+		stored := p != nil
+		if p == nil {
+			p, err = translate.New(code, entry, layout, nativeBackend, opts)
+		}
+		e = &nativeEntry{key: key, prog: p, err: err, stored: stored}
+		if stored {
+			e.storedUnits = p.Stats().Loaded
+		}
 		c.progs[key] = e
 		c.created.Store(true)
 	}
@@ -116,7 +141,9 @@ func (f *Frame) nativeProgram() (*translate.Program, error) {
 		p, err = translate.New(f.code, f.St.PC, layout, nativeBackend, f.native.opts)
 	}
 	if err == nil && f.engine == EngineAOT && !f.Meter {
-		err = p.CompileAll(f.img.Program.Entry, f.St.PC)
+		if err = p.CompileAll(f.img.Program.Entry, f.St.PC); err == nil && f.code == f.img.Code {
+			f.img.native.compiledAll(p)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -168,10 +195,14 @@ func (f *Frame) runNative(budget uint64) (exit guest.ExitCode, ok bool) {
 				f.native.off, f.native.err = true, err
 				return 0, false
 			case !ok:
-				return f.tieredMissing(nil) // the module is made in the background
+				// The module is made in the background (loaded from the disk cache
+				// there, when it has the code).
+				return f.tieredMissing(nil)
 			}
-		} else if f.Meter && !f.img.native.created.Load() && !f.moduleEarned() {
-			return 0, false // interpret (f.native.slice): not worth a native module yet
+		} else if f.Meter && !f.img.native.created.Load() && !f.img.native.loadFromDisk(f.code, codegen.LayoutOf(st), f.native.opts) && !f.moduleEarned() {
+			// Interpret (f.native.slice): not worth a native module yet (a module
+			// from the disk cache costs no translation, so it is always worth it).
+			return 0, false
 		}
 	}
 	for {
@@ -248,7 +279,11 @@ func (img *Image) CompileContract() error {
 	if err != nil {
 		return err
 	}
-	return prog.CompileAll(p.Entry)
+	if err := prog.CompileAll(p.Entry); err != nil {
+		return err
+	}
+	img.native.compiledAll(prog)
+	return nil
 }
 
 // has reports whether the image has a native program for layout and opts (without

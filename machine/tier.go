@@ -27,6 +27,9 @@ type tierJob struct {
 	opts     translate.Options
 	pc       uint64
 	maxInsts int
+	// diskOnly: only load the image's program from its disk cache, if there
+	// (translating nothing: no credit is needed).
+	diskOnly bool
 }
 
 type tierKey struct {
@@ -92,6 +95,10 @@ func (j tierJob) run() {
 	if j.img.refs.Load() <= 1 { // only this request holds the image
 		return
 	}
+	if j.diskOnly {
+		j.img.native.loadFromDisk(j.img.Code, j.layout, j.opts)
+		return
+	}
 	p, err := j.img.native.program(j.img.Code, j.img.Program.Entry, j.layout, j.opts)
 	if err != nil {
 		return
@@ -111,6 +118,13 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 			f.native.slice = tierSlice // a worker is translating into it: come back soon
 			return 0, false
 		}
+	}
+	if p == nil && f.img.native.diskUntried(codegen.LayoutOf(st), f.native.opts) {
+		// The disk cache may have the program: loading it costs no translation, so
+		// it needs no credit.
+		tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, diskOnly: true}.submit()
+		f.native.slice = tierSlice
+		return 0, false
 	}
 	maxInsts := 0
 	if f.Meter {

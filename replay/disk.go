@@ -123,6 +123,7 @@ func OpenDisk(dir string, g *core.Genesis, opts Options) (*Replayer, error) {
 		r.hashes[i] = rawdb.ReadCanonicalHash(d.db, i)
 	}
 	r.stats.Head, r.stats.Root = n, head.Root
+	r.stats.Workers = 1 // parallel execution needs the embedded state
 	return r, nil
 }
 

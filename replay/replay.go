@@ -23,6 +23,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hybridvm/hybridvm/chain"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
@@ -35,6 +36,8 @@ import (
 type Options struct {
 	// Engine runs RISC-V code.
 	Engine machine.Engine
+	// CodeCache, when set, keeps native code on disk (machine.Cache.SetDisk).
+	CodeCache *codecache.Dir
 	// Progress, when set, is called after every block.
 	Progress func(Stats)
 	// Workers executes each block's transactions on this many goroutines
@@ -128,6 +131,7 @@ type Replayer struct {
 // held in memory.
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
+	cache.SetDisk(opts.CodeCache)
 	evms := map[host.Fork]*evm.EVM{}
 	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, AlwaysParallel: opts.AlwaysParallel, Runtime: func(f host.Fork) (runtime.Config, error) {
 		e, ok := evms[f]

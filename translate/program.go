@@ -34,6 +34,7 @@ type Program struct {
 	layout codegen.Layout
 	mod    codegen.Module
 	opts   Options
+	cfg    codegen.ModuleConfig
 
 	mu    sync.Mutex
 	all   bool // CompileAll ran
@@ -46,6 +47,9 @@ type Stats struct {
 	// Insts counts the guest instructions translated; CodeBytes the machine code and
 	// MemBytes the executable memory (code and data pages) it takes.
 	Units, Blocks, Insts, CodeBytes, MemBytes int
+	// Loaded and LoadedBlocks count the units and blocks loaded from a snapshot (a code
+	// cache) instead of translated: they are not in Units, Blocks and Insts.
+	Loaded, LoadedBlocks int
 }
 
 // Add adds o's counters to s.
@@ -55,21 +59,14 @@ func (s *Stats) Add(o Stats) {
 	s.Insts += o.Insts
 	s.CodeBytes += o.CodeBytes
 	s.MemBytes += o.MemBytes
+	s.Loaded += o.Loaded
+	s.LoadedBlocks += o.LoadedBlocks
 }
 
 // New returns an empty program for code (whose execution starts at entry) under
 // layout, compiled by be.
 func New(code *guest.Code, entry uint64, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
-	if opts.UnitBlocks <= 0 {
-		opts.UnitBlocks = DefaultUnitBlocks
-	}
-	mod, err := be.NewModule(codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code, entry)})
-	if err != nil {
-		return nil, err
-	}
-	p := &Program{code: code, layout: layout, mod: mod, opts: opts}
-	runtime.AddCleanup(p, func(m codegen.Module) { m.Free() }, mod)
-	return p, nil
+	return newProgram(code, layout, be, opts, codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code, entry)})
 }
 
 // Free releases the program's executable memory at once (otherwise it is released
@@ -163,7 +160,12 @@ func (p *Program) CompileAll(entries ...uint64) error {
 		return nil
 	}
 	var roots []*codegen.Block
+	seen := map[uint64]bool{}
 	for _, pc := range entries {
+		if seen[pc] {
+			continue // entry and pc are often the same: compile the block once
+		}
+		seen[pc] = true
 		if b := DecodeBlock(p.code, pc); b != nil && !p.mod.Has(pc) {
 			roots = append(roots, b)
 		}

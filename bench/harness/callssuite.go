@@ -14,6 +14,7 @@ import (
 
 	"github.com/hybridvm/hybridvm"
 	"github.com/hybridvm/hybridvm/bench/clock"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/evm"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/host"
@@ -40,7 +41,7 @@ func CallsSuite(repo string, clk clock.Clock, round time.Duration) (*Suite, erro
 	if err != nil {
 		return nil, err
 	}
-	engines := []string{"interp", "jit", "aot"}
+	engines := []string{"interp", "jit", "aot", "tiered"}
 	s := &Suite{
 		Name: "calls", Bench: "Calls", Contenders: engines,
 		Ratios: []Ratio{{Num: "interp", Den: "jit"}, {Num: "interp", Den: "aot"}},
@@ -48,7 +49,14 @@ func CallsSuite(repo string, clk clock.Clock, round time.Duration) (*Suite, erro
 			"interp / jit: how many times faster the JIT is than the interpreter.",
 			"ecall-roundtrip: one ECALL to Go and back; enter-contract: ERC20 runtime ELF from the image cache, arena, calldata, run to its first syscall, arena reset;",
 			"erc20-transfer: transfer(bob, 1) through hybridvm.Runtime.Call (2 SLOAD, 2 SSTORE, LOG); first-call: the same call on a fresh image cache (load and translation included).",
+			"first-call-warm-disk: the same first call on a fresh image cache over an on-disk code cache that holds the contract's AOT code, as a second process would: jit and aot load it within the call (read, checksum, map, link; no translation), tiered interprets while a worker loads it.",
 		},
+	}
+	var disk *codecache.Dir // first-call-warm-disk's directory, filled on first use
+	s.Cleanup = func() {
+		if disk != nil {
+			_ = os.RemoveAll(disk.Path())
+		}
 	}
 	machineEngine := func(name string) (machine.Engine, error) {
 		e, err := machine.ParseEngine(name)
@@ -87,7 +95,19 @@ func CallsSuite(repo string, clk clock.Clock, round time.Duration) (*Suite, erro
 			if err != nil {
 				return nil, err
 			}
-			return firstCallSampler(e, initcode, clk)
+			return firstCallSampler(e, initcode, clk, nil)
+		}},
+		{Name: "first-call-warm-disk", Prepare: func(name string) (Sampler, error) {
+			e, err := machineEngine(name)
+			if err != nil {
+				return nil, err
+			}
+			if disk == nil {
+				if disk, err = warmDisk(runtimeELF); err != nil {
+					return nil, err
+				}
+			}
+			return firstCallSampler(e, initcode, clk, disk)
 		}},
 	}
 	return s, nil
@@ -237,10 +257,38 @@ func checkTransfer(status host.Status, output []byte, logs int, err error) error
 	return nil
 }
 
+// warmDisk returns a new code cache directory holding the ERC20's AOT code.
+func warmDisk(runtimeELF []byte) (*codecache.Dir, error) {
+	path, err := os.MkdirTemp("", "hybridvm-bench-cache-")
+	if err != nil {
+		return nil, err
+	}
+	d, err := codecache.Open(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := machine.NewCache(2)
+	c.SetDisk(d)
+	defer c.Purge()
+	img, err := c.Load(runtimeELF, nil, guest.ContractConstraints)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Release()
+	if err := img.CompileContract(); err != nil {
+		return nil, err
+	}
+	if machine.NativeAvailable() && d.Stats().Written != 1 {
+		return nil, fmt.Errorf("the code cache wrote no file: %+v", d.Stats())
+	}
+	return d, nil
+}
+
 // firstCallSampler: the first call of the ERC20 contract by an engine with a fresh
-// image cache, so the ELF is parsed and (jit, aot) translated within the timed call.
+// image cache, so the ELF is parsed and (jit, aot) translated within the timed call —
+// or, with disk, loaded from the on-disk code cache (a sample fails unless it was).
 // The state change is discarded after each sample.
-func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock) (Sampler, error) {
+func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock, disk *codecache.Dir) (Sampler, error) {
 	_, st, tok, err := erc20State(hybridvm.EngineInterp, initcode)
 	if err != nil {
 		return nil, err
@@ -252,8 +300,10 @@ func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock) (Sampl
 	blk := hybridvm.DefaultBlock
 	blk.Origin = alice
 	first := func() (Sample, error) {
+		cache := machine.NewCache(4)
+		cache.SetDisk(disk)
 		rt, err := runtime.New(runtime.Config{Fork: host.LatestFork, EVM: ev, RISCV: riscvengine.New(riscvengine.Config{
-			Engine: e, Fork: host.LatestFork, Cache: machine.NewCache(4),
+			Engine: e, Fork: host.LatestFork, Cache: cache,
 		})}, st)
 		if err != nil {
 			return Sample{}, err
@@ -271,6 +321,11 @@ func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock) (Sampl
 		}
 		if el <= 0 {
 			return Sample{}, errors.New("the clock did not advance over a first call")
+		}
+		// Tiered loads the code in the background while the call interprets: only jit
+		// and aot load it within the call.
+		if n := cache.Stats().Native; disk != nil && (e == machine.EngineJIT || e == machine.EngineAOT) && (n.Loaded == 0 || n.Insts != 0) {
+			return Sample{}, fmt.Errorf("first call over a warm disk cache: %+v, want code loaded and nothing translated", n)
 		}
 		return Sample{Ns: float64(el), Ops: 1}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/machine"
 )
@@ -18,7 +19,7 @@ func init() {
 	})
 }
 
-const execUsage = `usage: hybridvm exec [--engine E] [--gas N] [--arena MIB] [--stats] [--trace] PROGRAM.elf
+const execUsage = `usage: hybridvm exec [--engine E] [--gas N] [--arena MIB] [--cache-dir DIR] [--stats] [--trace] PROGRAM.elf
 
 Runs a static RV64IMAC ELF (at most 256 MiB) in exec mode (docs/abi.md, "Exec mode"):
 its writes to fds 1 and 2 appear on stdout and stderr, and hybridvm exits with the
@@ -40,6 +41,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	gas := fs.Int64("gas", 0, "gas limit (0: unlimited)")
 	stats := fs.Bool("stats", false, "print instructions, gas and wall time to stderr")
 	arenaMiB := fs.Uint64("arena", 0, "arena size in MiB (0: 1024)")
+	cacheDir := fs.String("cache-dir", "", "keep native code in `DIR`: a native engine compiles the whole program on first use (as aot) and writes it there, and later runs load it instead of translating")
 	trace := fs.Bool("trace", false, "write one line per executed instruction (pc, disassembly, gas left) to stderr")
 	files, status, ok := parseCommandLine(fs, args, execUsage, stdout, stderr)
 	if !ok {
@@ -67,6 +69,18 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := machine.ExecConfig{Engine: engine, Gas: *gas, ArenaSize: *arenaMiB << 20, Stdout: stdout, Stderr: stderr}
+	if *cacheDir != "" {
+		d, err := codecache.Open(*cacheDir, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "hybridvm exec: --cache-dir:", err)
+			return 2
+		}
+		cfg.Cache = machine.NewCache(1)
+		cfg.Cache.SetDisk(d)
+		if engine == machine.EngineJIT || engine == machine.EngineTiered {
+			cfg.Engine = machine.EngineAOT // whole-program code is what the directory keeps
+		}
+	}
 	if *trace {
 		cfg.Tracer = newInsnTracer(stderr)
 	}
@@ -80,6 +94,10 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	if *stats {
 		secs := wall.Seconds()
 		fmt.Fprintf(stderr, "instructions: %d\ngas: %d\nwall: %s\nMIPS: %.1f\n", res.Instret, res.GasUsed, wall.Round(time.Microsecond), float64(res.Instret)/secs/1e6)
+		if cfg.Cache != nil {
+			n := cfg.Cache.Stats().Native
+			fmt.Fprintf(stderr, "translated: %d instructions\nloaded from --cache-dir: %d blocks\n", n.Insts, n.LoadedBlocks)
+		}
 	}
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "hybridvm exec: %v\n", res.Err)

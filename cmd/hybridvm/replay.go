@@ -14,6 +14,7 @@ import (
 
 	"github.com/hybridvm/hybridvm/chain"
 	"github.com/hybridvm/hybridvm/chaingen"
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/replay"
 )
@@ -26,7 +27,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--datadir DIR] [--trace-bad FILE] [--engine NAME] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
+const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--datadir DIR] [--trace-bad FILE] [--engine NAME] [--cache-dir DIR] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
 
 Imports a chain onto the genesis state, held in memory unless --datadir is given: every
 block is validated against its header (state root, receipts root, logs bloom, gas used,
@@ -49,7 +50,8 @@ mismatch every transaction of the block, each after a header line naming it.
 Each block's transactions run on --parallel goroutines (default: GOMAXPROCS), optimistically:
 a transaction that saw a value an earlier one changed runs again, so the result is always the
 sequential one; --parallel 1 runs them one after another. --stats prints, per block, how many
-ran again and the value each had seen change.
+ran again and the value each had seen change. Parallel execution needs the in-memory
+state: with --datadir blocks run sequentially.
 
 A progress line goes to a terminal. At the end it prints blocks, transactions, gas, time,
 Mgas/s and the time split (sender recovery, execution, state root, the rest), as text or
@@ -65,6 +67,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	fset := newFlagSet("replay", stderr)
 	genesisPath := fset.String("genesis", "", "go-ethereum genesis file")
 	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
+	cacheDir := fset.String("cache-dir", "", "keep native code in `DIR`: contracts the aot engine compiled whole are written there, and every native engine loads them instead of translating")
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	parallel := fset.Int("parallel", goruntime.GOMAXPROCS(0), "execute each block's transactions on N goroutines (1: sequentially)")
 	perBlock := fset.Bool("stats", false, "print, per block, how many transactions ran again and which value each had seen change")
@@ -86,6 +89,13 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	me, err := machine.ParseEngine(*engineName)
 	if err != nil {
 		return usageError(stderr, "replay", "--engine: %v", err)
+	}
+	var disk *codecache.Dir
+	if *cacheDir != "" {
+		if disk, err = codecache.Open(*cacheDir, stderr); err != nil {
+			fmt.Fprintln(stderr, "hybridvm replay: --cache-dir:", err)
+			return 2
+		}
 	}
 	gdata, err := readFileLimited(*genesisPath, maxStateFile)
 	if err != nil {
@@ -110,7 +120,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	tty := isTerminal(stderr)
 	var last time.Time
-	opts := replay.Options{Engine: me, Workers: *parallel}
+	opts := replay.Options{Engine: me, CodeCache: disk, Workers: *parallel}
 	if *perBlock {
 		opts.BlockStats = func(n uint64, txs int, ps *chain.ParallelStats) { printBlockStats(stdout, *asJSON, n, txs, ps) }
 	}

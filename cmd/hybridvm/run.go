@@ -85,6 +85,7 @@ flags:
 
 type runFlags struct {
 	stateFile, prestate, engine, fork, code, to, as, from, value, input, sig, abiFile string
+	cacheDir                                                                          string
 	number, timestamp, basefee, coinbase, chainID, prevrandao                         string
 	gas                                                                               uint64
 	create, trace, readOnly, dump                                                     bool
@@ -97,6 +98,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&f.prestate, "prestate", "", "state `FILE` (alloc or genesis JSON) to run against, never written")
 	fset.BoolVar(&f.dump, "dump", false, "print the state after the call (alloc JSON) after the result")
 	fset.StringVar(&f.engine, "engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
+	fset.StringVar(&f.cacheDir, "cache-dir", "", "keep native code in `DIR`: the called RISC-V code is compiled whole ahead of the call, or loaded from DIR if an earlier run compiled it")
 	fset.StringVar(&f.fork, "fork", host.LatestFork.String(), "fork: Paris, Shanghai, Cancun, Prague or Osaka")
 	fset.Uint64Var(&f.gas, "gas", 30_000_000, "gas limit")
 	fset.StringVar(&f.from, "from", defaultSender.Hex(), "caller address")
@@ -172,6 +174,15 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 		return 2, fmt.Errorf("--fork: %w", err)
 	}
 	cfg := hybridvm.Config{Engine: engine, Fork: fork, State: db, Block: block, BlockHash: cliBlockHash}
+	if f.cacheDir != "" {
+		cache, err := hybridvm.NewCodeCacheWithDir(f.cacheDir, 0)
+		if err != nil {
+			return 2, fmt.Errorf("--cache-dir: %w", err)
+		}
+		cache.SetWarnings(stderr)
+		defer cache.Close()
+		cfg.Cache = cache
+	}
 	var evmTracer *evm.JSONTracer
 	if f.trace {
 		evmTracer = evm.NewJSONTracer(stderr)
@@ -186,6 +197,9 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 	}
 	defer rt.Close(ctx)
 
+	if f.cacheDir != "" && engine != hybridvm.EngineInterp && !f.create {
+		precompile(ctx, rt, db, req)
+	}
 	var res *hybridvm.Result
 	switch {
 	case f.create:
@@ -415,4 +429,21 @@ func writeRunResult(w io.Writer, res *hybridvm.Result, create bool, sig *signatu
 // the block number in decimal, as go-ethereum's `evm` tool answers (so traces compare).
 func cliBlockHash(n uint64) common.Hash {
 	return crypto.Keccak256Hash([]byte(new(big.Int).SetUint64(n).String()))
+}
+
+// precompile compiles the RISC-V code the call runs (--to's code, or --code) ahead of
+// it, for --cache-dir: from the directory if an earlier run wrote it, else translated
+// whole and written there. Code that is not RISC-V, or not valid, is left to the call
+// itself to run or report.
+func precompile(ctx context.Context, rt *hybridvm.Runtime, db *state.State, req *runRequest) {
+	code := req.code
+	if code == nil {
+		code = db.GetCode(req.to)
+	}
+	if !guest.IsRISCV(code) {
+		return
+	}
+	if cc, err := rt.CompileCode(ctx, code); err == nil {
+		cc.Close()
+	}
 }

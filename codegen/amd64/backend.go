@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/hybridvm/hybridvm/codegen"
@@ -22,6 +23,7 @@ type module struct {
 	rm    regMap
 	entry uintptr // the entry stub (in the first unit)
 	miss  uintptr // the dispatch miss stub (in the first unit): initial table entries
+	bmi2  bool    // BMI2 was on when the module was created (its code may use it)
 }
 
 // NewModule implements codegen.Backend.
@@ -30,7 +32,7 @@ func (Backend) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &module{Linker: k}
+	m := &module{Linker: k, bmi2: hasBMI2}
 	use := cfg.RegUse
 	if use == ([32]int{}) {
 		use = defaultUse
@@ -80,12 +82,8 @@ func (m *module) Compile(blocks []*codegen.Block) error {
 	for i := range blocks {
 		u.lowerBlock(i)
 	}
-	mem, err := u.finish()
-	if err != nil {
-		return err
-	}
-	m.Publish(mem, blocks, func(i int) (int, int) { return u.direct[i].Offset(), u.ind[i].Offset() }, u.slots, u.tableSlot)
-	return nil
+	_, err := u.finish()
+	return err
 }
 
 // Run implements codegen.Module.
@@ -94,4 +92,36 @@ func (m *module) Run(st *guest.State) guest.ExitCode {
 	st.Exit = guest.ExitNone
 	enter(unsafe.Pointer(st), m.entry)
 	return st.Exit
+}
+
+// Version is the backend's code-generation version (codegen.Target): raise it with
+// every change to the code this package emits, so cached code from before is not used.
+const Version = 1
+
+// Units implements codegen.Module.
+func (m *module) Units() []*codegen.Unit { return m.Linker.Units(codegen.RefSize("amd64")) }
+
+// Load implements codegen.Module.
+func (m *module) Load(u *codegen.Unit) error {
+	if err := m.Check(u, codegen.RefSize("amd64")); err != nil {
+		return fmt.Errorf("amd64: cached unit: %w", err)
+	}
+	_, err := m.Place(u, patchRef)
+	return err
+}
+
+// Target implements codegen.Module.
+func (m *module) Target() codegen.Target { return target(m.bmi2) }
+
+// Target implements codegen.Backend.
+func (Backend) Target() codegen.Target { return target(hasBMI2) }
+
+// target is the target of code that uses BMI2 or not (the only optional feature this
+// backend uses; LZCNT, TZCNT and POPCNT are not emitted).
+func target(bmi2 bool) codegen.Target {
+	t := codegen.Target{Backend: "amd64", Version: Version, Arch: "amd64"}
+	if bmi2 {
+		t.Features = "bmi2"
+	}
+	return t
 }

@@ -112,7 +112,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			e.op(op, e.src(in.Rs2), asm.R(t))
 		})
 	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
-		if hasBMI2 {
+		if u.m.bmi2 {
 			op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLXL, riscv.OpSRLW: asm.SHRXL, riscv.OpSRAW: asm.SARXL}[in.Op]
 			u.wordOp(in, 0, func(t asm.Reg) {
 				cnt := e.reg(in.Rs2, tD)
@@ -353,7 +353,7 @@ func (u *unit) shiftOp(op asm.Op, in riscv.Inst) {
 	if in.Rd == 0 {
 		return
 	}
-	if hasBMI2 {
+	if u.m.bmi2 {
 		bop := map[asm.Op]asm.Op{asm.SHLQ: asm.SHLXQ, asm.SHRQ: asm.SHRXQ, asm.SARQ: asm.SARXQ}[op]
 		cnt := e.reg(in.Rs2, tD)
 		d := e.dest(in.Rd, tA)

@@ -32,7 +32,7 @@ func testModule() *module {
 		panic(err)
 	}
 	k.Table, k.Mask = make([]uintptr, 64), 63
-	m := &module{Linker: k}
+	m := &module{Linker: k, bmi2: hasBMI2}
 	use := defaultUse
 	use[rv.T0] = 1 // t0 gets RCX, the tenth register
 	m.rm = chooseRegs(use)

@@ -199,27 +199,36 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("amd64: %w", err)
 	}
-	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(codeBase, dataBase uintptr, code, data []byte) {
-		for _, j := range u.slotJumps {
-			disp := int64(dataBase) + int64(8*j.slot) - (int64(codeBase) + int64(j.disp.End()))
-			binary.LittleEndian.PutUint32(code[j.disp.Offset():], uint32(int32(disp)))
-		}
-		for s, target := range u.slots {
-			if s == u.tableSlot {
-				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.TableAddr()))
-				continue
-			}
-			addr, ok := u.m.Direct(target)
-			if !ok {
-				addr = codeBase + uintptr(u.slotMiss[s].Offset())
-			}
-			binary.LittleEndian.PutUint64(data[8*s:], uint64(addr))
-		}
-	})
+	mem, err := u.m.Place(u.relocatable(code), patchRef)
 	if err != nil {
 		return nil, err
 	}
-	u.m.AddUnit(mem, len(code))
 	recordUnit(u, mem, code)
 	return mem, nil
+}
+
+// relocatable is the unit's code in relocatable form (codegen.Unit).
+func (u *unit) relocatable(code []byte) *codegen.Unit {
+	r := &codegen.Unit{Code: code}
+	for i, b := range u.blocks {
+		r.Blocks = append(r.Blocks, codegen.UnitBlock{Start: b.Start, Direct: uint32(u.direct[i].Offset()), Indirect: uint32(u.ind[i].Offset())})
+	}
+	for s, target := range u.slots {
+		if s == u.tableSlot {
+			r.Slots = append(r.Slots, codegen.Slot{Kind: codegen.SlotTable})
+			continue
+		}
+		r.Slots = append(r.Slots, codegen.Slot{Kind: codegen.SlotBlock, Target: target, Miss: uint32(u.slotMiss[s].Offset())})
+	}
+	for _, j := range u.slotJumps {
+		r.Refs = append(r.Refs, codegen.Ref{Off: uint32(j.disp.Offset()), Slot: uint32(j.slot)})
+	}
+	return r
+}
+
+// patchRef fills a reference: the disp32 at r.Off of a RIP-relative instruction that
+// ends with it.
+func patchRef(code []byte, codeBase, target uintptr, r codegen.Ref) {
+	disp := int64(target) - (int64(codeBase) + int64(r.Off) + 4)
+	binary.LittleEndian.PutUint32(code[r.Off:], uint32(int32(disp)))
 }

@@ -1,6 +1,7 @@
 package arm64
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/hybridvm/hybridvm/codegen"
@@ -85,12 +86,8 @@ func (m *module) Compile(blocks []*codegen.Block) error {
 	for i := range blocks {
 		u.lowerBlock(i)
 	}
-	mem, err := u.finish()
-	if err != nil {
-		return err
-	}
-	m.Publish(mem, blocks, func(i int) (int, int) { return u.direct[i].Offset(), u.ind[i].Offset() }, u.slots, u.tableSlot)
-	return nil
+	_, err := u.finish()
+	return err
 }
 
 // Run implements codegen.Module.
@@ -99,4 +96,28 @@ func (m *module) Run(st *guest.State) guest.ExitCode {
 	st.Exit = guest.ExitNone
 	enter(unsafe.Pointer(st), m.entry)
 	return st.Exit
+}
+
+// Version is the backend's code-generation version (codegen.Target): raise it with
+// every change to the code this package emits, so cached code from before is not used.
+const Version = 1
+
+// Units implements codegen.Module.
+func (m *module) Units() []*codegen.Unit { return m.Linker.Units(codegen.RefSize("arm64")) }
+
+// Load implements codegen.Module.
+func (m *module) Load(u *codegen.Unit) error {
+	if err := m.Check(u, codegen.RefSize("arm64")); err != nil {
+		return fmt.Errorf("arm64: cached unit: %w", err)
+	}
+	_, err := m.Place(u, patchRef)
+	return err
+}
+
+// Target implements codegen.Module: the code uses the ARMv8.0 baseline only.
+func (m *module) Target() codegen.Target { return Backend{}.Target() }
+
+// Target implements codegen.Backend.
+func (Backend) Target() codegen.Target {
+	return codegen.Target{Backend: "arm64", Version: Version, Arch: "arm64"}
 }

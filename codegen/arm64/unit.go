@@ -184,40 +184,47 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("arm64: %w", err)
 	}
-	mem, err := codegen.NewExecMem(code, 8*len(u.slots), func(codeBase, dataBase uintptr, code, data []byte) {
-		for _, l := range u.slotLoads {
-			pc := uint64(codeBase) + uint64(l.adrp.Offset())
-			target := uint64(dataBase) + uint64(8*l.slot)
-			adrp, ldr := adrpLdr(pc, target, l.rd)
-			binary.LittleEndian.PutUint32(code[l.adrp.Offset():], adrp)
-			binary.LittleEndian.PutUint32(code[l.adrp.Offset()+4:], ldr)
-		}
-		for s, target := range u.slots {
-			if s == u.tableSlot {
-				binary.LittleEndian.PutUint64(data[8*s:], uint64(u.m.TableAddr()))
-				continue
-			}
-			addr, ok := u.m.Direct(target)
-			if !ok {
-				addr = codeBase + uintptr(u.slotMiss[s].Offset())
-			}
-			binary.LittleEndian.PutUint64(data[8*s:], uint64(addr))
-		}
-	})
+	mem, err := u.m.Place(u.relocatable(code), patchRef)
 	if err != nil {
 		return nil, err
 	}
-	u.m.AddUnit(mem, len(code))
 	return mem, nil
 }
 
 // adrpLdr encodes ADRP rd, target; LDR rd, [rd, #target&4095] for the instruction
 // pair at pc loading the 8-byte word at target (8-aligned, within ±4 GiB: a unit's
 // data lies in the same region as its code).
-func adrpLdr(pc, target uint64, rd asm.Reg) (uint32, uint32) {
+func adrpLdr(pc, target uint64, rd uint32) (uint32, uint32) {
 	pages := int64(target>>12) - int64(pc>>12)
 	imm := uint32(pages) & (1<<21 - 1)
-	adrp := 0x90000000 | (imm&3)<<29 | (imm>>2)<<5 | hw(rd)
-	ldr := 0xF9400000 | uint32(target&4095/8)<<10 | hw(rd)<<5 | hw(rd)
+	adrp := 0x90000000 | (imm&3)<<29 | (imm>>2)<<5 | rd
+	ldr := 0xF9400000 | uint32(target&4095/8)<<10 | rd<<5 | rd
 	return adrp, ldr
+}
+
+// relocatable is the unit's code in relocatable form (codegen.Unit).
+func (u *unit) relocatable(code []byte) *codegen.Unit {
+	r := &codegen.Unit{Code: code}
+	for i, b := range u.blocks {
+		r.Blocks = append(r.Blocks, codegen.UnitBlock{Start: b.Start, Direct: uint32(u.direct[i].Offset()), Indirect: uint32(u.ind[i].Offset())})
+	}
+	for s, target := range u.slots {
+		if s == u.tableSlot {
+			r.Slots = append(r.Slots, codegen.Slot{Kind: codegen.SlotTable})
+			continue
+		}
+		r.Slots = append(r.Slots, codegen.Slot{Kind: codegen.SlotBlock, Target: target, Miss: uint32(u.slotMiss[s].Offset())})
+	}
+	for _, l := range u.slotLoads {
+		r.Refs = append(r.Refs, codegen.Ref{Off: uint32(l.adrp.Offset()), Slot: uint32(l.slot), Arg: uint8(hw(l.rd))})
+	}
+	return r
+}
+
+// patchRef fills a reference: the ADRP+LDR pair at r.Off loading the data word into
+// register r.Arg.
+func patchRef(code []byte, codeBase, target uintptr, r codegen.Ref) {
+	adrp, ldr := adrpLdr(uint64(codeBase)+uint64(r.Off), uint64(target), uint32(r.Arg&31))
+	binary.LittleEndian.PutUint32(code[r.Off:], adrp)
+	binary.LittleEndian.PutUint32(code[r.Off+4:], ldr)
 }

@@ -20,7 +20,7 @@ func TestADRPLdr(t *testing.T) {
 	var code []byte
 	pairs := [][2]uint64{{0x40_0000, 0x40_3008}, {0x40_3000, 0x40_0ff8}, {0x7f00_0010, 0x7f40_0000}}
 	for _, p := range pairs {
-		a, l := adrpLdr(p[0], p[1], asm.X30)
+		a, l := adrpLdr(p[0], p[1], hw(asm.X30))
 		// ADRP: immhi:immlo is the page delta; LDR's scaled offset the low 12 bits.
 		imm := int64(a>>29&3|(a>>5&0x7FFFF)<<2) << 43 >> 43
 		if got := uint64(int64(p[0]&^4095) + imm<<12); got != p[1]&^4095 {

@@ -140,6 +140,10 @@ func Check(t *testing.T, generated int) {
 		t.Fatalf("corpus: found only %d programs under testdata/riscv", len(progs))
 	}
 	cache := machine.NewCache(256)
+	if err := UseDiskDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	defer UseDiskDir("")
 	t.Run("testdata", func(t *testing.T) {
 		for _, p := range progs {
 			t.Run(p.Name, func(t *testing.T) { CheckExec(t, p, cache) })

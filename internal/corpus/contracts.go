@@ -70,6 +70,11 @@ var other = common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 
 // RunScenario runs s on engine e, with images cached in cache.
 func RunScenario(root string, s Scenario, e Engine, cache *machine.Cache) ([]StepResult, error) {
+	if e.Disk {
+		de := e
+		de.Disk = false
+		return fromDisk(func(c *machine.Cache) ([]StepResult, error) { return RunScenario(root, s, de, c) })
+	}
 	vm, err := evm.New(evm.Config{Fork: host.LatestFork})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/hybridvm/hybridvm/codecache"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/internal/testtools"
 	"github.com/hybridvm/hybridvm/machine"
@@ -30,6 +31,10 @@ type Engine struct {
 	// random block boundaries (machine.Frame.SetSwitchSeed), seeded by the program's
 	// name, with a small budget so that native code returns often.
 	Switch bool
+	// Disk runs each program twice, each time with a fresh image cache over one
+	// on-disk code cache (UseDiskDir): the first run translates and writes the code,
+	// the second runs it loaded from the file and is the result compared.
+	Disk bool
 }
 
 // Engines are the engines the corpus compares: the interpreter first (the oracle),
@@ -43,8 +48,53 @@ func Engines() []Engine {
 			Engine{Name: "aot", Engine: machine.EngineAOT},
 			Engine{Name: "switch", Engine: machine.EngineJIT, Switch: true},
 			Engine{Name: "tiered", Engine: machine.EngineTiered})
+		if diskDir != nil {
+			es = append(es, Engine{Name: "disk", Engine: machine.EngineAOT, Disk: true})
+		}
 	}
 	return es
+}
+
+// diskDir is the disk engine's code cache (nil: no disk engine).
+var diskDir *codecache.Dir
+
+// UseDiskDir adds the disk engine to Engines, caching code in dir ("" removes it).
+func UseDiskDir(dir string) error {
+	if dir == "" {
+		diskDir = nil
+		return nil
+	}
+	d, err := codecache.Open(dir, nil)
+	if err != nil {
+		return err
+	}
+	diskDir = d
+	return nil
+}
+
+// fromDisk runs run twice, each time with a fresh cache over the disk engine's
+// directory, and returns the second result, which must have run code loaded from the
+// directory.
+func fromDisk[R any](run func(*machine.Cache) (R, error)) (R, error) {
+	var zero R
+	for i := range 2 {
+		c := machine.NewCache(16)
+		c.SetDisk(diskDir)
+		r, err := run(c)
+		s := c.Stats().Native
+		c.Purge()
+		if err != nil || i == 0 {
+			if err != nil {
+				return zero, err
+			}
+			continue
+		}
+		if s.Loaded == 0 {
+			return zero, fmt.Errorf("disk: the second run loaded no code from the cache (%+v)", s)
+		}
+		return r, nil
+	}
+	return zero, nil
 }
 
 // ExecProgram is a standalone (exec-mode) program.
@@ -83,6 +133,11 @@ type ExecResult struct {
 // RunExec runs p on e with machine.Exec. Images are cached in cache (which may be
 // shared across engines and goroutines: compiled code is per image and layout).
 func RunExec(p ExecProgram, e Engine, cache *machine.Cache) (*ExecResult, error) {
+	if e.Disk {
+		de := e
+		de.Disk = false
+		return fromDisk(func(c *machine.Cache) (*ExecResult, error) { return RunExec(p, de, c) })
+	}
 	var stdout, stderr bytes.Buffer
 	res := &ExecResult{}
 	var nativeErr error
