@@ -34,17 +34,45 @@ const minParallelTxs = 4
 
 // lookaheadPerWorker bounds how far past the next transaction to commit the
 // workers run, per worker.
-const lookaheadPerWorker = 4
+const lookaheadPerWorker = 16
 
 // backoff waits a little for other goroutines to make progress: it yields the
-// processor at first, then sleeps. idle counts the waits so far.
+// processor at first, then sleeps. idle counts the waits so far. (The
+// committer uses it while a worker finishes the transaction it needs next.)
 func backoff(idle int) int {
-	if idle < 64 {
+	if idle < 256 {
 		goruntime.Gosched()
 	} else {
-		time.Sleep(20 * time.Microsecond)
+		time.Sleep(5 * time.Microsecond)
 	}
 	return idle + 1
+}
+
+// waker parks workers that have nothing to take until the committer moves on.
+type waker struct {
+	waiting atomic.Int32
+	ch      chan struct{}
+}
+
+func newWaker(workers int) *waker { return &waker{ch: make(chan struct{}, workers)} }
+
+// wait parks the caller until the next wake (a wake that came just before is
+// not lost: it left a token in the channel).
+func (w *waker) wait() {
+	w.waiting.Add(1)
+	<-w.ch
+	w.waiting.Add(-1)
+}
+
+// wake unparks the waiting workers, if any (one atomic load when none is).
+func (w *waker) wake() {
+	for n := w.waiting.Load(); n > 0; n-- {
+		select {
+		case w.ch <- struct{}{}:
+		default:
+			return
+		}
+	}
 }
 
 // ParallelStats says how a block's transactions ran in parallel.
@@ -212,19 +240,25 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 			}
 		}
 	}
+	wake := newWaker(nw)
 	var wg sync.WaitGroup
 	for w := 1; w < nw; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			idle := 0
-			for !stop.Load() && next.Load() < int64(n) {
+			for spins := 0; !stop.Load() && next.Load() < int64(n); {
 				i := claim()
 				if i < 0 {
-					idle = backoff(idle)
+					// Too far ahead of the commit: spin a little, then park.
+					if spins++; spins < 64 {
+						goruntime.Gosched()
+					} else {
+						wake.wait()
+						spins = 0
+					}
 					continue
 				}
-				idle = 0
+				spins = 0
 				p.execute(p.workers[w], runtimes[w], base, pool, txs, senders, i, &specs[i], nil)
 				specs[i].done.Store(true)
 			}
@@ -233,6 +267,12 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 	// The workers must be gone before the caller touches st again.
 	defer func() {
 		stop.Store(true)
+		for range nw { // unpark every worker
+			select {
+			case wake.ch <- struct{}{}:
+			default:
+			}
+		}
 		wg.Wait()
 		for i := range specs {
 			pool.put(specs[i].view)
@@ -309,6 +349,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 		pool.put(t.view)
 		t.view = nil
 		committed.Store(int64(i + 1))
+		wake.wake()
 	}
 	res.Parallel = stats
 	p.adapt.record(stats)

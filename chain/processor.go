@@ -209,7 +209,7 @@ func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db r
 	}
 
 	res := &Result{Receipts: make(types.Receipts, 0, len(txs)), Senders: senders}
-	rb := receiptBuilder{block: block, hash: block.Hash(), blobFee: runtime.BlobBaseFee(fork, blk.ExcessBlobGas)}
+	rb := receiptBuilder{header: header, hash: block.Hash(), blobFee: runtime.BlobBaseFee(fork, blk.ExcessBlobGas)}
 	base, parallel := db.(*state.State)
 	parallel = parallel && p.parallel(len(txs)) && r.Config().Tracer == nil
 	if parallel && !p.cfg.AlwaysParallel && !p.adapt.parallel() {
@@ -268,7 +268,7 @@ func txError(i int, tx *types.Transaction, err error) error {
 
 // receiptBuilder makes the receipts of one block.
 type receiptBuilder struct {
-	block    *types.Block
+	header   *types.Header // the block's (a copy)
 	hash     common.Hash
 	blobFee  uint256.Int
 	logIndex uint
@@ -277,7 +277,7 @@ type receiptBuilder struct {
 // receipt makes transaction i's receipt from what it returned; cumulative is
 // the block's gas used up to and including it.
 func (b *receiptBuilder) receipt(i int, tx *types.Transaction, sender common.Address, rc *runtime.Receipt, cumulative, blobGas uint64) *types.Receipt {
-	header := b.block.Header()
+	header := b.header
 	receipt := &types.Receipt{
 		Type:              tx.Type(),
 		CumulativeGasUsed: cumulative,

@@ -81,6 +81,30 @@ type zeroCheck struct {
 type spec struct {
 	base *Base
 	recs map[host.Address]*rec
+	// slab holds the records and account copies of the view's loads, reused
+	// from one transaction to the next (used: how many are in use).
+	slab []*loaded
+	used int
+}
+
+// loaded is one load's record and account copy, allocated together.
+type loaded struct {
+	r rec
+	a account
+}
+
+// next returns a cleared slab entry.
+func (sp *spec) next() *loaded {
+	if sp.used == len(sp.slab) {
+		sp.slab = append(sp.slab, &loaded{})
+	}
+	l := sp.slab[sp.used]
+	sp.used++
+	slots, wslots, zero, geq := l.r.slots, l.r.wslots, l.r.zero[:0], l.r.geq[:0]
+	clear(slots)
+	clear(wslots)
+	l.r = rec{slots: slots, wslots: wslots, zero: zero, geq: geq}
+	return l
 }
 
 // Base is a state that views read through, concurrently. Views load from it
@@ -112,12 +136,14 @@ func (b *Base) ResetView(v *State) {
 	v.cached = nil
 	v.resetJournal()
 	clear(v.spec.recs)
+	v.spec.used = 0
 	v.BeginTx()
 }
 
 // load reads an account from the base into the view (once).
 func (sp *spec) load(addr host.Address) (*rec, *account) {
-	r := &rec{}
+	l := sp.next()
+	r := &l.r
 	b := sp.base
 	b.mu.RLock()
 	ba := b.st.accounts[addr]
@@ -125,8 +151,11 @@ func (sp *spec) load(addr host.Address) (*rec, *account) {
 	if ba != nil {
 		r.exists = true
 		r.balance, r.nonce, r.codeHash = ba.balance, ba.nonce, ba.codeHash
-		a = &account{balance: ba.balance, nonce: ba.nonce, code: ba.code, codeHash: ba.codeHash,
-			addrHash: ba.addrHash, addrHashed: ba.addrHashed, rec: r}
+		storage := l.a.storage
+		clear(storage)
+		l.a = account{balance: ba.balance, nonce: ba.nonce, code: ba.code, codeHash: ba.codeHash,
+			addrHash: ba.addrHash, addrHashed: ba.addrHashed, rec: r, storage: storage}
+		a = &l.a
 	}
 	b.mu.RUnlock()
 	sp.recs[addr] = r
