@@ -203,6 +203,9 @@ func (vp *viewPool) put(v *state.State) {
 func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.State, blk *runtime.Block, txs types.Transactions, senders []common.Address, rb *receiptBuilder, res *Result) error {
 	n := len(txs)
 	nw := min(p.cfg.Workers, n)
+	if p.profiling != nil {
+		nw = 1 // Profile: the committer runs every transaction, timed alone
+	}
 	p.mu.Lock()
 	for len(p.workers) < nw {
 		p.workers = append(p.workers, &worker{runtimes: map[host.Fork]*runtime.Runtime{}})
@@ -250,7 +253,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 				i := claim()
 				if i < 0 {
 					// Too far ahead of the commit: spin a little, then park.
-					if spins++; spins < 64 {
+					if spins++; spins < 1024 {
 						goruntime.Gosched()
 					} else {
 						wake.wait()
@@ -300,7 +303,11 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 		if t.claimed.CompareAndSwap(false, true) {
 			// Nobody took it: run it here, on the state as it now is.
 			next.CompareAndSwap(int64(i), int64(i+1))
+			began := time.Now()
 			p.execute(me, mine, base, pool, txs, senders, i, t, blk)
+			if p.profiling != nil && t.err == nil {
+				p.profiling.record(base, t.view, time.Since(began))
+			}
 			valid = t.err == nil
 		} else {
 			// A worker has it: run later ones meanwhile rather than wait idle.
@@ -342,10 +349,14 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 			}
 			return txError(i, tx, t.err)
 		}
+		applied := time.Now()
 		base.Apply(t.view)
 		blk.GasUsed += t.rc.GasUsed
 		blk.BlobGasUsed += t.blobGas
 		res.Receipts = append(res.Receipts, rb.receipt(i, tx, senders[i], &t.rc, blk.GasUsed, t.blobGas))
+		if p.profiling != nil {
+			p.profiling.txs[len(p.profiling.txs)-1].Commit = time.Since(applied)
+		}
 		pool.put(t.view)
 		t.view = nil
 		committed.Store(int64(i + 1))

@@ -53,6 +53,8 @@ type Processor struct {
 	// the block's start before the first commits: most of what can conflict
 	// then does.
 	speculateAll bool
+	// profiling collects transaction profiles (schedule.go's Profile).
+	profiling *profiler
 }
 
 // cancelAll sets the cancel flag of every runtime (a context was cancelled).

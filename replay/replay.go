@@ -45,6 +45,9 @@ type Options struct {
 	Workers int
 	// AlwaysParallel never pauses the parallel path (chain.Config.AlwaysParallel).
 	AlwaysParallel bool
+	// Profile executes each block through chain.Processor.Profile (in memory
+	// only), keeping every transaction's cost and dependencies for Simulate.
+	Profile bool
 	// BlockStats, when set, is called after every block with how its
 	// transactions ran in parallel (nil for a block that ran sequentially).
 	BlockStats func(number uint64, txs int, ps *chain.ParallelStats)
@@ -125,6 +128,8 @@ type Replayer struct {
 	// prefetched holds the blocks whose senders are being recovered in the
 	// background (prefetch.go).
 	prefetched map[*types.Block]chan struct{}
+	// profiles holds each block's transaction profiles (Options.Profile).
+	profiles [][]chain.TxProfile
 }
 
 // New starts a replay at genesis g with its state st (which the replayer changes),
@@ -221,7 +226,14 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.proc.ProcessContext(ctx, block, db, r.blockHash)
+	var res *chain.Result
+	if r.opts.Profile && r.st != nil {
+		var prof []chain.TxProfile
+		prof, res, err = r.proc.Profile(block, r.st, r.blockHash)
+		r.profiles = append(r.profiles, prof)
+	} else {
+		res, err = r.proc.ProcessContext(ctx, block, db, r.blockHash)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package state
 
 import (
-	"sync"
 
 	"github.com/holiman/uint256"
 
@@ -111,7 +110,7 @@ func (sp *spec) next() *loaded {
 // under its read lock; Apply writes under its write lock. Only one goroutine
 // may call Validate and Apply (the committer).
 type Base struct {
-	mu sync.RWMutex
+	mu spinRW
 	st *State
 }
 

@@ -137,3 +137,69 @@ func hasStorage(a *account) bool {
 	}
 	return false
 }
+
+// Key names a piece of state a transaction reads or writes: an account field
+// (Slot zero, Field one of the Field* constants) or a storage slot (FieldSlot).
+type Key struct {
+	Addr  host.Address
+	Field uint8
+	Slot  host.Hash
+}
+
+// The fields of a Key.
+const (
+	FieldExistence uint8 = iota + 1 // existence and everything an account is
+	FieldBalance
+	FieldNonce
+	FieldCode
+	FieldSlot
+)
+
+// Footprint returns what view v read from the base and what it wrote: the
+// keys a later transaction depends on. A balance only added to is written but
+// not read (so fee credits make no dependency between their writers), and a
+// balance only tested (enough to pay, not empty) is not a read either: those
+// tests hold whatever the earlier credits were unless a balance runs out. A
+// created, deleted or re-created account writes its existence.
+func (b *Base) Footprint(v *State) (reads, writes []Key) {
+	for addr, r := range v.spec.recs {
+		if r.obs&obsExist != 0 || r.obs&obsHasStorage != 0 {
+			reads = append(reads, Key{Addr: addr, Field: FieldExistence})
+		}
+		if r.obs&obsBalance != 0 {
+			reads = append(reads, Key{Addr: addr, Field: FieldBalance})
+		}
+		if r.obs&obsNonce != 0 {
+			reads = append(reads, Key{Addr: addr, Field: FieldNonce})
+		}
+		if r.obs&obsCode != 0 {
+			reads = append(reads, Key{Addr: addr, Field: FieldCode})
+		}
+		for key := range r.slots {
+			reads = append(reads, Key{Addr: addr, Field: FieldSlot, Slot: key})
+		}
+		a := v.accounts[addr]
+		switch {
+		case r.deleted || a != nil && (a.reset || !r.exists):
+			writes = append(writes, Key{Addr: addr, Field: FieldExistence})
+		case a == nil:
+			continue
+		}
+		if a == nil {
+			continue
+		}
+		if r.wr&wBalance != 0 || a.balance != r.balance {
+			writes = append(writes, Key{Addr: addr, Field: FieldBalance})
+		}
+		if r.wr&wNonce != 0 {
+			writes = append(writes, Key{Addr: addr, Field: FieldNonce})
+		}
+		if r.wr&wCode != 0 {
+			writes = append(writes, Key{Addr: addr, Field: FieldCode})
+		}
+		for key := range r.wslots {
+			writes = append(writes, Key{Addr: addr, Field: FieldSlot, Slot: key})
+		}
+	}
+	return reads, writes
+}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	goruntime "runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -71,6 +73,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	parallel := fset.Int("parallel", goruntime.GOMAXPROCS(0), "execute each block's transactions on N goroutines (1: sequentially)")
 	perBlock := fset.Bool("stats", false, "print, per block, how many transactions ran again and which value each had seen change")
+	simulate := fset.String("simulate", "", "profile every transaction (cost, dependencies) and print the parallel executor's simulated speedup for these worker counts, e.g. 1,2,4,8,16 (in memory; replaces --parallel)")
 	datadir := fset.String("datadir", "", "keep the state in go-ethereum's database in this directory (resumable)")
 	traceBad := fset.String("trace-bad", "", "write the EIP-3155 trace of a failing block to this file")
 	rest, status, ok := parseCommandLine(fset, args, replayUsage, stdout, stderr)
@@ -82,6 +85,13 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	if *genesisPath == "" {
 		return usageError(stderr, "replay", "no --genesis")
+	}
+	simWorkers, err := parseWorkerCounts(*simulate)
+	if err != nil {
+		return usageError(stderr, "replay", "--simulate: %v", err)
+	}
+	if simWorkers != nil && *datadir != "" {
+		return usageError(stderr, "replay", "--simulate needs the in-memory state (no --datadir)")
 	}
 	if *parallel < 1 || *parallel > 1024 {
 		return usageError(stderr, "replay", "--parallel %d: want 1 to 1024", *parallel)
@@ -120,7 +130,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	tty := isTerminal(stderr)
 	var last time.Time
-	opts := replay.Options{Engine: me, CodeCache: disk, Workers: *parallel}
+	opts := replay.Options{Engine: me, CodeCache: disk, Workers: *parallel, Profile: simWorkers != nil}
 	if *perBlock {
 		opts.BlockStats = func(n uint64, txs int, ps *chain.ParallelStats) { printBlockStats(stdout, *asJSON, n, txs, ps) }
 	}
@@ -166,10 +176,24 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	s := r.Stats()
+	var sims []replay.Simulated
+	if simWorkers != nil {
+		sims = r.Simulate(simWorkers)
+		s.Workers, s.Speculative = 1, 0
+	}
 	if *asJSON {
-		b, _ := json.Marshal(s)
+		var b []byte
+		if sims != nil {
+			b, _ = json.Marshal(struct {
+				replay.Stats
+				Simulated []replay.Simulated `json:"simulated"`
+			}{s, sims})
+		} else {
+			b, _ = json.Marshal(s)
+		}
 		fmt.Fprintln(stdout, string(b))
 	} else {
+		defer printSimulation(stdout, sims)
 		fmt.Fprintf(stdout, "%d blocks, %d transactions, %d gas in %.3f s: %.1f Mgas/s\n", s.Blocks, s.Transactions, s.GasUsed, s.Seconds, s.MgasPerSecond)
 		fmt.Fprintf(stdout, "time: sender recovery %.3f s, execution %.3f s, state root %.3f s, other %.3f s\n", s.Split.Senders, s.Split.Execution, s.Split.StateRoot, s.Split.Other)
 		if s.Workers > 1 {
@@ -216,4 +240,31 @@ func printBlockStats(w io.Writer, asJSON bool, n uint64, txs int, ps *chain.Para
 		fmt.Fprintf(w, "; tx %d: %s", c.Tx, c.Key)
 	}
 	fmt.Fprintln(w)
+}
+
+// parseWorkerCounts parses --simulate's list ("" is none).
+func parseWorkerCounts(list string) ([]int, error) {
+	if list == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 1024 {
+			return nil, fmt.Errorf("%q is not a worker count from 1 to 1024", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// printSimulation prints the simulated schedules, if any.
+func printSimulation(w io.Writer, sims []replay.Simulated) {
+	if len(sims) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "simulated parallel execution (measured per-transaction costs and dependencies; chain.Simulate's model):")
+	for _, s := range sims {
+		fmt.Fprintf(w, "  %4d workers: execution %.3f s, %.2fx one worker, %.1f%% of transactions run again\n", s.Workers, s.Seconds, s.Speedup, 100*s.Rerun)
+	}
 }
