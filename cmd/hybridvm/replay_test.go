@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,5 +137,44 @@ func TestReplayTraceBad(t *testing.T) {
 			t.Errorf("datadir %q: %d transaction headers of %d, %d steps", datadir, headers, len(bad.Transactions()), steps)
 		}
 		os.Remove(traceFile)
+	}
+}
+
+// TestReplayParallel: --parallel 1 and --parallel 3 end at the same state root;
+// --stats prints a line (or a JSON object) per block; --simulate prints a
+// simulated schedule per worker count; bad values are usage errors.
+func TestReplayParallel(t *testing.T) {
+	dir := t.TempDir()
+	if status, _, errOut := cli("chaingen", "--workload", "hot", "--blocks", "2", "--accounts", "30", "--block-gas", "3000000", "--seed", "1", "-o", dir); status != 0 {
+		t.Fatalf("chaingen: %s", errOut)
+	}
+	genesis, chainFile := filepath.Join(dir, "genesis.json"), filepath.Join(dir, "chain.rlp")
+	status, out, errOut := cli("replay", "--parallel", "1", "--genesis", genesis, chainFile)
+	if status != 0 {
+		t.Fatalf("sequential: exit %d: %s", status, errOut)
+	}
+	want := headLine(t, out)
+	status, out, errOut = cli("replay", "--parallel", "3", "--stats", "--genesis", genesis, chainFile)
+	if status != 0 || headLine(t, out) != want || !strings.Contains(out, "parallel: 3 workers") ||
+		!regexp.MustCompile(`(?m)^block 1: \d+ transactions, \d+ ran ahead, \d+ ran again`).MatchString(out) {
+		t.Fatalf("parallel: exit %d: %s %s", status, out, errOut)
+	}
+	status, out, _ = cli("replay", "--parallel", "2", "--stats", "--json", "--genesis", genesis, chainFile)
+	var block struct {
+		Block        uint64
+		Transactions int
+		Conflicts    []struct{ Tx int }
+	}
+	if status != 0 || json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &block) != nil || block.Block != 1 || block.Transactions == 0 {
+		t.Fatalf("parallel --stats --json: exit %d: %s", status, out)
+	}
+	status, out, errOut = cli("replay", "--simulate", "1,4", "--genesis", genesis, chainFile)
+	if status != 0 || headLine(t, out) != want || !regexp.MustCompile(`(?m)^ +4 workers: execution [0-9.]+ s, [0-9.]+x one worker`).MatchString(out) {
+		t.Fatalf("simulate: exit %d: %s %s", status, out, errOut)
+	}
+	for _, bad := range [][]string{{"--parallel", "0"}, {"--simulate", "1,x"}, {"--simulate", "2", "--datadir", t.TempDir()}} {
+		if status, _, errOut := cli(append(append([]string{"replay"}, bad...), "--genesis", genesis, chainFile)...); status != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", bad, status, errOut)
+		}
 	}
 }
