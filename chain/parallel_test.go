@@ -18,7 +18,7 @@ import (
 
 	"github.com/hybridvm/hybridvm/chain"
 	"github.com/hybridvm/hybridvm/chaingen"
-	"github.com/hybridvm/hybridvm/evm"
+	"github.com/hybridvm/hybridvm/internal/engines"
 	"github.com/hybridvm/hybridvm/host"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscvengine"
@@ -31,10 +31,7 @@ func evmConfig(f host.Fork) (runtime.Config, error) { return engineConfig(machin
 
 // engineConfig runs EVM code, and RISC-V code (the hybrid workload) on e.
 func engineConfig(e machine.Engine) func(host.Fork) (runtime.Config, error) {
-	return func(f host.Fork) (runtime.Config, error) {
-		eng, err := evm.New(evm.Config{Fork: f})
-		return runtime.Config{EVM: eng, RISCV: riscvengine.New(riscvengine.Config{Engine: e, Fork: f, Cache: riscvCache})}, err
-	}
+	return engines.Runtimes(e, riscvCache)
 }
 
 // riscvCache is shared by every runtime of the tests, as replay shares one.

@@ -9,5 +9,5 @@
 // the repository's built RISC-V contracts) are placed in the genesis with their storage
 // pre-set: token balances and allowances for every sender, the pool's reserves.
 //
-// It imports chain, evm, host, machine, riscvengine, runtime and state.
+// It imports chain, internal/engines, machine, riscvengine and state.
 package chaingen

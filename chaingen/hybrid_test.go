@@ -23,7 +23,7 @@ import (
 	"github.com/hybridvm/hybridvm/state"
 )
 
-var engines = []machine.Engine{machine.EngineInterp, machine.EngineJIT, machine.EngineAOT, machine.EngineTiered}
+var allEngines = []machine.Engine{machine.EngineInterp, machine.EngineJIT, machine.EngineAOT, machine.EngineTiered}
 
 // TestHybridWorkload: the hybrid chain (sealed by hybridvm) replays with `replay` on
 // every RISC-V engine, each block validated against its header, to the same root;
@@ -56,7 +56,7 @@ func TestHybridWorkload(t *testing.T) {
 				t.Fatal(err)
 			}
 			var first []types.Receipts
-			for _, e := range engines {
+			for _, e := range allEngines {
 				g, st, err := replay.Genesis(gj)
 				if err != nil {
 					t.Fatal(err)
@@ -81,7 +81,7 @@ func TestHybridWorkload(t *testing.T) {
 				}
 				for i := range got {
 					if !sameReceipts(got[i], first[i]) {
-						t.Errorf("%v: block %d: receipts differ from %v's", e, i+1, engines[0])
+						t.Errorf("%v: block %d: receipts differ from %v's", e, i+1, allEngines[0])
 					}
 				}
 			}

@@ -14,11 +14,9 @@ import (
 	"github.com/ethereum/go-ethereum/trie"
 
 	"github.com/hybridvm/hybridvm/chain"
-	"github.com/hybridvm/hybridvm/evm"
-	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/engines"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscvengine"
-	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
 
@@ -56,18 +54,7 @@ func newSealer(g *core.Genesis) (*sealer, error) {
 	// The engine does not change the results (every engine runs a contract alike);
 	// the default is the fastest.
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
-	evms := map[host.Fork]*evm.EVM{}
-	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Runtime: func(f host.Fork) (runtime.Config, error) {
-		e, ok := evms[f]
-		if !ok {
-			var err error
-			if e, err = evm.New(evm.Config{Fork: f}); err != nil {
-				return runtime.Config{}, err
-			}
-			evms[f] = e
-		}
-		return runtime.Config{Fork: f, EVM: e, RISCV: riscvengine.New(riscvengine.Config{Engine: machine.DefaultEngine(), Fork: f, Cache: cache})}, nil
-	}})
+	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Runtime: engines.Runtimes(machine.DefaultEngine(), cache)})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@
 // block that fails is executed again from its parent's state with an EIP-3155
 // tracer (tracebad.go).
 //
-// It imports chain, evm, host, machine, riscvengine, runtime, state and state/gethstate.
+// It imports chain, codecache, evm, host, internal/engines, machine, riscvengine, runtime, state and state/gethstate.
 package replay
 
 import (
@@ -24,11 +24,9 @@ import (
 
 	"github.com/hybridvm/hybridvm/chain"
 	"github.com/hybridvm/hybridvm/codecache"
-	"github.com/hybridvm/hybridvm/evm"
-	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/engines"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscvengine"
-	"github.com/hybridvm/hybridvm/runtime"
 	"github.com/hybridvm/hybridvm/state"
 )
 
@@ -137,18 +135,8 @@ type Replayer struct {
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
 	cache := machine.NewCache(riscvengine.DefaultImageCacheSize)
 	cache.SetDisk(opts.CodeCache)
-	evms := map[host.Fork]*evm.EVM{}
-	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, AlwaysParallel: opts.AlwaysParallel, Runtime: func(f host.Fork) (runtime.Config, error) {
-		e, ok := evms[f]
-		if !ok {
-			var err error
-			if e, err = evm.New(evm.Config{Fork: f}); err != nil {
-				return runtime.Config{}, err
-			}
-			evms[f] = e
-		}
-		return runtime.Config{Fork: f, EVM: e, RISCV: riscvengine.New(riscvengine.Config{Engine: opts.Engine, Fork: f, Cache: cache})}, nil
-	}})
+	proc, err := chain.NewProcessor(chain.Config{Chain: g.Config, Workers: opts.Workers, AlwaysParallel: opts.AlwaysParallel,
+		Runtime: engines.Runtimes(opts.Engine, cache)})
 	if err != nil {
 		return nil, err
 	}
