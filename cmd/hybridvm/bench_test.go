@@ -41,6 +41,7 @@ func TestBenchUsageErrors(t *testing.T) {
 	// replay: a chain of one block per workload, imported by hybridvm (sequentially and
 	// in parallel) and geth, each sample in a child process (this test binary as
 	// hybridvm) with its peak RSS, and the parallel side's re-execution share; JSON out.
+	testtools.SkipIfEmulated(t, "the replay suite re-executes this test binary as its child, which needs binfmt_misc under qemu-user")
 	t.Setenv(cliEnv, "1")
 	code, out, errOut := cli("bench", "--blocks", "1", "--runs", "1", "--filter", "erc20", "--format", "json", "replay")
 	if code != 0 || !strings.Contains(out, `"erc20"`) || !strings.Contains(out, "geth") || strings.Count(out, `"peak_rss_bytes"`) != 3 ||
