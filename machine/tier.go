@@ -18,8 +18,8 @@ import (
 // native code again at a block boundary. No frame waits for a translation. The
 // workers are few (half the processors, at least one) and their queue is bounded:
 // a request that does not fit is dropped, and asked again later. A request holds its
-// image, so the image's native code outlives it; a request for an image no frame
-// holds any more is skipped.
+// image, so the image's native code outlives it; a request for an image that only
+// requests hold any more (its cache dropped it, no frame runs it) is skipped.
 //
 // Cancellation. Frames asking for the same block of the same image share one request,
 // which counts the frames that asked for it and were not cancelled since. A frame
@@ -105,6 +105,7 @@ func (j tierJob) submit(f *Frame) {
 		}
 		r = &tierReq{tierJob: j}
 		j.img.acquire()
+		j.img.tierRefs.Add(1)
 		tier.pending[k] = r
 		tier.queue = append(tier.queue, r)
 		tier.work.Signal()
@@ -152,6 +153,7 @@ func (f *Frame) withdraw() {
 			tier.queue = slices.DeleteFunc(tier.queue, func(q *tierReq) bool { return q == r })
 			r.state = tierDone
 			delete(tier.pending, tierKey{r.img, r.pc})
+			r.img.tierRefs.Add(-1)
 			drop = append(drop, r.img)
 		}
 	}
@@ -178,6 +180,7 @@ func tierWorker() {
 		tier.mu.Lock()
 		r.state = tierDone
 		delete(tier.pending, tierKey{r.img, r.pc})
+		r.img.tierRefs.Add(-1)
 		tier.mu.Unlock()
 		r.img.Release()
 		tier.mu.Lock()
@@ -188,7 +191,9 @@ func tierWorker() {
 // program the backend declines is recorded in the image's cache, and its frames stay
 // on the interpreter.
 func (r *tierReq) run() {
-	if r.img.refs.Load() <= 1 || r.cancelled.Load() { // only this request holds the image, or nobody wants it
+	// Skip it when only requests hold the image (tierRefs read first: a request
+	// queued meanwhile adds to refs too), or when nobody wants it.
+	if held := r.img.tierRefs.Load(); r.img.refs.Load() <= held || r.cancelled.Load() {
 		return
 	}
 	if r.diskOnly {

@@ -193,3 +193,39 @@ func TestCancelKeepsOthersRequests(t *testing.T) {
 		t.Errorf("image holders after the drain: %d, want %d", got, refs)
 	}
 }
+
+// TestTieredSkipsDroppedImages: requests for an image that only requests hold (its
+// cache dropped it, its frames ended) translate nothing, and their last release frees
+// the image.
+func TestTieredSkipsDroppedImages(t *testing.T) {
+	if !NativeAvailable() {
+		t.Skip("SKIPPED: no native backend on this architecture")
+	}
+	elf, pcs := bigBlocks(tierQueueLen)
+	cache := NewCache(4)
+	img, err := cache.Load(elf, nil, guest.Constraints{ExecArenaSize: guest.DefaultExecArenaSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	f := tieredFrame(t, img, &stop)
+	layout := codegen.LayoutOf(&f.St)
+	p, err := img.native.program(img.Code, img.Program.Entry, layout, f.native.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pc := range pcs {
+		tierJob{img: img, layout: layout, opts: f.native.opts, pc: pc}.submit(f)
+	}
+	f.Release() // not cancelled: its requests stay queued
+	cache.Purge()
+	img.Release()
+	waitDrained(t, img)
+	if n := img.refs.Load(); n != 0 {
+		t.Errorf("image holders after the drain: %d, want 0", n)
+	}
+	// Workers may have started a request each before the image was dropped.
+	if s := p.Stats(); s.Units > 4*tier.workers {
+		t.Errorf("%d units translated for a dropped image (%d workers)", s.Units, tier.workers)
+	}
+}
