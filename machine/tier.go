@@ -31,13 +31,14 @@ import (
 // call.
 
 // tierJob asks for the block at pc of img's native program for layout (created when
-// missing), at most maxInsts instructions (0: no limit).
+// missing), at most the image's translation credit when it is served if metered
+// (machine/credit.go: the credit grows while the request waits), else without limit.
 type tierJob struct {
-	img      *Image
-	layout   codegen.Layout
-	opts     translate.Options
-	pc       uint64
-	maxInsts int
+	img     *Image
+	layout  codegen.Layout
+	opts    translate.Options
+	pc      uint64
+	metered bool
 	// diskOnly: only load the image's program from its disk cache, if there
 	// (translating nothing: no credit is needed).
 	diskOnly bool
@@ -204,7 +205,15 @@ func (r *tierReq) run() {
 	if err != nil || r.cancelled.Load() {
 		return
 	}
-	_, _, _ = p.ResolveWithin(r.pc, r.maxInsts)
+	maxInsts := 0
+	if r.metered {
+		left := int64(r.img.retired.Load()/CreditRatio) - int64(p.Stats().Insts)
+		if left <= 0 {
+			return // asked again once earned
+		}
+		maxInsts = int(min(left, 1<<30))
+	}
+	_, _, _ = p.ResolveWithin(r.pc, maxInsts)
 }
 
 // tieredMissing handles a tiered frame's missing block at st.PC (or its first entry,
@@ -227,7 +236,6 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 		f.native.slice = tierSlice
 		return 0, false
 	}
-	maxInsts := 0
 	if f.Meter {
 		left := int64(f.img.retired.Load() / CreditRatio)
 		if p != nil {
@@ -237,9 +245,8 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 			f.interpretFor(guest.MaxBlockInsts)
 			return 0, false
 		}
-		maxInsts = int(min(left, 1<<30))
 	}
-	tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, maxInsts: maxInsts}.submit(f)
+	tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, metered: f.Meter}.submit(f)
 	f.native.slice = tierSlice
 	return 0, false
 }

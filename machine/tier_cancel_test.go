@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -227,5 +228,48 @@ func TestTieredSkipsDroppedImages(t *testing.T) {
 	// Workers may have started a request each before the image was dropped.
 	if s := p.Stats(); s.Units > 4*tier.workers {
 		t.Errorf("%d units translated for a dropped image (%d workers)", s.Units, tier.workers)
+	}
+}
+
+// TestTieredCreditWhenServed: a metered request translates what the image has earned
+// when a worker serves it, not what it had earned when the request was queued (the
+// credit grows while the request waits, and frames asking again share the request).
+func TestTieredCreditWhenServed(t *testing.T) {
+	if !NativeAvailable() {
+		t.Skip("SKIPPED: no native backend on this architecture")
+	}
+	// 40 blocks of 16 instructions, each jumping to the next: one unit.
+	p := New(textBase)
+	for i := range 40 {
+		p.Label(fmt.Sprint("b", i))
+		for k := range 15 {
+			p.ADDI(A0+k%6, A0+(k+i)%6, int64(k+i))
+		}
+		p.J(fmt.Sprint("b", i+1))
+	}
+	p.Label("b40")
+	p.LI(A7, 93)
+	p.ECALL()
+	cache := NewCache(4)
+	defer cache.Purge()
+	img, err := cache.Load(ExecELF(textBase, p.MustFinish()), nil, guest.Constraints{ExecArenaSize: guest.DefaultExecArenaSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Release()
+	var stop atomic.Bool
+	f := tieredFrame(t, img, &stop)
+	defer f.Release()
+	const queued = 100 // the credit when the request is queued: 6 blocks
+	img.retired.Store(queued * CreditRatio)
+	resume := holdWorkers(img)
+	tierJob{img: img, layout: codegen.LayoutOf(&f.St), opts: f.native.opts, pc: textBase, metered: true}.submit(f)
+	img.retired.Store(10_000 * CreditRatio) // frames ran on meanwhile
+	resume()
+	waitDrained(t, img)
+	if s := img.nativeStats(); s.Insts <= queued {
+		t.Errorf("translated %d instructions, no more than the credit when queued (%d)", s.Insts, queued)
+	} else if s.Insts < 40*16 {
+		t.Errorf("translated %d instructions, want at least the 40 blocks (%d)", s.Insts, 40*16)
 	}
 }
