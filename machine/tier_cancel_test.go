@@ -170,12 +170,26 @@ func TestCancelKeepsOthersRequests(t *testing.T) {
 	_, before := tierCounts(img)
 	stopA.Store(true)
 	if !a.stopped() { // the exit loop sees the flag
+		resume()
 		t.Fatal("the cancelled frame did not stop")
 	}
-	_, after := tierCounts(img)
+	// a's own requests are gone, or cancelled where a worker has taken them; the
+	// shared ones and b's are still wanted.
+	var bad []string
+	tier.mu.Lock()
+	for i, pc := range pcs {
+		r := tier.pending[tierKey{img, pc}]
+		switch {
+		case i < 8 && r != nil && !(r.state == tierRunning && r.cancelled.Load()):
+			bad = append(bad, fmt.Sprintf("a's block %d: %v, cancelled %v", i, r.state, r.cancelled.Load()))
+		case i >= 8 && (r == nil || r.cancelled.Load()):
+			bad = append(bad, fmt.Sprintf("block %d (b's) not wanted any more", i))
+		}
+	}
+	tier.mu.Unlock()
 	resume()
-	if before != len(pcs) || after != 16 {
-		t.Fatalf("pending requests: %d before the cancel, %d after; want %d and 16 (b's)", before, after, len(pcs))
+	if before != len(pcs) || len(bad) > 0 {
+		t.Fatalf("%d requests pending before the cancel (want %d); after it: %v", before, len(pcs), bad)
 	}
 	a.Release()
 	b.Release() // b ends normally: its requests stay wanted
@@ -225,9 +239,10 @@ func TestTieredSkipsDroppedImages(t *testing.T) {
 	if n := img.refs.Load(); n != 0 {
 		t.Errorf("image holders after the drain: %d, want 0", n)
 	}
-	// Workers may have started a request each before the image was dropped.
-	if s := p.Stats(); s.Units > 4*tier.workers {
-		t.Errorf("%d units translated for a dropped image (%d workers)", s.Units, tier.workers)
+	// Workers serve requests while the test queues them and drops the image (a few
+	// under the race detector); before the fix they served all but the last.
+	if s := p.Stats(); s.Units > len(pcs)/4 {
+		t.Errorf("%d units translated for a dropped image, of %d requests", s.Units, len(pcs))
 	}
 }
 
