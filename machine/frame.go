@@ -113,6 +113,9 @@ func (f *Frame) Release() {
 		f.Arena.Untracked()
 	}
 	f.Arena.Release()
+	if f.Stop != nil && f.Stop.Load() {
+		f.withdraw() // cancelled (perhaps in a nested call): its requests are not wanted
+	}
 	f.flushRetired()
 	if p := f.native.prog; p != nil && p.Code() != f.img.Code {
 		p.Free() // the frame's own translation of code it changed
@@ -185,6 +188,7 @@ func (f *Frame) overdrawn(exit guest.ExitCode) guest.ExitCode {
 func (f *Frame) stopped() bool {
 	if f.Stop != nil && f.Stop.Load() {
 		f.St.Exit = guest.ExitBudget
+		f.withdraw()
 		return true
 	}
 	return false

@@ -33,6 +33,9 @@ type Image struct {
 	retired atomic.Uint64
 	// pins counts holds that keep the image in its cache (Pin).
 	pins atomic.Int32
+	// tierRefs counts the holds of tiered translation requests (machine/tier.go),
+	// which skip an image nothing else holds.
+	tierRefs atomic.Int32
 }
 
 // Pin keeps the image (and a hold on it) in every cache it is in until Unpin: the

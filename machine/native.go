@@ -103,6 +103,9 @@ type frameNative struct {
 	slice uint64
 	// chaos forces engine switches at random points, for tests (machine/switch.go).
 	chaos *rand.Rand
+	// asked lists the tiered translation requests the frame made (machine/tier.go),
+	// withdrawn if the frame is cancelled.
+	asked []*tierReq
 }
 
 // maxRecompiles bounds the translations a frame's self-modifying code can cause:

@@ -2,7 +2,9 @@ package machine
 
 import (
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
@@ -16,17 +18,27 @@ import (
 // native code again at a block boundary. No frame waits for a translation. The
 // workers are few (half the processors, at least one) and their queue is bounded:
 // a request that does not fit is dropped, and asked again later. A request holds its
-// image, so the image's native code outlives it; a request for an image no frame
-// holds any more is skipped.
+// image, so the image's native code outlives it; a request for an image that only
+// requests hold any more (its cache dropped it, no frame runs it) is skipped.
+//
+// Cancellation. Frames asking for the same block of the same image share one request,
+// which counts the frames that asked for it and were not cancelled since. A frame
+// stopped by its cancel flag (Frame.Stop: the runtime's, set when the call's context
+// is done) withdraws from its requests; a request nobody wants any more leaves the
+// queue at once, releasing its image, or, when a worker is serving it, ends at the
+// next step (before the module is set up, before its one unit is translated). A frame
+// that ends normally leaves its requests queued: what it asked for serves the next
+// call.
 
 // tierJob asks for the block at pc of img's native program for layout (created when
-// missing), at most maxInsts instructions (0: no limit).
+// missing), at most the image's translation credit when it is served if metered
+// (machine/credit.go: the credit grows while the request waits), else without limit.
 type tierJob struct {
-	img      *Image
-	layout   codegen.Layout
-	opts     translate.Options
-	pc       uint64
-	maxInsts int
+	img     *Image
+	layout  codegen.Layout
+	opts    translate.Options
+	pc      uint64
+	metered bool
 	// diskOnly: only load the image's program from its disk cache, if there
 	// (translating nothing: no credit is needed).
 	diskOnly bool
@@ -37,11 +49,34 @@ type tierKey struct {
 	pc  uint64
 }
 
+// tierReq is a queued or running job; its fields but cancelled are guarded by tier.mu.
+type tierReq struct {
+	tierJob
+	// wanted counts the frames that asked for it and were not cancelled since.
+	wanted int
+	state  tierState
+	// cancelled: nobody wants it any more (a running worker stops at its next step).
+	cancelled atomic.Bool
+}
+
+type tierState uint8
+
+const (
+	tierQueued tierState = iota
+	tierRunning
+	tierDone
+)
+
+// tierQueueLen bounds the queue.
+const tierQueueLen = 256
+
 var tier struct {
 	once    sync.Once
-	jobs    chan tierJob
 	mu      sync.Mutex
-	pending map[tierKey]bool
+	work    *sync.Cond // signalled when the queue gains a request
+	queue   []*tierReq // FIFO, at most tierQueueLen
+	pending map[tierKey]*tierReq
+	workers int
 }
 
 // tierSlice is how many instructions a tiered frame interprets while its request is
@@ -49,61 +84,136 @@ var tier struct {
 const tierSlice = 1 << 10
 
 func startTier() {
-	tier.jobs = make(chan tierJob, 256)
-	tier.pending = map[tierKey]bool{}
-	for range max(1, runtime.GOMAXPROCS(0)/2) {
+	tier.work = sync.NewCond(&tier.mu)
+	tier.pending = map[tierKey]*tierReq{}
+	tier.workers = max(1, runtime.GOMAXPROCS(0)/2)
+	for range tier.workers {
 		go tierWorker()
 	}
 }
 
-// submit queues j unless the same request is queued already or the queue is full.
-func (j tierJob) submit() {
+// submit queues j for frame f unless the same request is queued or running already
+// (f then shares it) or the queue is full.
+func (j tierJob) submit(f *Frame) {
 	tier.once.Do(startTier)
 	k := tierKey{j.img, j.pc}
 	tier.mu.Lock()
-	if tier.pending[k] {
-		tier.mu.Unlock()
-		return
+	defer tier.mu.Unlock()
+	r := tier.pending[k]
+	if r == nil {
+		if len(tier.queue) >= tierQueueLen {
+			return // full: asked again later
+		}
+		r = &tierReq{tierJob: j}
+		j.img.acquire()
+		j.img.tierRefs.Add(1)
+		tier.pending[k] = r
+		tier.queue = append(tier.queue, r)
+		tier.work.Signal()
 	}
-	tier.pending[k] = true
-	tier.mu.Unlock()
-	j.img.acquire()
-	select {
-	case tier.jobs <- j:
-	default: // full: asked again later
-		j.done()
+	if r.wanted++; r.wanted == 1 {
+		r.cancelled.Store(false) // wanted again before its worker stopped it
 	}
+	f.native.asked = append(pruneAsked(f.native.asked), r)
 }
 
-func (j tierJob) done() {
+// pruneAsked drops the served requests from a long list (tier.mu is held), so a
+// frame that runs long keeps only its outstanding ones.
+func pruneAsked(asked []*tierReq) []*tierReq {
+	if len(asked) < 32 {
+		return asked
+	}
+	out := asked[:0]
+	for _, r := range asked {
+		if r.state != tierDone {
+			out = append(out, r)
+		}
+	}
+	clear(asked[len(out):])
+	return out
+}
+
+// withdraw takes back the frame's interest in its requests (its cancel flag is set):
+// the requests no other frame wants leave the queue, and running ones stop at their
+// next step.
+func (f *Frame) withdraw() {
+	if len(f.native.asked) == 0 {
+		return
+	}
+	var drop []*Image
 	tier.mu.Lock()
-	delete(tier.pending, tierKey{j.img, j.pc})
+	for _, r := range f.native.asked {
+		if r.state == tierDone {
+			continue
+		}
+		if r.wanted--; r.wanted > 0 {
+			continue
+		}
+		r.cancelled.Store(true)
+		if r.state == tierQueued {
+			tier.queue = slices.DeleteFunc(tier.queue, func(q *tierReq) bool { return q == r })
+			r.state = tierDone
+			delete(tier.pending, tierKey{r.img, r.pc})
+			r.img.tierRefs.Add(-1)
+			drop = append(drop, r.img)
+		}
+	}
 	tier.mu.Unlock()
-	j.img.Release()
+	clear(f.native.asked)
+	f.native.asked = f.native.asked[:0]
+	for _, img := range drop {
+		img.Release()
+	}
 }
 
 func tierWorker() {
-	for j := range tier.jobs {
-		j.run()
-		j.done()
+	tier.mu.Lock()
+	for {
+		for len(tier.queue) == 0 {
+			tier.work.Wait()
+		}
+		r := tier.queue[0]
+		tier.queue[0] = nil
+		tier.queue = tier.queue[1:]
+		r.state = tierRunning
+		tier.mu.Unlock()
+		r.run()
+		tier.mu.Lock()
+		r.state = tierDone
+		delete(tier.pending, tierKey{r.img, r.pc})
+		r.img.tierRefs.Add(-1)
+		tier.mu.Unlock()
+		r.img.Release()
+		tier.mu.Lock()
 	}
 }
 
-// run serves the request. Errors are left for the frames: a program the backend
-// declines is recorded in the image's cache, and its frames stay on the interpreter.
-func (j tierJob) run() {
-	if j.img.refs.Load() <= 1 { // only this request holds the image
+// run serves the request unless it is cancelled. Errors are left for the frames: a
+// program the backend declines is recorded in the image's cache, and its frames stay
+// on the interpreter.
+func (r *tierReq) run() {
+	// Skip it when only requests hold the image (tierRefs read first: a request
+	// queued meanwhile adds to refs too), or when nobody wants it.
+	if held := r.img.tierRefs.Load(); r.img.refs.Load() <= held || r.cancelled.Load() {
 		return
 	}
-	if j.diskOnly {
-		j.img.native.loadFromDisk(j.img.Code, j.layout, j.opts)
+	if r.diskOnly {
+		r.img.native.loadFromDisk(r.img.Code, r.layout, r.opts)
 		return
 	}
-	p, err := j.img.native.program(j.img.Code, j.img.Program.Entry, j.layout, j.opts)
-	if err != nil {
+	p, err := r.img.native.program(r.img.Code, r.img.Program.Entry, r.layout, r.opts)
+	if err != nil || r.cancelled.Load() {
 		return
 	}
-	_, _, _ = p.ResolveWithin(j.pc, j.maxInsts)
+	maxInsts := 0
+	if r.metered {
+		left := int64(r.img.retired.Load()/CreditRatio) - int64(p.Stats().Insts)
+		if left <= 0 {
+			return // asked again once earned
+		}
+		maxInsts = int(min(left, 1<<30))
+	}
+	_, _, _ = p.ResolveWithin(r.pc, maxInsts)
 }
 
 // tieredMissing handles a tiered frame's missing block at st.PC (or its first entry,
@@ -122,11 +232,10 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 	if p == nil && f.img.native.diskUntried(codegen.LayoutOf(st), f.native.opts) {
 		// The disk cache may have the program: loading it costs no translation, so
 		// it needs no credit.
-		tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, diskOnly: true}.submit()
+		tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, diskOnly: true}.submit(f)
 		f.native.slice = tierSlice
 		return 0, false
 	}
-	maxInsts := 0
 	if f.Meter {
 		left := int64(f.img.retired.Load() / CreditRatio)
 		if p != nil {
@@ -136,9 +245,8 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 			f.interpretFor(guest.MaxBlockInsts)
 			return 0, false
 		}
-		maxInsts = int(min(left, 1<<30))
 	}
-	tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, maxInsts: maxInsts}.submit()
+	tierJob{img: f.img, layout: codegen.LayoutOf(st), opts: f.native.opts, pc: st.PC, metered: f.Meter}.submit(f)
 	f.native.slice = tierSlice
 	return 0, false
 }

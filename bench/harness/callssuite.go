@@ -110,6 +110,13 @@ func CallsSuite(repo string, clk clock.Clock, round time.Duration) (*Suite, erro
 			return firstCallSampler(e, initcode, clk, disk)
 		}},
 	}
+	start, notes, cleanup, err := startCases(repo, runtimeELF, initcode, clk, loop, machineEngine)
+	if err != nil {
+		return nil, err
+	}
+	s.Cases, s.Notes = append(s.Cases, start...), append(s.Notes, notes...)
+	diskCleanup := s.Cleanup
+	s.Cleanup = func() { diskCleanup(); cleanup() }
 	return s, nil
 }
 

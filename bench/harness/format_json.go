@@ -34,7 +34,7 @@ type JSONCase struct {
 // JSONResult is one contender on one case.
 type JSONResult struct {
 	Contender string    `json:"contender"`
-	Status    string    `json:"status"` // "ok", "not installed", "failed"
+	Status    string    `json:"status"` // "ok", "not installed", "n/a", "failed"
 	Error     string    `json:"error,omitempty"`
 	SamplesNs []float64 `json:"samples_ns,omitempty"`
 	Ops       []int     `json:"ops,omitempty"` // operations timed by each sample

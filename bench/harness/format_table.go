@@ -159,7 +159,7 @@ func geoCell(v float64, n int) string {
 }
 
 func statusText(r *Result) string {
-	if r.Status == StatusMissing {
+	if r.Status == StatusMissing || r.Status == StatusNA {
 		return r.Error
 	}
 	return "FAILED: " + oneLine(r.Error)

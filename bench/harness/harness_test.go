@@ -293,3 +293,29 @@ func TestRatioTicks(t *testing.T) {
 		t.Errorf("ticks %s", got)
 	}
 }
+
+// A contender a case does not apply to is reported as n/a, with its reason, never
+// timed, and is no failure.
+func TestNotApplicable(t *testing.T) {
+	s := &Suite{Name: "na", Bench: "NA", Contenders: []string{"a", "b"}, Cases: []*Case{{Name: "c", Prepare: func(n string) (Sampler, error) {
+		if n == "b" {
+			return nil, NotApplicable("a only")
+		}
+		return func() (Sample, error) { return Sample{Ns: 5, Ops: 1}, nil }, nil
+	}}}}
+	rep, err := Run(s, Options{Runs: 2}, NewHeader("na", "test clock", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rep.Cases[0].Result("b")
+	if b.Status != StatusNA || b.Error != "n/a: a only" || len(b.Samples) != 0 || rep.Failed() {
+		t.Errorf("n/a contender: %+v, failed %v", b, rep.Failed())
+	}
+	var out strings.Builder
+	if err := WriteTable(&out, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "n/a: a only") || strings.Contains(out.String(), "FAILED") {
+		t.Errorf("table:\n%s", out.String())
+	}
+}

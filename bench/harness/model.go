@@ -84,3 +84,12 @@ func IsMissing(err error) bool {
 	var m *MissingError
 	return errors.As(err, &m)
 }
+
+// NotApplicableError is a case that does not apply to a contender (the interpreter
+// translates nothing).
+type NotApplicableError struct{ Why string }
+
+func (e *NotApplicableError) Error() string { return "n/a: " + e.Why }
+
+// NotApplicable returns a *NotApplicableError saying why.
+func NotApplicable(why string) error { return &NotApplicableError{Why: why} }

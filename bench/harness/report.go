@@ -10,6 +10,7 @@ const (
 	StatusOK      = "ok"
 	StatusMissing = "not installed"
 	StatusFailed  = "failed"
+	StatusNA      = "n/a" // the case does not apply to the contender
 )
 
 // Report is the outcome of a run: every sample, and what the tables are computed from.
@@ -38,7 +39,7 @@ type CaseReport struct {
 // Result is one contender's samples on one case.
 type Result struct {
 	Contender string
-	Status    string // StatusOK, StatusMissing or StatusFailed
+	Status    string // StatusOK, StatusMissing, StatusNA or StatusFailed
 	Error     string // why, when not StatusOK
 	Samples   []Sample
 }

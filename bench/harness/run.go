@@ -78,6 +78,8 @@ func Run(s *Suite, opts Options, h Header) (*Report, error) {
 			switch {
 			case IsMissing(err):
 				r.Status, r.Error = StatusMissing, err.Error()
+			case errors.As(err, new(*NotApplicableError)):
+				r.Status, r.Error = StatusNA, err.Error()
 			case err != nil:
 				r.Status, r.Error = StatusFailed, err.Error()
 			default:
