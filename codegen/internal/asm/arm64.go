@@ -12,7 +12,7 @@ func NewARM64() *Builder {
 	b := newBuilder(&arm64.Linkarm64)
 	b.word = AWORD
 	b.zero = XZR
-	b.insts = append(b.insts, inst{kind: instText})
+	b.record(&inst{kind: instText})
 	return b
 }
 
