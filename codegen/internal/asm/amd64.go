@@ -6,7 +6,12 @@ import (
 )
 
 // NewAMD64 returns a builder for amd64 code.
-func NewAMD64() *Builder { return newBuilder(&x86.Linkamd64) }
+func NewAMD64() *Builder {
+	b := newBuilder(&x86.Linkamd64)
+	b.x = &x86enc{}
+	b.keep = checkDirect.Load()
+	return b
+}
 
 // CallAMD64 emits a near CALL to l. golang-asm only calls symbols (and aborts the
 // process on a CALL without one), so the wrapper emits E8 rel32 itself and patches

@@ -12,8 +12,7 @@ func NewARM64() *Builder {
 	b := newBuilder(&arm64.Linkarm64)
 	b.word = AWORD
 	b.zero = XZR
-	p := b.newProg(Op(obj.ATEXT))
-	b.add(p)
+	b.record(&inst{kind: instText})
 	return b
 }
 
@@ -21,24 +20,13 @@ func NewARM64() *Builder {
 // to (for example SUB from, mid, to: to = mid - from; CMP from, mid compares mid with
 // from). mid is always a register.
 func (b *Builder) InstR(op Op, from Operand, mid Reg, to Operand) *Mark {
-	p := b.newProg(op)
-	p.From = b.fixZero(from).addr()
-	p.Reg = int16(mid)
-	p.To = to.addr()
-	b.add(p)
-	return &Mark{p}
+	return b.push(inst{kind: instReg, op: op, from: b.fixZero(from), mid: R(mid), to: to})
 }
 
 // InstR4 emits a four-operand arm64 instruction: op from, mid, rest, to (CSEL cond,
 // a, b, to: to = cond ? a : b).
 func (b *Builder) InstR4(op Op, from Operand, mid Reg, rest, to Operand) *Mark {
-	p := b.newProg(op)
-	p.From = b.fixZero(from).addr()
-	p.Reg = int16(mid)
-	p.RestArgs = []obj.Addr{rest.addr()}
-	p.To = to.addr()
-	b.add(p)
-	return &Mark{p}
+	return b.push(inst{kind: instReg4, op: op, from: b.fixZero(from), mid: R(mid), rest: rest, to: to})
 }
 
 // Cond is an arm64 condition operand (CSET EQ, R0).
@@ -169,6 +157,6 @@ const (
 // JumpReg emits a compare-and-branch (CBZ r, l; CBNZ r, l).
 func (b *Builder) JumpReg(op Op, r Reg, l *Label) *Mark {
 	m := b.Jump(op, l)
-	m.p.From = R(r).addr()
+	b.insts[m.i].from = R(r)
 	return m
 }

@@ -3,8 +3,13 @@
 // architecture-neutral builder: instructions with register, immediate and memory
 // operands, labels, raw bytes whose final offsets can be read back for patching, and
 // an Assemble that turns golang-asm's diagnostics into errors instead of printing
-// them. golang-asm keeps package-level encoding tables, so assembling is serialised by
-// a mutex.
+// them. golang-asm keeps package-level encoding tables, so assembling with it is
+// serialised by a mutex.
+//
+// On amd64 the builder does not call golang-asm: its own encoder (x86enc.go) writes
+// the bytes golang-asm would write for every instruction form the backend uses, at a
+// fraction of the cost, and is checked against golang-asm byte for byte by the tests
+// (CheckDirectEncoding). arm64 code is assembled by golang-asm.
 //
 // The backends (codegen/amd64, codegen/arm64) use the Op and Reg constants this
 // package re-exports (amd64.go, arm64.go), so none of them imports golang-asm itself. asm imports nothing from the
@@ -12,17 +17,20 @@
 package asm
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
 )
 
 // mu serialises everything that reads or writes golang-asm's package-level state:
-// table initialisation and span (the encoder).
+// table initialisation and the encoders.
 var mu sync.Mutex
 
 // Op is an instruction (golang-asm's obj.As).
@@ -91,19 +99,56 @@ func (o Operand) addr() obj.Addr {
 	return a
 }
 
-// Builder accumulates one unit of code. It is not safe for concurrent use; different
-// builders may be used concurrently (Assemble serialises the encoder).
+// Builder accumulates one unit of code. On amd64 it encodes every instruction as it
+// is emitted (x86enc.go) and Assemble only sizes the jumps; elsewhere it keeps a
+// list of instruction records that Assemble hands to golang-asm. It is not safe for
+// concurrent use; different builders may be used concurrently (golang-asm is
+// serialised by a mutex).
 type Builder struct {
-	ctxt        *obj.Link
-	first, last *obj.Prog
-	errs        []string
-	pending     []*Label // labels used but not yet bound
-	rel32       []rel32Fix
-	slab        []obj.Prog
-	assembled   bool
-	word        Op  // the op that emits a raw 32-bit word on this architecture
-	zero        Reg // arm64: the zero register, which replaces an immediate 0 operand
+	arch      *obj.LinkArch
+	errs      []string
+	pending   []*Label // labels used but not yet bound
+	rel32     []rel32Fix
+	assembled bool
+	word      Op  // the op that emits a raw 32-bit word on this architecture
+	zero      Reg // arm64: the zero register, which replaces an immediate 0 operand
+	// x is the direct encoder (nil: golang-asm encodes the records).
+	x *x86enc
+	// insts are the records golang-asm encodes: kept when there is no direct
+	// encoder, or to check it (CheckDirectEncoding).
+	insts []inst
+	keep  bool
+	n     int32 // records so far (a Mark or Label names its record by index)
+	// start and end are each record's offsets in the code (after Assemble).
+	start, end []int32
+	// marks and labels are allocated in slabs (one allocation per instruction
+	// dominated building time).
+	marks  []Mark
+	labels []Label
 }
+
+// inst is one record: an instruction (op with up to four operands), a jump to a
+// label, a label's position, or arm64's TEXT header.
+type inst struct {
+	kind  instKind
+	op    Op
+	from  Operand
+	mid   Operand // the third operand (golang-asm's RestArgs[0]; instReg: its Reg)
+	rest  Operand // instReg4's fourth operand (RestArgs[0])
+	to    Operand
+	label *Label // instJump: the target; instBind: the label bound here
+}
+
+type instKind uint8
+
+const (
+	instOp   instKind = iota // op from, to (mid: RestArgs when set)
+	instReg                  // op from, mid (golang-asm's Reg), to
+	instReg4                 // op from, mid (Reg), rest (RestArgs), to
+	instJump                 // op (from), label
+	instBind                 // the position of label
+	instText                 // arm64's TEXT header (encodes to nothing)
+)
 
 // rel32Fix is a 32-bit displacement to a label, patched after assembly.
 type rel32Fix struct {
@@ -113,67 +158,82 @@ type rel32Fix struct {
 
 // Label is a position in the code that jumps may target before it is bound.
 type Label struct {
-	p     *obj.Prog // the zero-size placeholder the label stands for
+	b     *Builder
+	at    int32 // the instBind record (-1: not bound)
 	bound bool
 }
 
 // Mark is an emitted instruction whose offset can be read after Assemble.
-type Mark struct{ p *obj.Prog }
-
-// Offset is the instruction's offset from the start of the code (after Assemble).
-func (m *Mark) Offset() int { return int(m.p.Pc) }
-
-// End is the offset just after the instruction (after Assemble).
-func (m *Mark) End() int { return int(m.p.Pc) + int(m.p.Isize) }
-
-func (b *Builder) add(p *obj.Prog) {
-	if b.first == nil {
-		b.first = p
-	} else {
-		b.last.Link = p
-	}
-	b.last = p
+type Mark struct {
+	b *Builder
+	i int32
 }
 
-// progSlab is how many instructions the builder allocates at once (one allocation
-// per instruction dominated assembling time).
-const progSlab = 512
+// Offset is the instruction's offset from the start of the code (after Assemble).
+func (m *Mark) Offset() int { return m.b.offset(m.i) }
 
-func (b *Builder) newProg(op Op) *obj.Prog {
-	if len(b.slab) == 0 {
-		b.slab = make([]obj.Prog, progSlab)
+// End is the offset just after the instruction (after Assemble).
+func (m *Mark) End() int {
+	if int(m.i) >= len(m.b.end) {
+		return 0
 	}
-	p := &b.slab[0]
-	b.slab = b.slab[1:]
-	p.Ctxt = b.ctxt
-	p.As = obj.As(op)
-	return p
+	return int(m.b.end[m.i])
+}
+
+func (b *Builder) offset(i int32) int {
+	if i < 0 || int(i) >= len(b.start) {
+		return 0
+	}
+	return int(b.start[i])
+}
+
+// slab is how many marks or labels the builder allocates at once.
+const slab = 256
+
+// record adds a record and returns its index.
+func (b *Builder) record(in *inst) int32 {
+	if b.x != nil {
+		b.x.add(b, in)
+	}
+	if b.keep {
+		b.insts = append(b.insts, *in)
+	}
+	b.n++
+	return b.n - 1
+}
+
+func (b *Builder) push(in inst) *Mark {
+	i := b.record(&in)
+	if len(b.marks) == 0 {
+		b.marks = make([]Mark, slab)
+	}
+	m := &b.marks[0]
+	b.marks = b.marks[1:]
+	m.b, m.i = b, i
+	return m
 }
 
 // Inst emits op from, to (golang-asm operand order: source first). Either operand
 // may be None.
 func (b *Builder) Inst(op Op, from, to Operand) *Mark {
-	p := b.newProg(op)
-	p.From = b.fixZero(from).addr()
-	p.To = to.addr()
-	b.add(p)
-	return &Mark{p}
+	return b.push(inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
 }
 
 // Inst3 emits a three-operand instruction op from, mid, to (for example a
 // three-operand multiply or a BMI2 shift: from is the first source, mid the second).
 func (b *Builder) Inst3(op Op, from, mid, to Operand) *Mark {
-	p := b.newProg(op)
-	p.From = from.addr()
-	p.RestArgs = []obj.Addr{mid.addr()}
-	p.To = to.addr()
-	b.add(p)
-	return &Mark{p}
+	return b.push(inst{kind: instOp, op: op, from: from, mid: mid, to: to})
 }
 
 // NewLabel returns an unbound label.
 func (b *Builder) NewLabel() *Label {
-	return &Label{p: b.newProg(Op(obj.ANOP))}
+	if len(b.labels) == 0 {
+		b.labels = make([]Label, slab)
+	}
+	l := &b.labels[0]
+	b.labels = b.labels[1:]
+	l.b, l.at = b, -1
+	return l
 }
 
 // Bind places l at the current position.
@@ -183,29 +243,28 @@ func (b *Builder) Bind(l *Label) {
 		return
 	}
 	l.bound = true
-	b.add(l.p)
+	l.at = b.record(&inst{kind: instBind, label: l})
 }
 
 // Jump emits a jump (conditional or not) to l.
 func (b *Builder) Jump(op Op, l *Label) *Mark {
-	p := b.newProg(op)
-	p.To.Type = obj.TYPE_BRANCH
-	p.To.SetTarget(l.p)
 	if !l.bound {
 		b.pending = append(b.pending, l)
 	}
-	b.add(p)
-	return &Mark{p}
+	return b.push(inst{kind: instJump, op: op, label: l})
 }
 
 // Raw emits bytes verbatim (for instructions whose operands are patched after
-// assembly, such as RIP-relative addresses). The returned marks are per byte.
-func (b *Builder) Raw(bytes ...byte) []*Mark {
-	marks := make([]*Mark, len(bytes))
-	for i, v := range bytes {
-		marks[i] = b.Inst(rawByte, Imm(int64(v)), None)
+// assembly, such as RIP-relative addresses). The mark is the first byte's.
+func (b *Builder) Raw(bytes ...byte) *Mark {
+	var first *Mark
+	for _, v := range bytes {
+		m := b.Inst(rawByte, Imm(int64(v)), None)
+		if first == nil {
+			first = m
+		}
 	}
-	return marks
+	return first
 }
 
 // Raw32 emits a 32-bit little-endian word verbatim.
@@ -231,15 +290,91 @@ func (b *Builder) Assemble() ([]byte, error) {
 	if len(b.errs) > 0 {
 		return nil, fmt.Errorf("asm: %s", strings.Join(b.errs, "; "))
 	}
-	if b.first == nil {
+	if b.n == 0 {
 		return nil, nil
 	}
-	s := &obj.LSym{Func: &obj.FuncInfo{Text: b.first}}
+	var code []byte
+	if b.x != nil {
+		var ref []byte
+		var refStart []int32
+		if b.keep { // checking: golang-asm first, as it sets the offsets too
+			var err error
+			if ref, err = b.golangAsm(); err != nil {
+				return nil, err
+			}
+			refStart = b.start
+		}
+		code = b.x.finish(b)
+		if b.keep && (!bytes.Equal(ref, code) || !slices.Equal(refStart, b.start)) {
+			return nil, fmt.Errorf("asm: the direct encoding differs from golang-asm's:\n%x\n%x", code, ref)
+		}
+	} else {
+		var err error
+		if code, err = b.golangAsm(); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range b.rel32 {
+		binary.LittleEndian.PutUint32(code[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
+	}
+	return code, nil
+}
+
+// checkDirect makes builders created from now on keep their records and Assemble
+// encode them with golang-asm as well, failing when the bytes differ.
+var checkDirect atomic.Bool
+
+// CheckDirectEncoding makes every builder created from now on that encodes directly
+// also encode with golang-asm, and its Assemble fail unless the bytes and offsets are
+// the same (on: tests). It returns the previous setting.
+func CheckDirectEncoding(on bool) bool { return checkDirect.Swap(on) }
+
+// golangAsm encodes the records with golang-asm and sets the records' offsets.
+func (b *Builder) golangAsm() ([]byte, error) {
 	mu.Lock()
-	b.ctxt.Arch.Assemble(b.ctxt, s, b.ctxt.NewProg)
-	mu.Unlock()
-	if len(b.errs) > 0 {
-		return nil, fmt.Errorf("asm: %s", strings.Join(b.errs, "; "))
+	defer mu.Unlock()
+	ctxt := obj.Linknew(b.arch)
+	ctxt.IsAsm = true // no jump padding: the code is ours, byte for byte
+	ctxt.DiagFunc = b.diag
+	ctxt.DiagFlush = func() {}
+	ctxt.Arch.Init(ctxt)
+	progs := make([]obj.Prog, len(b.insts))
+	for i := range b.insts {
+		in, p := &b.insts[i], &progs[i]
+		p.Ctxt = ctxt
+		p.As = obj.As(in.op)
+		if i > 0 {
+			progs[i-1].Link = p
+		}
+		switch in.kind {
+		case instOp:
+			p.From = in.from.addr()
+			if in.mid.typ != obj.TYPE_NONE {
+				p.RestArgs = []obj.Addr{in.mid.addr()}
+			}
+			p.To = in.to.addr()
+		case instReg, instReg4:
+			p.From = in.from.addr()
+			p.Reg = int16(in.mid.reg)
+			if in.kind == instReg4 {
+				p.RestArgs = []obj.Addr{in.rest.addr()}
+			}
+			p.To = in.to.addr()
+		case instJump:
+			p.From = in.from.addr()
+			p.To.Type = obj.TYPE_BRANCH
+			p.To.SetTarget(&progs[in.label.at])
+		case instBind:
+			p.As = obj.ANOP
+		case instText:
+			p.As = obj.ATEXT
+		}
+	}
+	s := &obj.LSym{Func: &obj.FuncInfo{Text: &progs[0]}}
+	errs := len(b.errs)
+	ctxt.Arch.Assemble(ctxt, s, ctxt.NewProg)
+	if len(b.errs) > errs {
+		return nil, fmt.Errorf("asm: %s", strings.Join(b.errs[errs:], "; "))
 	}
 	for _, r := range s.R {
 		// Zero-size relocations only mark indirect calls and jumps (arm64's BR, BLR).
@@ -247,8 +382,11 @@ func (b *Builder) Assemble() ([]byte, error) {
 			return nil, fmt.Errorf("asm: relocations left in position-independent code")
 		}
 	}
-	for _, f := range b.rel32 {
-		binary.LittleEndian.PutUint32(s.P[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
+	b.start = make([]int32, len(progs))
+	b.end = make([]int32, len(progs))
+	for i := range progs {
+		b.start[i] = int32(progs[i].Pc)
+		b.end[i] = int32(progs[i].Pc) + int32(progs[i].Isize)
 	}
 	return s.P, nil
 }
@@ -258,19 +396,11 @@ func (b *Builder) diag(format string, args ...any) {
 }
 
 func newBuilder(arch *obj.LinkArch) *Builder {
-	b := &Builder{word: rawLong}
-	mu.Lock()
-	defer mu.Unlock()
-	b.ctxt = obj.Linknew(arch)
-	b.ctxt.IsAsm = true // no jump padding: the code is ours, byte for byte
-	b.ctxt.DiagFunc = b.diag
-	b.ctxt.DiagFlush = func() {}
-	b.ctxt.Arch.Init(b.ctxt)
-	return b
+	return &Builder{arch: arch, word: rawLong, keep: true}
 }
 
 // Offset is the label's offset from the start of the code (after Assemble).
-func (l *Label) Offset() int { return int(l.p.Pc) }
+func (l *Label) Offset() int { return l.b.offset(l.at) }
 
 // fixZero replaces an immediate 0 source by the zero register on arm64: golang-asm's
 // arm64 encoder puts register 0 (X0, not XZR) in the register field of an

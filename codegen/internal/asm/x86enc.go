@@ -1,0 +1,776 @@
+package asm
+
+import (
+	"encoding/binary"
+
+	"github.com/twitchyliquid64/golang-asm/obj"
+)
+
+// The direct amd64 encoder. golang-asm's span pass matches every instruction
+// against its operand tables (allocating as it goes) and re-encodes the whole unit
+// until its jumps stop growing; for a unit of JIT code that cost ~1.5 µs per host
+// instruction. This encoder writes the bytes golang-asm would write, for the
+// instructions and operand forms codegen/amd64 emits (x86ops), in one pass, then
+// sizes the jumps by golang-asm's rule: a backward jump is short when its target is
+// within a signed byte, a forward jump starts short and becomes long for good once
+// its target is out of reach, repeated until nothing changes. A record it does not
+// support makes Assemble use golang-asm for the unit; CheckDirectEncoding makes
+// every unit be encoded both ways and compared (the backend's tests run with it).
+
+// x86form is an operand-table family (golang-asm's ytab), as far as it is used.
+type x86form uint8
+
+const (
+	xNone  x86form = iota
+	xALU           // ADD, OR, AND, SUB, XOR (yaddl)
+	xCMP           // CMP (ycmpl: the immediate is the second operand)
+	xTEST          // TEST (ytestl)
+	xMOVQ          // ymovq
+	xMOVL          // ymovl
+	xMOVW          // ymovw
+	xMOVB          // ymovb
+	xRM            // op rm, reg from Yml (or Ym: memOnly) to a register (yml_rl, ym_rl, ymb_rl)
+	xShift         // yshl
+	xUnary         // F7 /ext on the destination (NEG, NOT)
+	xDiv           // F7 /ext on the source (DIV, IDIV, MUL)
+	xIMUL          // yimul
+	xIMUL3         // yimul3
+	xSet           // SETcc (byte destination)
+	xBMI2          // SHLX, SHRX, SARX (VEX)
+	xPush          // PUSHQ reg
+	xPop           // POPQ reg
+	xLit           // fixed bytes, no operands
+	xJMP           // JMP to a label, or through a register or memory
+	xJcc           // conditional jumps
+	xByte          // BYTE $v
+	xLong          // LONG $v
+	xNop           // no bytes
+)
+
+// x86op describes one op for the direct encoder.
+type x86op struct {
+	form    x86form
+	w       bool    // REX.W
+	p66     bool    // operand-size prefix
+	ext     byte    // the ModRM reg field of /ext forms; SETcc, Jcc: the condition opcode
+	opc     [2]byte // xRM: the opcode (opcN bytes); xALU: the r→rm and rm→r opcodes
+	opcN    uint8
+	ax      byte // xALU: the AX, imm32 opcode
+	byteSrc bool // xRM: the source register is a byte register (MOVBxx)
+	memOnly bool // xRM: the source must be memory (LEA)
+	pp      byte // xBMI2: VEX.pp
+}
+
+var (
+	x86base Op // x86ops[op-x86base]
+	x86ops  []x86op
+)
+
+func init() {
+	m := map[Op]x86op{}
+	alu := func(op Op, w bool, ext, ax, rm, r byte) {
+		m[op] = x86op{form: xALU, w: w, ext: ext, ax: ax, opc: [2]byte{rm, r}}
+	}
+	alu(ADDQ, true, 0, 0x05, 0x01, 0x03)
+	alu(ADDL, false, 0, 0x05, 0x01, 0x03)
+	alu(ORQ, true, 1, 0x0d, 0x09, 0x0b)
+	alu(ANDQ, true, 4, 0x25, 0x21, 0x23)
+	alu(ANDL, false, 4, 0x25, 0x21, 0x23)
+	alu(SUBQ, true, 5, 0x2d, 0x29, 0x2b)
+	alu(SUBL, false, 5, 0x2d, 0x29, 0x2b)
+	alu(XORQ, true, 6, 0x35, 0x31, 0x33)
+	alu(XORL, false, 6, 0x35, 0x31, 0x33)
+	m[CMPQ] = x86op{form: xCMP, w: true}
+	m[CMPL] = x86op{form: xCMP}
+	m[TESTQ] = x86op{form: xTEST, w: true}
+	m[TESTL] = x86op{form: xTEST}
+	m[MOVQ] = x86op{form: xMOVQ, w: true}
+	m[MOVL] = x86op{form: xMOVL}
+	m[MOVW] = x86op{form: xMOVW, p66: true}
+	m[MOVB] = x86op{form: xMOVB}
+	rm := func(op Op, w bool, opc ...byte) {
+		d := x86op{form: xRM, w: w, opcN: uint8(len(opc))}
+		copy(d.opc[:], opc)
+		m[op] = d
+	}
+	rm(MOVLQSX, true, 0x63)
+	rm(MOVLQZX, false, 0x8b)
+	rm(MOVWQSX, true, 0x0f, 0xbf)
+	rm(MOVWQZX, true, 0x0f, 0xb7)
+	rm(MOVWLZX, false, 0x0f, 0xb7)
+	rm(MOVBQSX, true, 0x0f, 0xbe)
+	rm(MOVBQZX, true, 0x0f, 0xb6)
+	rm(MOVBLZX, false, 0x0f, 0xb6)
+	for _, op := range []Op{MOVBQSX, MOVBQZX, MOVBLZX} {
+		d := m[op]
+		d.byteSrc = true
+		m[op] = d
+	}
+	rm(LEAQ, true, 0x8d)
+	rm(LEAL, false, 0x8d)
+	for _, op := range []Op{LEAQ, LEAL} {
+		d := m[op]
+		d.memOnly = true
+		m[op] = d
+	}
+	for _, c := range []struct {
+		q, l Op
+		cc   byte
+	}{{CMOVQLT, CMOVLLT, 0x4c}, {CMOVQGT, CMOVLGT, 0x4f}, {CMOVQCS, CMOVLCS, 0x42}, {CMOVQHI, CMOVLHI, 0x47}, {CMOVQEQ, NOP, 0x44}, {CMOVQNE, NOP, 0x45}} {
+		rm(c.q, true, 0x0f, c.cc)
+		if c.l != NOP {
+			rm(c.l, false, 0x0f, c.cc)
+		}
+	}
+	shift := func(q, l Op, ext byte) {
+		m[q] = x86op{form: xShift, w: true, ext: ext}
+		if l != NOP {
+			m[l] = x86op{form: xShift, ext: ext}
+		}
+	}
+	shift(RORQ, RORL, 1)
+	shift(SHLQ, SHLL, 4)
+	shift(SHRQ, SHRL, 5)
+	shift(SARQ, SARL, 7)
+	m[NEGQ] = x86op{form: xUnary, w: true, ext: 3}
+	m[NEGL] = x86op{form: xUnary, ext: 3}
+	m[NOTQ] = x86op{form: xUnary, w: true, ext: 2}
+	m[DIVQ] = x86op{form: xDiv, w: true, ext: 6}
+	m[DIVL] = x86op{form: xDiv, ext: 6}
+	m[IDIVQ] = x86op{form: xDiv, w: true, ext: 7}
+	m[IDIVL] = x86op{form: xDiv, ext: 7}
+	m[MULQ] = x86op{form: xDiv, w: true, ext: 4}
+	m[IMULQ] = x86op{form: xIMUL, w: true}
+	m[IMULL] = x86op{form: xIMUL}
+	m[IMUL3Q] = x86op{form: xIMUL3, w: true}
+	m[SETEQ] = x86op{form: xSet, ext: 0x94}
+	m[SETNE] = x86op{form: xSet, ext: 0x95}
+	m[SETLT] = x86op{form: xSet, ext: 0x9c}
+	m[SETCS] = x86op{form: xSet, ext: 0x92}
+	// VEX.pp: 66 = 1 (SHLX), F3 = 2 (SARX), F2 = 3 (SHRX).
+	m[SHLXQ] = x86op{form: xBMI2, w: true, pp: 1}
+	m[SHLXL] = x86op{form: xBMI2, pp: 1}
+	m[SARXQ] = x86op{form: xBMI2, w: true, pp: 2}
+	m[SARXL] = x86op{form: xBMI2, pp: 2}
+	m[SHRXQ] = x86op{form: xBMI2, w: true, pp: 3}
+	m[SHRXL] = x86op{form: xBMI2, pp: 3}
+	m[PUSHQ] = x86op{form: xPush}
+	m[POPQ] = x86op{form: xPop}
+	lit := func(op Op, w bool, opc ...byte) {
+		d := x86op{form: xLit, w: w, opcN: uint8(len(opc))}
+		copy(d.opc[:], opc)
+		m[op] = d
+	}
+	lit(CQO, true, 0x99)
+	lit(CDQ, false, 0x99)
+	lit(RET, false, 0xc3)
+	lit(UD2, false, 0x0f, 0x0b)
+	m[JMP] = x86op{form: xJMP}
+	for _, j := range []struct {
+		op Op
+		cc byte
+	}{{JEQ, 0x74}, {JNE, 0x75}, {JLT, 0x7c}, {JGE, 0x7d}, {JGT, 0x7f}, {JLE, 0x7e}, {JCS, 0x72}, {JCC, 0x73}, {JHI, 0x77}, {JLS, 0x76}, {JMI, 0x78}, {JPL, 0x79}} {
+		m[j.op] = x86op{form: xJcc, ext: j.cc}
+	}
+	m[rawByte] = x86op{form: xByte}
+	m[rawLong] = x86op{form: xLong}
+	m[NOP] = x86op{form: xNop}
+
+	lo, hi := Op(1<<15-1), Op(0)
+	for op := range m {
+		lo, hi = min(lo, op), max(hi, op)
+	}
+	x86base = lo
+	x86ops = make([]x86op, hi-lo+1)
+	for op, d := range m {
+		x86ops[op-lo] = d
+	}
+}
+
+func x86lookup(op Op) *x86op {
+	i := int(op) - int(x86base)
+	if i < 0 || i >= len(x86ops) || x86ops[i].form == xNone {
+		return nil
+	}
+	return &x86ops[i]
+}
+
+// hw is a general register's hardware number (0-15), or -1.
+func hw(r Reg) int {
+	if r < AX || r > R15 {
+		return -1
+	}
+	return int(r - AX)
+}
+
+// REX bits.
+const (
+	rexW   = 8
+	rexR   = 4
+	rexX   = 2
+	rexB   = 1
+	rexAny = 0x40 // a REX prefix without bits (SPL, BPL, SIL, DIL)
+)
+
+// modrm is an encoded ModRM byte with its SIB and displacement, and the REX bits its
+// operands need.
+type modrm struct {
+	b   [6]byte
+	n   int
+	rex byte
+}
+
+func isByteReg(n int) bool { return n >= 4 && n <= 7 }
+
+// encodeRM encodes rm (a register or memory) with field in ModRM.reg; fieldRex is
+// the REX bits field needs, byteRM whether a register rm is a byte register.
+func encodeRM(field int, fieldRex byte, rm Operand, byteRM bool) (m modrm, ok bool) {
+	m.rex = fieldRex
+	f := byte(field&7) << 3
+	switch rm.typ {
+	case obj.TYPE_REG:
+		n := hw(rm.reg)
+		if n < 0 {
+			return m, false
+		}
+		if n >= 8 {
+			m.rex |= rexB
+		}
+		if byteRM && isByteReg(n) {
+			m.rex |= rexAny
+		}
+		m.b[0], m.n = 0xc0|f|byte(n&7), 1
+		return m, true
+	case obj.TYPE_MEM:
+	default:
+		return m, false
+	}
+	if rm.off != int64(int32(rm.off)) {
+		return m, false
+	}
+	base := hw(rm.reg)
+	if base < 0 {
+		return m, false
+	}
+	if base >= 8 {
+		m.rex |= rexB
+	}
+	v := int32(rm.off)
+	disp8 := v >= -128 && v <= 127
+	noDisp := v == 0 && base&7 != 5 // RBP and R13 need a displacement
+	var sib byte
+	hasSIB := false
+	if rm.index != NoReg {
+		idx := hw(rm.index)
+		if idx < 0 || idx == 4 {
+			return m, false
+		}
+		if idx >= 8 {
+			m.rex |= rexX
+		}
+		var s byte
+		switch rm.scale {
+		case 1:
+		case 2:
+			s = 1
+		case 4:
+			s = 2
+		case 8:
+			s = 3
+		default:
+			return m, false
+		}
+		sib, hasSIB = s<<6|byte(idx&7)<<3|byte(base&7), true
+	} else if base&7 == 4 { // RSP, R12
+		sib, hasSIB = 0x24, true
+		noDisp = v == 0
+	}
+	rmBits := byte(base & 7)
+	if hasSIB {
+		rmBits = 4
+	}
+	switch {
+	case noDisp:
+		m.b[0] = f | rmBits
+		m.n = 1
+	case disp8:
+		m.b[0] = 0x40 | f | rmBits
+		m.n = 1
+	default:
+		m.b[0] = 0x80 | f | rmBits
+		m.n = 1
+	}
+	if hasSIB {
+		m.b[1] = sib
+		m.n = 2
+	}
+	switch {
+	case noDisp:
+	case disp8:
+		m.b[m.n] = byte(v)
+		m.n++
+	default:
+		binary.LittleEndian.PutUint32(m.b[m.n:], uint32(v))
+		m.n += 4
+	}
+	return m, true
+}
+
+// regField returns the ModRM.reg number of a register operand and its REX bits.
+func regField(o Operand, byteReg bool) (int, byte, bool) {
+	if o.typ != obj.TYPE_REG {
+		return 0, 0, false
+	}
+	n := hw(o.reg)
+	if n < 0 {
+		return 0, 0, false
+	}
+	var rex byte
+	if n >= 8 {
+		rex = rexR
+	}
+	if byteReg && isByteReg(n) {
+		rex |= rexAny
+	}
+	return n, rex, true
+}
+
+func isRM(o Operand) bool   { return o.typ == obj.TYPE_REG || o.typ == obj.TYPE_MEM }
+func isNone(o Operand) bool { return o.typ == obj.TYPE_NONE }
+func isAX(o Operand) bool   { return o.typ == obj.TYPE_REG && o.reg == AX }
+func fitsI8(v int64) bool   { return v >= -128 && v <= 127 }
+
+// fitsI32 is golang-asm's Yi32 class: a sign-extendable or an unsigned 32-bit value.
+func fitsI32(v int64) bool { return v == int64(int32(v)) || (v >= 0 && v>>32 == 0) }
+
+// x86enc encodes one unit: every instruction but the jumps as it is emitted.
+type x86enc struct {
+	code  []byte
+	at    []int32 // per record: its first byte in code (jumps and labels take none there)
+	jumps []x86jump
+}
+
+// x86jump is a jump to a label, sized by finish.
+type x86jump struct {
+	rec    int32 // the jump's record
+	label  *Label
+	target int32 // the label's record (set by finish)
+	cc     byte  // Jcc: the short opcode (0: JMP)
+	long   bool
+	// before is how many jumps precede the target (set by finish).
+	before int32
+}
+
+// put writes [66] [REX] opcode ModRM imm.
+func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSize int) {
+	if d.p66 {
+		e.code = append(e.code, 0x66)
+	}
+	if d.w {
+		rex |= rexW
+	}
+	if m != nil {
+		rex |= m.rex
+	}
+	if rex != 0 {
+		e.code = append(e.code, rexAny|rex)
+	}
+	e.code = append(e.code, opc...)
+	if m != nil {
+		e.code = append(e.code, m.b[:m.n]...)
+	}
+	switch immSize {
+	case 1:
+		e.code = append(e.code, byte(imm))
+	case 2:
+		e.code = binary.LittleEndian.AppendUint16(e.code, uint16(imm))
+	case 4:
+		e.code = binary.LittleEndian.AppendUint32(e.code, uint32(imm))
+	case 8:
+		e.code = binary.LittleEndian.AppendUint64(e.code, uint64(imm))
+	}
+}
+
+// ext encodes op /ext rm [imm].
+func (e *x86enc) ext(d *x86op, opc []byte, ext int, rm Operand, byteRM bool, imm int64, immSize int) bool {
+	m, ok := encodeRM(ext, 0, rm, byteRM)
+	if !ok {
+		return false
+	}
+	e.put(d, 0, opc, &m, imm, immSize)
+	return true
+}
+
+// regRM encodes op with reg in ModRM.reg and rm in ModRM.rm.
+func (e *x86enc) regRM(d *x86op, opc []byte, reg, rm Operand, byteReg, byteRM bool, imm int64, immSize int) bool {
+	n, rex, ok := regField(reg, byteReg)
+	if !ok {
+		return false
+	}
+	m, ok := encodeRM(n, rex, rm, byteRM)
+	if !ok {
+		return false
+	}
+	e.put(d, 0, opc, &m, imm, immSize)
+	return true
+}
+
+// plusReg encodes op+reg [imm] (MOV imm to register, PUSH, POP).
+func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, immSize int) bool {
+	n, _, ok := regField(r, false)
+	if !ok {
+		return false
+	}
+	var rex byte
+	if n >= 8 {
+		rex = rexB
+	}
+	if byteReg && isByteReg(n) {
+		rex |= rexAny
+	}
+	e.put(d, rex, []byte{op + byte(n&7)}, nil, imm, immSize)
+	return true
+}
+
+// inst encodes one instruction record, reporting false for one it does not support.
+func (e *x86enc) inst(in *inst) bool {
+	d := x86lookup(in.op)
+	if d == nil || in.kind != instOp {
+		return false
+	}
+	from, to := in.from, in.to
+	if !isNone(in.mid) && d.form != xIMUL3 && d.form != xBMI2 {
+		return false
+	}
+	switch d.form {
+	case xALU:
+		switch {
+		case from.IsImm() && isRM(to):
+			v := from.off
+			switch {
+			case fitsI8(v):
+				return e.ext(d, []byte{0x83}, int(d.ext), to, false, v, 1)
+			case !fitsI32(v):
+				return false
+			case isAX(to):
+				e.put(d, 0, []byte{d.ax}, nil, v, 4)
+				return true
+			}
+			return e.ext(d, []byte{0x81}, int(d.ext), to, false, v, 4)
+		case from.IsReg() && isRM(to):
+			return e.regRM(d, d.opc[:1], from, to, false, false, 0, 0)
+		case from.IsMem() && to.IsReg():
+			return e.regRM(d, d.opc[1:2], to, from, false, false, 0, 0)
+		}
+	case xCMP:
+		switch {
+		case isRM(from) && to.IsImm():
+			v := to.off
+			switch {
+			case fitsI8(v):
+				return e.ext(d, []byte{0x83}, 7, from, false, v, 1)
+			case !fitsI32(v):
+				return false
+			case isAX(from):
+				e.put(d, 0, []byte{0x3d}, nil, v, 4)
+				return true
+			}
+			return e.ext(d, []byte{0x81}, 7, from, false, v, 4)
+		case isRM(from) && to.IsReg():
+			return e.regRM(d, []byte{0x39}, to, from, false, false, 0, 0)
+		case from.IsReg() && to.IsMem():
+			return e.regRM(d, []byte{0x3b}, from, to, false, false, 0, 0)
+		}
+	case xTEST:
+		switch {
+		case from.IsImm() && isRM(to):
+			v := from.off
+			switch {
+			case !fitsI32(v):
+				return false
+			case isAX(to):
+				e.put(d, 0, []byte{0xa9}, nil, v, 4)
+				return true
+			}
+			return e.ext(d, []byte{0xf7}, 0, to, false, v, 4)
+		case from.IsReg() && isRM(to):
+			return e.regRM(d, []byte{0x85}, from, to, false, false, 0, 0)
+		case from.IsMem() && to.IsReg():
+			return e.regRM(d, []byte{0x85}, to, from, false, false, 0, 0)
+		}
+	case xMOVQ, xMOVL, xMOVW, xMOVB:
+		b := d.form == xMOVB
+		st, ld, imm, immSize := byte(0x89), byte(0x8b), byte(0xc7), 4
+		switch d.form {
+		case xMOVB:
+			st, ld, imm, immSize = 0x88, 0x8a, 0xc6, 1
+		case xMOVW:
+			immSize = 2
+		}
+		switch {
+		case from.IsReg() && isRM(to):
+			return e.regRM(d, []byte{st}, from, to, b, b, 0, 0)
+		case from.IsMem() && to.IsReg():
+			return e.regRM(d, []byte{ld}, to, from, b, b, 0, 0)
+		case from.IsImm() && to.IsReg():
+			v := from.off
+			if d.form == xMOVQ {
+				switch {
+				case v == int64(int32(v)):
+					return e.ext(d, []byte{0xc7}, 0, to, false, v, 4)
+				case v>>32 == 0: // MOVL: the upper half is zeroed
+					return e.plusReg(&x86op{}, 0xb8, to, false, v, 4)
+				}
+				return e.plusReg(d, 0xb8, to, false, v, 8)
+			}
+			if !fitsI32(v) {
+				return false
+			}
+			if b {
+				return e.plusReg(d, 0xb0, to, true, v, 1)
+			}
+			return e.plusReg(d, 0xb8, to, false, v, immSize)
+		case from.IsImm() && to.IsMem():
+			if !fitsI32(from.off) {
+				return false
+			}
+			return e.ext(d, []byte{imm}, 0, to, false, from.off, immSize)
+		}
+	case xRM:
+		if to.IsReg() && (from.IsMem() || (from.IsReg() && !d.memOnly)) {
+			return e.regRM(d, d.opc[:d.opcN], to, from, false, d.byteSrc, 0, 0)
+		}
+	case xShift:
+		if !isRM(to) {
+			return false
+		}
+		switch {
+		case from.IsImm() && from.off == 1:
+			return e.ext(d, []byte{0xd1}, int(d.ext), to, false, 0, 0)
+		case from.IsImm() && from.off >= 0 && from.off <= 255:
+			return e.ext(d, []byte{0xc1}, int(d.ext), to, false, from.off, 1)
+		case from.IsReg() && from.reg == CX:
+			return e.ext(d, []byte{0xd3}, int(d.ext), to, false, 0, 0)
+		}
+	case xUnary:
+		if isNone(from) && isRM(to) {
+			return e.ext(d, []byte{0xf7}, int(d.ext), to, false, 0, 0)
+		}
+	case xDiv:
+		if isRM(from) && isNone(to) {
+			return e.ext(d, []byte{0xf7}, int(d.ext), from, false, 0, 0)
+		}
+	case xIMUL:
+		switch {
+		case isRM(from) && isNone(to):
+			return e.ext(d, []byte{0xf7}, 5, from, false, 0, 0)
+		case from.IsImm() && to.IsReg() && fitsI8(from.off):
+			return e.regRM(d, []byte{0x6b}, to, to, false, false, from.off, 1)
+		case from.IsImm() && to.IsReg() && fitsI32(from.off):
+			return e.regRM(d, []byte{0x69}, to, to, false, false, from.off, 4)
+		case isRM(from) && to.IsReg():
+			return e.regRM(d, []byte{0x0f, 0xaf}, to, from, false, false, 0, 0)
+		}
+	case xIMUL3:
+		if from.IsImm() && isRM(in.mid) && to.IsReg() {
+			if fitsI8(from.off) {
+				return e.regRM(d, []byte{0x6b}, to, in.mid, false, false, from.off, 1)
+			}
+			if fitsI32(from.off) {
+				return e.regRM(d, []byte{0x69}, to, in.mid, false, false, from.off, 4)
+			}
+		}
+	case xSet:
+		if isNone(from) && isRM(to) {
+			return e.ext(d, []byte{0x0f, d.ext}, 0, to, true, 0, 0)
+		}
+	case xBMI2:
+		return e.bmi2(d, from, in.mid, to)
+	case xPush:
+		switch {
+		case !isNone(to):
+		case from.IsReg():
+			return e.plusReg(d, 0x50, from, false, 0, 0)
+		case from.IsMem():
+			return e.ext(d, []byte{0xff}, 6, from, false, 0, 0)
+		case from.IsImm() && fitsI8(from.off):
+			e.put(d, 0, []byte{0x6a}, nil, from.off, 1)
+			return true
+		case from.IsImm() && fitsI32(from.off):
+			e.put(d, 0, []byte{0x68}, nil, from.off, 4)
+			return true
+		}
+	case xPop:
+		switch {
+		case !isNone(from):
+		case to.IsReg():
+			return e.plusReg(d, 0x58, to, false, 0, 0)
+		case to.IsMem():
+			return e.ext(d, []byte{0x8f}, 0, to, false, 0, 0)
+		}
+	case xLit:
+		if isNone(from) && isNone(to) {
+			e.put(d, 0, d.opc[:d.opcN], nil, 0, 0)
+			return true
+		}
+	case xJMP:
+		if isNone(from) && isRM(to) {
+			return e.ext(&x86op{}, []byte{0xff}, 4, to, false, 0, 0)
+		}
+	case xByte:
+		if from.IsImm() && isNone(to) {
+			e.code = append(e.code, byte(from.off))
+			return true
+		}
+	case xLong:
+		if from.IsImm() && isNone(to) {
+			e.code = binary.LittleEndian.AppendUint32(e.code, uint32(from.off))
+			return true
+		}
+	case xNop: // no bytes (golang-asm's NOP pseudo-instruction takes operands too; these are not supported)
+		return isNone(from) && isNone(to)
+	}
+	return false
+}
+
+// bmi2 encodes SHLX/SHRX/SARX count, src, dst: VEX.LZ.pp.0F38.W F7 /r with dst in
+// ModRM.reg, src in ModRM.rm and count in VEX.vvvv (always the three-byte VEX,
+// as the 0F38 map needs).
+func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
+	c, _, ok := regField(count, false)
+	if !ok || !isRM(src) {
+		return false
+	}
+	r, rex, ok := regField(dst, false)
+	if !ok {
+		return false
+	}
+	m, ok := encodeRM(r, rex, src, false)
+	if !ok {
+		return false
+	}
+	rxb := m.rex & (rexR | rexX | rexB)
+	b2 := byte(^c&0xf)<<3 | d.pp
+	if d.w {
+		b2 |= 0x80
+	}
+	e.code = append(e.code, 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7)
+	e.code = append(e.code, m.b[:m.n]...)
+	return true
+}
+
+// add encodes one record (Builder.record).
+func (e *x86enc) add(b *Builder, in *inst) {
+	if e.code == nil {
+		e.code = make([]byte, 0, 4096)
+		e.at = make([]int32, 0, 1024)
+	}
+	e.at = append(e.at, int32(len(e.code)))
+	switch in.kind {
+	case instJump:
+		d := x86lookup(in.op)
+		if d == nil || (d.form != xJMP && d.form != xJcc) || !isNone(in.from) {
+			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
+			return
+		}
+		j := x86jump{rec: b.n, label: in.label, target: -1}
+		if d.form == xJcc {
+			j.cc = d.ext
+		}
+		e.jumps = append(e.jumps, j)
+	case instBind:
+	default:
+		if !e.inst(in) {
+			b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(in.op), in.from, in.mid, in.to)
+		}
+	}
+}
+
+// finish sizes the jumps by golang-asm's rule (see the file comment), lays out the
+// code and sets the records' offsets.
+func (e *x86enc) finish(b *Builder) []byte {
+	n := int32(len(e.at))
+	e.at = append(e.at, int32(len(e.code)))
+	// Each jump's target label, and how many jumps precede it.
+	for k := range e.jumps {
+		j := &e.jumps[k]
+		j.target = j.label.at
+		lo, hi := 0, len(e.jumps)
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if e.jumps[mid].rec < j.target {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		j.before = int32(lo)
+	}
+	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
+	// e.code plus the jumps before it.
+	extra := make([]int32, len(e.jumps)+1)
+	size := func(j *x86jump) int32 {
+		switch {
+		case !j.long:
+			return 2
+		case j.cc == 0:
+			return 5
+		}
+		return 6
+	}
+	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
+	for {
+		for k := range e.jumps {
+			j := &e.jumps[k]
+			if j.target < j.rec { // backward: short when the target is within reach
+				j.long = pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128
+			}
+			extra[k+1] = extra[k] + size(j)
+		}
+		grew := false
+		for k := range e.jumps {
+			j := &e.jumps[k]
+			if j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
+				j.long, grew = true, true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	total := int32(len(e.code)) + extra[len(e.jumps)]
+	code := make([]byte, total)
+	b.start = make([]int32, n+1)
+	k := 0
+	last := int32(0) // e.code copied up to here
+	for i := int32(0); i < n; i++ {
+		for k < len(e.jumps) && e.jumps[k].rec < i {
+			k++
+		}
+		b.start[i] = e.at[i] + extra[k]
+		if k < len(e.jumps) && e.jumps[k].rec == i {
+			j := &e.jumps[k]
+			copy(code[e.at[last]+extra[k]:], e.code[e.at[last]:e.at[i]])
+			last = i
+			p := b.start[i]
+			disp := pos(j.target, j.before) - (p + size(j))
+			switch {
+			case !j.long && j.cc == 0:
+				code[p], code[p+1] = 0xeb, byte(disp)
+			case !j.long:
+				code[p], code[p+1] = j.cc, byte(disp)
+			case j.cc == 0:
+				code[p] = 0xe9
+				binary.LittleEndian.PutUint32(code[p+1:], uint32(disp))
+			default:
+				code[p], code[p+1] = 0x0f, j.cc+0x10
+				binary.LittleEndian.PutUint32(code[p+2:], uint32(disp))
+			}
+		}
+	}
+	copy(code[e.at[last]+extra[len(e.jumps)]:], e.code[e.at[last]:e.at[n]])
+	b.start[n] = total
+	b.end = b.start[1:]
+	b.start = b.start[:n]
+	return code
+}
