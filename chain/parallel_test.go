@@ -18,8 +18,8 @@ import (
 
 	"github.com/hybridvm/hybridvm/chain"
 	"github.com/hybridvm/hybridvm/chaingen"
-	"github.com/hybridvm/hybridvm/internal/engines"
 	"github.com/hybridvm/hybridvm/host"
+	"github.com/hybridvm/hybridvm/internal/engines"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/riscvengine"
 	"github.com/hybridvm/hybridvm/runtime"

@@ -1,7 +1,6 @@
 package state
 
 import (
-
 	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm/host"
