@@ -119,8 +119,8 @@ func firstOf(t *callTarget, e machine.Engine, clk clock.Clock, disk *codecache.D
 		if err != nil {
 			return Sample{}, err
 		}
-		if n := cache.Stats().Native; disk != nil && (e == machine.EngineJIT || e == machine.EngineAOT) && (n.Loaded == 0 || n.Insts != 0) {
-			return Sample{}, fmt.Errorf("first call over a warm disk cache: %+v, want code loaded and nothing translated", n)
+		if err := checkWarmDiskLoad(cache, disk, e); err != nil {
+			return Sample{}, err
 		}
 		return Sample{Ns: float64(el), Ops: 1}, nil
 	}

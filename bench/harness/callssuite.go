@@ -329,10 +329,8 @@ func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock, disk *
 		if el <= 0 {
 			return Sample{}, errors.New("the clock did not advance over a first call")
 		}
-		// Tiered loads the code in the background while the call interprets: only jit
-		// and aot load it within the call.
-		if n := cache.Stats().Native; disk != nil && (e == machine.EngineJIT || e == machine.EngineAOT) && (n.Loaded == 0 || n.Insts != 0) {
-			return Sample{}, fmt.Errorf("first call over a warm disk cache: %+v, want code loaded and nothing translated", n)
+		if err := checkWarmDiskLoad(cache, disk, e); err != nil {
+			return Sample{}, err
 		}
 		return Sample{Ns: float64(el), Ops: 1}, nil
 	}
@@ -340,4 +338,15 @@ func firstCallSampler(e machine.Engine, initcode []byte, clk clock.Clock, disk *
 		return nil, err
 	}
 	return first, nil
+}
+
+// checkWarmDiskLoad checks, for a first call over a warm disk cache (disk set),
+// that jit and aot loaded the code and translated nothing. Tiered loads it in
+// the background while the call interprets: only jit and aot load it within
+// the call.
+func checkWarmDiskLoad(cache *machine.Cache, disk *codecache.Dir, e machine.Engine) error {
+	if n := cache.Stats().Native; disk != nil && (e == machine.EngineJIT || e == machine.EngineAOT) && (n.Loaded == 0 || n.Insts != 0) {
+		return fmt.Errorf("first call over a warm disk cache: %+v, want code loaded and nothing translated", n)
+	}
+	return nil
 }
