@@ -167,8 +167,12 @@ func (r *Runtime) run(ctx context.Context, msg *host.Message, value *uint256.Int
 		if r.fork >= host.Shanghai { // EIP-3651
 			db.AddAddressToAccessList(blk.Coinbase)
 		}
-		for _, p := range runtime.Precompiles(r.fork) {
-			db.AddAddressToAccessList(p)
+		if w, ok := db.(runtime.PrecompileWarmer); ok {
+			w.WarmPrecompiles(runtime.Precompiles(r.fork))
+		} else {
+			for _, p := range runtime.Precompiles(r.fork) {
+				db.AddAddressToAccessList(p)
+			}
 		}
 	}
 

@@ -278,8 +278,12 @@ func (r *Runtime) warmAccessList(db host.StateDB, tx *Transaction, blk *Block) {
 		if tx.To != nil {
 			db.AddAddressToAccessList(*tx.To)
 		}
-		for _, p := range r.precompiles.addresses {
-			db.AddAddressToAccessList(p)
+		if w, ok := db.(PrecompileWarmer); ok {
+			w.WarmPrecompiles(r.precompiles.addresses)
+		} else {
+			for _, p := range r.precompiles.addresses {
+				db.AddAddressToAccessList(p)
+			}
 		}
 	}
 	for i := range tx.AccessList {

@@ -89,6 +89,15 @@ type TxPreparer interface {
 	PrepareTx(sender, coinbase host.Address, dest *host.Address, precompiles []host.Address)
 }
 
+// PrecompileWarmer is implemented by states that keep a transaction's
+// precompiles warm as one list rather than as access-list entries (state.State:
+// inserting every precompile into the access list was a tenth of a plain
+// transfer's execution time). The list is warm until the next BeginTx, and a
+// revert does not cool it, as the access list's Prepare entries in go-ethereum.
+type PrecompileWarmer interface {
+	WarmPrecompiles(addrs []host.Address)
+}
+
 // TxStateDB is a state that knows transaction boundaries (state.State is one).
 type TxStateDB interface {
 	host.StateDB

@@ -20,6 +20,8 @@ func (s *State) Copy() *State {
 		accessSlots:   maps.Clone(s.accessSlots),
 		transient:     maps.Clone(s.transient),
 		ripemdTouched: s.ripemdTouched,
+		warmPre:       s.warmPre,
+		warmPreLow:    s.warmPreLow,
 		// The account trie is not shared: the copy rebuilds its own if needed.
 	}
 	if c.accessAddrs == nil {

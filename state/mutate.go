@@ -191,7 +191,7 @@ func (s *State) SubRefund(gas uint64) {
 
 // AddAddressToAccessList warms the address (EIP-2929).
 func (s *State) AddAddressToAccessList(addr host.Address) {
-	if _, ok := s.accessAddrs[addr]; ok {
+	if _, ok := s.accessAddrs[addr]; ok || s.warmPrecompile(addr) {
 		return
 	}
 	s.accessAddrs[addr] = struct{}{}

@@ -87,6 +87,17 @@ func (s *State) noteDirtyAccounts() {
 	}
 }
 
+// noteDirty records that addr changed outside a transaction's journal (Base.Apply).
+func (s *State) noteDirty(addr host.Address) {
+	if s.accTrie == nil {
+		return
+	}
+	s.dirty = append(s.dirty, addr)
+	if len(s.dirty) > maxDirtyFactor*len(s.accounts)+1024 {
+		s.accTrie, s.dirty = nil, nil // rebuilt at the next root
+	}
+}
+
 func (s *State) updateLeaf(addr host.Address, a *account) {
 	if !a.addrHashed {
 		a.addrHash = crypto.Keccak256Hash(addr[:])

@@ -152,6 +152,12 @@ func TestSpeculationMatchesSequential(t *testing.T) {
 		for _, tx := range txs {
 			tx.run(seq)
 		}
+		if iter%2 == 0 {
+			// Twice: the base keeps incremental tries, which Apply must keep
+			// up to date.
+			base.Root()
+			base.Root()
+		}
 		b := NewBase(base)
 		views := make([]*State, len(txs))
 		for i, tx := range txs { // all speculative, against the block's start

@@ -84,47 +84,113 @@ func (r *rec) check(addr host.Address, ba *account) string {
 }
 
 // Apply writes view v's effects to the base as one finalised transaction:
-// accounts the view deleted are deleted, accounts it re-created are reset, and
-// every field it wrote gets its final value; balances it only added to or
-// subtracted from get the difference. v must be finalised (FinaliseTx) and
-// must have validated against the base as it is now.
+// accounts the view deleted are deleted, accounts it re-created are new
+// objects, and every field that ended different from what the view loaded
+// gets its final value; balances it only added to or subtracted from get the
+// difference. v must be finalised (FinaliseTx) and must have validated against
+// the base as it is now, and the base must have no transaction open.
+//
+// The final values are written straight into the base's accounts, as its own
+// FinaliseTx would leave them, without a journal: committing is the serial part
+// of parallel execution, so it must cost little beside running the
+// transaction. What counts is the net change (a write the transaction reverted
+// is no change); an account changed is one the transaction touched, so one
+// that ends empty is deleted (EIP-161), as a sequential run deletes it.
 func (b *Base) Apply(v *State) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	st := b.st
-	st.BeginTx()
+	st.cached = nil
 	for addr, r := range v.spec.recs {
 		a := v.accounts[addr]
+		ba := st.accounts[addr]
 		if r.deleted {
-			// Deleted at the end of the transaction: self-destruct it here too
-			// (which does nothing to an account the base does not have).
-			st.SelfDestruct(addr)
+			// Deleted at the end of the transaction (self-destruct, EIP-161).
+			if ba != nil {
+				delete(st.accounts, addr)
+				st.noteDirty(addr)
+			}
 			continue
 		}
 		if a == nil {
 			continue // read as missing and never created
 		}
-		if a.reset {
-			st.CreateAccount(addr)
+		fresh := a.reset || ba == nil
+		if !a.reset && !a.netChange(r) {
+			continue
 		}
-		if r.wr&wNonce != 0 {
-			st.SetNonce(addr, a.nonce)
+		if fresh {
+			// Created, or re-created over the base's object (which keeps only
+			// its balance, as CreateAccount does): a new object.
+			nb := newAccount()
+			if ba != nil {
+				nb.balance = ba.balance
+				nb.addrHash, nb.addrHashed = ba.addrHash, ba.addrHashed
+			}
+			ba = nb
 		}
-		if r.wr&wCode != 0 {
-			st.SetCode(addr, a.code)
+		// A field that changed was written, so observed: validated, the base
+		// still has the value the view loaded.
+		if a.reset || a.nonce != r.nonce {
+			ba.nonce = a.nonce
+		}
+		if a.reset || a.codeHash != r.loadedCodeHash() {
+			ba.code, ba.codeHash = a.code, a.codeHash
 		}
 		if r.wr&wBalance != 0 {
-			st.SetBalance(addr, &a.balance)
+			ba.balance = a.balance
 		} else if a.balance != r.balance {
 			var delta uint256.Int
 			delta.Sub(&a.balance, &r.balance)
-			st.AddBalance(addr, &delta)
+			ba.balance.Add(&ba.balance, &delta)
 		}
 		for key := range r.wslots {
-			st.SetState(addr, key, a.storage[key].cur)
+			v := a.storage[key].cur
+			if old, ok := ba.storage[key]; ok && old.cur == v || !ok && v == (host.Hash{}) {
+				continue
+			}
+			if v == (host.Hash{}) {
+				delete(ba.storage, key)
+			} else {
+				if ba.storage == nil {
+					ba.storage = make(map[host.Hash]slot)
+				}
+				ba.storage[key] = slot{cur: v, orig: v}
+			}
+			ba.storageChanged(key)
+		}
+		switch {
+		case ba.empty():
+			delete(st.accounts, addr)
+		case fresh:
+			st.accounts[addr] = ba
+		}
+		st.noteDirty(addr)
+	}
+}
+
+// loadedCodeHash is the code hash of the account as loaded: an account that did
+// not exist has no code.
+func (r *rec) loadedCodeHash() host.Hash {
+	if !r.exists {
+		return EmptyCodeHash
+	}
+	return r.codeHash
+}
+
+// netChange reports whether view account a ends the transaction different from
+// what the view loaded into its record r (a write undone by a revert is no
+// change).
+func (a *account) netChange(r *rec) bool {
+	if !r.exists || a.nonce != r.nonce || a.codeHash != r.loadedCodeHash() || a.balance != r.balance {
+		return true
+	}
+	for key := range r.wslots {
+		if a.storage[key].cur != r.slots[key] {
+			return true
 		}
 	}
-	st.FinaliseTx()
+	return false
 }
 
 // hasStorage reports whether the account has any non-zero storage, now or at the

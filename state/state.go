@@ -1,6 +1,9 @@
 package state
 
 import (
+	"encoding/binary"
+	"slices"
+
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/trie"
@@ -87,6 +90,10 @@ type State struct {
 	accessSlots   map[slotKey]struct{}
 	transient     map[slotKey]host.Hash
 	ripemdTouched bool
+	// warmPre lists the precompiles, warm for the whole transaction without
+	// being in accessAddrs (WarmPrecompiles).
+	warmPre    []host.Address
+	warmPreLow bool // every warmPre address is a small number
 
 	// A one-entry cache of the last account looked up: engines touch the same
 	// account (the executing contract) many times in a row. cached is nil when
@@ -288,14 +295,40 @@ func (s *State) GetRefund() uint64 { return s.refund }
 // AddressInAccessList reports whether the address is warm (EIP-2929).
 func (s *State) AddressInAccessList(addr host.Address) bool {
 	_, ok := s.accessAddrs[addr]
-	return ok
+	return ok || s.warmPrecompile(addr)
 }
 
 // SlotInAccessList reports whether the address and the slot are warm.
 func (s *State) SlotInAccessList(addr host.Address, key host.Hash) (addressOK, slotOK bool) {
 	_, addressOK = s.accessAddrs[addr]
 	_, slotOK = s.accessSlots[slotKey{addr, key}]
-	return addressOK, slotOK
+	return addressOK || s.warmPrecompile(addr), slotOK
+}
+
+// WarmPrecompiles makes the addresses warm until the next BeginTx, as if each
+// were added to the access list and never reverted (runtime.PrecompileWarmer).
+// The slice is kept, not copied: the caller must not change it.
+func (s *State) WarmPrecompiles(addrs []host.Address) {
+	s.warmPre, s.warmPreLow = addrs, true
+	for i := range addrs {
+		if highBits(&addrs[i]) != 0 {
+			s.warmPreLow = false
+		}
+	}
+}
+
+// highBits is non-zero unless the address is a small number (every precompile's is).
+func highBits(a *host.Address) uint64 {
+	return binary.LittleEndian.Uint64(a[0:8]) | binary.LittleEndian.Uint64(a[8:16])
+}
+
+// warmPrecompile reports whether addr is one of the WarmPrecompiles addresses.
+// An ordinary address is told apart from small ones by its first bytes.
+func (s *State) warmPrecompile(addr host.Address) bool {
+	if len(s.warmPre) == 0 || s.warmPreLow && highBits(&addr) != 0 {
+		return false
+	}
+	return slices.Contains(s.warmPre, addr)
 }
 
 // Logs returns the logs of the current (or just finalised) transaction. The

@@ -453,3 +453,43 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		t.Fatalf("hot path allocates %.1f times per iteration, want 0", allocs)
 	}
 }
+
+// TestWarmPrecompiles: precompiles made warm by WarmPrecompiles are warm for
+// the whole transaction (a revert does not cool them, as go-ethereum's Prepare
+// entries), in a copy too, and cold again after the next BeginTx; an ordinary
+// address is unaffected, also when the list holds a non-small address.
+func TestWarmPrecompiles(t *testing.T) {
+	pre := []host.Address{{19: 1}, {19: 2}, {18: 1, 19: 0}}
+	other := host.Address{0: 1, 19: 1}
+	s := New()
+	s.BeginTx()
+	snap := s.Snapshot()
+	s.WarmPrecompiles(pre)
+	s.AddAddressToAccessList(pre[0]) // already warm: no journal entry
+	s.RevertToSnapshot(snap)
+	for _, p := range pre {
+		if !s.AddressInAccessList(p) {
+			t.Errorf("%x cold after WarmPrecompiles and a revert", p)
+		}
+		if ok, _ := s.SlotInAccessList(p, host.Hash{}); !ok {
+			t.Errorf("%x: SlotInAccessList says the address is cold", p)
+		}
+		if !s.Copy().AddressInAccessList(p) {
+			t.Errorf("%x cold in a copy", p)
+		}
+	}
+	if s.AddressInAccessList(other) || s.AddressInAccessList(host.Address{19: 9}) {
+		t.Error("an address not in the list is warm")
+	}
+	s.WarmPrecompiles(append([]host.Address{other}, pre...))
+	if !s.AddressInAccessList(other) || s.AddressInAccessList(host.Address{0: 1, 19: 2}) {
+		t.Error("a list with a large address: wrong warmth")
+	}
+	s.FinaliseTx()
+	s.BeginTx()
+	for _, p := range pre {
+		if s.AddressInAccessList(p) {
+			t.Errorf("%x still warm in the next transaction", p)
+		}
+	}
+}

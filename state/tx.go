@@ -20,6 +20,7 @@ func (s *State) BeginTx() {
 	clear(s.accessSlots)
 	clear(s.transient)
 	s.ripemdTouched = false
+	s.warmPre = nil
 }
 
 // FinaliseTx ends a transaction:
