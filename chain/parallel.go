@@ -110,6 +110,7 @@ type specTx struct {
 	done    atomic.Bool
 	view    *state.State
 	rc      runtime.Receipt
+	receipt *types.Receipt // drafted by whoever ran it (receiptBuilder.draft)
 	blobGas uint64
 	err     error
 }
@@ -149,7 +150,7 @@ func (p *Processor) workerRuntime(w *worker, f host.Fork) (*runtime.Runtime, err
 // A worker's run (blk nil) counts only its own gas against the block's limits;
 // the committer's (blk the block) counts what the earlier transactions used, so
 // its outcome is exactly the sequential one, errors included.
-func (p *Processor) execute(w *worker, r *runtime.Runtime, base *state.Base, pool *viewPool, txs types.Transactions, senders []common.Address, i int, t *specTx, blk *runtime.Block) {
+func (p *Processor) execute(w *worker, r *runtime.Runtime, base *state.Base, pool *viewPool, rb *receiptBuilder, txs types.Transactions, senders []common.Address, i int, t *specTx, blk *runtime.Block) {
 	defer func() {
 		if v := recover(); v != nil {
 			t.err = fmt.Errorf("panic: %v", v)
@@ -169,6 +170,9 @@ func (p *Processor) execute(w *worker, r *runtime.Runtime, base *state.Base, poo
 	blobBefore := w.blk.BlobGasUsed
 	t.rc, t.err = r.ApplyTransaction(&w.tx, &w.blk)
 	t.blobGas = w.blk.BlobGasUsed - blobBefore
+	if t.err == nil {
+		t.receipt = rb.draft(i, txs[i], senders[i], &t.rc, t.blobGas)
+	}
 }
 
 // viewPool recycles views between transactions.
@@ -262,7 +266,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 					continue
 				}
 				spins = 0
-				p.execute(p.workers[w], runtimes[w], base, pool, txs, senders, i, &specs[i], nil)
+				p.execute(p.workers[w], runtimes[w], base, pool, rb, txs, senders, i, &specs[i], nil)
 				specs[i].done.Store(true)
 			}
 		}()
@@ -289,7 +293,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 		for i := range specs {
 			for !specs[i].done.Load() {
 				if j := claim(); j >= 0 {
-					p.execute(me, mine, base, pool, txs, senders, j, &specs[j], nil)
+					p.execute(me, mine, base, pool, rb, txs, senders, j, &specs[j], nil)
 					specs[j].done.Store(true)
 				} else {
 					backoff(0)
@@ -304,7 +308,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 			// Nobody took it: run it here, on the state as it now is.
 			next.CompareAndSwap(int64(i), int64(i+1))
 			began := time.Now()
-			p.execute(me, mine, base, pool, txs, senders, i, t, blk)
+			p.execute(me, mine, base, pool, rb, txs, senders, i, t, blk)
 			if p.profiling != nil && t.err == nil {
 				p.profiling.record(base, t.view, time.Since(began))
 			}
@@ -313,7 +317,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 			// A worker has it: run later ones meanwhile rather than wait idle.
 			for idle := 0; !t.done.Load(); {
 				if j := claim(); j >= 0 {
-					p.execute(me, mine, base, pool, txs, senders, j, &specs[j], nil)
+					p.execute(me, mine, base, pool, rb, txs, senders, j, &specs[j], nil)
 					specs[j].done.Store(true)
 					idle = 0
 				} else {
@@ -336,7 +340,7 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 				stats.Reexecuted++
 				stats.Conflicts = append(stats.Conflicts, Conflict{Tx: i, Key: conflict})
 				pool.put(t.view)
-				p.execute(me, mine, base, pool, txs, senders, i, t, blk)
+				p.execute(me, mine, base, pool, rb, txs, senders, i, t, blk)
 				valid = t.err == nil
 			}
 		}
@@ -353,7 +357,9 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 		base.Apply(t.view)
 		blk.GasUsed += t.rc.GasUsed
 		blk.BlobGasUsed += t.blobGas
-		res.Receipts = append(res.Receipts, rb.receipt(i, tx, senders[i], &t.rc, blk.GasUsed, t.blobGas))
+		rb.finish(t.receipt, blk.GasUsed)
+		res.Receipts = append(res.Receipts, t.receipt)
+		t.receipt = nil
 		if p.profiling != nil {
 			p.profiling.txs[len(p.profiling.txs)-1].Commit = time.Since(applied)
 		}

@@ -279,16 +279,25 @@ type receiptBuilder struct {
 // receipt makes transaction i's receipt from what it returned; cumulative is
 // the block's gas used up to and including it.
 func (b *receiptBuilder) receipt(i int, tx *types.Transaction, sender common.Address, rc *runtime.Receipt, cumulative, blobGas uint64) *types.Receipt {
+	r := b.draft(i, tx, sender, rc, blobGas)
+	b.finish(r, cumulative)
+	return r
+}
+
+// draft makes transaction i's receipt but for what depends on the transactions
+// before it (the cumulative gas and the logs' block-wide indices, set by
+// finish). It reads nothing that changes during the block, so the parallel
+// executor's workers draft the receipts of what they run.
+func (b *receiptBuilder) draft(i int, tx *types.Transaction, sender common.Address, rc *runtime.Receipt, blobGas uint64) *types.Receipt {
 	header := b.header
 	receipt := &types.Receipt{
-		Type:              tx.Type(),
-		CumulativeGasUsed: cumulative,
-		TxHash:            tx.Hash(),
-		GasUsed:           rc.GasUsed,
-		BlockHash:         b.hash,
-		BlockNumber:       header.Number,
-		TransactionIndex:  uint(i),
-		Logs:              make([]*types.Log, len(rc.Logs)),
+		Type:             tx.Type(),
+		TxHash:           tx.Hash(),
+		GasUsed:          rc.GasUsed,
+		BlockHash:        b.hash,
+		BlockNumber:      header.Number,
+		TransactionIndex: uint(i),
+		Logs:             make([]*types.Log, len(rc.Logs)),
 	}
 	if rc.Status == host.StatusSuccess {
 		receipt.Status = types.ReceiptStatusSuccessful
@@ -304,12 +313,20 @@ func (b *receiptBuilder) receipt(i int, tx *types.Transaction, sender common.Add
 	for j, l := range rc.Logs { // copied: the state reuses them
 		receipt.Logs[j] = &types.Log{
 			Address: l.Address, Topics: append([]common.Hash(nil), l.Topics...), Data: append([]byte(nil), l.Data...),
-			BlockNumber: number, BlockTimestamp: time, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: b.hash, Index: b.logIndex,
+			BlockNumber: number, BlockTimestamp: time, TxHash: receipt.TxHash, TxIndex: uint(i), BlockHash: b.hash,
 		}
-		b.logIndex++
 	}
 	receipt.Bloom = types.CreateBloom(receipt)
 	return receipt
+}
+
+// finish completes a drafted receipt, in block order.
+func (b *receiptBuilder) finish(r *types.Receipt, cumulative uint64) {
+	r.CumulativeGasUsed = cumulative
+	for _, l := range r.Logs {
+		l.Index = b.logIndex
+		b.logIndex++
+	}
 }
 
 // applyWithdrawals credits each withdrawal (an amount in gwei) to its address,
