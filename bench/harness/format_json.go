@@ -44,6 +44,7 @@ type JSONResult struct {
 	Rate      float64   `json:"rate,omitempty"`           // in rate_unit at the median
 	PeakRSS   int64     `json:"peak_rss_bytes,omitempty"` // the largest of the samples' processes'
 	Rerun     *float64  `json:"rerun,omitempty"`          // share of transactions parallel execution ran again
+	ExecNs    float64   `json:"exec_median_ns,omitempty"` // median time of the execution phase alone
 }
 
 // JSONGeoMean is one ratio's geometric means.
@@ -74,6 +75,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 				if v := r.Rerun(); v >= 0 {
 					jr.Rerun = &v
 				}
+				jr.ExecNs = r.ExecMedian()
 			}
 			jc.Results = append(jc.Results, jr)
 		}

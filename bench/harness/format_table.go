@@ -34,6 +34,10 @@ func WriteTable(w io.Writer, rep *Report) error {
 	if rerun {
 		head += "ran again\t"
 	}
+	exec := rep.HasExec() && rep.RateUnit != ""
+	if exec {
+		head += "execution " + rep.RateUnit + "\t"
+	}
 	fmt.Fprintln(tw, head)
 	for _, c := range rep.Cases {
 		work := c.Work()
@@ -64,6 +68,13 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if rerun {
 				if v := r.Rerun(); v >= 0 {
 					line += fmt.Sprintf("%.1f%%\t", 100*v)
+				} else {
+					line += "–\t"
+				}
+			}
+			if exec {
+				if e := r.ExecMedian(); e > 0 && work > 0 {
+					line += fmt.Sprintf("%.1f\t", work/e*1e3)
 				} else {
 					line += "–\t"
 				}

@@ -319,3 +319,43 @@ func TestNotApplicable(t *testing.T) {
 		t.Errorf("table:\n%s", out.String())
 	}
 }
+
+// TestExecutionRatio: a ratio marked Exec compares the medians of the samples'
+// execution-phase times, the table gets an execution-rate column, and a case
+// whose samples did not measure the phase has no such ratio.
+func TestExecutionRatio(t *testing.T) {
+	res := func(name string, ns, exec []float64) *Result {
+		r := &Result{Contender: name, Status: StatusOK}
+		for i := range ns {
+			r.Samples = append(r.Samples, Sample{Ns: ns[i], Ops: 1, Work: 3e6, ExecNs: exec[i]})
+		}
+		return r
+	}
+	seq := res("hybridvm", []float64{10e6, 12e6, 11e6}, []float64{6e6, 8e6, 7e6})
+	par := res("parallel", []float64{8e6, 9e6, 10e6}, []float64{3e6, 5e6, 4e6})
+	rep := &Report{Suite: "replay", RateUnit: "Mgas/s",
+		Ratios: []Ratio{{Num: "hybridvm", Den: "parallel"}, {Num: "hybridvm", Den: "parallel", Exec: true}},
+		Cases: []*CaseReport{
+			{Name: "w", Results: []*Result{seq, par}},
+			{Name: "unsplit", Results: []*Result{res("hybridvm", []float64{1}, []float64{0}), res("parallel", []float64{1}, []float64{0})}},
+		}}
+	if v, ok := rep.Cases[0].Ratio(rep.Ratios[1]); !ok || math.Abs(v-7.0/4) > 1e-12 {
+		t.Errorf("execution ratio %v %v, want 1.75", v, ok)
+	}
+	if v, _ := rep.Cases[0].Ratio(rep.Ratios[0]); math.Abs(v-11.0/9) > 1e-12 {
+		t.Errorf("whole-time ratio %v, want 11/9", v)
+	}
+	if _, ok := rep.Cases[1].Ratio(rep.Ratios[1]); ok {
+		t.Error("an execution ratio without execution times")
+	}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	// 3e6 gas in 4 ms of execution: 750 Mgas/s.
+	for _, want := range []string{"execution Mgas/s", "750.0", "hybridvm / parallel (execution)", "1.75×"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}

@@ -26,10 +26,18 @@ type Suite struct {
 // the median time of Den (so "interp / jit" is how many times faster the JIT is).
 type Ratio struct {
 	Num, Den string
+	// Exec compares the samples' execution-phase times (Sample.ExecNs) rather
+	// than their whole times.
+	Exec bool
 }
 
-// Name is the ratio's label: "jit / native".
-func (r Ratio) Name() string { return r.Num + " / " + r.Den }
+// Name is the ratio's label: "jit / native", "hybridvm / parallel (execution)".
+func (r Ratio) Name() string {
+	if r.Exec {
+		return r.Num + " / " + r.Den + " (execution)"
+	}
+	return r.Num + " / " + r.Den
+}
 
 // Case is one workload, measured on every contender.
 type Case struct {
@@ -69,6 +77,9 @@ type Sample struct {
 	// Rerun is the share of transactions that parallel execution ran again
 	// (replay's parallel contender); negative when it does not apply.
 	Rerun float64
+	// ExecNs is the part of Ns spent executing transactions (replay: neither
+	// sender recovery nor state roots); 0 when not measured.
+	ExecNs float64
 }
 
 // MissingError is a contender (or a tool it needs) not installed on this machine.

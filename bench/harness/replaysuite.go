@@ -68,11 +68,12 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 	}
 	s := &Suite{
 		Name: "replay", Bench: "Replay", Contenders: []string{"hybridvm", "parallel", "geth"},
-		Ratios:   []Ratio{{Num: "geth", Den: "hybridvm"}, {Num: "geth", Den: "parallel"}, {Num: "hybridvm", Den: "parallel"}},
+		Ratios:   []Ratio{{Num: "geth", Den: "hybridvm"}, {Num: "geth", Den: "parallel"}, {Num: "hybridvm", Den: "parallel"}, {Num: "hybridvm", Den: "parallel", Exec: true}},
 		RateUnit: "Mgas/s",
 		Notes: []string{
 			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block); hybridvm executes each block's transactions one after another, parallel on GOMAXPROCS goroutines (replay --parallel).",
 			"hybridvm / parallel: the speedup of parallel execution over hybridvm's sequential replay; ran again: the share of transactions parallel execution had to run again.",
+			"execution Mgas/s and (execution): the transactions' execution alone (replay's time split: without sender recovery, which overlaps the previous block, and without the state roots), where parallel execution is what changes.",
 			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", cfg.Blocks),
 			"hybrid/ENGINE: the hybrid workload (RISC-V contracts, which go-ethereum cannot run) on hybridvm alone, with that RISC-V engine.",
 			"peak RSS: the child process's VmHWM (/proc/self/status; each sample runs in its own process, which reads the whole chain file first; the largest over the samples).",
@@ -108,7 +109,7 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 				argv := []string{cfg.Hybridvm, "bench", ReplayChildArg, contender, engine, f.genesis, f.chain}
 				return func() (Sample, error) {
 					out, err := runReplayChild(argv)
-					return Sample{Ns: float64(out.Ns), Ops: 1, Work: f.gas, MaxRSS: out.PeakRSS, Rerun: out.Rerun}, err
+					return Sample{Ns: float64(out.Ns), Ops: 1, Work: f.gas, MaxRSS: out.PeakRSS, Rerun: out.Rerun, ExecNs: float64(out.ExecNs)}, err
 				}, nil
 			}
 		}
@@ -140,12 +141,14 @@ func runReplayChild(argv []string) (replayChildOutput, error) {
 }
 
 // replayChildOutput is what a replay child writes: the import's wall time, the
-// process's peak RSS (0: not measured) and the share of transactions parallel
-// execution ran again (negative: sequential).
+// process's peak RSS (0: not measured), the share of transactions parallel
+// execution ran again (negative: sequential) and the time hybridvm spent
+// executing transactions (0: geth, which does not split its time).
 type replayChildOutput struct {
 	Ns      int64   `json:"ns"`
 	PeakRSS int64   `json:"peak_rss_bytes"`
 	Rerun   float64 `json:"rerun"`
+	ExecNs  int64   `json:"exec_ns"`
 }
 
 // ReplayChild is a replay suite's child process: args are SIDE ENGINE GENESIS CHAIN,
@@ -172,13 +175,13 @@ func ReplayChild(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var d time.Duration
+	var d, exec time.Duration
 	rerun := -1.0
 	switch side {
 	case "hybridvm":
-		d, _, err = hybridvmImport(gj, blocks, engine, 1)
+		d, exec, _, err = hybridvmImport(gj, blocks, engine, 1)
 	case "parallel":
-		d, rerun, err = hybridvmImport(gj, blocks, engine, goruntime.GOMAXPROCS(0))
+		d, exec, rerun, err = hybridvmImport(gj, blocks, engine, goruntime.GOMAXPROCS(0))
 	case "geth":
 		var g core.Genesis
 		if err := json.Unmarshal(gj, &g); err != nil {
@@ -191,19 +194,20 @@ func ReplayChild(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS(), Rerun: rerun})
+	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS(), Rerun: rerun, ExecNs: exec.Nanoseconds()})
 }
 
 // hybridvmImport imports blocks with replay on workers goroutines per block; it
-// returns the time and the share of transactions run again (parallel only).
-func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine, workers int) (time.Duration, float64, error) {
+// returns the time, the part of it spent executing transactions, and the share
+// of transactions run again (parallel only).
+func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine, workers int) (time.Duration, time.Duration, float64, error) {
 	g, st, err := replay.Genesis(genesisJSON)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	r, err := replay.New(g, st, replay.Options{Engine: engine, Workers: workers})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	start := time.Now()
 	for i, b := range blocks {
@@ -211,12 +215,13 @@ func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.En
 			r.Prefetch(blocks[i+1])
 		}
 		if err := r.Import(context.Background(), b); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
 	d := time.Since(start)
 	s := r.Stats()
-	return d, float64(s.Reexecuted) / float64(max(s.Transactions, 1)), nil
+	exec := time.Duration(s.Split.Execution * float64(time.Second))
+	return d, exec, float64(s.Reexecuted) / float64(max(s.Transactions, 1)), nil
 }
 
 func gethImport(g *core.Genesis, blocks []*types.Block) (time.Duration, error) {

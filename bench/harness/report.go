@@ -73,7 +73,49 @@ func (c *CaseReport) Ratio(r Ratio) (float64, bool) {
 	if !num.ok() || !den.ok() {
 		return 0, false
 	}
+	if r.Exec {
+		n, d := num.ExecMedian(), den.ExecMedian()
+		if n <= 0 || d <= 0 {
+			return 0, false
+		}
+		return n / d, true
+	}
 	return num.Median() / den.Median(), true
+}
+
+// ExecMedian is the median of the samples' execution-phase times, in
+// nanoseconds per operation (0: not measured).
+func (r *Result) ExecMedian() float64 {
+	if !r.ok() {
+		return 0
+	}
+	var ds []float64
+	for _, s := range r.Samples {
+		if s.ExecNs > 0 {
+			ds = append(ds, s.ExecNs)
+		}
+	}
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return (ds[n/2-1] + ds[n/2]) / 2
+}
+
+// HasExec reports whether any result measured its execution phase.
+func (rep *Report) HasExec() bool {
+	for _, c := range rep.Cases {
+		for _, r := range c.Results {
+			if r.ExecMedian() > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *Result) ok() bool { return r != nil && r.Status == StatusOK && len(r.Samples) > 0 }
