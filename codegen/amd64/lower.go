@@ -160,6 +160,7 @@ func (u *unit) lowerTerm(idx int, pc uint64) {
 		u.offsetFromLo(in.Rs1, in.Imm)
 		e.op(asm.ANDQ, asm.Imm(-2), asm.R(tA))
 		e.setImm(in.Rd, int64(blk.End), tD)
+		u.predictReturn(blk)
 		u.dispatch()
 	case codegen.TermEcall:
 		u.exitAt(guest.ExitEcall, blk.End)

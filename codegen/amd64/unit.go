@@ -46,6 +46,9 @@ type unit struct {
 	idx       int
 	// fuse is fuseRotates of the block's body.
 	fuse fusion
+	// callEnds maps each call target of the unit's blocks to the return addresses
+	// of those calls (retsite.go; built on first use).
+	callEnds map[uint64][]uint64
 }
 
 type slotJump struct {
