@@ -75,18 +75,8 @@ func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 		return // the access can fault, the value goes nowhere
 	}
 	d := e.dest(in.Rd, tD)
-	e.op(loadOps[in.Op], u.accessMem(in.Rs1, in.Imm), asm.R(d))
+	e.op(loadOps[in.Op], arenaMem, asm.R(d))
 	e.commit(in.Rd, d)
-}
-
-// accessMem is the host memory operand of a checked access at rs1 + imm (arena
-// offset in RAX): [R14 + rs1 + (imm - ArenaBase)] when rs1 lives in a host register,
-// so the access does not wait for RAX (only the bounds check does), else [R14 + RAX].
-func (u *unit) accessMem(rs1 uint8, imm int64) asm.Operand {
-	if disp := imm - int64(u.m.Cfg.Layout.ArenaBase); u.e.isMapped(rs1) && fits32(disp) {
-		return asm.MemIdx(rMem, u.e.rm.host[rs1], 1, disp)
-	}
-	return arenaMem
 }
 
 // store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path.
@@ -94,7 +84,7 @@ func (u *unit) store(idx int, pc uint64, in riscv.Inst) {
 	w := width(in.Op)
 	u.arenaOffset(in.Rs1, in.Imm)
 	u.storeCheck(w, u.m.primaryWindow(in.Rs1), u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
-	u.storeValueAt(w, in.Rs2, u.accessMem(in.Rs1, in.Imm))
+	u.storeValue(w, in.Rs2)
 }
 
 // storeValue stores guest register r's low w bytes at arena offset RAX.
