@@ -64,7 +64,7 @@ func TestRetSites(t *testing.T) {
 	blocks := []*codegen.Block{
 		addBlock(0x1000, codegen.TermJAL, 0x2000, jal(rv.RA)),
 		addBlock(0x1004, codegen.TermJAL, 0x2000, jal(rv.RA)),
-		addBlock(0x1008, codegen.TermJAL, 0x1800, jal(rv.RA)), // another function
+		addBlock(0x1008, codegen.TermJAL, 0x1800, jal(rv.RA)),   // another function
 		addBlock(0x100c, codegen.TermJAL, 0x2000, jal(rv.Zero)), // a jump, not a call
 		f,
 	}
