@@ -92,6 +92,59 @@ func TestRegressions(t *testing.T) {
 			p.Emit(R(0x3B, 0, 0, T1, T0, Zero)) // addw: sign-extends the low half
 			p.ADDI(A0, T1, 2)                   // -1 + 2
 		}, 1},
+		{"block-local registers: a straight block swaps in a register and faults midway", func(p *Program) {
+			hot(p)
+			p.LI(S11, 1)
+			for i := 0; i < 6; i++ {
+				p.ADD(S11, S11, S11) // s11: 64 (mapped for this block only)
+			}
+			p.LI(S0, 8) // below the arena
+			p.LD(A2, S0, 0)
+			p.ADD(S11, S11, S11)
+		}, -1},
+		{"block-local registers: a self-loop keeps its mapping across iterations and leaves it on exit", func(p *Program) {
+			hot(p)
+			p.LI(S11, 0)
+			p.LI(S10, 5)
+			p.Label("loop")
+			p.ADDI(S11, S11, 3)
+			p.ADD(S11, S11, S11)
+			p.ADDI(S11, S11, -3)
+			p.ADDI(S10, S10, -1)
+			p.BNE(S10, Zero, "loop")
+			p.ADD(A0, S11, Zero)
+			p.ADD(A0, A0, S10)
+			p.SRLI(A0, A0, 2)
+		}, 93 / 4},
+		{"block-local registers: a self-loop faults in a later iteration", func(p *Program) {
+			hot(p)
+			p.LI(S11, 0)
+			p.LI(S10, data)
+			p.Label("loop")
+			p.ADDI(S11, S11, 1)
+			p.ADD(S9, S11, S11)
+			p.ADD(S9, S9, S11)
+			p.ADD(S9, S9, S11)
+			p.LD(A2, S10, 0) // faults once s10 passes the data segment's end
+			p.ADDI(S10, S10, 1024)
+			p.ADD(S9, S9, S11)
+			p.BNE(S9, Zero, "loop")
+		}, -1},
+		{"return prediction: a function called from two places, and a return elsewhere", func(p *Program) {
+			p.LI(A0, 0)
+			p.JAL(RA, "f")
+			p.JAL(RA, "f")
+			p.LA(RA, "elsewhere")
+			p.J("f") // a tail jump: f returns to neither call site
+			p.LI(A0, 100)
+			p.Label("elsewhere")
+			p.ADDI(A0, A0, 40)
+			p.J("out")
+			p.Label("f")
+			p.ADDI(A0, A0, 1)
+			p.JALR(Zero, RA, 0)
+			p.Label("out")
+		}, 43},
 	}
 	cache := machine.NewCache(16)
 	for _, tt := range tests {
@@ -116,6 +169,24 @@ func TestRegressions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hot is a deep loop nest using twelve registers, so the register-use analysis maps
+// them all (more than there are host registers) and the other registers are left to
+// block-local mappings.
+func hot(p *Program) {
+	regs := []int{A1, A2, A3, A4, A5, A6, T0, T1, T2, T3, T4, T5}
+	p.LI(A1, 2)
+	p.Label("outer")
+	p.LI(A2, 2)
+	p.Label("inner")
+	for i := 2; i < len(regs); i++ {
+		p.ADD(regs[i], regs[i-1], regs[i-2])
+	}
+	p.ADDI(A2, A2, -1)
+	p.BNE(A2, Zero, "inner")
+	p.ADDI(A1, A1, -1)
+	p.BNE(A1, Zero, "outer")
 }
 
 // TestHighAddresses: programs linked above 4 GiB, where addresses fit no imm32 (wide

@@ -19,7 +19,8 @@
 //	RBX RSI RDI R8 R9 R10 R11 R12 RBP RCX
 //	         ten guest registers, chosen per program by translate.RegisterUse (static
 //	         use counts weighted by loop depth and the call graph); the others live in
-//	         State.X. RCX is lent out as a scratch register around the few
+//	         State.X. That mapping holds at every block boundary; inside a block some
+//	         may be swapped for registers the block uses more (blockregs.go). RCX is lent out as a scratch register around the few
 //	         instructions that need it (AMOs; variable shifts on hosts without BMI2),
 //	         its guest register parked in its State.X slot meanwhile.
 //	RAX RDX  scratch; at block entry through the dispatch table RAX holds the target

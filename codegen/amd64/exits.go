@@ -23,7 +23,10 @@ func packable(pc uint64) bool { return pc < 1<<32 }
 // out of line) on first use.
 func (u *unit) sharedExit(kind int) *asm.Label {
 	if u.shared[kind] == nil {
-		u.shared[kind] = u.coldLabel(func() { u.emitSharedExit(kind) })
+		u.shared[kind] = u.coldLabel(func() {
+			u.e.rm = &u.m.rm // reached after leave
+			u.emitSharedExit(kind)
+		})
 	}
 	return u.shared[kind]
 }

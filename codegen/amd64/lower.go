@@ -20,6 +20,7 @@ func (u *unit) lowerBlock(i int) {
 		u.next = u.direct[i+1]
 	}
 	e := &u.e
+	e.rm, u.local, u.loopTop = &u.m.rm, nil, nil
 	// The indirect entry (target check) is out of line, so a block that falls
 	// through to the next one in the unit needs no jump.
 	ind, direct := u.ind[i], u.direct[i]
@@ -33,11 +34,22 @@ func (u *unit) lowerBlock(i int) {
 	if blk.ZeroLoop != nil {
 		u.zeroLoopCheck(blk)
 	}
+	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
+	if local, written := blockMap(&u.m.rm, blk, selfLoop && blk.ZeroLoop == nil); local != u.m.rm {
+		u.local, u.written = &local, written
+		if selfLoop && blk.ZeroLoop == nil {
+			// The mapping holds across the back edge, which jumps to loopTop.
+			u.enterLocal()
+			u.loopTop = u.b.NewLabel()
+			u.b.Bind(u.loopTop)
+		}
+	}
 	// Gas and retired instructions in one subtraction (see the package comment).
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n
 	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
 	e.jump(asm.JMI, u.coldLabel(func() {
+		u.leave()
 		if packable(blk.Start) {
 			u.jumpShared(sharedOOG, blk.Start|uint64(charge)<<32)
 			return
@@ -45,12 +57,14 @@ func (u *unit) lowerBlock(i int) {
 		e.op(asm.ADDQ, asm.Imm(charge), asm.R(rGas))
 		u.exitAt(guest.ExitOutOfGas, blk.Start)
 	}))
+	if u.local != nil && u.loopTop == nil {
+		u.enterLocal()
+	}
 	body := blk.Insts
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
 	u.needUpper = upperNeeded(body)
-	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
 	u.fuse = fuseRotates(body, selfLoop, liveIn(blk.Insts))
 	pcs := make([]uint64, len(body)+1)
 	pcs[0] = blk.Start
@@ -67,6 +81,9 @@ func (u *unit) lowerBlock(i int) {
 			return // an unconditional fault: the rest of the block never runs
 		}
 		idx++
+	}
+	if u.loopTop == nil {
+		u.leave()
 	}
 	u.lowerTerm(len(body), pcs[len(body)])
 }
@@ -102,6 +119,7 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 	unretire := int64(len(u.blk.Insts) - idx)
 	replay := u.fuse.pending(idx)
 	return u.coldLabel(func() {
+		u.leave()
 		if len(replay) == 0 && packable(pc) {
 			u.jumpShared(sharedFault, pc|uint64(kind)<<32|uint64(mode)<<40|uint64(unretire)<<48)
 			return
@@ -118,6 +136,7 @@ func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) 
 // of the current block, see fuse.go) that precede the faulting one.
 func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode int, replay []int) {
 	e := &u.e
+	u.leave()
 	switch mode {
 	case addrOffAX:
 		e.addImm(int64(u.m.Cfg.Layout.ArenaBase), tA, tD)
@@ -160,6 +179,7 @@ func (u *unit) lowerTerm(idx int, pc uint64) {
 		u.offsetFromLo(in.Rs1, in.Imm)
 		e.op(asm.ANDQ, asm.Imm(-2), asm.R(tA))
 		e.setImm(in.Rd, int64(blk.End), tD)
+		u.predictReturn(blk)
 		u.dispatch()
 	case codegen.TermEcall:
 		u.exitAt(guest.ExitEcall, blk.End)
@@ -210,9 +230,14 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 	case in.Rs1 == 0 && in.Rs2 == 0:
 		switch in.Op {
 		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:
+			if u.loopTop != nil {
+				e.jump(asm.JMP, u.loopTop)
+				return
+			}
 			u.jumpTo(taken)
 		default:
 			u.replayAtExit()
+			u.leave()
 			u.jumpTo(fall)
 		}
 		return
@@ -226,6 +251,13 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 		e.op(asm.TESTQ, a, a) // same flags as CMP a, 0 for every condition used
 	} else {
 		e.op(asm.CMPQ, a, b)
+	}
+	if u.loopTop != nil { // a self-loop under its own mapping (blockregs.go)
+		e.jump(cond, u.loopTop)
+		u.replayAtExit()
+		u.leave()
+		u.jumpTo(fall)
+		return
 	}
 	if len(u.fuse.atExit) > 0 { // a self-loop with results to compute on its way out
 		u.branchTo(cond, taken)

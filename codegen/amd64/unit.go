@@ -46,6 +46,15 @@ type unit struct {
 	idx       int
 	// fuse is fuseRotates of the block's body.
 	fuse fusion
+	// local is the current block's own register mapping (blockregs.go; nil when it
+	// uses the module's), written the guest registers the block writes, and loopTop
+	// the head of a self-loop that keeps local across its back edge (nil otherwise).
+	local   *regMap
+	written [32]bool
+	loopTop *asm.Label
+	// callEnds maps each call target of the unit's blocks to the return addresses
+	// of those calls (retsite.go; built on first use).
+	callEnds map[uint64][]uint64
 }
 
 type slotJump struct {
@@ -90,14 +99,17 @@ type blockContext struct {
 	needUpper []bool
 	fuse      fusion
 	idx       int
+	rm, local *regMap
+	written   [32]bool
 }
 
 func (u *unit) context() blockContext {
-	return blockContext{u.blk, u.needUpper, u.fuse, u.idx}
+	return blockContext{u.blk, u.needUpper, u.fuse, u.idx, u.e.rm, u.local, u.written}
 }
 
 func (u *unit) setContext(c blockContext) {
 	u.blk, u.needUpper, u.fuse, u.idx = c.blk, c.needUpper, c.fuse, c.idx
+	u.e.rm, u.local, u.written = c.rm, c.local, c.written
 }
 
 // toExit jumps to the unit's exit sequence.
@@ -105,6 +117,7 @@ func (u *unit) toExit() { u.e.jump(asm.JMP, u.exit) }
 
 // exitAt exits with code and State.PC = pc.
 func (u *unit) exitAt(code guest.ExitCode, pc uint64) {
+	u.leave()
 	u.e.store64Imm(pc, guest.OffPC)
 	u.e.setExit(code)
 	u.toExit()
