@@ -82,8 +82,10 @@ type ParallelStats struct {
 	Workers int
 	// Paused is set when the block ran sequentially although workers are
 	// configured, because the last parallel block's transactions mostly
-	// depended on each other (adaptive.go).
+	// depended on each other; Slower, because sequential execution has been
+	// the faster on recent blocks (adaptive.go).
 	Paused bool
+	Slower bool
 	// Speculative counts transactions executed by workers ahead of the commit;
 	// Reexecuted counts those that had to run again, and Conflicts names the
 	// first changed value each of them had observed (for example "balance

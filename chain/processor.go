@@ -214,9 +214,20 @@ func (p *Processor) ProcessContext(ctx context.Context, block *types.Block, db r
 	rb := receiptBuilder{header: header, hash: block.Hash(), blobFee: runtime.BlobBaseFee(fork, blk.ExcessBlobGas)}
 	base, parallel := db.(*state.State)
 	parallel = parallel && p.parallel(len(txs)) && r.Config().Tracer == nil
-	if parallel && !p.cfg.AlwaysParallel && !p.adapt.parallel() {
-		parallel = false
-		res.Parallel = &ParallelStats{Workers: 1, Paused: true}
+	adaptive := parallel && !p.cfg.AlwaysParallel
+	if adaptive {
+		switch p.adapt.choose() {
+		case seqConflicts:
+			parallel = false
+			res.Parallel = &ParallelStats{Workers: 1, Paused: true}
+		case seqFaster:
+			parallel = false
+			res.Parallel = &ParallelStats{Workers: 1, Slower: true}
+		}
+	}
+	if adaptive {
+		stop := p.adapt.clock(blk.GasUsed)
+		defer func() { stop(parallel, blk.GasUsed) }()
 	}
 	if parallel {
 		if err := p.runParallel(ctx, fork, base, blk, txs, senders, &rb, res); err != nil {

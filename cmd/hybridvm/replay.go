@@ -223,12 +223,17 @@ func printBlockStats(w io.Writer, asJSON bool, n uint64, txs int, ps *chain.Para
 			Reexecuted   int              `json:"reexecuted"`
 			Conflicts    []chain.Conflict `json:"conflicts"`
 			Paused       bool             `json:"paused,omitempty"`
-		}{n, txs, ps.Workers, ps.Speculative, ps.Reexecuted, ps.Conflicts, ps.Paused})
+			Slower       bool             `json:"sequentialFaster,omitempty"`
+		}{n, txs, ps.Workers, ps.Speculative, ps.Reexecuted, ps.Conflicts, ps.Paused, ps.Slower})
 		fmt.Fprintln(w, string(b))
 		return
 	}
 	if ps.Paused {
 		fmt.Fprintf(w, "block %d: %d transactions, sequential (the last parallel block's transactions depended on each other)\n", n, txs)
+		return
+	}
+	if ps.Slower {
+		fmt.Fprintf(w, "block %d: %d transactions, sequential (faster than parallel on recent blocks)\n", n, txs)
 		return
 	}
 	fmt.Fprintf(w, "block %d: %d transactions, %d ran ahead, %d ran again", n, txs, ps.Speculative, ps.Reexecuted)
