@@ -79,6 +79,11 @@ var tier struct {
 	workers int
 }
 
+// tierUnitInsts bounds the guest instructions one request translates (a unit of a few
+// milliseconds), so frames pick up native code as it lands and other images' requests
+// are not held up behind one large program.
+const tierUnitInsts = 2048
+
 // tierSlice is how many instructions a tiered frame interprets while its request is
 // being served.
 const tierSlice = 1 << 10
@@ -201,19 +206,24 @@ func (r *tierReq) run() {
 		r.img.native.loadFromDisk(r.img.Code, r.layout, r.opts)
 		return
 	}
+	if !r.img.native.created.Load() {
+		r.img.native.settingUp.Store(true)
+	}
 	p, err := r.img.native.program(r.img.Code, r.img.Program.Entry, r.layout, r.opts)
+	r.img.native.settingUp.Store(false)
 	if err != nil || r.cancelled.Load() {
 		return
 	}
-	maxInsts := 0
+	maxInsts := tierUnitInsts
 	if r.metered {
 		left := int64(r.img.retired.Load()/CreditRatio) - int64(p.Stats().Insts)
 		if left <= 0 {
 			return // asked again once earned
 		}
-		maxInsts = int(min(left, 1<<30))
+		maxInsts = int(min(left, tierUnitInsts))
 	}
-	_, _, _ = p.ResolveWithin(r.pc, maxInsts)
+	ran := r.img.Interp.DecodedBlocks(nil)
+	_, _, _ = p.CompileHot(r.pc, ran, maxInsts)
 }
 
 // tieredMissing handles a tiered frame's missing block at st.PC (or its first entry,
@@ -229,6 +239,10 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 			return 0, false
 		}
 	}
+	if p == nil && f.img.native.settingUp.Load() {
+		f.native.slice = tierSlice // a worker is setting the module up
+		return 0, false
+	}
 	if p == nil && f.img.native.diskUntried(codegen.LayoutOf(st), f.native.opts) {
 		// The disk cache may have the program: loading it costs no translation, so
 		// it needs no credit.
@@ -237,9 +251,15 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 		return 0, false
 	}
 	if f.Meter {
+		f.flushRetired() // the worker reads the credit when it serves the request
 		left := int64(f.img.retired.Load() / CreditRatio)
 		if p != nil {
-			left = f.creditLeft(p)
+			s, ok := p.TryStats()
+			if !ok {
+				f.native.slice = tierSlice // a worker is translating into it
+				return 0, false
+			}
+			left -= int64(s.Insts)
 		}
 		if left < guest.MaxBlockInsts {
 			f.interpretFor(guest.MaxBlockInsts)
