@@ -15,8 +15,18 @@ import (
 // and the interpreter elsewhere; where it reaches code that is not translated — and,
 // for a metered frame, that the image has earned (machine/credit.go) — it asks a
 // background worker to translate it and goes on interpreting a short slice, then tries
-// native code again at a block boundary. No frame waits for a translation. The
-// workers are few (half the processors, at least one) and their queue is bounded:
+// native code again at a block boundary. No frame waits for a translation: not for
+// the module being set up or loaded (nativeCache.has and diskUntried use TryLock), nor
+// for a unit being translated into the program (TryLink, TryStats).
+//
+// What a request translates: the block the frame is at and every block that ran on
+// the interpreter (the image's decoded-block table, interp.Program.DecodedBlocks), as
+// one unit of at most tierUnitInsts instructions, breadth first from the frame's block
+// (translate.Program.CompileHot) — not the static neighbourhood a JIT unit takes, which
+// holds code that never ran. The first request after the module is set up then covers
+// the whole path a call took (RATIONALE.md, "Why is tiered execution the default?").
+//
+// The workers are few (half the processors, at least one) and their queue is bounded:
 // a request that does not fit is dropped, and asked again later. A request holds its
 // image, so the image's native code outlives it; a request for an image that only
 // requests hold any more (its cache dropped it, no frame runs it) is skipped.
@@ -31,8 +41,9 @@ import (
 // call.
 
 // tierJob asks for the block at pc of img's native program for layout (created when
-// missing), at most the image's translation credit when it is served if metered
-// (machine/credit.go: the credit grows while the request waits), else without limit.
+// missing), with the blocks that ran, at most tierUnitInsts and, if metered, the
+// image's translation credit when it is served (machine/credit.go: the credit grows
+// while the request waits).
 type tierJob struct {
 	img     *Image
 	layout  codegen.Layout
