@@ -46,6 +46,8 @@ func NewCodeCache(maxNativeBytes int64) *CodeCache {
 // SHA-256 checksum matches its contents; any other file is ignored and replaced. A
 // directory the process cannot write to (read-only, full) is still read; failed
 // writes print one warning (SetWarnings chooses where) and the code stays in memory.
+// The directory keeps at most DefaultDirLimit bytes of files (SetDirLimit), evicting
+// the least recently used.
 // No call ever fails because of the directory. Whoever can write to it can make the
 // process run any code: keep it private (docs/architecture.md, "Code cache on disk").
 // On architectures without a native backend the directory is never used.
@@ -58,6 +60,20 @@ func NewCodeCacheWithDir(dir string, maxNativeBytes int64) (*CodeCache, error) {
 	c.c.SetDisk(d)
 	return c, nil
 }
+
+// SetDirLimit sets the most bytes of files the cache's directory keeps (n <= 0: no
+// limit; DefaultDirLimit unless set), evicting the least recently used — a file the
+// process loads counts as used — when a write takes it over (docs/architecture.md,
+// "Code cache on disk"). Processes sharing the directory may set different limits;
+// each evicts down to its own. Without a directory it does nothing.
+func (c *CodeCache) SetDirLimit(n int64) {
+	if d := c.c.Disk(); d != nil {
+		d.SetLimit(n)
+	}
+}
+
+// DefaultDirLimit is a cache directory's size limit unless SetDirLimit changes it.
+const DefaultDirLimit = codecache.DefaultLimit
 
 // SetWarnings sends the cache's warning about its directory (at most one) to w; the
 // default is os.Stderr, io.Discard silences it.
@@ -79,8 +95,9 @@ type CodeCacheStats struct {
 	// The directory's counters (NewCodeCacheWithDir): DiskHits counts
 	// programs loaded from files, DiskRejected files found but not used (damaged or
 	// from another build or CPU), DiskWritten files written, DiskWriteErrors failed
-	// writes.
-	DiskHits, DiskRejected, DiskWritten, DiskWriteErrors int64
+	// writes (an unwritable or full disk), DiskEvicted files removed to keep the
+	// directory within its limit (SetDirLimit).
+	DiskHits, DiskRejected, DiskWritten, DiskWriteErrors, DiskEvicted int64
 }
 
 // Stats returns the cache's counters.
@@ -89,7 +106,7 @@ func (c *CodeCache) Stats() CodeCacheStats {
 	cs := CodeCacheStats{Programs: s.Images, NativeBytes: int64(s.Native.MemBytes), TranslatedInstructions: s.Native.Insts, Retired: s.Retired}
 	if d := c.c.Disk(); d != nil {
 		ds := d.Stats()
-		cs.DiskHits, cs.DiskRejected, cs.DiskWritten, cs.DiskWriteErrors = ds.Hits, ds.Rejected, ds.Written, ds.Failed
+		cs.DiskHits, cs.DiskRejected, cs.DiskWritten, cs.DiskWriteErrors, cs.DiskEvicted = ds.Hits, ds.Rejected, ds.Written, ds.Failed, ds.Evicted
 	}
 	return cs
 }

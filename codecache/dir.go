@@ -27,8 +27,29 @@ type Dir struct {
 	warnTo io.Writer
 	warned bool
 
-	hits, misses, rejected, written, failed atomic.Int64
+	hits, misses, rejected, written, failed, evicted atomic.Int64
+
+	// The size limit (evict.go): size is this process's count of the bytes of cache
+	// files (-1: unknown), listed when the directory was last listed.
+	sizeMu sync.Mutex
+	limit  int64
+	size   int64
+	listed time.Time
+
+	// createTemp makes the temporary file a write goes to (os.CreateTemp; tests
+	// inject failures).
+	createTemp func(dir, pattern string) (tempFile, error)
 }
+
+// tempFile is what Store needs of a temporary file.
+type tempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+func osCreateTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 // suffix ends every cache file's name; tmpPrefix starts the temporary files writers
 // rename into place.
@@ -59,7 +80,7 @@ func Open(path string, warn io.Writer) (*Dir, error) {
 	if warn == nil {
 		warn = os.Stderr
 	}
-	d := &Dir{path: path, buildID: BuildID(), warnTo: warn}
+	d := &Dir{path: path, buildID: BuildID(), warnTo: warn, limit: DefaultLimit, size: -1, createTemp: osCreateTemp}
 	d.removeStale()
 	return d, nil
 }
@@ -79,13 +100,15 @@ func (d *Dir) SetWarnings(w io.Writer) {
 type Stats struct {
 	// Hits are programs loaded from files; Misses lookups that found no file;
 	// Rejected files that were found but not used (corrupt, truncated, or for another
-	// format, backend, CPU or build); Written files written; Failed writes that failed.
-	Hits, Misses, Rejected, Written, Failed int64
+	// format, backend, CPU or build); Written files written; Failed writes that failed
+	// (an unwritable or full directory); Evicted files this process removed to keep
+	// the directory within its limit (evict.go).
+	Hits, Misses, Rejected, Written, Failed, Evicted int64
 }
 
 // Stats returns the cache's counters.
 func (d *Dir) Stats() Stats {
-	return Stats{d.hits.Load(), d.misses.Load(), d.rejected.Load(), d.written.Load(), d.failed.Load()}
+	return Stats{d.hits.Load(), d.misses.Load(), d.rejected.Load(), d.written.Load(), d.failed.Load(), d.evicted.Load()}
 }
 
 // header is the header this process reads and writes for key under target.
@@ -102,7 +125,8 @@ func (d *Dir) File(key Key) string {
 // a file that is not exactly what this process would write (counted as rejected; the
 // caller translates again and Store replaces it).
 func (d *Dir) Load(key Key, target codegen.Target) *translate.Snapshot {
-	data, err := os.ReadFile(d.File(key))
+	name := d.File(key)
+	data, err := os.ReadFile(name)
 	if err != nil {
 		d.misses.Add(1)
 		return nil
@@ -113,6 +137,7 @@ func (d *Dir) Load(key Key, target codegen.Target) *translate.Snapshot {
 		return nil
 	}
 	d.hits.Add(1)
+	touch(name) // used: evicted last
 	return s
 }
 
@@ -123,19 +148,23 @@ func (d *Dir) Reject() {
 }
 
 // Store writes s as key's file: to a temporary file in the directory, synced, then
-// renamed over any older file. A failure (an unwritable or full directory) is
-// counted and warned about once; the caller's code runs from memory regardless.
+// renamed over any older file, evicting the least recently used files if the
+// directory then holds more than its limit (evict.go). A failure (an unwritable or
+// full directory) is counted and warned about once; the caller's code runs from
+// memory regardless.
 func (d *Dir) Store(key Key, s *translate.Snapshot) {
-	if err := d.write(d.File(key), Encode(d.header(key, s.Target), s)); err != nil {
+	data := Encode(d.header(key, s.Target), s)
+	if err := d.write(d.File(key), data); err != nil {
 		d.failed.Add(1)
 		d.warn(err)
 		return
 	}
 	d.written.Add(1)
+	d.wrote(int64(len(data)))
 }
 
 func (d *Dir) write(name string, data []byte) (err error) {
-	f, err := os.CreateTemp(d.path, tmpPrefix+"*")
+	f, err := d.createTemp(d.path, tmpPrefix+"*")
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,9 @@
 // backend version, architecture, CPU or build is a miss: it is never mapped, and the
 // caller translates again and replaces it. Files are written to a temporary file in
 // the same directory, synced, and renamed over the old one, so a reader sees a whole
-// file of one writer or none even when processes share the directory.
+// file of one writer or none even when processes share the directory. A directory
+// keeps at most its limit in files (DefaultLimit, Dir.SetLimit), evicting the least
+// recently used (evict.go).
 //
 // The checksum catches accidents (truncation, bit rot, torn writes), not an attacker:
 // whoever may write to the directory may make the process run any code. The

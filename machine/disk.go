@@ -106,12 +106,15 @@ func (c *nativeCache) loadFromDisk(code *guest.Code, layout codegen.Layout, opts
 }
 
 // diskUntried reports whether the image has a disk cache whose file for layout has not
-// been tried yet.
+// been tried yet. It never waits: while another goroutine sets up or loads a program it
+// reports false.
 func (c *nativeCache) diskUntried(layout codegen.Layout, opts translate.Options) bool {
 	if c.disk.dir == nil || nativeBackend == nil {
 		return false
 	}
-	c.mu.Lock()
+	if !c.mu.TryLock() {
+		return false // a worker is setting the program up or loading it
+	}
 	defer c.mu.Unlock()
 	key := nativeKey{layout, opts}
 	_, made := c.progs[key]
@@ -138,7 +141,13 @@ func (c *nativeCache) store(p *translate.Program, again bool) {
 	if c.disk.dir == nil {
 		return
 	}
-	s := p.Stats()
+	s, ok := p.TryStats()
+	if !ok {
+		if again {
+			return // a worker is translating into p: a later frame's end writes it
+		}
+		s = p.Stats()
+	}
 	units := s.Units + s.Loaded
 	c.mu.Lock()
 	var e *nativeEntry

@@ -31,6 +31,11 @@ type nativeCache struct {
 	// (machine/disk.go); tried lists the layouts whose file was tried.
 	disk  diskID
 	tried map[nativeKey]bool
+	// bytes is what nativeBytes last counted.
+	bytes atomic.Int64
+	// settingUp is set while a tiered worker makes the image's first program
+	// (machine/tier.go): frames interpret meanwhile rather than ask again.
+	settingUp atomic.Bool
 }
 
 type nativeKey struct {
@@ -46,6 +51,9 @@ type nativeEntry struct {
 	// storedUnits units (machine/disk.go).
 	stored      bool
 	storedUnits int
+	// memBytes is the program's executable memory when last seen (guarded by the
+	// cache's mu; nativeBytes).
+	memBytes int64
 }
 
 // program returns the image's native program for layout, creating it on first use.
@@ -290,13 +298,16 @@ func (img *Image) CompileContract() error {
 }
 
 // has reports whether the image has a native program for layout and opts (without
-// making one), or why the backend declined it.
+// making one), or why the backend declined it. It never waits: while another goroutine
+// sets the program up it reports false.
 func (c *nativeCache) has(layout codegen.Layout, opts translate.Options) (bool, error) {
 	key := nativeKey{layout, opts}
 	if e := c.last.Load(); e != nil && e.key == key {
 		return e.err == nil, e.err
 	}
-	c.mu.Lock()
+	if !c.mu.TryLock() {
+		return false, nil // a worker is setting it up or loading it: not yet
+	}
 	defer c.mu.Unlock()
 	e, ok := c.progs[key]
 	if !ok {
@@ -318,8 +329,28 @@ func (c *nativeCache) free() {
 	c.last.Store(nil)
 }
 
-// nativeBytes is the size of the image's native code.
-func (img *Image) nativeBytes() int64 { return int64(img.nativeStats().MemBytes) }
+// nativeBytes is the size of the image's native code. It never waits for a
+// translation (a cache evicting on behalf of a frame must not): while one runs, it
+// counts what the program had before.
+func (img *Image) nativeBytes() int64 {
+	c := &img.native
+	if !c.mu.TryLock() {
+		return c.bytes.Load()
+	}
+	defer c.mu.Unlock()
+	var n int64
+	for _, e := range c.progs {
+		if e.prog == nil {
+			continue
+		}
+		if s, ok := e.prog.TryStats(); ok {
+			e.memBytes = int64(s.MemBytes)
+		}
+		n += e.memBytes
+	}
+	c.bytes.Store(n)
+	return n
+}
 
 // nativeStats sums the translation counters of the image's native programs.
 func (img *Image) nativeStats() translate.Stats {

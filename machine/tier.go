@@ -15,8 +15,18 @@ import (
 // and the interpreter elsewhere; where it reaches code that is not translated — and,
 // for a metered frame, that the image has earned (machine/credit.go) — it asks a
 // background worker to translate it and goes on interpreting a short slice, then tries
-// native code again at a block boundary. No frame waits for a translation. The
-// workers are few (half the processors, at least one) and their queue is bounded:
+// native code again at a block boundary. No frame waits for a translation: not for
+// the module being set up or loaded (nativeCache.has and diskUntried use TryLock), nor
+// for a unit being translated into the program (TryLink, TryStats).
+//
+// What a request translates: the block the frame is at and every block that ran on
+// the interpreter (the image's decoded-block table, interp.Program.DecodedBlocks), as
+// one unit of at most tierUnitInsts instructions, breadth first from the frame's block
+// (translate.Program.CompileHot) — not the static neighbourhood a JIT unit takes, which
+// holds code that never ran. The first request after the module is set up then covers
+// the whole path a call took (RATIONALE.md, "Why is tiered execution the default?").
+//
+// The workers are few (half the processors, at least one) and their queue is bounded:
 // a request that does not fit is dropped, and asked again later. A request holds its
 // image, so the image's native code outlives it; a request for an image that only
 // requests hold any more (its cache dropped it, no frame runs it) is skipped.
@@ -31,8 +41,9 @@ import (
 // call.
 
 // tierJob asks for the block at pc of img's native program for layout (created when
-// missing), at most the image's translation credit when it is served if metered
-// (machine/credit.go: the credit grows while the request waits), else without limit.
+// missing), with the blocks that ran, at most tierUnitInsts and, if metered, the
+// image's translation credit when it is served (machine/credit.go: the credit grows
+// while the request waits).
 type tierJob struct {
 	img     *Image
 	layout  codegen.Layout
@@ -78,6 +89,11 @@ var tier struct {
 	pending map[tierKey]*tierReq
 	workers int
 }
+
+// tierUnitInsts bounds the guest instructions one request translates (a unit of a few
+// milliseconds), so frames pick up native code as it lands and other images' requests
+// are not held up behind one large program.
+const tierUnitInsts = 2048
 
 // tierSlice is how many instructions a tiered frame interprets while its request is
 // being served.
@@ -201,19 +217,24 @@ func (r *tierReq) run() {
 		r.img.native.loadFromDisk(r.img.Code, r.layout, r.opts)
 		return
 	}
+	if !r.img.native.created.Load() {
+		r.img.native.settingUp.Store(true)
+	}
 	p, err := r.img.native.program(r.img.Code, r.img.Program.Entry, r.layout, r.opts)
+	r.img.native.settingUp.Store(false)
 	if err != nil || r.cancelled.Load() {
 		return
 	}
-	maxInsts := 0
+	maxInsts := tierUnitInsts
 	if r.metered {
 		left := int64(r.img.retired.Load()/CreditRatio) - int64(p.Stats().Insts)
 		if left <= 0 {
 			return // asked again once earned
 		}
-		maxInsts = int(min(left, 1<<30))
+		maxInsts = int(min(left, tierUnitInsts))
 	}
-	_, _, _ = p.ResolveWithin(r.pc, maxInsts)
+	ran := r.img.Interp.DecodedBlocks(nil)
+	_, _, _ = p.CompileHot(r.pc, ran, maxInsts)
 }
 
 // tieredMissing handles a tiered frame's missing block at st.PC (or its first entry,
@@ -229,6 +250,10 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 			return 0, false
 		}
 	}
+	if p == nil && f.img.native.settingUp.Load() {
+		f.native.slice = tierSlice // a worker is setting the module up
+		return 0, false
+	}
 	if p == nil && f.img.native.diskUntried(codegen.LayoutOf(st), f.native.opts) {
 		// The disk cache may have the program: loading it costs no translation, so
 		// it needs no credit.
@@ -237,9 +262,15 @@ func (f *Frame) tieredMissing(p *translate.Program) (exit guest.ExitCode, ok boo
 		return 0, false
 	}
 	if f.Meter {
+		f.flushRetired() // the worker reads the credit when it serves the request
 		left := int64(f.img.retired.Load() / CreditRatio)
 		if p != nil {
-			left = f.creditLeft(p)
+			s, ok := p.TryStats()
+			if !ok {
+				f.native.slice = tierSlice // a worker is translating into it
+				return 0, false
+			}
+			left -= int64(s.Insts)
 		}
 		if left < guest.MaxBlockInsts {
 			f.interpretFor(guest.MaxBlockInsts)

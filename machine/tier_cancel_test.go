@@ -267,11 +267,14 @@ func TestTieredCreditWhenServed(t *testing.T) {
 	p.ECALL()
 	cache := NewCache(4)
 	defer cache.Purge()
-	img, err := cache.Load(ExecELF(textBase, p.MustFinish()), nil, guest.Constraints{ExecArenaSize: guest.DefaultExecArenaSize})
+	elf := ExecELF(textBase, p.MustFinish())
+	img, err := cache.Load(elf, nil, guest.Constraints{ExecArenaSize: guest.DefaultExecArenaSize})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer img.Release()
+	// The blocks ran on the interpreter once (tiered translates what ran).
+	runProgram(t, elf, ExecConfig{Engine: EngineInterp, Cache: cache})
 	var stop atomic.Bool
 	f := tieredFrame(t, img, &stop)
 	defer f.Release()

@@ -70,3 +70,43 @@ func TestRunCacheDir(t *testing.T) {
 		t.Errorf("--cache-dir under a file: %d %q", code, errOut)
 	}
 }
+
+// TestExecCacheLimit: --cache-limit bounds what --cache-dir keeps: with a limit below
+// one program's file, the file is evicted as soon as it is written and the next run
+// translates again; a size that does not parse is a usage error.
+func TestExecCacheLimit(t *testing.T) {
+	if !machine.NativeAvailable() {
+		t.Skip("no native backend on this architecture: --cache-dir is not used")
+	}
+	dir := filepath.Join(t.TempDir(), "cache")
+	prog := "../../testdata/riscv/isa/rv64i.elf"
+	for i := range 2 {
+		code, _, errOut := cli("exec", "--stats", "--cache-dir", dir, "--cache-limit", "1K", prog)
+		if code != 0 || strings.Contains(errOut, "translated: 0 instructions") {
+			t.Fatalf("run %d: %d %q; want the program translated", i, code, errOut)
+		}
+		if files, _ := filepath.Glob(filepath.Join(dir, "*.hvc")); len(files) != 0 {
+			t.Fatalf("run %d: files %v kept under a 1 KiB limit", i, files)
+		}
+	}
+	if code, _, errOut := cli("exec", "--cache-dir", dir, "--cache-limit", "lots", prog); code != 2 || !strings.Contains(errOut, "cache-limit") {
+		t.Errorf("--cache-limit lots: %d %q", code, errOut)
+	}
+}
+
+// TestParseSize: sizes are bytes with an optional binary unit.
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "65536": 65536, "1K": 1 << 10, "512m": 512 << 20, "2G": 2 << 30, "3GiB": 3 << 30, "4 MB": 4 << 20, "7b": 7} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "1.5G", "G", "9999999999T", "1X"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+	if s := formatSize(1 << 30); s != "1G" {
+		t.Errorf("formatSize(1 GiB) = %q", s)
+	}
+}

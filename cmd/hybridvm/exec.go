@@ -19,7 +19,7 @@ func init() {
 	})
 }
 
-const execUsage = `usage: hybridvm exec [--engine E] [--gas N] [--arena MIB] [--cache-dir DIR] [--stats] [--trace] PROGRAM.elf
+const execUsage = `usage: hybridvm exec [--engine E] [--gas N] [--arena MIB] [--cache-dir DIR [--cache-limit SIZE]] [--stats] [--trace] PROGRAM.elf
 
 Runs a static RV64IMAC ELF (at most 256 MiB) in exec mode (docs/abi.md, "Exec mode"):
 its writes to fds 1 and 2 appear on stdout and stderr, and hybridvm exits with the
@@ -42,6 +42,8 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	stats := fs.Bool("stats", false, "print instructions, gas and wall time to stderr")
 	arenaMiB := fs.Uint64("arena", 0, "arena size in MiB (0: 1024)")
 	cacheDir := fs.String("cache-dir", "", "keep native code in `DIR`: a native engine compiles the whole program on first use (as aot) and writes it there, and later runs load it instead of translating")
+	var cacheLimit byteSize
+	cacheLimitFlag(fs, &cacheLimit)
 	trace := fs.Bool("trace", false, "write one line per executed instruction (pc, disassembly, gas left) to stderr")
 	files, status, ok := parseCommandLine(fs, args, execUsage, stdout, stderr)
 	if !ok {
@@ -75,6 +77,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hybridvm exec: --cache-dir:", err)
 			return 2
 		}
+		d.SetLimit(int64(cacheLimit))
 		cfg.Cache = machine.NewCache(1)
 		cfg.Cache.SetDisk(d)
 		if engine == machine.EngineJIT || engine == machine.EngineTiered {

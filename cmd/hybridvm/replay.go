@@ -29,7 +29,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--datadir DIR] [--trace-bad FILE] [--engine NAME] [--cache-dir DIR] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
+const replayUsage = `usage: hybridvm replay --genesis GENESIS.json [--datadir DIR] [--trace-bad FILE] [--engine NAME] [--cache-dir DIR [--cache-limit SIZE]] [--parallel N] [--stats] [--json] CHAIN.rlp[.gz]
 
 Imports a chain onto the genesis state, held in memory unless --datadir is given: every
 block is validated against its header (state root, receipts root, logs bloom, gas used,
@@ -70,6 +70,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	genesisPath := fset.String("genesis", "", "go-ethereum genesis file")
 	engineName := fset.String("engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
 	cacheDir := fset.String("cache-dir", "", "keep native code in `DIR`: contracts the aot engine compiled whole are written there, and every native engine loads them instead of translating")
+	var cacheLimit byteSize
+	cacheLimitFlag(fset, &cacheLimit)
 	asJSON := fset.Bool("json", false, "print the summary as JSON")
 	parallel := fset.Int("parallel", goruntime.GOMAXPROCS(0), "execute each block's transactions on N goroutines (1: sequentially)")
 	perBlock := fset.Bool("stats", false, "print, per block, how many transactions ran again and which value each had seen change")
@@ -106,6 +108,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hybridvm replay: --cache-dir:", err)
 			return 2
 		}
+		disk.SetLimit(int64(cacheLimit))
 	}
 	gdata, err := readFileLimited(*genesisPath, maxStateFile)
 	if err != nil {

@@ -88,6 +88,7 @@ type runFlags struct {
 	cacheDir                                                                          string
 	number, timestamp, basefee, coinbase, chainID, prevrandao                         string
 	gas                                                                               uint64
+	cacheLimit                                                                        byteSize
 	create, trace, readOnly, dump                                                     bool
 }
 
@@ -99,6 +100,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&f.dump, "dump", false, "print the state after the call (alloc JSON) after the result")
 	fset.StringVar(&f.engine, "engine", machine.DefaultEngine().String(), "RISC-V engine: interp, jit, aot or tiered")
 	fset.StringVar(&f.cacheDir, "cache-dir", "", "keep native code in `DIR`: the called RISC-V code is compiled whole ahead of the call, or loaded from DIR if an earlier run compiled it")
+	cacheLimitFlag(fset, &f.cacheLimit)
 	fset.StringVar(&f.fork, "fork", host.LatestFork.String(), "fork: Paris, Shanghai, Cancun, Prague or Osaka")
 	fset.Uint64Var(&f.gas, "gas", 30_000_000, "gas limit")
 	fset.StringVar(&f.from, "from", defaultSender.Hex(), "caller address")
@@ -180,6 +182,7 @@ func doRun(f *runFlags, sigArgs []string, stdout, stderr io.Writer) (int, error)
 			return 2, fmt.Errorf("--cache-dir: %w", err)
 		}
 		cache.SetWarnings(stderr)
+		cache.SetDirLimit(int64(f.cacheLimit))
 		defer cache.Close()
 		cfg.Cache = cache
 	}
