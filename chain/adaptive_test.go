@@ -34,7 +34,7 @@ func TestAdaptiveRunsTheFasterPath(t *testing.T) {
 		t.Errorf("sequential faster: %d of %d blocks parallel, want one probe per %d", par, 10*probeEvery, probeEvery)
 	}
 	cost = [2]time.Duration{14 * time.Millisecond, 8 * time.Millisecond} // now parallel is faster
-	run(2 * probeEvery)                                                   // the probes notice
+	run(2 * probeEvery)                                                  // the probes notice
 	if par := run(10 * probeEvery); par != 10*probeEvery-10 {
 		t.Errorf("parallel faster: %d of %d blocks parallel, want all but one per %d", par, 10*probeEvery, probeEvery)
 	}
