@@ -36,6 +36,9 @@ const minParallelTxs = 4
 // workers run, per worker.
 const lookaheadPerWorker = 16
 
+// workerChunk is how many transactions a worker takes at once.
+const workerChunk = 4
+
 // backoff waits a little for other goroutines to make progress: it yields the
 // processor at first, then sleeps. idle counts the waits so far. (The
 // committer uses it while a worker finishes the transaction it needs next.)
@@ -249,6 +252,21 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 			}
 		}
 	}
+	// claimRange takes up to k transactions at once for a worker: one
+	// exchange of next per chunk rather than per transaction.
+	claimRange := func(k int64) (int64, int64) {
+		for {
+			i := next.Load()
+			limit := min(int64(n), committed.Load()+lookahead+1)
+			if i >= limit {
+				return 0, 0
+			}
+			m := min(k, limit-i)
+			if next.CompareAndSwap(i, i+m) {
+				return i, m
+			}
+		}
+	}
 	wake := newWaker(nw)
 	var wg sync.WaitGroup
 	for w := 1; w < nw; w++ {
@@ -256,8 +274,8 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 		go func() {
 			defer wg.Done()
 			for spins := 0; !stop.Load() && next.Load() < int64(n); {
-				i := claim()
-				if i < 0 {
+				first, m := claimRange(workerChunk)
+				if m == 0 {
 					// Too far ahead of the commit: spin a little, then park.
 					if spins++; spins < 1024 {
 						goruntime.Gosched()
@@ -268,8 +286,12 @@ func (p *Processor) runParallel(ctx context.Context, fork host.Fork, st *state.S
 					continue
 				}
 				spins = 0
-				p.execute(p.workers[w], runtimes[w], base, pool, rb, txs, senders, i, &specs[i], nil)
-				specs[i].done.Store(true)
+				for i := first; i < first+m; i++ {
+					if specs[i].claimed.CompareAndSwap(false, true) {
+						p.execute(p.workers[w], runtimes[w], base, pool, rb, txs, senders, int(i), &specs[i], nil)
+						specs[i].done.Store(true)
+					}
+				}
 			}
 		}()
 	}
