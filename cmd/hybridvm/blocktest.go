@@ -23,7 +23,7 @@ func init() {
 	})
 }
 
-const blocktestUsage = `usage: hybridvm blocktest [--run REGEX] [--json] [--trace] PATH...
+const blocktestUsage = `usage: hybridvm blocktest [--run REGEX] [--json] [--trace] [--parallel N] PATH...
 
 Runs the blockchain tests in each PATH (a file, or a directory searched recursively
 for *.json) and prints one line per test, then a final line "N passed, N failed".
@@ -42,6 +42,9 @@ counts as one failure.
   --json        print each result as JSON: {"name","pass","stateRoot","fork","error","file"}
   --trace       stream an EIP-3155 JSON trace of every transaction to stderr (runs one
                 test at a time), each test followed by {"stateRoot": "0x..."}
+  --parallel N  execute every block's transactions on N goroutines (parallel block
+                execution, every block however small; 1, the default, runs them one
+                after another): the tests then check the parallel path
 
 Exit status: 0 all passed, 1 a test failed, 2 bad usage.
 
@@ -53,6 +56,7 @@ func runBlocktest(args []string, stdout, stderr io.Writer) int {
 	runRe := fset.String("run", "", "regular expression selecting tests by name")
 	asJSON := fset.Bool("json", false, "print results as JSON lines")
 	trace := fset.Bool("trace", false, "stream an EIP-3155 trace to stderr")
+	parallel := fset.Int("parallel", 1, "goroutines executing each block's transactions")
 	paths, status, ok := parseCommandLine(fset, args, blocktestUsage, stdout, stderr)
 	if !ok {
 		return status
@@ -60,7 +64,13 @@ func runBlocktest(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		return usageError(stderr, "blocktest", "no PATH given")
 	}
-	opts := &blocktest.Options{}
+	if *parallel < 1 {
+		return usageError(stderr, "blocktest", "--parallel %d: want at least 1", *parallel)
+	}
+	if *parallel > 1 && *trace {
+		return usageError(stderr, "blocktest", "--trace runs transactions one after another: drop --parallel")
+	}
+	opts := &blocktest.Options{TxWorkers: *parallel}
 	if *runRe != "" {
 		re, err := regexp.Compile(*runRe)
 		if err != nil {

@@ -28,6 +28,9 @@ func TestBlocktestCommand(t *testing.T) {
 		{"bad regex", []string{"blocktest", "--run", "(", multi}, 2, "", nil, []string{"--run"}},
 		{"missing path", []string{"blocktest", filepath.Join(t.TempDir(), "nope")}, 2, "", nil, []string{"no such file"}},
 		{"unknown flag", []string{"blocktest", "--fork", "Cancun", multi}, 2, "", nil, []string{"flag provided but not defined"}},
+		{"parallel", []string{"blocktest", "--parallel", "4", filepath.Join(dir, "ValidBlocks", "bcStateTests")}, 0, "288 passed, 0 failed", nil, nil},
+		{"parallel zero", []string{"blocktest", "--parallel", "0", multi}, 2, "", nil, []string{"--parallel 0"}},
+		{"parallel and trace", []string{"blocktest", "--parallel", "2", "--trace", multi}, 2, "", nil, []string{"drop --parallel"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
