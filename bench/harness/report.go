@@ -99,11 +99,7 @@ func (r *Result) ExecMedian() float64 {
 		return 0
 	}
 	slices.Sort(ds)
-	n := len(ds)
-	if n%2 == 1 {
-		return ds[n/2]
-	}
-	return (ds[n/2-1] + ds[n/2]) / 2
+	return medianOf(ds)
 }
 
 // HasExec reports whether any result measured its execution phase.
@@ -143,7 +139,11 @@ func (r *Result) Median() float64 {
 	if !r.ok() {
 		return 0
 	}
-	ds := r.sorted()
+	return medianOf(r.sorted())
+}
+
+// medianOf is the median of sorted values.
+func medianOf(ds []float64) float64 {
 	n := len(ds)
 	if n%2 == 1 {
 		return ds[n/2]
