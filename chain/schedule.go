@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -71,15 +72,21 @@ func (pr *profiler) record(base *state.Base, v *state.State, cost time.Duration)
 }
 
 // Simulate returns how long the parallel executor would take over txs with
-// the given number of workers, and how many transactions it would run again.
-// The model is the executor's: workers take transactions in order, at most
-// lookahead past the next to commit; the committer commits in order, each
-// commit costing the transaction's Commit plus commit; a transaction that started before one it depends on
-// was committed saw a stale value and runs again on the committer. Its
-// assumptions: costs are those measured sequentially (no slowdown from cache
-// or memory contention, no scheduling delay), and a dependency always makes
-// the stale run fail validation (a transaction that read a value its
-// predecessor rewrote unchanged would in fact pass).
+// the given number of workers (the committer included), and how many
+// transactions it would run again. The model is the executor's schedule,
+// simulated event by event: workers take transactions in order, one at a time,
+// at most lookahead past the next to commit (a worker that may not take one
+// waits for the commit that lets it); the committer commits in order, each
+// commit costing the transaction's Commit plus commit; a transaction no worker
+// has taken when the committer reaches it runs on the committer; while the
+// transaction to commit is still running, the committer runs the next one no
+// worker has taken, if the window allows; a transaction that started before one
+// it depends on was committed saw a stale value and runs again on the committer.
+// Its assumptions: costs are those measured one at a time (no slowdown from
+// running beside other goroutines: cache traffic, memory contention, the
+// collector, scheduling delays), workers take one transaction per claim, and a
+// dependency always makes the stale run fail validation (a transaction that
+// read a value its predecessor rewrote unchanged would in fact pass).
 func Simulate(txs []TxProfile, workers int, commit time.Duration, lookahead int) (time.Duration, int) {
 	if workers < 1 {
 		panic(fmt.Sprintf("BUG: chain: Simulate with %d workers", workers))
@@ -92,50 +99,80 @@ func Simulate(txs []TxProfile, workers int, commit time.Duration, lookahead int)
 		}
 		return total, 0
 	}
+	if lookahead <= 0 {
+		lookahead = n
+	}
+	const parked = time.Duration(math.MaxInt64)
 	start := make([]time.Duration, n)
 	finish := make([]time.Duration, n)
+	taken := make([]bool, n)
 	committedAt := make([]time.Duration, n)
 	free := make([]time.Duration, workers-1) // the workers besides the committer
 	var clock time.Duration                  // the committer's time
 	next, rerun := 0, 0
-	for i := range n {
-		// Workers take every transaction they may before the committer
-		// reaches i (their window: lookahead past the last commit).
-		for next < n && next <= i+lookahead {
-			w := 0
-			for k := range free {
-				if free[k] < free[w] {
-					w = k
-				}
+	take := func(k int, at time.Duration) {
+		start[k], finish[k], taken[k] = at, at+txs[k].Cost, true
+	}
+	// gate returns when transaction k may be taken by a worker that is ready at
+	// at, given i commits made so far; parked: only after a commit to come.
+	gate := func(k, i int, at time.Duration) time.Duration {
+		g := k - lookahead - 1
+		switch {
+		case g < 0:
+			return at
+		case g >= i:
+			return parked
+		default:
+			return max(at, committedAt[g])
+		}
+	}
+	for i := 0; i < n; {
+		w := 0
+		for k := range free {
+			if free[k] < free[w] {
+				w = k
 			}
-			// A worker may not start a transaction beyond the window until
-			// the commit that opens it.
-			at := free[w]
-			if gate := next - lookahead - 1; gate >= 0 && gate < i && committedAt[gate] > at {
-				at = committedAt[gate]
+		}
+		if free[w] <= clock && next < n {
+			// A worker acts first: it takes the next transaction if it may.
+			if at := gate(next, i, free[w]); at != free[w] {
+				free[w] = at
+				continue
 			}
-			if next == i && at > clock {
-				break // the committer gets there first and runs it itself
-			}
-			start[next], finish[next] = at, at+txs[next].Cost
+			take(next, free[w])
 			free[w] = finish[next]
 			next++
+			continue
 		}
-		if next == i { // nobody took it: the committer runs it
-			start[i] = clock
-			finish[i] = clock + txs[i].Cost
+		switch {
+		case !taken[i]: // nobody took it: the committer runs it
+			take(i, clock)
+			next = i + 1
+			clock = finish[i]
+		case finish[i] > clock && next < n && gate(next, i, clock) == clock:
+			// While i runs on a worker, the committer runs the next one.
+			take(next, clock)
+			clock = finish[next]
 			next++
-		}
-		done := max(clock, finish[i])
-		for _, d := range txs[i].Deps {
-			if committedAt[d] > start[i] {
-				rerun++
-				done += txs[i].Cost // run again, on the committer
-				break
+			continue
+		default:
+			clock = max(clock, finish[i])
+			for _, d := range txs[i].Deps {
+				if committedAt[d] > start[i] {
+					rerun++
+					clock += txs[i].Cost // run again, on the committer
+					break
+				}
 			}
 		}
-		clock = done + txs[i].Commit + commit
+		clock += txs[i].Commit + commit
 		committedAt[i] = clock
+		i++
+		for k := range free {
+			if free[k] == parked {
+				free[k] = clock
+			}
+		}
 	}
 	return clock, rerun
 }

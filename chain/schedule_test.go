@@ -27,10 +27,21 @@ func TestSimulate(t *testing.T) {
 		t.Errorf("1 worker: %v, %d re-run; want the sum, 1ms, none", d, rerun)
 	}
 	// Independent transactions with free commits: the committer and 3 workers
-	// share them, but the committer only waits on the workers (no helping in
-	// the model): 3 workers' worth of speed, at most.
-	if d, rerun := chain.Simulate(indep, 4, 0, 64); d > 1000*c/3+20*c || rerun != 0 {
-		t.Errorf("4 workers, independent: %v, %d re-run; want about 333µs, none", d, rerun)
+	// share them (the committer runs later ones while it waits): 4 workers'
+	// worth of speed, less a transaction at the end.
+	if d, rerun := chain.Simulate(indep, 4, 0, 64); d < 1000*c/4 || d > 1000*c/4+20*c || rerun != 0 {
+		t.Errorf("4 workers, independent: %v, %d re-run; want about 250µs, none", d, rerun)
+	}
+	// Two workers and commits half a transaction's cost: the committer's
+	// commits take half of its time, so it runs a third of the transactions
+	// and the worker two thirds: 100 × 10µs × 2/3 ≈ 667µs.
+	if d, _ := chain.Simulate(indep, 2, 5*c, 64); d < 600*c || d > 760*c {
+		t.Errorf("2 workers, 5µs commits: %v, want about 667µs", d)
+	}
+	// The window: with a lookahead of 1 and slow commits, workers wait for
+	// commits, and the run is no faster than the commits allow.
+	if d, _ := chain.Simulate(indep, 8, 20*c, 1); d < 2000*c {
+		t.Errorf("8 workers, lookahead 1, 20µs commits: %v, want at least 2ms", d)
 	}
 	// A chain of dependencies: every speculative run fails; no faster than
 	// one after another.
