@@ -12,7 +12,7 @@ import (
 // initBudget is the most a package of this module may allocate while it is
 // initialised. Every hybridvm process (exec, run, version) links and initialises
 // all of them, so a table, map or regexp that only one subcommand needs is built on
-// first use (sync.OnceValue) instead; see RATIONALE.md, "Start-up".
+// first use (sync.OnceValue) instead; see RATIONALE.md ("Start-up").
 const initBudget = 4 << 10
 
 // TestInitAllocations runs this binary as `hybridvm version` under
