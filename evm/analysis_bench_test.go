@@ -36,7 +36,7 @@ func BenchmarkAnalyse(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.code)))
 			for b.Loop() {
-				analyse(c.code, tables[host.Osaka])
+				analyse(c.code, tables()[host.Osaka])
 			}
 		})
 	}

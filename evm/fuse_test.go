@@ -53,7 +53,7 @@ func TestSuperinstructions(t *testing.T) {
 		{"ISZERO PUSH JUMPI taken", asm(PUSH0, ISZERO, p(7), JUMPI, p(1), JUMPDEST, p(2)), iJumpiNot, "0x2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			prog := analyse(tc.code, tables[host.Osaka])
+			prog := analyse(tc.code, tables()[host.Osaka])
 			found := false
 			for _, in := range prog.ins {
 				found = found || in.op == tc.op
@@ -75,7 +75,7 @@ func TestSuperinstructions(t *testing.T) {
 // TestNoFusionAcrossJumpdest: a JUMPDEST between two instructions keeps them apart (a jump
 // may land between them).
 func TestNoFusionAcrossJumpdest(t *testing.T) {
-	prog := analyse(asm(p(1), JUMPDEST, POP, p(2), JUMPDEST, ADD), tables[host.Cancun])
+	prog := analyse(asm(p(1), JUMPDEST, POP, p(2), JUMPDEST, ADD), tables()[host.Cancun])
 	for _, in := range prog.ins {
 		if in.op == iAddImm || in.op == iPop2 {
 			t.Errorf("fused across a JUMPDEST: %v", prog.ins)

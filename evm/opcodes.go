@@ -1,6 +1,9 @@
 package evm
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // OpCode is an EVM instruction byte.
 type OpCode byte
@@ -110,8 +113,8 @@ const (
 
 // opNames holds the name go-ethereum prints for every byte (its OpCode.String), so that
 // traces match its JSON logger field for field. Bytes not listed print as
-// "opcode 0x.. not defined".
-var opNames = func() [256]string {
+// "opcode 0x.. not defined". Built on first use (traces and errors only), not at start-up.
+var opNames = sync.OnceValue(func() *[256]string {
 	var n [256]string
 	fixed := map[OpCode]string{
 		STOP: "STOP", ADD: "ADD", MUL: "MUL", SUB: "SUB", DIV: "DIV", SDIV: "SDIV", MOD: "MOD",
@@ -156,12 +159,12 @@ var opNames = func() [256]string {
 	for i := 0; i < 5; i++ {
 		n[int(LOG0)+i] = fmt.Sprintf("LOG%d", i)
 	}
-	return n
-}()
+	return &n
+})
 
 // String returns the opcode's name as go-ethereum prints it.
 func (op OpCode) String() string {
-	if s := opNames[op]; s != "" {
+	if s := opNames()[op]; s != "" {
 		return s
 	}
 	return fmt.Sprintf("opcode %#x not defined", int(op))

@@ -3,6 +3,7 @@ package evm
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/hybridvm/hybridvm/host"
@@ -97,20 +98,22 @@ func (t *forkTable) finish() *forkTable {
 	return t
 }
 
-// tables holds the finished table of every supported fork, indexed by host.Fork.
-var tables = func() [host.LatestFork + 1]*forkTable {
+// tables returns the finished table of every supported fork, indexed by host.Fork.
+// They are built on first use, not at package initialisation, so that processes that
+// never run EVM code (hybridvm exec, version) do not pay for them at start-up.
+var tables = sync.OnceValue(func() [host.LatestFork + 1]*forkTable {
 	paris := newParisTable()
 	shanghai := newShanghaiTable(paris)
 	cancun := newCancunTable(shanghai)
 	prague := newPragueTable(cancun)
 	osaka := newOsakaTable(prague)
 	return [...]*forkTable{host.Paris: paris, host.Shanghai: shanghai, host.Cancun: cancun, host.Prague: prague, host.Osaka: osaka}
-}()
+})
 
 // tableFor returns the instruction table of a fork.
 func tableFor(fork host.Fork) (*forkTable, error) {
-	if int(fork) >= len(tables) {
+	if fork > host.LatestFork {
 		return nil, fmt.Errorf("evm: unsupported fork %s (supported: Paris, Shanghai, Cancun, Prague, Osaka)", fork)
 	}
-	return tables[fork], nil
+	return tables()[fork], nil
 }

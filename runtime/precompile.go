@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"sync"
+
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/hybridvm/hybridvm/host"
@@ -32,7 +34,9 @@ func (s *precompileSet) get(a host.Address) precompile {
 	return s.byIndex[i]
 }
 
-var precompileSets = func() [host.LatestFork + 1]*precompileSet {
+// precompileSets returns the lookup tables of every fork, built on first use rather than
+// at package initialisation (processes that run no EVM code never build them).
+var precompileSets = sync.OnceValue(func() [host.LatestFork + 1]*precompileSet {
 	var sets [host.LatestFork + 1]*precompileSet
 	for fork, m := range map[host.Fork]vm.PrecompiledContracts{
 		host.Paris:    vm.PrecompiledContractsBerlin, // unchanged from Berlin to Shanghai
@@ -58,9 +62,9 @@ var precompileSets = func() [host.LatestFork + 1]*precompileSet {
 		sets[fork] = s
 	}
 	return sets
-}()
+})
 
-func precompilesFor(f host.Fork) *precompileSet { return precompileSets[f] }
+func precompilesFor(f host.Fork) *precompileSet { return precompileSets()[f] }
 
 // Precompiles returns the addresses of the fork's precompiles (warm from the start
 // of every transaction, EIP-2929).
@@ -68,10 +72,10 @@ func Precompiles(f host.Fork) []host.Address {
 	if f > host.LatestFork {
 		return nil
 	}
-	return precompileSets[f].addresses
+	return precompileSets()[f].addresses
 }
 
 // IsPrecompile reports whether addr is a precompile in fork f.
 func IsPrecompile(f host.Fork, addr host.Address) bool {
-	return f <= host.LatestFork && precompileSets[f].get(addr) != nil
+	return f <= host.LatestFork && precompileSets()[f].get(addr) != nil
 }

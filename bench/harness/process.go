@@ -6,12 +6,14 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 )
 
 var (
 	execLookPath = exec.LookPath
-	instrLine    = regexp.MustCompile(`(?m)^instructions: (\d+)$`)
+	// instrLine is compiled on first use: every hybridvm process links this package.
+	instrLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^instructions: (\d+)$`) })
 )
 
 // execCombined runs a command and returns its combined output.
@@ -48,7 +50,7 @@ func runProcess(argv []string, wall bool) (procResult, error) {
 			res.time = ps.UserTime() + ps.SystemTime()
 		}
 	}
-	if m := instrLine.FindStringSubmatch(res.stderr); m != nil {
+	if m := instrLine().FindStringSubmatch(res.stderr); m != nil {
 		res.instret, _ = strconv.ParseUint(m[1], 10, 64)
 	}
 	return res, nil

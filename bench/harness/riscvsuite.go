@@ -95,7 +95,8 @@ func RISCVSuite(cfg RISCVConfig) (*Suite, error) {
 	return s, nil
 }
 
-var scaleDefine = regexp.MustCompile(`(?m)^#define SCALE (\d+)`)
+// scaleDefine is compiled on first use: every hybridvm process links this package.
+var scaleDefine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^#define SCALE (\d+)`) })
 
 // defaultScale is the SCALE a kernel source defines when none is given, 0 if unknown.
 func defaultScale(src string) int {
@@ -103,7 +104,7 @@ func defaultScale(src string) int {
 	if err != nil {
 		return 0
 	}
-	m := scaleDefine.FindSubmatch(b)
+	m := scaleDefine().FindSubmatch(b)
 	if m == nil {
 		return 0
 	}

@@ -2,6 +2,7 @@ package asm
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
 )
@@ -61,12 +62,18 @@ type x86op struct {
 	pp      byte // xBMI2: VEX.pp
 }
 
-var (
-	x86base Op // x86ops[op-x86base]
-	x86ops  []x86op
-)
+// x86table is the encoder's table: ops[op-base] describes op.
+type x86table struct {
+	base Op
+	ops  []x86op
+}
 
-func init() {
+// x86ops returns the table, built when the first unit is encoded rather than at
+// package initialisation: every hybridvm process links this package, and most
+// (interp runs, EVM-only runs, short tiered runs) never encode anything.
+var x86ops = sync.OnceValue(newX86table)
+
+func newX86table() x86table {
 	m := map[Op]x86op{}
 	alu := func(op Op, w bool, ext, ax, rm, r byte) {
 		m[op] = x86op{form: xALU, w: w, ext: ext, ax: ax, opc: [2]byte{rm, r}}
@@ -180,19 +187,20 @@ func init() {
 	for op := range m {
 		lo, hi = min(lo, op), max(hi, op)
 	}
-	x86base = lo
-	x86ops = make([]x86op, hi-lo+1)
+	t := x86table{base: lo, ops: make([]x86op, hi-lo+1)}
 	for op, d := range m {
-		x86ops[op-lo] = d
+		t.ops[op-lo] = d
 	}
+	return t
 }
 
 func x86lookup(op Op) *x86op {
-	i := int(op) - int(x86base)
-	if i < 0 || i >= len(x86ops) || x86ops[i].form == xNone {
+	t := x86ops()
+	i := int(op) - int(t.base)
+	if i < 0 || i >= len(t.ops) || t.ops[i].form == xNone {
 		return nil
 	}
-	return &x86ops[i]
+	return &t.ops[i]
 }
 
 // hw is a general register's hardware number (0-15), or -1.

@@ -58,12 +58,13 @@ func TestDirectEncodingMatchesGolangAsm(t *testing.T) {
 	}
 	ops = append(ops, mems...)
 	checked, accepted := 0, 0
-	for i := range x86ops {
-		d := &x86ops[i]
+	tbl := x86ops()
+	for i := range tbl.ops {
+		d := &tbl.ops[i]
 		if d.form == xNone || d.form == xNop { // NOP: no bytes; golang-asm's takes odd operands
 			continue
 		}
-		op := x86base + Op(i)
+		op := tbl.base + Op(i)
 		mids := []Operand{None}
 		if d.form == xIMUL3 || d.form == xBMI2 {
 			mids = append([]Operand{}, ops...)
