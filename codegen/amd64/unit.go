@@ -49,7 +49,7 @@ type unit struct {
 }
 
 type slotJump struct {
-	disp *asm.Mark // the disp32 of a JMP [RIP+disp32]
+	disp asm.Mark // the disp32 of a JMP [RIP+disp32]
 	slot int
 }
 

@@ -10,6 +10,7 @@ func NewAMD64() *Builder {
 	b := newBuilder(&x86.Linkamd64)
 	b.x = &x86enc{}
 	b.keep = checkDirect.Load()
+	b.direct = !b.keep
 	return b
 }
 

@@ -432,14 +432,13 @@ func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, 
 	return true
 }
 
-// inst encodes one instruction record, reporting false for one it does not support.
-func (e *x86enc) inst(in *inst) bool {
-	d := x86lookup(in.op)
-	if d == nil || in.kind != instOp {
+// inst encodes one instruction, reporting false for one it does not support.
+func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
+	d := x86lookup(op)
+	if d == nil {
 		return false
 	}
-	from, to := in.from, in.to
-	if !isNone(in.mid) && d.form != xIMUL3 && d.form != xBMI2 {
+	if !isNone(mid) && d.form != xIMUL3 && d.form != xBMI2 {
 		return false
 	}
 	switch d.form {
@@ -572,12 +571,12 @@ func (e *x86enc) inst(in *inst) bool {
 			return e.regRM(d, []byte{0x0f, 0xaf}, to, from, false, false, 0, 0)
 		}
 	case xIMUL3:
-		if from.IsImm() && isRM(in.mid) && to.IsReg() {
+		if from.IsImm() && isRM(mid) && to.IsReg() {
 			if fitsI8(from.off) {
-				return e.regRM(d, []byte{0x6b}, to, in.mid, false, false, from.off, 1)
+				return e.regRM(d, []byte{0x6b}, to, mid, false, false, from.off, 1)
 			}
 			if fitsI32(from.off) {
-				return e.regRM(d, []byte{0x69}, to, in.mid, false, false, from.off, 4)
+				return e.regRM(d, []byte{0x69}, to, mid, false, false, from.off, 4)
 			}
 		}
 	case xSet:
@@ -585,7 +584,7 @@ func (e *x86enc) inst(in *inst) bool {
 			return e.ext(d, []byte{0x0f, d.ext}, 0, to, true, 0, 0)
 		}
 	case xBMI2:
-		return e.bmi2(d, from, in.mid, to)
+		return e.bmi2(d, from, mid, to)
 	case xPush:
 		switch {
 		case !isNone(to):
@@ -659,11 +658,25 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
 	return true
 }
 
+// op encodes an instruction that needs no record (Builder.Inst without the check).
+func (e *x86enc) op(b *Builder, op Op, from, mid, to Operand) {
+	if e.code == nil {
+		e.alloc()
+	}
+	if !e.inst(op, from, mid, to) {
+		b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(op), from, mid, to)
+	}
+}
+
+func (e *x86enc) alloc() {
+	e.code = make([]byte, 0, 4096)
+	e.at = make([]int32, 0, 256)
+}
+
 // add encodes one record (Builder.record).
 func (e *x86enc) add(b *Builder, in *inst) {
 	if e.code == nil {
-		e.code = make([]byte, 0, 4096)
-		e.at = make([]int32, 0, 1024)
+		e.alloc()
 	}
 	e.at = append(e.at, int32(len(e.code)))
 	switch in.kind {
@@ -680,7 +693,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 		e.jumps = append(e.jumps, j)
 	case instBind:
 	default:
-		if !e.inst(in) {
+		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
 			b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(in.op), in.from, in.mid, in.to)
 		}
 	}
@@ -740,9 +753,9 @@ func (e *x86enc) finish(b *Builder) []byte {
 	}
 	total := int32(len(e.code)) + extra[len(e.jumps)]
 	code := make([]byte, total)
-	b.start = make([]int32, n+1)
+	b.start = make([]int32, n)
 	k := 0
-	last := int32(0) // e.code copied up to here
+	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
 		for k < len(e.jumps) && e.jumps[k].rec < i {
 			k++
@@ -750,8 +763,8 @@ func (e *x86enc) finish(b *Builder) []byte {
 		b.start[i] = e.at[i] + extra[k]
 		if k < len(e.jumps) && e.jumps[k].rec == i {
 			j := &e.jumps[k]
-			copy(code[e.at[last]+extra[k]:], e.code[e.at[last]:e.at[i]])
-			last = i
+			copy(code[last+extra[k]:], e.code[last:e.at[i]])
+			last = e.at[i]
 			p := b.start[i]
 			disp := pos(j.target, j.before) - (p + size(j))
 			switch {
@@ -768,9 +781,6 @@ func (e *x86enc) finish(b *Builder) []byte {
 			}
 		}
 	}
-	copy(code[e.at[last]+extra[len(e.jumps)]:], e.code[e.at[last]:e.at[n]])
-	b.start[n] = total
-	b.end = b.start[1:]
-	b.start = b.start[:n]
+	copy(code[last+extra[len(e.jumps)]:], e.code[last:])
 	return code
 }

@@ -7,10 +7,11 @@ import (
 )
 
 // assembleBoth builds the same code with the direct encoder and with golang-asm and
-// returns both results.
+// returns both results; the direct encoder's is also checked against itself without
+// records (Builder.replayDirect).
 func assembleBoth(build func(b *Builder)) (direct, ref []byte, derr, rerr error) {
 	b := NewAMD64()
-	b.keep = true
+	b.keep, b.direct = true, false
 	build(b)
 	if len(b.errs) > 0 {
 		derr = errString(b.errs[0])
@@ -24,6 +25,9 @@ func assembleBoth(build func(b *Builder)) (direct, ref []byte, derr, rerr error)
 			if refStart[i] != b.start[i] {
 				derr = errString("record offsets differ")
 			}
+		}
+		if derr == nil {
+			derr = b.replayDirect(direct) // and without records, as outside the tests
 		}
 	}
 	return direct, ref, derr, rerr
