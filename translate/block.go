@@ -19,11 +19,16 @@ func DecodeBlock(code *guest.Code, start uint64) *codegen.Block {
 
 // classify returns gb with its terminator classified.
 func classify(gb guest.Block) *codegen.Block {
-	b := &codegen.Block{Block: gb, Term: codegen.TermFall}
+	b := &codegen.Block{}
+	classifyInto(b, gb)
+	return b
+}
+
+func classifyInto(b *codegen.Block, gb guest.Block) {
+	*b = codegen.Block{Block: gb, Term: codegen.TermFall}
 	if in, ok := gb.Terminator(); ok {
 		b.Term = terminator(in)
 	}
-	return b
 }
 
 func terminator(in riscv.Inst) codegen.Term {
@@ -45,11 +50,12 @@ func terminator(in riscv.Inst) codegen.Term {
 }
 
 // blockArena decodes blocks into shared storage: their instructions into large
-// buffers (insts instructions each), so decoding a whole program allocates a few
-// buffers instead of two objects per block.
+// buffers (insts instructions each) and the blocks into slabs, so decoding a whole
+// program allocates a few buffers instead of two objects per block.
 type blockArena struct {
-	buf   []riscv.Inst
-	insts int
+	buf    []riscv.Inst
+	insts  int
+	blocks []codegen.Block
 }
 
 // decode is DecodeBlock with the block's instructions in the arena.
@@ -64,7 +70,13 @@ func (a *blockArena) decode(code *guest.Code, start uint64) *codegen.Block {
 	n := len(gb.Insts)
 	gb.Insts = gb.Insts[:n:n]
 	a.buf = a.buf[n:]
-	return classify(gb)
+	if len(a.blocks) == 0 {
+		a.blocks = make([]codegen.Block, 256)
+	}
+	b := &a.blocks[0]
+	a.blocks = a.blocks[1:]
+	classifyInto(b, gb)
+	return b
 }
 
 // successors lists the addresses control may reach statically after b: its

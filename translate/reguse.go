@@ -1,7 +1,9 @@
 package translate
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/hybridvm/hybridvm/codegen"
@@ -41,7 +43,7 @@ var pow10 = func() (p [7]float64) {
 
 func analyze(code *guest.Code, entry uint64) *analysis {
 	blocks := reachable(code, entry)
-	sort.Slice(blocks, func(i, j int) bool { return blocks[i].Start < blocks[j].Start })
+	slices.SortFunc(blocks, func(a, b *codegen.Block) int { return cmp.Compare(a.Start, b.Start) })
 	// Functions: the entry and every call target, sorted; each block's function is the
 	// nearest entry at or below it (the entry for a block below them all).
 	starts := []uint64{entry}
@@ -52,7 +54,7 @@ func analyze(code *guest.Code, entry uint64) *analysis {
 			starts = append(starts, t)
 		}
 	}
-	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	slices.Sort(starts)
 	n := 0
 	for i, s := range starts {
 		if i == 0 || s != starts[n-1] {
