@@ -50,7 +50,7 @@ func terminator(in riscv.Inst) codegen.Term {
 }
 
 // blockArena decodes blocks into shared storage: their instructions into large
-// buffers (insts instructions each) and the blocks into slabs, so decoding a whole
+// buffers (insts instructions the last) and the blocks into slabs, so decoding a whole
 // program allocates a few buffers instead of two objects per block.
 type blockArena struct {
 	buf    []riscv.Inst
@@ -61,7 +61,9 @@ type blockArena struct {
 // decode is DecodeBlock with the block's instructions in the arena.
 func (a *blockArena) decode(code *guest.Code, start uint64) *codegen.Block {
 	if cap(a.buf) < guest.MaxBlockInsts {
-		a.buf = make([]riscv.Inst, max(a.insts, guest.MaxBlockInsts))
+		// Buffers grow: a small program takes one small buffer, a large one a few.
+		a.insts = min(max(2*a.insts, 2*guest.MaxBlockInsts), 1<<14)
+		a.buf = make([]riscv.Inst, a.insts)
 	}
 	gb, ok := guest.DecodeBlockInto(code, start, a.buf)
 	if !ok {

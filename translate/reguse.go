@@ -153,7 +153,6 @@ func reachable(code *guest.Code, entry uint64) []*codegen.Block {
 		out   []*codegen.Block
 		arena blockArena
 	)
-	arena.insts = max(guest.MaxBlockInsts, min(int(code.Hi-code.Lo)/3+guest.MaxBlockInsts, 1<<14))
 	for len(queue) > 0 && len(out) < maxUseBlocks {
 		pc := queue[0]
 		queue = queue[1:]

@@ -451,12 +451,14 @@ func (u *unit) keepUpper() bool {
 // register), or at the block's end. The W forms, the W-sized stores and the shift
 // amounts read only low bits, so a chain of 32-bit arithmetic need not sign-extend
 // every intermediate result.
-func upperNeeded(body []riscv.Inst) []bool {
+func upperNeeded(body []riscv.Inst) []bool { return upperNeededInto(make([]bool, len(body)), body) }
+
+// upperNeededInto is upperNeeded into res (len(body) long, all false).
+func upperNeededInto(res []bool, body []riscv.Inst) []bool {
 	var need [32]bool
 	for r := range need {
 		need[r] = true
 	}
-	res := make([]bool, len(body))
 	for i := len(body) - 1; i >= 0; i-- {
 		in := body[i]
 		if !faultFree(in) {

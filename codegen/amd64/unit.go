@@ -23,7 +23,12 @@ type unit struct {
 	exit    *asm.Label // store the mapped registers and R13, return to the trampoline
 	missInd *asm.Label // dispatch miss: RAX = pc - lo
 
-	cold []func() // out-of-line code, emitted after the blocks
+	cold []coldCode // out-of-line code, emitted after the blocks
+
+	// boolSlab and pcSlab hold the per-block analyses (they live until the cold code
+	// of the block is emitted).
+	boolSlab []bool
+	pcSlab   []uint64
 
 	slots     []uint64       // slot → target pc
 	slotOf    map[uint64]int // target pc → slot
@@ -44,8 +49,8 @@ type unit struct {
 	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
 	needUpper []bool
 	idx       int
-	// fuse is fuseRotates of the block's body.
-	fuse fusion
+	// fuse is fuseRotates of the block's body (never nil: noFusion for none).
+	fuse *fusion
 }
 
 type slotJump struct {
@@ -54,41 +59,132 @@ type slotJump struct {
 }
 
 func newUnit(m *module, blocks []*codegen.Block) *unit {
-	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}, tableSlot: -1}
+	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}, tableSlot: -1, fuse: &noFusion}
 	u.e = emitter{b: u.b, rm: &m.rm}
 	u.exit = u.b.NewLabel()
 	u.missInd = u.b.NewLabel()
+	insts := 0
 	for i, b := range blocks {
 		u.index[b.Start] = i
 		u.ind = append(u.ind, u.b.NewLabel())
 		u.direct = append(u.direct, u.b.NewLabel())
+		insts += len(b.Insts)
 	}
+	u.boolSlab, u.pcSlab = make([]bool, insts), make([]uint64, insts+len(blocks))
+	u.cold = make([]coldCode, 0, 2*len(blocks)+insts/4)
 	return u
 }
 
 // coldLabel returns a label for out-of-line code emitted by f after the blocks. f
 // runs with the block context of the moment coldLabel was called (the block, its
 // upper-half and rotate analyses), as the code it emits belongs to that block.
-func (u *unit) coldLabel(f func()) *asm.Label {
-	l := u.b.NewLabel()
-	ctx := u.context()
-	u.cold = append(u.cold, func() {
-		saved, next := u.context(), u.next
-		u.setContext(ctx)
-		u.next = nil // out-of-line code is never followed by a block: no fall-through
-		u.b.Bind(l)
-		f()
-		u.setContext(saved)
-		u.next = next
-	})
-	return l
+func (u *unit) coldLabel(f func()) *asm.Label { return u.cold1(coldCode{kind: coldFunc, f: f}) }
+
+// cold1 queues out-of-line code c (coldLabel; the frequent kinds need no closure)
+// and returns its label.
+func (u *unit) cold1(c coldCode) *asm.Label {
+	c.l = u.b.NewLabel()
+	c.ctx = u.context()
+	u.cold = append(u.cold, c)
+	return c.l
+}
+
+// coldCode is out-of-line code: at label l, in block context ctx, f or one of the
+// frequent kinds below with its operands.
+type coldCode struct {
+	kind coldKind
+	l    *asm.Label
+	ctx  blockContext
+	f    func()
+	i    int    // coldEntry: the block's index
+	pc   uint64 // coldOOG: the block; coldFault: the instruction; coldMiss, coldJump: the target
+	arg  int64  // coldOOG: the charge; coldFault: the instructions not retired
+	// coldFault: the fault, the address source and the skipped instructions to compute.
+	fault  guest.FaultKind
+	mode   int
+	replay []int
+}
+
+type coldKind uint8
+
+const (
+	coldFunc  coldKind = iota // f
+	coldEntry                 // block i's indirect entry: its target check (l is ind[i])
+	coldOOG                   // out of gas at entry of the block at pc
+	coldFault                 // a fault (faultStub)
+	coldMiss                  // the missing-block stub of the jump slot for pc
+	coldJump                  // a jump to the block at pc (branchTo)
+)
+
+// emitCold emits c.
+func (u *unit) emitCold(c *coldCode) {
+	e := &u.e
+	if c.kind == coldEntry {
+		// Not block code: no context, and bound at its own label.
+		u.b.Bind(c.l)
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(u.blocks[c.i].Start-u.m.Lo)))
+		e.jump(asm.JNE, u.missInd)
+		e.jump(asm.JMP, u.direct[c.i])
+		return
+	}
+	saved, next := u.context(), u.next
+	u.setContext(c.ctx)
+	u.next = nil // out-of-line code is never followed by a block: no fall-through
+	u.b.Bind(c.l)
+	switch c.kind {
+	case coldFunc:
+		c.f()
+	case coldOOG:
+		if packable(c.pc) {
+			u.jumpShared(sharedOOG, c.pc|uint64(c.arg)<<32)
+			break
+		}
+		e.op(asm.ADDQ, asm.Imm(c.arg), asm.R(rGas))
+		u.exitAt(guest.ExitOutOfGas, c.pc)
+	case coldFault:
+		if len(c.replay) == 0 && packable(c.pc) {
+			u.jumpShared(sharedFault, c.pc|uint64(c.fault)<<32|uint64(c.mode)<<40|uint64(c.arg)<<48)
+			break
+		}
+		u.faultReplay(c.fault, c.pc, c.arg, c.mode, c.replay)
+	case coldMiss:
+		if packable(c.pc) {
+			u.jumpShared(sharedMissing, c.pc)
+			break
+		}
+		u.exitAt(guest.ExitMissingBlock, c.pc)
+	case coldJump:
+		u.jumpTo(c.pc)
+	}
+	u.setContext(saved)
+	u.next = next
+}
+
+// bools returns n false bools from the unit's slab.
+func (u *unit) bools(n int) []bool {
+	if n > len(u.boolSlab) {
+		u.boolSlab = make([]bool, max(n, 4096))
+	}
+	s := u.boolSlab[:n:n]
+	u.boolSlab = u.boolSlab[n:]
+	return s
+}
+
+// uint64s returns n zero words from the unit's slab.
+func (u *unit) uint64s(n int) []uint64 {
+	if n > len(u.pcSlab) {
+		u.pcSlab = make([]uint64, max(n, 1024))
+	}
+	s := u.pcSlab[:n:n]
+	u.pcSlab = u.pcSlab[n:]
+	return s
 }
 
 // blockContext is the per-block state lowering reads.
 type blockContext struct {
 	blk       *codegen.Block
 	needUpper []bool
-	fuse      fusion
+	fuse      *fusion
 	idx       int
 }
 
@@ -118,13 +214,7 @@ func (u *unit) slot(target uint64) int {
 	s := len(u.slots)
 	u.slots = append(u.slots, target)
 	u.slotOf[target] = s
-	u.slotMiss = append(u.slotMiss, u.coldLabel(func() {
-		if packable(target) {
-			u.jumpShared(sharedMissing, target)
-			return
-		}
-		u.exitAt(guest.ExitMissingBlock, target)
-	}))
+	u.slotMiss = append(u.slotMiss, u.cold1(coldCode{kind: coldMiss, pc: target}))
 	return s
 }
 
@@ -148,7 +238,7 @@ func (u *unit) branchTo(cond asm.Op, target uint64) {
 		u.e.jump(cond, u.direct[i])
 		return
 	}
-	u.e.jump(cond, u.coldLabel(func() { u.jumpTo(target) }))
+	u.e.jump(cond, u.cold1(coldCode{kind: coldJump, pc: target}))
 }
 
 // dispatch jumps through the dispatch table: RAX = target pc - lo (even). The table's
@@ -193,7 +283,8 @@ func (u *unit) emitShared() {
 func (u *unit) finish() (*codegen.ExecMem, error) {
 	u.emitShared()
 	for i := 0; i < len(u.cold); i++ { // cold code may queue more cold code
-		u.cold[i]()
+		c := u.cold[i] // a copy: emitting it may grow u.cold
+		u.emitCold(&c)
 	}
 	code, err := u.b.Assemble()
 	if err != nil {
