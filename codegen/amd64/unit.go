@@ -295,6 +295,7 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 		return nil, err
 	}
 	recordUnit(u, mem, code)
+	u.b.Release() // code was copied into mem; the offsets were read
 	return mem, nil
 }
 

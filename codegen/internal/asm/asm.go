@@ -128,8 +128,12 @@ type Builder struct {
 	n      int32 // records so far (a Mark or Label names its record by index)
 	// start is each record's offset in the code (after Assemble).
 	start []int32
-	// labels are allocated in slabs (one allocation per label showed in profiles).
-	labels []Label
+	// labels are allocated in slabs (one allocation per label showed in profiles):
+	// labels is what is left of the current one, slabs[:nextSlab] those in use (a
+	// recycled builder reuses them).
+	labels   []Label
+	slabs    [][]Label
+	nextSlab int
 }
 
 // inst is one record: an instruction (op with up to four operands), a jump to a
@@ -226,11 +230,15 @@ func (b *Builder) Inst3(op Op, from, mid, to Operand) {
 // NewLabel returns an unbound label.
 func (b *Builder) NewLabel() *Label {
 	if len(b.labels) == 0 {
-		b.labels = make([]Label, slab)
+		if b.nextSlab == len(b.slabs) {
+			b.slabs = append(b.slabs, make([]Label, slab))
+		}
+		b.labels = b.slabs[b.nextSlab]
+		b.nextSlab++
 	}
 	l := &b.labels[0]
 	b.labels = b.labels[1:]
-	l.b, l.at = b, -1
+	*l = Label{b: b, at: -1}
 	return l
 }
 

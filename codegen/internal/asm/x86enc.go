@@ -2,6 +2,7 @@ package asm
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
 )
@@ -348,6 +349,9 @@ type x86enc struct {
 	code  []byte
 	at    []int32 // per record: its first byte in code (jumps and labels take none there)
 	jumps []x86jump
+	// extra and out are finish's (kept for a recycled builder).
+	extra []int32
+	out   []byte
 }
 
 // x86jump is a jump to a label, sized by finish.
@@ -721,7 +725,9 @@ func (e *x86enc) finish(b *Builder) []byte {
 	}
 	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
 	// e.code plus the jumps before it.
-	extra := make([]int32, len(e.jumps)+1)
+	e.extra = slices.Grow(e.extra[:0], len(e.jumps)+1)[:len(e.jumps)+1]
+	extra := e.extra
+	extra[0] = 0
 	size := func(j *x86jump) int32 {
 		switch {
 		case !j.long:
@@ -752,8 +758,9 @@ func (e *x86enc) finish(b *Builder) []byte {
 		}
 	}
 	total := int32(len(e.code)) + extra[len(e.jumps)]
-	code := make([]byte, total)
-	b.start = make([]int32, n)
+	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
+	code := e.out
+	b.start = slices.Grow(b.start[:0], int(n))[:n]
 	k := 0
 	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
