@@ -50,12 +50,13 @@ func terminator(in riscv.Inst) codegen.Term {
 }
 
 // blockArena decodes blocks into shared storage: their instructions into large
-// buffers (insts instructions the last) and the blocks into slabs, so decoding a whole
+// buffers (insts instructions the last) and the blocks into slabs (both growing), so decoding a whole
 // program allocates a few buffers instead of two objects per block.
 type blockArena struct {
-	buf    []riscv.Inst
-	insts  int
-	blocks []codegen.Block
+	buf     []riscv.Inst
+	insts   int
+	blocks  []codegen.Block
+	nblocks int // the size of the last slab
 }
 
 // decode is DecodeBlock with the block's instructions in the arena.
@@ -73,7 +74,8 @@ func (a *blockArena) decode(code *guest.Code, start uint64) *codegen.Block {
 	gb.Insts = gb.Insts[:n:n]
 	a.buf = a.buf[n:]
 	if len(a.blocks) == 0 {
-		a.blocks = make([]codegen.Block, 256)
+		a.nblocks = min(max(2*a.nblocks, 16), 256)
+		a.blocks = make([]codegen.Block, a.nblocks)
 	}
 	b := &a.blocks[0]
 	a.blocks = a.blocks[1:]

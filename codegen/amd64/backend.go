@@ -67,6 +67,7 @@ func (m *module) compileStubs() error {
 	}
 	m.entry = mem.Code() + uintptr(entry.Offset())
 	m.miss = mem.Code() + uintptr(u.missInd.Offset())
+	u.release()
 	return nil
 }
 
@@ -82,8 +83,11 @@ func (m *module) Compile(blocks []*codegen.Block) error {
 	for i := range blocks {
 		u.lowerBlock(i)
 	}
-	_, err := u.finish()
-	return err
+	if _, err := u.finish(); err != nil {
+		return err
+	}
+	u.release()
+	return nil
 }
 
 // Run implements codegen.Module.

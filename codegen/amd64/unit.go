@@ -3,6 +3,7 @@ package amd64
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
@@ -26,9 +27,9 @@ type unit struct {
 	cold []coldCode // out-of-line code, emitted after the blocks
 
 	// boolSlab and pcSlab hold the per-block analyses (they live until the cold code
-	// of the block is emitted).
-	boolSlab []bool
-	pcSlab   []uint64
+	// of the block is emitted): what is left of boolBuf and pcBuf.
+	boolSlab, boolBuf []bool
+	pcSlab, pcBuf     []uint64
 
 	slots     []uint64       // slot → target pc
 	slotOf    map[uint64]int // target pc → slot
@@ -58,8 +59,22 @@ type slotJump struct {
 	slot int
 }
 
+// units are released units (release), whose maps and slices newUnit reuses.
+var units sync.Pool
+
 func newUnit(m *module, blocks []*codegen.Block) *unit {
-	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}, tableSlot: -1, fuse: &noFusion}
+	old, _ := units.Get().(*unit)
+	if old == nil {
+		old = &unit{index: map[uint64]int{}, slotOf: map[uint64]int{}}
+	}
+	clear(old.index)
+	clear(old.slotOf)
+	u := old
+	*u = unit{
+		m: m, b: asm.NewAMD64(), blocks: blocks, index: old.index, slotOf: old.slotOf, tableSlot: -1, fuse: &noFusion,
+		ind: old.ind[:0], direct: old.direct[:0], cold: old.cold[:0], boolBuf: old.boolBuf, pcBuf: old.pcBuf,
+		slots: old.slots[:0], slotMiss: old.slotMiss[:0], slotJumps: old.slotJumps[:0],
+	}
 	u.e = emitter{b: u.b, rm: &m.rm}
 	u.exit = u.b.NewLabel()
 	u.missInd = u.b.NewLabel()
@@ -70,9 +85,31 @@ func newUnit(m *module, blocks []*codegen.Block) *unit {
 		u.direct = append(u.direct, u.b.NewLabel())
 		insts += len(b.Insts)
 	}
-	u.boolSlab, u.pcSlab = make([]bool, insts), make([]uint64, insts+len(blocks))
-	u.cold = make([]coldCode, 0, 2*len(blocks)+insts/4)
+	if cap(u.boolBuf) < insts {
+		u.boolBuf = make([]bool, insts)
+	}
+	if cap(u.pcBuf) < insts+len(blocks) {
+		u.pcBuf = make([]uint64, insts+len(blocks))
+	}
+	u.boolSlab, u.pcSlab = u.boolBuf[:insts], u.pcBuf[:insts+len(blocks)]
+	clear(u.boolSlab)
+	if n := 2*len(blocks) + insts/4; cap(u.cold) < n {
+		u.cold = make([]coldCode, 0, n)
+	}
 	return u
+}
+
+// release gives the unit and its builder back for reuse once the unit is placed
+// and every offset read: neither, nor their labels, may be used any more.
+func (u *unit) release() {
+	u.b.Release()
+	clear(u.cold[:cap(u.cold)]) // drop the references to blocks and closures
+	clear(u.ind)
+	clear(u.direct)
+	clear(u.slotMiss)
+	clear(u.slotJumps)
+	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps}
+	units.Put(u)
 }
 
 // coldLabel returns a label for out-of-line code emitted by f after the blocks. f
@@ -170,7 +207,7 @@ func (u *unit) bools(n int) []bool {
 	return s
 }
 
-// uint64s returns n zero words from the unit's slab.
+// uint64s returns n words from the unit's slab (not zeroed: the caller sets them).
 func (u *unit) uint64s(n int) []uint64 {
 	if n > len(u.pcSlab) {
 		u.pcSlab = make([]uint64, max(n, 1024))
@@ -295,7 +332,6 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 		return nil, err
 	}
 	recordUnit(u, mem, code)
-	u.b.Release() // code was copied into mem; the offsets were read
 	return mem, nil
 }
 
