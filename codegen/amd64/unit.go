@@ -37,6 +37,8 @@ type unit struct {
 	slotJumps []slotJump
 	// tableSlot is the data word holding the dispatch table's address (-1: none yet).
 	tableSlot int
+	// placed, when set, runs once the unit is mapped, before its blocks are linked in.
+	placed func(*codegen.ExecMem)
 
 	// checkRoutine holds the store check routine per width (storewin.go), emitted once
 	// per unit on first use; shared the shared exit routines (exits.go).
@@ -327,7 +329,7 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("amd64: %w", err)
 	}
-	mem, err := u.m.Place(u.relocatable(code), patchRef)
+	mem, err := u.m.PlaceThen(u.relocatable(code), patchRef, u.placed)
 	if err != nil {
 		return nil, err
 	}

@@ -349,9 +349,9 @@ type x86enc struct {
 	code  []byte
 	at    []int32 // per record: its first byte in code (jumps and labels take none there)
 	jumps []x86jump
-	// extra and out are finish's (kept for a recycled builder).
-	extra []int32
-	out   []byte
+	// before, extra and out are finish's (kept for a recycled builder).
+	before, extra []int32
+	out           []byte
 }
 
 // x86jump is a jump to a label, sized by finish.
@@ -708,20 +708,20 @@ func (e *x86enc) add(b *Builder, in *inst) {
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
-	// Each jump's target label, and how many jumps precede it.
+	// Each jump's target label, and how many jumps precede it (before[rec]: the jumps
+	// among the records before rec; the jumps are in record order).
+	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
+	k := 0
+	for rec := range e.before {
+		for k < len(e.jumps) && e.jumps[k].rec < int32(rec) {
+			k++
+		}
+		e.before[rec] = int32(k)
+	}
 	for k := range e.jumps {
 		j := &e.jumps[k]
 		j.target = j.label.at
-		lo, hi := 0, len(e.jumps)
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if e.jumps[mid].rec < j.target {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		j.before = int32(lo)
+		j.before = e.before[j.target]
 	}
 	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
 	// e.code plus the jumps before it.
@@ -761,7 +761,7 @@ func (e *x86enc) finish(b *Builder) []byte {
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
 	b.start = slices.Grow(b.start[:0], int(n))[:n]
-	k := 0
+	k = 0
 	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
 		for k < len(e.jumps) && e.jumps[k].rec < i {
