@@ -123,10 +123,17 @@ func (u *unit) coldLabel(f func()) *asm.Label { return u.cold1(coldCode{kind: co
 // and returns its label.
 func (u *unit) cold1(c coldCode) *asm.Label {
 	c.l = u.b.NewLabel()
-	c.ctx = u.context()
+	if c.needsContext() {
+		c.ctx = u.context()
+	}
 	u.cold = append(u.cold, c)
 	return c.l
 }
+
+// needsContext reports whether c's code depends on its block's context (arbitrary
+// code, and faults, which may compute skipped instructions); the other kinds emit the
+// same code anywhere.
+func (c *coldCode) needsContext() bool { return c.kind == coldFunc || c.kind == coldFault }
 
 // coldCode is out-of-line code: at label l, in block context ctx, f or one of the
 // frequent kinds below with its operands.
@@ -166,8 +173,12 @@ func (u *unit) emitCold(c *coldCode) {
 		e.jump(asm.JMP, u.direct[c.i])
 		return
 	}
-	saved, next := u.context(), u.next
-	u.setContext(c.ctx)
+	var saved blockContext
+	if c.needsContext() {
+		saved = u.context()
+		u.setContext(c.ctx)
+	}
+	next := u.next
 	u.next = nil // out-of-line code is never followed by a block: no fall-through
 	u.b.Bind(c.l)
 	switch c.kind {
@@ -195,7 +206,9 @@ func (u *unit) emitCold(c *coldCode) {
 	case coldJump:
 		u.jumpTo(c.pc)
 	}
-	u.setContext(saved)
+	if c.needsContext() {
+		u.setContext(saved)
+	}
 	u.next = next
 }
 

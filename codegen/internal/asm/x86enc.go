@@ -365,34 +365,53 @@ type x86jump struct {
 	before int32
 }
 
-// put writes [66] [REX] opcode ModRM imm.
+// put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
+// stores e.code's length only (a slice header stored back whole would cost a write
+// barrier per instruction while the collector runs).
 func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSize int) {
-	if d.p66 {
-		e.code = append(e.code, 0x66)
-	}
 	if d.w {
 		rex |= rexW
 	}
 	if m != nil {
 		rex |= m.rex
 	}
-	if rex != 0 {
-		e.code = append(e.code, rexAny|rex)
+	buf := e.room()
+	i := 0
+	if d.p66 {
+		buf[i] = 0x66
+		i++
 	}
-	e.code = append(e.code, opc...)
+	if rex != 0 {
+		buf[i] = rexAny | rex
+		i++
+	}
+	i += copy(buf[i:], opc)
 	if m != nil {
-		e.code = append(e.code, m.b[:m.n]...)
+		i += copy(buf[i:], m.b[:m.n])
 	}
 	switch immSize {
 	case 1:
-		e.code = append(e.code, byte(imm))
+		buf[i] = byte(imm)
 	case 2:
-		e.code = binary.LittleEndian.AppendUint16(e.code, uint16(imm))
+		binary.LittleEndian.PutUint16(buf[i:], uint16(imm))
 	case 4:
-		e.code = binary.LittleEndian.AppendUint32(e.code, uint32(imm))
+		binary.LittleEndian.PutUint32(buf[i:], uint32(imm))
 	case 8:
-		e.code = binary.LittleEndian.AppendUint64(e.code, uint64(imm))
+		binary.LittleEndian.PutUint64(buf[i:], uint64(imm))
 	}
+	e.code = e.code[:len(e.code)+i+immSize]
+}
+
+// maxInst bounds an instruction's length (x86 allows 15 bytes).
+const maxInst = 16
+
+// room returns the maxInst bytes after the code, growing its buffer when needed.
+func (e *x86enc) room() []byte {
+	n := len(e.code)
+	if cap(e.code)-n < maxInst {
+		e.code = slices.Grow(e.code, max(maxInst, cap(e.code)))
+	}
+	return e.code[n : n+maxInst]
 }
 
 // ext encodes op /ext rm [imm].
@@ -657,8 +676,9 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
 	if d.w {
 		b2 |= 0x80
 	}
-	e.code = append(e.code, 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7)
-	e.code = append(e.code, m.b[:m.n]...)
+	buf := e.room()
+	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7
+	e.code = e.code[:len(e.code)+4+copy(buf[4:], m.b[:m.n])]
 	return true
 }
 
