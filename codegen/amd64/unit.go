@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
@@ -61,11 +62,18 @@ type slotJump struct {
 	slot int
 }
 
-// units are released units (release), whose maps and slices newUnit reuses.
-var units sync.Pool
+// Released units (release), whose maps and slices newUnit reuses: spareUnit keeps one
+// through garbage collections (which empty a sync.Pool), units the others.
+var (
+	spareUnit atomic.Pointer[unit]
+	units     sync.Pool
+)
 
 func newUnit(m *module, blocks []*codegen.Block) *unit {
-	old, _ := units.Get().(*unit)
+	old := spareUnit.Swap(nil)
+	if old == nil {
+		old, _ = units.Get().(*unit)
+	}
 	if old == nil {
 		old = &unit{index: map[uint64]int{}, slotOf: map[uint64]int{}}
 	}
@@ -111,7 +119,9 @@ func (u *unit) release() {
 	clear(u.slotMiss)
 	clear(u.slotJumps)
 	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps}
-	units.Put(u)
+	if len(u.boolBuf) > 1<<16 || !spareUnit.CompareAndSwap(nil, u) {
+		units.Put(u)
+	}
 }
 
 // coldLabel returns a label for out-of-line code emitted by f after the blocks. f

@@ -2,6 +2,7 @@ package asm
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
@@ -12,7 +13,11 @@ import (
 func NewAMD64() *Builder {
 	keep := checkDirect.Load()
 	if !keep {
-		if b, ok := amd64Builders.Get().(*Builder); ok {
+		b := spareBuilder.Swap(nil)
+		if b == nil {
+			b, _ = amd64Builders.Get().(*Builder)
+		}
+		if b != nil {
 			b.reset()
 			return b
 		}
@@ -24,16 +29,26 @@ func NewAMD64() *Builder {
 	return b
 }
 
-// amd64Builders are released builders (Release), whose buffers and label slabs a new
-// builder reuses: a unit's builder otherwise allocated (and grew) them afresh, the
-// bulk of what translating allocated.
-var amd64Builders sync.Pool
+// Released builders (Release), whose buffers and label slabs a new builder reuses: a
+// unit's builder otherwise allocated (and grew) them afresh, the bulk of what
+// translating allocated. spareBuilder keeps one through garbage collections (which
+// empty a sync.Pool) unless its code buffer is large; amd64Builders holds the others.
+var (
+	spareBuilder  atomic.Pointer[Builder]
+	amd64Builders sync.Pool
+)
+
+// maxSpareCode bounds the code buffer of the builder kept in spareBuilder.
+const maxSpareCode = 1 << 20
 
 // Release gives the builder's storage back for reuse once its code is assembled and
 // every offset read: the builder, its labels and marks, and the code Assemble returned
 // must not be used any more. Builders that keep records (the check) are not reused.
 func (b *Builder) Release() {
-	if b.direct {
+	if !b.direct {
+		return
+	}
+	if cap(b.x.code) > maxSpareCode || !spareBuilder.CompareAndSwap(nil, b) {
 		amd64Builders.Put(b)
 	}
 }
