@@ -20,8 +20,10 @@ import (
 // made writable (never executable meanwhile), written, and made read+execute again, so
 // the kernel merges them back into the part's single mapping: a region costs two
 // mappings however many units it holds. Freed pages are dropped (MADV_DONTNEED, so
-// they cost no memory and read as zero) and reused. Code and data of a unit lie in
-// one region, within ±2 GiB of each other, so code reaches its data PC-relatively.
+// they cost no memory and read as zero) and reused, except a few small units' pages,
+// kept resident for the next unit that fits them (warm, below). Code and data of a
+// unit lie in one region, within ±2 GiB of each other, so code reaches its data
+// PC-relatively.
 //
 // The bytes handed out are bounded by a process-wide limit (SetLimit): an allocation
 // past it fails, and the caller runs the code on the interpreter instead.
@@ -72,6 +74,28 @@ var alloc struct {
 	sync.Mutex
 	regions []*region
 	limit   int64
+	// warm are freed units' pages kept resident (warmBytes in all; their regions
+	// count them as allocated, so they stay mapped).
+	warm      []warmPages
+	warmBytes int
+}
+
+// Warm pages. Dropping a freed unit's pages costs two madvise calls, and the next unit
+// placed there faults its pages in again, zeroed, one by one: for a small program
+// translated from scratch that was a tenth of the time. So Free keeps the pages of
+// units of at most warmUnit bytes resident, up to warmMax bytes in the process, and
+// the next unit whose code and data fit takes them (its code is written over them as
+// over new pages; its data is cleared). Stale code in a warm unit's pages is never
+// run: no jump leads into freed code (ExecMem.Free's contract).
+const (
+	warmUnit = 64 << 10
+	warmMax  = 4 << 20
+)
+
+// warmPages are a freed unit's code and data pages, still resident.
+type warmPages struct {
+	r          *region
+	code, data extent
 }
 
 // live and mapped count compiled-code bytes handed out and mapped.
@@ -197,6 +221,7 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 		cmem[i] = 0xCC
 	}
 	dmem := r.mem[r.codeSize+m.data.off : r.codeSize+m.data.off+dn]
+	clear(dmem[:dataLen]) // warm pages hold a freed unit's data
 	if patch != nil {
 		patch(m.Code(), m.Data(), cmem[:len(code)], dmem[:dataLen])
 	}
@@ -213,6 +238,9 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 func place(cn, dn int) (*ExecMem, error) {
 	if live.Load()+int64(cn+dn) > alloc.limit {
 		return nil, fmt.Errorf("%w (%d MiB): %d bytes more", ErrLimit, alloc.limit>>20, cn+dn)
+	}
+	if m, ok := takeWarm(cn, dn); ok {
+		return m, nil
 	}
 	for _, r := range alloc.regions {
 		if m, ok := r.place(cn, dn); ok {
@@ -249,6 +277,33 @@ func (r *region) place(cn, dn int) (*ExecMem, bool) {
 	return &ExecMem{r: r, code: extent{co, cn}, data: extent{do, dn}}, true
 }
 
+// takeWarm places cn bytes of code and dn of data on warm pages, the most recently
+// freed that fit; pages of them it does not need are dropped and go back to their
+// region (alloc is locked).
+func takeWarm(cn, dn int) (*ExecMem, bool) {
+	for i := len(alloc.warm) - 1; i >= 0; i-- {
+		w := alloc.warm[i]
+		if w.code.n < cn || w.data.n < dn {
+			continue
+		}
+		alloc.warm = append(alloc.warm[:i], alloc.warm[i+1:]...)
+		alloc.warmBytes -= w.code.n + w.data.n
+		r := w.r
+		if rest := w.code.n - cn; rest > 0 {
+			_ = unix.Madvise(r.mem[w.code.off+cn:w.code.off+w.code.n], unix.MADV_DONTNEED)
+			give(&r.codeFree, extent{w.code.off + cn, rest})
+		}
+		if rest := w.data.n - dn; rest > 0 {
+			at := r.codeSize + w.data.off + dn
+			_ = unix.Madvise(r.mem[at:at+rest], unix.MADV_DONTNEED)
+			give(&r.dataFree, extent{w.data.off + dn, rest})
+		}
+		live.Add(int64(cn + dn))
+		return &ExecMem{r: r, code: extent{w.code.off, cn}, data: extent{w.data.off, dn}}, true
+	}
+	return nil, false
+}
+
 // Code is the address of the first byte of code.
 func (m *ExecMem) Code() uintptr { return m.r.codeBase + uintptr(m.code.off) }
 
@@ -258,14 +313,26 @@ func (m *ExecMem) Data() uintptr { return m.r.dataBase + uintptr(m.data.off) }
 // Size is the number of bytes (code and data pages) the unit takes.
 func (m *ExecMem) Size() int { return m.code.n + m.data.n }
 
-// Free releases the memory: its pages are dropped and may hold another unit's code
-// afterwards. No code in it may run, and no jump may lead into it, any more.
+// Free releases the memory: its pages are dropped (or, for a small unit, kept
+// resident for the next one: warm) and may hold another unit's code afterwards. No
+// code in it may run, and no jump may lead into it, any more.
 func (m *ExecMem) Free() {
 	if m.r == nil {
 		return
 	}
 	r := m.r
 	m.r = nil
+	size := m.code.n + m.data.n
+	alloc.Lock()
+	if size <= warmUnit && !r.dedicated && alloc.warmBytes+size <= warmMax {
+		// Kept resident for the next unit that fits (warm); its region keeps counting it.
+		alloc.warm = append(alloc.warm, warmPages{r, m.code, m.data})
+		alloc.warmBytes += size
+		live.Add(-int64(size))
+		alloc.Unlock()
+		return
+	}
+	alloc.Unlock()
 	cmem := r.mem[m.code.off : m.code.off+m.code.n]
 	dmem := r.mem[r.codeSize+m.data.off : r.codeSize+m.data.off+m.data.n]
 	// Dropped pages read as zero; code pages stay read+execute (no new mapping).

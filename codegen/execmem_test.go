@@ -5,6 +5,9 @@ import (
 	"errors"
 	"os"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // mappings counts the process's memory mappings.
@@ -120,5 +123,53 @@ func TestFreeList(t *testing.T) {
 	give(&free, extent{c, 4096})
 	if len(free) != 1 || free[0] != (extent{0, 10 * 4096}) {
 		t.Fatalf("free list %v after freeing everything, want one extent", free)
+	}
+}
+
+// resident reports whether the page at b[0] is in memory.
+func resident(t *testing.T, b []byte) bool {
+	t.Helper()
+	var vec [1]byte
+	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(pageSize), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		t.Fatalf("mincore: %v", errno)
+	}
+	return vec[0]&1 != 0
+}
+
+// TestFreedSmallUnitStaysWarm: a small unit's pages stay resident when it is freed,
+// and the next unit that fits takes them, its data cleared; a unit beyond warmUnit is
+// dropped as before.
+func TestFreedSmallUnitStaysWarm(t *testing.T) {
+	code := bytes.Repeat([]byte{0x90}, 5000)
+	m, err := NewExecMem(code, 16, func(cb, db uintptr, c, d []byte) { d[0] = 0xAA })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, off, data := m.r, m.code.off, m.Data()
+	live := LiveBytes()
+	m.Free()
+	if LiveBytes() != live-int64(3*pageSize) {
+		t.Errorf("live bytes %d after freeing a 3-page unit, want %d", LiveBytes(), live-int64(3*pageSize))
+	}
+	if !resident(t, r.mem[off:]) {
+		t.Error("a small freed unit's code pages were dropped")
+	}
+	var seen byte = 0xFF
+	n, err := NewExecMem(code[:100], 8, func(cb, db uintptr, c, d []byte) { seen = d[0] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Free()
+	if n.Data() != data || seen != 0 {
+		t.Errorf("the next unit's data at %#x (the freed one's at %#x) reads %#x, want the warm pages, cleared", n.Data(), data, seen)
+	}
+	big, err := NewExecMem(make([]byte, warmUnit), 8, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, boff := big.r, big.code.off
+	big.Free()
+	if resident(t, br.mem[boff:]) {
+		t.Error("a large freed unit's code pages stayed resident")
 	}
 }

@@ -116,6 +116,13 @@ func (k *Linker) Check(u *Unit, refSize int) error {
 // words filled) and links its blocks in. It keeps u's metadata (not its code) for
 // Units.
 func (k *Linker) Place(u *Unit, patch RefPatcher) (*ExecMem, error) {
+	return k.PlaceThen(u, patch, nil)
+}
+
+// PlaceThen is Place calling mapped, when not nil, once u's code is mapped and before
+// its blocks are linked in (a backend whose first unit holds its dispatch miss stub
+// fills the dispatch table there).
+func (k *Linker) PlaceThen(u *Unit, patch RefPatcher, mapped func(*ExecMem)) (*ExecMem, error) {
 	table := -1
 	for i, s := range u.Slots {
 		if s.Kind == SlotTable {
@@ -141,8 +148,11 @@ func (k *Linker) Place(u *Unit, patch RefPatcher) (*ExecMem, error) {
 		return nil, err
 	}
 	k.AddUnit(mem, len(u.Code))
+	if mapped != nil {
+		mapped(mem)
+	}
 	if len(u.Blocks) == 0 {
-		return mem, nil // the module's stubs: made by every NewModule, never exported
+		return mem, nil // a module's stubs alone: never exported
 	}
 	meta := &Unit{Blocks: u.Blocks, Slots: u.Slots, Refs: u.Refs}
 	k.placed = append(k.placed, placedUnit{mem, meta})

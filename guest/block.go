@@ -51,11 +51,13 @@ func DecodeBlockInto(code *Code, start uint64, buf []riscv.Inst) (b Block, ok bo
 	b = Block{Start: start, Insts: buf[:0]}
 	pc := start
 	for len(b.Insts) < MaxBlockInsts {
-		in, ok := code.Fetch(pc)
+		raw, ok := code.fetchRaw(pc)
 		if !ok {
 			break
 		}
-		b.Insts = append(b.Insts, in)
+		b.Insts = append(b.Insts, riscv.Inst{})
+		in := &b.Insts[len(b.Insts)-1]
+		riscv.DecodeInto(in, raw)
 		b.Gas += in.Weight()
 		if in.EndsBlock() {
 			if in.Op.IsBranch() || in.Op == riscv.OpJAL {

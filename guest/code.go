@@ -123,19 +123,27 @@ func (c *Code) find(pc, n uint64) (*codeRange, bool) {
 // Fetch decodes the instruction at pc. ok is false when the instruction (2 or 4 bytes)
 // is not entirely inside one executable range: a fetch fault.
 func (c *Code) Fetch(pc uint64) (in riscv.Inst, ok bool) {
+	raw, ok := c.fetchRaw(pc)
+	if !ok {
+		return riscv.Inst{}, false
+	}
+	return riscv.Decode(raw), true
+}
+
+// fetchRaw returns the encoding of the instruction at pc (Fetch).
+func (c *Code) fetchRaw(pc uint64) (uint32, bool) {
 	r, ok := c.find(pc, 2)
 	if !ok || pc&1 != 0 {
-		return riscv.Inst{}, false
+		return 0, false
 	}
 	lo := uint32(r.byteAt(pc)) | uint32(r.byteAt(pc+1))<<8
 	if riscv.Len(uint16(lo)) == 2 {
-		return riscv.Decode(lo), true
+		return lo, true
 	}
 	if pc+4 > r.end {
-		return riscv.Inst{}, false
+		return 0, false
 	}
-	raw := lo | uint32(r.byteAt(pc+2))<<16 | uint32(r.byteAt(pc+3))<<24
-	return riscv.Decode(raw), true
+	return lo | uint32(r.byteAt(pc+2))<<16 | uint32(r.byteAt(pc+3))<<24, true
 }
 
 func (r *codeRange) byteAt(pc uint64) byte {

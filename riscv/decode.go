@@ -15,6 +15,18 @@ func Decode(raw uint32) Inst {
 	return in
 }
 
+// DecodeInto is Decode writing the instruction to *in (no copy of the result for
+// callers that decode into a slice).
+func DecodeInto(in *Inst, raw uint32) {
+	if raw&3 != 3 {
+		*in = decodeC(raw & 0xffff)
+		in.Raw, in.Len = raw&0xffff, 2
+		return
+	}
+	*in = decode32(raw)
+	in.Raw, in.Len = raw, 4
+}
+
 // Len returns the length in bytes of the instruction whose first 16 bits are lo.
 func Len(lo uint16) int {
 	if lo&3 != 3 {

@@ -24,7 +24,7 @@ type benchProgram struct {
 
 // benchPrograms loads the ERC20's runtime code (contract layout) and every kernel of
 // bench/kernels (exec layout).
-func benchPrograms(b *testing.B) []benchProgram {
+func benchPrograms(b testing.TB) []benchProgram {
 	type src struct {
 		name, path string
 		cons       guest.Constraints

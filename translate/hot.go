@@ -49,7 +49,11 @@ func (p *Program) CompileHot(pc uint64, ran []uint64, maxInsts int) (found, comp
 	}
 	// Breadth first from pc through blocks that ran.
 	for i := 0; i < len(out) && !full; i++ {
-		for _, s := range append(out[i].Successors(), indirectTargets(out[i])...) {
+		succ := out[i].Successors()
+		if t, ok := indirectTarget(out[i]); ok {
+			succ = append(succ, t)
+		}
+		for _, s := range succ {
 			if seen[s] || !inRan(s) || p.mod.Has(s) {
 				continue
 			}

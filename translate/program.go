@@ -9,7 +9,6 @@ import (
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/riscv"
 )
 
 // Options tune translation.
@@ -40,6 +39,10 @@ type Program struct {
 	all   bool // CompileAll ran
 	freed bool
 	stats Stats
+	// pre are the blocks New's register-use analysis decoded (every block statically
+	// reachable from the entry), sorted by address: the first compilation takes its
+	// blocks from them instead of decoding them again, then drops them.
+	pre []*codegen.Block
 }
 
 // Stats counts translation work.
@@ -66,7 +69,22 @@ func (s *Stats) Add(o Stats) {
 // New returns an empty program for code (whose execution starts at entry) under
 // layout, compiled by be.
 func New(code *guest.Code, entry uint64, layout codegen.Layout, be codegen.Backend, opts Options) (*Program, error) {
-	return newProgram(code, layout, be, opts, codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: RegisterUse(code, entry)})
+	a := analyze(code, entry)
+	p, err := newProgram(code, layout, be, opts, codegen.ModuleConfig{CodeLo: code.Lo, CodeHi: code.Hi, Layout: layout, RegUse: a.use})
+	if err != nil {
+		return nil, err
+	}
+	p.pre = a.blocks
+	return p, nil
+}
+
+// block returns the block at pc: New's decoding of it while the program has not
+// compiled anything, a new decoding otherwise (nil: a fetch fault at pc).
+func (p *Program) block(pc uint64) *codegen.Block {
+	if i := sort.Search(len(p.pre), func(i int) bool { return p.pre[i].Start >= pc }); i < len(p.pre) && p.pre[i].Start == pc {
+		return p.pre[i]
+	}
+	return DecodeBlock(p.code, pc)
 }
 
 // Free releases the program's executable memory at once (otherwise it is released
@@ -137,7 +155,7 @@ func (p *Program) ResolveWithin(pc uint64, maxInsts int) (found, compiled bool, 
 		p.mod.Link(pc)
 		return true, true, nil
 	}
-	first := DecodeBlock(p.code, pc)
+	first := p.block(pc)
 	if first == nil {
 		return false, false, nil
 	}
@@ -166,7 +184,7 @@ func (p *Program) CompileAll(entries ...uint64) error {
 			continue // entry and pc are often the same: compile the block once
 		}
 		seen[pc] = true
-		if b := DecodeBlock(p.code, pc); b != nil && !p.mod.Has(pc) {
+		if b := p.block(pc); b != nil && !p.mod.Has(pc) {
 			roots = append(roots, b)
 		}
 	}
@@ -182,11 +200,11 @@ func (p *Program) CompileAll(entries ...uint64) error {
 // the first root always counts), sorted by address so fall-through successors are
 // adjacent.
 func (p *Program) discover(roots []*codegen.Block, limit, maxInsts int) []*codegen.Block {
-	seen := map[uint64]bool{}
+	seen := newPCSet(p.code, limit == 0) // a JIT unit sees a few blocks: a map
 	var out []*codegen.Block
 	queue := append([]*codegen.Block(nil), roots...)
 	for _, b := range roots {
-		seen[b.Start] = true
+		seen.add(b.Start)
 	}
 	insts := 0
 	for len(queue) > 0 && (limit == 0 || len(out) < limit) {
@@ -197,12 +215,12 @@ func (p *Program) discover(roots []*codegen.Block, limit, maxInsts int) []*codeg
 		}
 		insts += len(b.Insts)
 		out = append(out, b)
-		for _, s := range append(b.Successors(), indirectTargets(b)...) {
-			if seen[s] || p.mod.Has(s) {
+		succ, n := successors(b)
+		for _, s := range succ[:n] {
+			if p.mod.Has(s) || !seen.add(s) {
 				continue
 			}
-			seen[s] = true
-			if nb := DecodeBlock(p.code, s); nb != nil {
+			if nb := p.block(s); nb != nil {
 				queue = append(queue, nb)
 			}
 		}
@@ -215,6 +233,7 @@ func (p *Program) compile(blocks []*codegen.Block) error {
 	if len(blocks) == 0 {
 		return nil
 	}
+	p.pre = nil // the first compilation took what it needed
 	if err := p.mod.Compile(blocks); err != nil {
 		return fmt.Errorf("translating %d blocks at %#x: %w", len(blocks), blocks[0].Start, err)
 	}
@@ -222,35 +241,6 @@ func (p *Program) compile(blocks []*codegen.Block) error {
 	p.stats.Blocks += len(blocks)
 	for _, b := range blocks {
 		p.stats.Insts += len(b.Insts)
-	}
-	return nil
-}
-
-// indirectTargets finds the target of a JALR whose base register was set by an
-// AUIPC or LUI earlier in the same block and not changed since (far calls and tail
-// calls: auipc ra, hi; jalr ra, lo(ra)).
-func indirectTargets(b *codegen.Block) []uint64 {
-	if b.Term != codegen.TermJALR {
-		return nil
-	}
-	jalr := b.Insts[len(b.Insts)-1]
-	if jalr.Rs1 == 0 {
-		return []uint64{uint64(jalr.Imm) &^ 1}
-	}
-	pc := b.End - uint64(jalr.Len)
-	for i := len(b.Insts) - 2; i >= 0; i-- {
-		in := b.Insts[i]
-		pc -= uint64(in.Len)
-		if in.Rd != jalr.Rs1 {
-			continue
-		}
-		switch in.Op {
-		case riscv.OpAUIPC:
-			return []uint64{(pc + uint64(in.Imm) + uint64(jalr.Imm)) &^ 1}
-		case riscv.OpLUI:
-			return []uint64{(uint64(in.Imm) + uint64(jalr.Imm)) &^ 1}
-		}
-		return nil
 	}
 	return nil
 }

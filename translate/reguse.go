@@ -1,7 +1,9 @@
 package translate
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/hybridvm/hybridvm/codegen"
@@ -25,77 +27,100 @@ func RegisterUse(code *guest.Code, entry uint64) [32]int { return analyze(code, 
 
 // analysis is what translate learns about a program statically.
 type analysis struct {
-	use    [32]int
-	starts []uint64 // function entries, sorted
-	entry  uint64
+	use [32]int
+	// blocks are the blocks statically reachable from the entry, sorted by address:
+	// New keeps them for the program's first compilation (blockCache).
+	blocks []*codegen.Block
 }
 
-// funcOf returns the function containing pc (the nearest entry at or below it).
-func (a *analysis) funcOf(pc uint64) uint64 {
-	i := sort.Search(len(a.starts), func(i int) bool { return a.starts[i] > pc })
-	if i == 0 {
-		return a.entry
+// pow10 is 10^d for the loop depths the analysis weighs (at most 6).
+var pow10 = func() (p [7]float64) {
+	for d := range p {
+		p[d] = math.Pow(10, float64(d))
 	}
-	return a.starts[i-1]
-}
+	return p
+}()
 
 func analyze(code *guest.Code, entry uint64) *analysis {
 	blocks := reachable(code, entry)
-	sort.Slice(blocks, func(i, j int) bool { return blocks[i].Start < blocks[j].Start })
-	// Functions: the entry and every call target.
-	funcs := map[uint64]bool{entry: true}
-	for _, b := range blocks {
+	slices.SortFunc(blocks, func(a, b *codegen.Block) int { return cmp.Compare(a.Start, b.Start) })
+	// Functions: the entry and every call target, sorted; each block's function is the
+	// nearest entry at or below it (the entry for a block below them all).
+	starts := []uint64{entry}
+	callee := make([]int, len(blocks)) // the called function's index, -1: none
+	for i, b := range blocks {
+		callee[i] = -1
 		if t, ok := callTarget(b); ok {
-			funcs[t] = true
+			starts = append(starts, t)
 		}
 	}
-	a := &analysis{entry: entry}
-	for f := range funcs {
-		a.starts = append(a.starts, f)
+	slices.Sort(starts)
+	n := 0
+	for i, s := range starts {
+		if i == 0 || s != starts[n-1] {
+			starts[n] = s
+			n++
+		}
 	}
-	sort.Slice(a.starts, func(i, j int) bool { return a.starts[i] < a.starts[j] })
-	funcOf := a.funcOf
+	starts = starts[:n]
+	index := func(f uint64) int { return sort.Search(len(starts), func(i int) bool { return starts[i] >= f }) }
+	entryFunc := index(entry)
+	funcOf := func(pc uint64) int {
+		i := sort.Search(len(starts), func(i int) bool { return starts[i] > pc })
+		if i == 0 {
+			return entryFunc
+		}
+		return i - 1
+	}
+	fn := make([]int, len(blocks))
+	for i, b := range blocks {
+		fn[i] = funcOf(b.Start)
+		if t, ok := callTarget(b); ok {
+			callee[i] = index(t)
+		}
+	}
 	// Loop depth: a backward branch or jump (to an address at or before the block,
 	// inside the same function) makes the blocks in between one level deeper
 	// (a difference array over the blocks in address order).
 	diff := make([]int, len(blocks)+1)
-	for _, b := range blocks {
-		if (b.Term == codegen.TermBranch || b.Term == codegen.TermJAL) && b.Target <= b.Start && funcOf(b.Target) == funcOf(b.Start) {
+	for i, b := range blocks {
+		if (b.Term == codegen.TermBranch || b.Term == codegen.TermJAL) && b.Target <= b.Start && funcOf(b.Target) == fn[i] {
 			lo := sort.Search(len(blocks), func(i int) bool { return blocks[i].Start >= b.Target })
-			hi := sort.Search(len(blocks), func(i int) bool { return blocks[i].Start > b.Start })
 			diff[lo]++
-			diff[hi]--
+			diff[i+1]--
 		}
 	}
-	depth := make(map[uint64]int, len(blocks))
+	depth := make([]float64, len(blocks)) // 10^(loop depth, at most 6)
 	for i, d := 0, 0; i < len(blocks); i++ {
 		d += diff[i]
-		depth[blocks[i].Start] = d
+		depth[i] = pow10[min(d, 6)]
 	}
 	// Function weights over the call graph.
-	fw := map[uint64]float64{entry: 1}
+	fw, next := make([]float64, len(starts)), make([]float64, len(starts))
+	fw[entryFunc] = 1
 	for iter := 0; iter < 4; iter++ {
-		next := map[uint64]float64{entry: 1}
-		for _, b := range blocks {
-			t, ok := callTarget(b)
-			if !ok {
+		clear(next)
+		next[entryFunc] = 1
+		for i := range blocks {
+			t := callee[i]
+			if t < 0 {
 				continue
 			}
-			w := fw[funcOf(b.Start)] * math.Pow(10, float64(min(depth[b.Start], 6)))
-			if funcOf(b.Start) == t {
+			w := fw[fn[i]] * depth[i]
+			if fn[i] == t {
 				w *= 10 // recursion
 			}
 			next[t] = math.Min(next[t]+w, 1e12)
 		}
-		fw = next
+		fw, next = next, fw
 	}
 	var use [32]float64
-	for _, b := range blocks {
-		f := fw[funcOf(b.Start)]
+	for i, b := range blocks {
+		f := fw[fn[i]]
 		if f == 0 {
 			f = 1 // reached only through function pointers
 		}
-		w := f * math.Pow(10, float64(min(depth[b.Start], 6)))
+		w := f * depth[i]
 		for _, in := range b.Insts {
 			regs, n := operands(in)
 			for _, r := range regs[:n] {
@@ -103,6 +128,7 @@ func analyze(code *guest.Code, entry uint64) *analysis {
 			}
 		}
 	}
+	a := &analysis{blocks: blocks}
 	top := 0.0
 	for _, u := range use[1:] {
 		top = math.Max(top, u)
@@ -116,22 +142,28 @@ func analyze(code *guest.Code, entry uint64) *analysis {
 	return a
 }
 
-// reachable returns the blocks statically reachable from entry (at most maxUseBlocks).
+// reachable returns the blocks statically reachable from entry (at most
+// maxUseBlocks), breadth first. It decodes each block once, into storage shared by
+// all of them (blockArena), so a large program costs few allocations.
 func reachable(code *guest.Code, entry uint64) []*codegen.Block {
-	seen := map[uint64]bool{entry: true}
+	seen := newPCSet(code, true)
+	seen.add(entry)
 	queue := []uint64{entry}
-	var out []*codegen.Block
+	var (
+		out   []*codegen.Block
+		arena blockArena
+	)
 	for len(queue) > 0 && len(out) < maxUseBlocks {
 		pc := queue[0]
 		queue = queue[1:]
-		b := DecodeBlock(code, pc)
+		b := arena.decode(code, pc)
 		if b == nil {
 			continue
 		}
 		out = append(out, b)
-		for _, s := range append(b.Successors(), indirectTargets(b)...) {
-			if !seen[s] {
-				seen[s] = true
+		succ, n := successors(b)
+		for _, s := range succ[:n] {
+			if seen.add(s) {
 				queue = append(queue, s)
 			}
 		}
@@ -147,9 +179,7 @@ func callTarget(b *codegen.Block) (uint64, bool) {
 	case b.Term == codegen.TermJAL && last.Rd != 0:
 		return b.Target, true
 	case b.Term == codegen.TermJALR && last.Rd != 0:
-		if t := indirectTargets(b); len(t) == 1 {
-			return t[0], true
-		}
+		return indirectTarget(b)
 	}
 	return 0, false
 }

@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hybridvm/hybridvm/codegen"
@@ -20,10 +21,14 @@ func (Backend) Name() string { return "amd64" }
 
 type module struct {
 	*codegen.Linker
-	rm    regMap
-	entry uintptr // the entry stub (in the first unit)
-	miss  uintptr // the dispatch miss stub (in the first unit): initial table entries
-	bmi2  bool    // BMI2 was on when the module was created (its code may use it)
+	rm regMap
+	// entry is the entry stub, 0 until the first unit is placed (Run returns
+	// ExitMissingBlock meanwhile); miss is the dispatch miss stub, which the table's
+	// entries start at. Both are in the module's first unit: the first compiled one
+	// (its stubs follow its blocks), or a unit of the stubs alone before the first Load.
+	entry atomic.Uintptr
+	miss  uintptr
+	bmi2  bool // BMI2 was on when the module was created (its code may use it)
 }
 
 // NewModule implements codegen.Backend.
@@ -38,35 +43,48 @@ func (Backend) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
 		use = defaultUse
 	}
 	m.rm = chooseRegs(use)
-	if err := m.compileStubs(); err != nil {
-		return nil, err
-	}
-	m.FillTable(m.miss)
 	return m, nil
 }
 
-// compileStubs compiles units[0]: the entry stub (load the mapped registers, R14,
-// R13, then dispatch on State.PC), its exit sequence and the dispatch miss stub.
-func (m *module) compileStubs() error {
-	u := newUnit(m, nil)
+// emitStubs emits the module's stubs into u (its first unit): the entry stub (load
+// the mapped registers, R14, R13, then dispatch on State.PC) at the returned label;
+// the dispatch miss stub is the unit's (missInd).
+func (u *unit) emitStubs() *asm.Label {
 	e := &u.e
 	entry := u.b.NewLabel()
 	u.b.Bind(entry)
-	for _, p := range m.rm.mapped() {
+	for _, p := range u.m.rm.mapped() {
 		e.op(asm.MOVQ, stMem(xoff(uint8(p[0]))), asm.R(asm.Reg(p[1])))
 	}
 	e.op(asm.MOVQ, stMem(guest.OffMemBase), asm.R(rMem))
 	e.op(asm.MOVQ, stMem(guest.OffGas), asm.R(rGas))
 	e.op(asm.SHLQ, asm.Imm(gasShift), asm.R(rGas))
 	e.op(asm.MOVQ, stMem(guest.OffPC), asm.R(tA))
-	e.addImm(-int64(m.Lo), tA, tD)
+	e.addImm(-int64(u.m.Lo), tA, tD)
 	u.dispatch()
+	return entry
+}
+
+// place places the unit (finish); a module's first unit also gets its stubs, which
+// fill the dispatch table before its blocks are linked in.
+func (u *unit) place() error {
+	m := u.m
+	var entry *asm.Label
+	if m.entry.Load() == 0 {
+		entry = u.emitStubs()
+		u.placed = func(mem *codegen.ExecMem) {
+			m.miss = mem.Code() + uintptr(u.missInd.Offset())
+			m.FillTable(m.miss)
+		}
+	}
 	mem, err := u.finish()
 	if err != nil {
 		return err
 	}
-	m.entry = mem.Code() + uintptr(entry.Offset())
-	m.miss = mem.Code() + uintptr(u.missInd.Offset())
+	if entry != nil {
+		m.entry.Store(mem.Code() + uintptr(entry.Offset()))
+	}
+	u.release()
 	return nil
 }
 
@@ -82,15 +100,20 @@ func (m *module) Compile(blocks []*codegen.Block) error {
 	for i := range blocks {
 		u.lowerBlock(i)
 	}
-	_, err := u.finish()
-	return err
+	return u.place()
 }
 
 // Run implements codegen.Module.
 func (m *module) Run(st *guest.State) guest.ExitCode {
 	m.CheckRun("amd64", st)
+	entry := m.entry.Load()
+	if entry == 0 {
+		// Nothing is placed: what the entry stub would do with a table of misses.
+		st.Exit = guest.ExitMissingBlock
+		return st.Exit
+	}
 	st.Exit = guest.ExitNone
-	enter(unsafe.Pointer(st), m.entry)
+	enter(unsafe.Pointer(st), entry)
 	return st.Exit
 }
 
@@ -105,6 +128,11 @@ func (m *module) Units() []*codegen.Unit { return m.Linker.Units(codegen.RefSize
 func (m *module) Load(u *codegen.Unit) error {
 	if err := m.Check(u, codegen.RefSize("amd64")); err != nil {
 		return fmt.Errorf("amd64: cached unit: %w", err)
+	}
+	if m.entry.Load() == 0 { // the stubs first, alone
+		if err := newUnit(m, nil).place(); err != nil {
+			return err
+		}
 	}
 	_, err := m.Place(u, patchRef)
 	return err

@@ -1,7 +1,7 @@
 package amd64
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
@@ -70,7 +70,10 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 	if loop {
 		cost = loopSwapCost
 	}
-	var in, out []int // candidates: unmapped registers by use, mapped ones by disuse
+	// Candidates: unmapped registers by use, mapped ones by disuse (arrays on the
+	// stack: translation allocates nothing per block here).
+	var inBuf, outBuf [31]int
+	in, out := inBuf[:0], outBuf[:0]
 	for g := 1; g < 32; g++ {
 		switch h := global.host[g]; {
 		case h == asm.NoReg:
@@ -81,8 +84,8 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 			out = append(out, g)
 		}
 	}
-	sort.SliceStable(in, func(i, j int) bool { return uses[in[i]] > uses[in[j]] })
-	sort.SliceStable(out, func(i, j int) bool { return uses[out[i]] < uses[out[j]] })
+	slices.SortStableFunc(in, func(a, b int) int { return uses[b] - uses[a] })
+	slices.SortStableFunc(out, func(a, b int) int { return uses[a] - uses[b] })
 	for i := 0; i < len(in) && i < len(out); i++ {
 		s, g := in[i], out[i]
 		if uses[s]-uses[g] <= cost {
@@ -95,7 +98,21 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 
 // swapped lists the host registers whose guest register differs between a and b,
 // with the guest register each holds under a and under b (0: none).
-func swapped(a, b *regMap) (pairs [][3]int) {
+func swapped(a, b *regMap) []swap {
+	var pairs swaps
+	return pairs.of(a, b)
+}
+
+// swap is a host register and the guest registers it holds under two mappings.
+type swap = [3]int
+
+// swaps holds swapped's result without allocating.
+type swaps struct {
+	buf [len(mappable)]swap
+}
+
+func (ps *swaps) of(a, b *regMap) (pairs []swap) {
+	pairs = ps.buf[:0]
 	var ga, gb [asm.R15 + 1]int
 	for g := 1; g < 32; g++ {
 		if h := a.host[g]; h != asm.NoReg {
@@ -117,7 +134,8 @@ func swapped(a, b *regMap) (pairs [][3]int) {
 // registers go to State.X, the favoured ones come from it. Flags are preserved.
 func (u *unit) enterLocal() {
 	e := &u.e
-	for _, p := range swapped(&u.m.rm, u.local) {
+	var ps swaps
+	for _, p := range ps.of(&u.m.rm, u.local) {
 		h := asm.Reg(p[0])
 		if p[1] != 0 {
 			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[1]))))
@@ -138,7 +156,8 @@ func (u *unit) leave() {
 	if e.rm == &u.m.rm {
 		return
 	}
-	for _, p := range swapped(e.rm, &u.m.rm) {
+	var ps swaps
+	for _, p := range ps.of(e.rm, &u.m.rm) {
 		h := asm.Reg(p[0])
 		if p[1] != 0 && u.written[p[1]] {
 			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[1]))))

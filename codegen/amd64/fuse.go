@@ -40,9 +40,16 @@ type fusion struct {
 	atExit []int
 }
 
+// noFusion is the fusion of a block without rotates (and of instructions emitted
+// for real while replaying): nothing skipped. It is never modified.
+var noFusion fusion
+
 // pending lists the skipped instructions before m whose rotate comes after m: a fault
 // at m must compute them.
-func (f fusion) pending(m int) []int {
+func (f *fusion) pending(m int) []int {
+	if len(f.owner) == 0 {
+		return nil
+	}
 	var p []int
 	for i, k := range f.owner {
 		if i < m && k > m {
@@ -58,11 +65,11 @@ func (f fusion) pending(m int) []int {
 // there on the back edge when the block writes that register before reading it
 // (liveIn tells); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
-func fuseRotates(body []riscv.Inst, selfLoop bool, liveIn func(uint8) bool) fusion {
-	f := fusion{skip: make([]bool, len(body)), rot: map[int]rotate{}, owner: map[int]int{}}
+func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet) fusion {
+	var f fusion // its slice and maps are made for the first rotate: most blocks have none
 	exitOK := func(i int, x uint8) bool {
 		r := body[i].Rd
-		return selfLoop && !liveIn(r) && lowUnchanged(body, i, len(body), x) && faultFreeSpan(body, i+1, len(body)-1)
+		return selfLoop && !live[r] && lowUnchanged(body, i, len(body), x) && faultFreeSpan(body, i+1, len(body)-1)
 	}
 	for k, in := range body {
 		switch in.Op {
@@ -74,7 +81,7 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, liveIn func(uint8) bool) fusi
 			continue
 		}
 		i, j := lastDef(body, k, in.Rs1), lastDef(body, k, in.Rs2)
-		if i < 0 || j < 0 || f.skip[i] || f.skip[j] {
+		if i < 0 || j < 0 || (f.skip != nil && (f.skip[i] || f.skip[j])) {
 			continue
 		}
 		r, ok := rotateOf(body[i], body[j])
@@ -92,6 +99,9 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, liveIn func(uint8) bool) fusi
 		li, lj := !di && liveToEnd(body, i, k) && exitOK(i, r.src), !dj && liveToEnd(body, j, k) && exitOK(j, r.src)
 		if !(di || li) || !(dj || lj) {
 			continue
+		}
+		if f.skip == nil {
+			f.skip, f.rot, f.owner = make([]bool, len(body)), map[int]rotate{}, map[int]int{}
 		}
 		f.skip[i], f.skip[j] = true, true
 		f.rot[k] = r
@@ -181,22 +191,24 @@ func unchanged(body []riscv.Inst, from, to int, r uint8) bool {
 
 // reads reports whether in reads guest register r.
 func reads(in riscv.Inst, r uint8) bool {
-	for _, s := range sources(in) {
-		if s == r {
+	s, n := sources(in)
+	for _, x := range s[:n] {
+		if x == r {
 			return true
 		}
 	}
 	return false
 }
 
-// sources lists the registers an instruction reads (the decoder leaves Rs1 and Rs2
-// zero in the formats that have no such field; x0 is never a definition anyway).
-func sources(in riscv.Inst) []uint8 {
+// sources lists the registers an instruction reads, the first n of s (the decoder
+// leaves Rs1 and Rs2 zero in the formats that have no such field; x0 is never a
+// definition anyway).
+func sources(in riscv.Inst) (s [2]uint8, n int) {
 	switch in.Op {
 	case riscv.OpCSRRWI, riscv.OpCSRRSI, riscv.OpCSRRCI: // Rs1 holds an immediate
-		return nil
+		return s, 0
 	}
-	return []uint8{in.Rs1, in.Rs2}
+	return [2]uint8{in.Rs1, in.Rs2}, 2
 }
 
 // deadAfter reports whether the value instruction i writes is read only by k: nothing
@@ -234,21 +246,25 @@ func replayable(body []riscv.Inst, from, to int) bool {
 	return true
 }
 
-// liveIn returns whether a block reads a register before writing it (the
-// terminator's reads included): its live-in registers on a back edge to itself.
-func liveIn(insts []riscv.Inst) func(uint8) bool {
-	var written, in [32]bool
+// regSet is a set of guest registers.
+type regSet [32]bool
+
+// liveIn returns the registers a block reads before writing them (the terminator's
+// reads included): its live-in registers on a back edge to itself.
+func liveIn(insts []riscv.Inst) regSet {
+	var written, in regSet
 	for _, inst := range insts {
-		for _, s := range sources(inst) {
-			if !written[s] {
-				in[s] = true
+		s, n := sources(inst)
+		for _, r := range s[:n] {
+			if !written[r] {
+				in[r] = true
 			}
 		}
 		if writesRd(inst) {
 			written[inst.Rd] = true
 		}
 	}
-	return func(r uint8) bool { return in[r] }
+	return in
 }
 
 // replayAtExit computes the results of the skipped instructions still live at the
@@ -258,7 +274,7 @@ func (u *unit) replayAtExit() {
 		return
 	}
 	fuse := u.fuse
-	u.fuse = fusion{}
+	u.fuse = &noFusion
 	for _, i := range fuse.atExit {
 		u.lowerInst(i, 0, u.blk.Insts[i])
 	}

@@ -23,20 +23,14 @@ func (u *unit) lowerBlock(i int) {
 	e.rm, u.local, u.loopTop = &u.m.rm, nil, nil
 	// The indirect entry (target check) is out of line, so a block that falls
 	// through to the next one in the unit needs no jump.
-	ind, direct := u.ind[i], u.direct[i]
-	u.cold = append(u.cold, func() {
-		u.b.Bind(ind)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(blk.Start-u.m.Lo)))
-		e.jump(asm.JNE, u.missInd)
-		e.jump(asm.JMP, direct)
-	})
-	u.b.Bind(direct)
+	u.cold = append(u.cold, coldCode{kind: coldEntry, l: u.ind[i], i: i})
+	u.b.Bind(u.direct[i])
 	if blk.ZeroLoop != nil {
 		u.zeroLoopCheck(blk)
 	}
 	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
 	if local, written := blockMap(&u.m.rm, blk, selfLoop && blk.ZeroLoop == nil); local != u.m.rm {
-		u.local, u.written = &local, written
+		u.local, u.written = u.newLocal(local), written
 		if selfLoop && blk.ZeroLoop == nil {
 			// The mapping holds across the back edge, which jumps to loopTop.
 			u.enterLocal()
@@ -48,15 +42,7 @@ func (u *unit) lowerBlock(i int) {
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n
 	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
-	e.jump(asm.JMI, u.coldLabel(func() {
-		u.leave()
-		if packable(blk.Start) {
-			u.jumpShared(sharedOOG, blk.Start|uint64(charge)<<32)
-			return
-		}
-		e.op(asm.ADDQ, asm.Imm(charge), asm.R(rGas))
-		u.exitAt(guest.ExitOutOfGas, blk.Start)
-	}))
+	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
 	if u.local != nil && u.loopTop == nil {
 		u.enterLocal()
 	}
@@ -64,9 +50,16 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	u.needUpper = upperNeeded(body)
-	u.fuse = fuseRotates(body, selfLoop, liveIn(blk.Insts))
-	pcs := make([]uint64, len(body)+1)
+	u.needUpper = upperNeededInto(u.bools(len(body)), body)
+	var live regSet
+	if selfLoop {
+		live = liveIn(blk.Insts)
+	}
+	u.fuse = &noFusion
+	if f := fuseRotates(body, selfLoop, live); f.skip != nil {
+		u.fuse = &f
+	}
+	pcs := u.uint64s(len(body) + 1)
 	pcs[0] = blk.Start
 	for i, in := range body {
 		pcs[i+1] = pcs[i] + uint64(in.Len)
@@ -116,16 +109,7 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 	if u.e.spilledCX != 0 {
 		panic("BUG: amd64: a fault path while RCX is borrowed")
 	}
-	unretire := int64(len(u.blk.Insts) - idx)
-	replay := u.fuse.pending(idx)
-	return u.coldLabel(func() {
-		u.leave()
-		if len(replay) == 0 && packable(pc) {
-			u.jumpShared(sharedFault, pc|uint64(kind)<<32|uint64(mode)<<40|uint64(unretire)<<48)
-			return
-		}
-		u.faultReplay(kind, pc, unretire, mode, replay)
-	})
+	return u.cold1(coldCode{kind: coldFault, pc: pc, arg: int64(len(u.blk.Insts) - idx), fault: kind, mode: mode, replay: u.fuse.pending(idx)})
 }
 
 func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {
@@ -148,7 +132,7 @@ func (u *unit) faultReplay(kind guest.FaultKind, pc uint64, unretire int64, mode
 	}
 	if len(replay) > 0 {
 		fuse := u.fuse
-		u.fuse = fusion{} // emit them for real
+		u.fuse = &noFusion // emit them for real
 		for _, i := range replay {
 			u.lowerInst(i, 0, u.blk.Insts[i])
 		}

@@ -451,24 +451,22 @@ func (u *unit) keepUpper() bool {
 // register), or at the block's end. The W forms, the W-sized stores and the shift
 // amounts read only low bits, so a chain of 32-bit arithmetic need not sign-extend
 // every intermediate result.
-func upperNeeded(body []riscv.Inst) []bool {
-	var need [32]bool
-	for r := range need {
-		need[r] = true
-	}
-	res := make([]bool, len(body))
+func upperNeeded(body []riscv.Inst) []bool { return upperNeededInto(make([]bool, len(body)), body) }
+
+// upperNeededInto is upperNeeded into res (len(body) long, all false).
+func upperNeededInto(res []bool, body []riscv.Inst) []bool {
+	const all = ^uint32(0)
+	need := all // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
 		in := body[i]
 		if !faultFree(in) {
-			for r := range need {
-				need[r] = true
-			}
+			need = all
 		}
 		keep := true
 		if writesRd(in) {
-			res[i] = need[in.Rd]
-			keep = need[in.Rd]
-			need[in.Rd] = false
+			keep = need&(1<<(in.Rd&31)) != 0
+			res[i] = keep
+			need &^= 1 << (in.Rd & 31)
 		}
 		lo1, lo2 := lowSources(in)
 		if !keep && lowPreserving(in) {
@@ -477,10 +475,10 @@ func upperNeeded(body []riscv.Inst) []bool {
 			lo1, lo2 = true, true
 		}
 		if !lo1 {
-			need[in.Rs1] = true
+			need |= 1 << (in.Rs1 & 31)
 		}
 		if !lo2 {
-			need[in.Rs2] = true
+			need |= 1 << (in.Rs2 & 31)
 		}
 	}
 	return res

@@ -53,7 +53,8 @@ func lowerOne(t *testing.T, in riscv.Inst, pc uint64) []byte {
 	u.exitAt(guest.ExitEcall, pc)
 	u.emitShared()
 	for i := 0; i < len(u.cold); i++ {
-		u.cold[i]()
+		c := u.cold[i]
+		u.emitCold(&c)
 	}
 	code, err := u.b.Assemble()
 	if err != nil {

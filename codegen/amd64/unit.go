@@ -3,6 +3,8 @@ package amd64
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
@@ -23,7 +25,12 @@ type unit struct {
 	exit    *asm.Label // store the mapped registers and R13, return to the trampoline
 	missInd *asm.Label // dispatch miss: RAX = pc - lo
 
-	cold []func() // out-of-line code, emitted after the blocks
+	cold []coldCode // out-of-line code, emitted after the blocks
+
+	// boolSlab and pcSlab hold the per-block analyses (they live until the cold code
+	// of the block is emitted): what is left of boolBuf and pcBuf.
+	boolSlab, boolBuf []bool
+	pcSlab, pcBuf     []uint64
 
 	slots     []uint64       // slot → target pc
 	slotOf    map[uint64]int // target pc → slot
@@ -31,6 +38,8 @@ type unit struct {
 	slotJumps []slotJump
 	// tableSlot is the data word holding the dispatch table's address (-1: none yet).
 	tableSlot int
+	// placed, when set, runs once the unit is mapped, before its blocks are linked in.
+	placed func(*codegen.ExecMem)
 
 	// checkRoutine holds the store check routine per width (storewin.go), emitted once
 	// per unit on first use; shared the shared exit routines (exits.go).
@@ -44,8 +53,8 @@ type unit struct {
 	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
 	needUpper []bool
 	idx       int
-	// fuse is fuseRotates of the block's body.
-	fuse fusion
+	// fuse is fuseRotates of the block's body (never nil: noFusion for none).
+	fuse *fusion
 	// local is the current block's own register mapping (blockregs.go; nil when it
 	// uses the module's), written the guest registers the block writes, and loopTop
 	// the head of a self-loop that keeps local across its back edge (nil otherwise).
@@ -55,49 +64,216 @@ type unit struct {
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds map[uint64][]uint64
+	// locals holds the blocks' own mappings (newLocal).
+	locals []regMap
 }
 
 type slotJump struct {
-	disp *asm.Mark // the disp32 of a JMP [RIP+disp32]
+	disp asm.Mark // the disp32 of a JMP [RIP+disp32]
 	slot int
 }
 
+// Released units (release), whose maps and slices newUnit reuses: spareUnit keeps one
+// through garbage collections (which empty a sync.Pool), units the others.
+var (
+	spareUnit atomic.Pointer[unit]
+	units     sync.Pool
+)
+
 func newUnit(m *module, blocks []*codegen.Block) *unit {
-	u := &unit{m: m, b: asm.NewAMD64(), blocks: blocks, index: map[uint64]int{}, slotOf: map[uint64]int{}, tableSlot: -1}
+	old := spareUnit.Swap(nil)
+	if old == nil {
+		old, _ = units.Get().(*unit)
+	}
+	if old == nil {
+		old = &unit{index: map[uint64]int{}, slotOf: map[uint64]int{}}
+	}
+	clear(old.index)
+	clear(old.slotOf)
+	u := old
+	*u = unit{
+		m: m, b: asm.NewAMD64(), blocks: blocks, index: old.index, slotOf: old.slotOf, tableSlot: -1, fuse: &noFusion,
+		ind: old.ind[:0], locals: old.locals[:0], direct: old.direct[:0], cold: old.cold[:0], boolBuf: old.boolBuf, pcBuf: old.pcBuf,
+		slots: old.slots[:0], slotMiss: old.slotMiss[:0], slotJumps: old.slotJumps[:0],
+	}
 	u.e = emitter{b: u.b, rm: &m.rm}
 	u.exit = u.b.NewLabel()
 	u.missInd = u.b.NewLabel()
+	insts := 0
 	for i, b := range blocks {
 		u.index[b.Start] = i
 		u.ind = append(u.ind, u.b.NewLabel())
 		u.direct = append(u.direct, u.b.NewLabel())
+		insts += len(b.Insts)
+	}
+	if cap(u.boolBuf) < insts {
+		u.boolBuf = make([]bool, insts)
+	}
+	if cap(u.pcBuf) < insts+len(blocks) {
+		u.pcBuf = make([]uint64, insts+len(blocks))
+	}
+	u.boolSlab, u.pcSlab = u.boolBuf[:insts], u.pcBuf[:insts+len(blocks)]
+	clear(u.boolSlab)
+	if n := 2*len(blocks) + insts/4; cap(u.cold) < n {
+		u.cold = make([]coldCode, 0, n)
 	}
 	return u
+}
+
+// release gives the unit and its builder back for reuse once the unit is placed
+// and every offset read: neither, nor their labels, may be used any more.
+func (u *unit) release() {
+	u.b.Release()
+	clear(u.cold[:cap(u.cold)]) // drop the references to blocks and closures
+	clear(u.ind)
+	clear(u.direct)
+	clear(u.slotMiss)
+	clear(u.slotJumps)
+	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps, locals: u.locals}
+	if len(u.boolBuf) > 1<<16 || !spareUnit.CompareAndSwap(nil, u) {
+		units.Put(u)
+	}
 }
 
 // coldLabel returns a label for out-of-line code emitted by f after the blocks. f
 // runs with the block context of the moment coldLabel was called (the block, its
 // upper-half and rotate analyses), as the code it emits belongs to that block.
-func (u *unit) coldLabel(f func()) *asm.Label {
-	l := u.b.NewLabel()
-	ctx := u.context()
-	u.cold = append(u.cold, func() {
-		saved, next := u.context(), u.next
-		u.setContext(ctx)
-		u.next = nil // out-of-line code is never followed by a block: no fall-through
-		u.b.Bind(l)
-		f()
-		u.setContext(saved)
-		u.next = next
-	})
-	return l
+func (u *unit) coldLabel(f func()) *asm.Label { return u.cold1(coldCode{kind: coldFunc, f: f}) }
+
+// cold1 queues out-of-line code c (coldLabel; the frequent kinds need no closure)
+// and returns its label.
+func (u *unit) cold1(c coldCode) *asm.Label {
+	c.l = u.b.NewLabel()
+	// Out of gas under a block's own register mapping (a self-loop's check)
+	// must switch back first: it needs the block's context too.
+	if c.needsContext() || c.kind == coldOOG && u.e.rm != &u.m.rm {
+		c.ctx, c.hasCtx = u.context(), true
+	}
+	u.cold = append(u.cold, c)
+	return c.l
+}
+
+// needsContext reports whether c's code depends on its block's context (arbitrary
+// code, and faults, which may compute skipped instructions); the other kinds emit the
+// same code anywhere.
+func (c *coldCode) needsContext() bool { return c.kind == coldFunc || c.kind == coldFault }
+
+// coldCode is out-of-line code: at label l, in block context ctx, f or one of the
+// frequent kinds below with its operands.
+type coldCode struct {
+	kind   coldKind
+	l      *asm.Label
+	ctx    blockContext
+	hasCtx bool // ctx is set: the code is emitted in it
+	f      func()
+	i      int    // coldEntry: the block's index
+	pc     uint64 // coldOOG: the block; coldFault: the instruction; coldMiss, coldJump: the target
+	arg    int64  // coldOOG: the charge; coldFault: the instructions not retired
+	// coldFault: the fault, the address source and the skipped instructions to compute.
+	fault  guest.FaultKind
+	mode   int
+	replay []int
+}
+
+type coldKind uint8
+
+const (
+	coldFunc  coldKind = iota // f
+	coldEntry                 // block i's indirect entry: its target check (l is ind[i])
+	coldOOG                   // out of gas at entry of the block at pc
+	coldFault                 // a fault (faultStub)
+	coldMiss                  // the missing-block stub of the jump slot for pc
+	coldJump                  // a jump to the block at pc (branchTo)
+)
+
+// emitCold emits c.
+func (u *unit) emitCold(c *coldCode) {
+	e := &u.e
+	if c.kind == coldEntry {
+		// Not block code: no context, and bound at its own label.
+		u.b.Bind(c.l)
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(int64(u.blocks[c.i].Start-u.m.Lo)))
+		e.jump(asm.JNE, u.missInd)
+		e.jump(asm.JMP, u.direct[c.i])
+		return
+	}
+	// Code without a context of its own runs under the module's mapping.
+	saved := u.context()
+	if c.hasCtx {
+		u.setContext(c.ctx)
+	} else {
+		u.e.rm, u.local = &u.m.rm, nil
+	}
+	next := u.next
+	u.next = nil // out-of-line code is never followed by a block: no fall-through
+	u.b.Bind(c.l)
+	switch c.kind {
+	case coldFunc:
+		c.f()
+	case coldOOG:
+		u.leave()
+		if packable(c.pc) {
+			u.jumpShared(sharedOOG, c.pc|uint64(c.arg)<<32)
+			break
+		}
+		e.op(asm.ADDQ, asm.Imm(c.arg), asm.R(rGas))
+		u.exitAt(guest.ExitOutOfGas, c.pc)
+	case coldFault:
+		u.leave()
+		if len(c.replay) == 0 && packable(c.pc) {
+			u.jumpShared(sharedFault, c.pc|uint64(c.fault)<<32|uint64(c.mode)<<40|uint64(c.arg)<<48)
+			break
+		}
+		u.faultReplay(c.fault, c.pc, c.arg, c.mode, c.replay)
+	case coldMiss:
+		if packable(c.pc) {
+			u.jumpShared(sharedMissing, c.pc)
+			break
+		}
+		u.exitAt(guest.ExitMissingBlock, c.pc)
+	case coldJump:
+		u.jumpTo(c.pc)
+	}
+	u.setContext(saved)
+	u.next = next
+}
+
+// newLocal returns a copy of m from the unit's slab of block mappings. Out-of-line
+// code may keep a pointer to it (its context) until the unit is assembled; growing
+// the slab leaves earlier copies where they are.
+func (u *unit) newLocal(m regMap) *regMap {
+	if len(u.locals) == cap(u.locals) {
+		u.locals = make([]regMap, 0, max(16, 2*cap(u.locals)))
+	}
+	u.locals = append(u.locals, m)
+	return &u.locals[len(u.locals)-1]
+}
+
+// bools returns n false bools from the unit's slab.
+func (u *unit) bools(n int) []bool {
+	if n > len(u.boolSlab) {
+		u.boolSlab = make([]bool, max(n, 4096))
+	}
+	s := u.boolSlab[:n:n]
+	u.boolSlab = u.boolSlab[n:]
+	return s
+}
+
+// uint64s returns n words from the unit's slab (not zeroed: the caller sets them).
+func (u *unit) uint64s(n int) []uint64 {
+	if n > len(u.pcSlab) {
+		u.pcSlab = make([]uint64, max(n, 1024))
+	}
+	s := u.pcSlab[:n:n]
+	u.pcSlab = u.pcSlab[n:]
+	return s
 }
 
 // blockContext is the per-block state lowering reads.
 type blockContext struct {
 	blk       *codegen.Block
 	needUpper []bool
-	fuse      fusion
+	fuse      *fusion
 	idx       int
 	rm, local *regMap
 	written   [32]bool
@@ -131,13 +307,7 @@ func (u *unit) slot(target uint64) int {
 	s := len(u.slots)
 	u.slots = append(u.slots, target)
 	u.slotOf[target] = s
-	u.slotMiss = append(u.slotMiss, u.coldLabel(func() {
-		if packable(target) {
-			u.jumpShared(sharedMissing, target)
-			return
-		}
-		u.exitAt(guest.ExitMissingBlock, target)
-	}))
+	u.slotMiss = append(u.slotMiss, u.cold1(coldCode{kind: coldMiss, pc: target}))
 	return s
 }
 
@@ -161,7 +331,7 @@ func (u *unit) branchTo(cond asm.Op, target uint64) {
 		u.e.jump(cond, u.direct[i])
 		return
 	}
-	u.e.jump(cond, u.coldLabel(func() { u.jumpTo(target) }))
+	u.e.jump(cond, u.cold1(coldCode{kind: coldJump, pc: target}))
 }
 
 // dispatch jumps through the dispatch table: RAX = target pc - lo (even). The table's
@@ -206,13 +376,14 @@ func (u *unit) emitShared() {
 func (u *unit) finish() (*codegen.ExecMem, error) {
 	u.emitShared()
 	for i := 0; i < len(u.cold); i++ { // cold code may queue more cold code
-		u.cold[i]()
+		c := u.cold[i] // a copy: emitting it may grow u.cold
+		u.emitCold(&c)
 	}
 	code, err := u.b.Assemble()
 	if err != nil {
 		return nil, fmt.Errorf("amd64: %w", err)
 	}
-	mem, err := u.m.Place(u.relocatable(code), patchRef)
+	mem, err := u.m.PlaceThen(u.relocatable(code), patchRef, u.placed)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ type unit struct {
 // slotLoad is an ADRP rd / LDR rd, [rd, #lo12] pair loading a data word, patched
 // when the unit's address is known.
 type slotLoad struct {
-	adrp *asm.Mark
+	adrp asm.Mark
 	rd   asm.Reg
 	slot int
 }

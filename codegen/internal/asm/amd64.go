@@ -1,16 +1,65 @@
 package asm
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
 )
 
-// NewAMD64 returns a builder for amd64 code.
+// NewAMD64 returns a builder for amd64 code (a recycled one when there is one: see
+// Release).
 func NewAMD64() *Builder {
+	keep := checkDirect.Load()
+	if !keep {
+		b := spareBuilder.Swap(nil)
+		if b == nil {
+			b, _ = amd64Builders.Get().(*Builder)
+		}
+		if b != nil {
+			b.reset()
+			return b
+		}
+	}
 	b := newBuilder(&x86.Linkamd64)
 	b.x = &x86enc{}
-	b.keep = checkDirect.Load()
+	b.keep = keep
+	b.direct = !b.keep
 	return b
+}
+
+// Released builders (Release), whose buffers and label slabs a new builder reuses: a
+// unit's builder otherwise allocated (and grew) them afresh, the bulk of what
+// translating allocated. spareBuilder keeps one through garbage collections (which
+// empty a sync.Pool) unless its code buffer is large; amd64Builders holds the others.
+var (
+	spareBuilder  atomic.Pointer[Builder]
+	amd64Builders sync.Pool
+)
+
+// maxSpareCode bounds the code buffer of the builder kept in spareBuilder.
+const maxSpareCode = 1 << 20
+
+// Release gives the builder's storage back for reuse once its code is assembled and
+// every offset read: the builder, its labels and marks, and the code Assemble returned
+// must not be used any more. Builders that keep records (the check) are not reused.
+func (b *Builder) Release() {
+	if !b.direct {
+		return
+	}
+	if cap(b.x.code) > maxSpareCode || !spareBuilder.CompareAndSwap(nil, b) {
+		amd64Builders.Put(b)
+	}
+}
+
+// reset empties a released direct amd64 builder.
+func (b *Builder) reset() {
+	b.errs, b.pending, b.rel32 = b.errs[:0], b.pending[:0], b.rel32[:0]
+	b.assembled, b.n, b.start = false, 0, b.start[:0]
+	b.labels, b.nextSlab = nil, 0
+	x := b.x
+	x.code, x.at, x.jumps = x.code[:0], x.at[:0], x.jumps[:0]
 }
 
 // CallAMD64 emits a near CALL to l. golang-asm only calls symbols (and aborts the

@@ -19,14 +19,14 @@ func NewARM64() *Builder {
 // InstR emits a three-operand arm64 instruction in Go assembler order: op from, mid,
 // to (for example SUB from, mid, to: to = mid - from; CMP from, mid compares mid with
 // from). mid is always a register.
-func (b *Builder) InstR(op Op, from Operand, mid Reg, to Operand) *Mark {
-	return b.push(inst{kind: instReg, op: op, from: b.fixZero(from), mid: R(mid), to: to})
+func (b *Builder) InstR(op Op, from Operand, mid Reg, to Operand) {
+	b.record(&inst{kind: instReg, op: op, from: b.fixZero(from), mid: R(mid), to: to})
 }
 
 // InstR4 emits a four-operand arm64 instruction: op from, mid, rest, to (CSEL cond,
 // a, b, to: to = cond ? a : b).
-func (b *Builder) InstR4(op Op, from Operand, mid Reg, rest, to Operand) *Mark {
-	return b.push(inst{kind: instReg4, op: op, from: b.fixZero(from), mid: R(mid), rest: rest, to: to})
+func (b *Builder) InstR4(op Op, from Operand, mid Reg, rest, to Operand) {
+	b.record(&inst{kind: instReg4, op: op, from: b.fixZero(from), mid: R(mid), rest: rest, to: to})
 }
 
 // Cond is an arm64 condition operand (CSET EQ, R0).
@@ -155,8 +155,7 @@ const (
 )
 
 // JumpReg emits a compare-and-branch (CBZ r, l; CBNZ r, l).
-func (b *Builder) JumpReg(op Op, r Reg, l *Label) *Mark {
-	m := b.Jump(op, l)
-	b.insts[m.i].from = R(r)
-	return m
+func (b *Builder) JumpReg(op Op, r Reg, l *Label) {
+	b.Jump(op, l)
+	b.insts[len(b.insts)-1].from = R(r)
 }

@@ -104,6 +104,11 @@ func (o Operand) addr() obj.Addr {
 // list of instruction records that Assemble hands to golang-asm. It is not safe for
 // concurrent use; different builders may be used concurrently (golang-asm is
 // serialised by a mutex).
+//
+// Records: golang-asm needs one per instruction. The direct encoder needs them only
+// for what Assemble must place (labels, jumps, marks), so without the check
+// (CheckDirectEncoding) an ordinary instruction is encoded straight into the code and
+// leaves no record.
 type Builder struct {
 	arch      *obj.LinkArch
 	errs      []string
@@ -118,19 +123,24 @@ type Builder struct {
 	// encoder, or to check it (CheckDirectEncoding).
 	insts []inst
 	keep  bool
-	n     int32 // records so far (a Mark or Label names its record by index)
-	// start and end are each record's offsets in the code (after Assemble).
-	start, end []int32
-	// marks and labels are allocated in slabs (one allocation per instruction
-	// dominated building time).
-	marks  []Mark
-	labels []Label
+	// direct: x encodes ordinary instructions without records (x != nil, !keep).
+	direct bool
+	n      int32 // records so far (a Mark or Label names its record by index)
+	// start is each record's offset in the code (after Assemble).
+	start []int32
+	// labels are allocated in slabs (one allocation per label showed in profiles):
+	// labels is what is left of the current one, slabs[:nextSlab] those in use (a
+	// recycled builder reuses them).
+	labels   []Label
+	slabs    [][]Label
+	nextSlab int
 }
 
 // inst is one record: an instruction (op with up to four operands), a jump to a
 // label, a label's position, or arm64's TEXT header.
 type inst struct {
 	kind  instKind
+	mark  bool // Raw32's word, whose offset is read back (the check replays it as such)
 	op    Op
 	from  Operand
 	mid   Operand // the third operand (golang-asm's RestArgs[0]; instReg: its Reg)
@@ -152,7 +162,7 @@ const (
 
 // rel32Fix is a 32-bit displacement to a label, patched after assembly.
 type rel32Fix struct {
-	disp   *Mark
+	disp   Mark
 	target *Label
 }
 
@@ -163,22 +173,17 @@ type Label struct {
 	bound bool
 }
 
-// Mark is an emitted instruction whose offset can be read after Assemble.
+// Mark is an emitted word (Raw32) whose offset can be read after Assemble.
 type Mark struct {
 	b *Builder
 	i int32
 }
 
-// Offset is the instruction's offset from the start of the code (after Assemble).
-func (m *Mark) Offset() int { return m.b.offset(m.i) }
+// Offset is the word's offset from the start of the code (after Assemble).
+func (m Mark) Offset() int { return m.b.offset(m.i) }
 
-// End is the offset just after the instruction (after Assemble).
-func (m *Mark) End() int {
-	if int(m.i) >= len(m.b.end) {
-		return 0
-	}
-	return int(m.b.end[m.i])
-}
+// End is the offset just after the word (after Assemble).
+func (m Mark) End() int { return m.Offset() + 4 }
 
 func (b *Builder) offset(i int32) int {
 	if i < 0 || int(i) >= len(b.start) {
@@ -187,7 +192,7 @@ func (b *Builder) offset(i int32) int {
 	return int(b.start[i])
 }
 
-// slab is how many marks or labels the builder allocates at once.
+// slab is how many labels the builder allocates at once.
 const slab = 256
 
 // record adds a record and returns its index.
@@ -202,37 +207,38 @@ func (b *Builder) record(in *inst) int32 {
 	return b.n - 1
 }
 
-func (b *Builder) push(in inst) *Mark {
-	i := b.record(&in)
-	if len(b.marks) == 0 {
-		b.marks = make([]Mark, slab)
-	}
-	m := &b.marks[0]
-	b.marks = b.marks[1:]
-	m.b, m.i = b, i
-	return m
-}
-
 // Inst emits op from, to (golang-asm operand order: source first). Either operand
 // may be None.
-func (b *Builder) Inst(op Op, from, to Operand) *Mark {
-	return b.push(inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
+func (b *Builder) Inst(op Op, from, to Operand) {
+	if b.direct {
+		b.x.op(b, op, from, None, to)
+		return
+	}
+	b.record(&inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
 }
 
 // Inst3 emits a three-operand instruction op from, mid, to (for example a
 // three-operand multiply or a BMI2 shift: from is the first source, mid the second).
-func (b *Builder) Inst3(op Op, from, mid, to Operand) *Mark {
-	return b.push(inst{kind: instOp, op: op, from: from, mid: mid, to: to})
+func (b *Builder) Inst3(op Op, from, mid, to Operand) {
+	if b.direct {
+		b.x.op(b, op, from, mid, to)
+		return
+	}
+	b.record(&inst{kind: instOp, op: op, from: from, mid: mid, to: to})
 }
 
 // NewLabel returns an unbound label.
 func (b *Builder) NewLabel() *Label {
 	if len(b.labels) == 0 {
-		b.labels = make([]Label, slab)
+		if b.nextSlab == len(b.slabs) {
+			b.slabs = append(b.slabs, make([]Label, slab))
+		}
+		b.labels = b.slabs[b.nextSlab]
+		b.nextSlab++
 	}
 	l := &b.labels[0]
 	b.labels = b.labels[1:]
-	l.b, l.at = b, -1
+	*l = Label{b: b, at: -1}
 	return l
 }
 
@@ -247,32 +253,32 @@ func (b *Builder) Bind(l *Label) {
 }
 
 // Jump emits a jump (conditional or not) to l.
-func (b *Builder) Jump(op Op, l *Label) *Mark {
+func (b *Builder) Jump(op Op, l *Label) {
 	if !l.bound {
 		b.pending = append(b.pending, l)
 	}
-	return b.push(inst{kind: instJump, op: op, label: l})
+	b.record(&inst{kind: instJump, op: op, label: l})
 }
 
 // Raw emits bytes verbatim (for instructions whose operands are patched after
-// assembly, such as RIP-relative addresses). The mark is the first byte's.
-func (b *Builder) Raw(bytes ...byte) *Mark {
-	var first *Mark
-	for _, v := range bytes {
-		m := b.Inst(rawByte, Imm(int64(v)), None)
-		if first == nil {
-			first = m
-		}
+// assembly, such as RIP-relative addresses).
+func (b *Builder) Raw(bytes ...byte) {
+	if b.direct {
+		b.x.code = append(b.x.code, bytes...)
+		return
 	}
-	return first
+	for _, v := range bytes {
+		b.Inst(rawByte, Imm(int64(v)), None)
+	}
 }
 
-// Raw32 emits a 32-bit little-endian word verbatim.
-func (b *Builder) Raw32(v uint32) *Mark {
+// Raw32 emits a 32-bit little-endian word verbatim and returns its mark.
+func (b *Builder) Raw32(v uint32) Mark {
+	in := inst{kind: instOp, mark: true, op: b.word, to: Imm(int64(v))} // arm64's WORD takes its value as the destination
 	if b.word == rawLong {
-		return b.Inst(rawLong, Imm(int64(v)), None)
+		in.from, in.to = Imm(int64(v)), None
 	}
-	return b.Inst(b.word, None, Imm(int64(v))) // arm64's WORD takes its value as the destination
+	return Mark{b, b.record(&in)}
 }
 
 // Assemble encodes the code. A builder assembles once.
@@ -290,7 +296,7 @@ func (b *Builder) Assemble() ([]byte, error) {
 	if len(b.errs) > 0 {
 		return nil, fmt.Errorf("asm: %s", strings.Join(b.errs, "; "))
 	}
-	if b.n == 0 {
+	if b.n == 0 && (b.x == nil || len(b.x.code) == 0) {
 		return nil, nil
 	}
 	var code []byte
@@ -308,6 +314,11 @@ func (b *Builder) Assemble() ([]byte, error) {
 		if b.keep && (!bytes.Equal(ref, code) || !slices.Equal(refStart, b.start)) {
 			return nil, fmt.Errorf("asm: the direct encoding differs from golang-asm's:\n%x\n%x", code, ref)
 		}
+		if b.keep {
+			if err := b.replayDirect(code); err != nil {
+				return nil, err
+			}
+		}
 	} else {
 		var err error
 		if code, err = b.golangAsm(); err != nil {
@@ -318,6 +329,57 @@ func (b *Builder) Assemble() ([]byte, error) {
 		binary.LittleEndian.PutUint32(code[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
 	}
 	return code, nil
+}
+
+// replayDirect encodes b's records again as a builder without the check does (no
+// records for ordinary instructions, the bytes straight into the code) and fails
+// unless that gives code and puts every label and mark exactly where b did.
+func (b *Builder) replayDirect(code []byte) error {
+	r := &Builder{arch: b.arch, word: b.word, x: &x86enc{}, direct: true}
+	labels := map[*Label]*Label{}
+	label := func(l *Label) *Label {
+		if m, ok := labels[l]; ok {
+			return m
+		}
+		m := r.NewLabel()
+		labels[l] = m
+		return m
+	}
+	var marks [][2]Mark // b's mark, r's
+	for i, in := range b.insts {
+		switch {
+		case in.kind == instBind:
+			r.Bind(label(in.label))
+		case in.kind == instJump:
+			r.Jump(in.op, label(in.label))
+		case in.mark:
+			marks = append(marks, [2]Mark{{b, int32(i)}, r.Raw32(uint32(in.from.off))})
+		case in.kind == instOp && in.op == rawByte:
+			r.Raw(byte(in.from.off))
+		case in.kind == instOp:
+			r.Inst3(in.op, in.from, in.mid, in.to)
+		default:
+			return fmt.Errorf("asm: record kind %d in amd64 code", in.kind)
+		}
+	}
+	got, err := r.Assemble()
+	if err != nil {
+		return fmt.Errorf("asm: the direct encoding without records fails: %w", err)
+	}
+	if !bytes.Equal(got, code) {
+		return fmt.Errorf("asm: the direct encoding without records differs:\n%x\n%x", got, code)
+	}
+	for l, m := range labels {
+		if l.Offset() != m.Offset() {
+			return fmt.Errorf("asm: a label at %d without records, %d with", m.Offset(), l.Offset())
+		}
+	}
+	for _, m := range marks {
+		if m[0].Offset() != m[1].Offset() {
+			return fmt.Errorf("asm: a mark at %d without records, %d with", m[1].Offset(), m[0].Offset())
+		}
+	}
+	return nil
 }
 
 // checkDirect makes builders created from now on keep their records and Assemble
@@ -383,10 +445,8 @@ func (b *Builder) golangAsm() ([]byte, error) {
 		}
 	}
 	b.start = make([]int32, len(progs))
-	b.end = make([]int32, len(progs))
 	for i := range progs {
 		b.start[i] = int32(progs[i].Pc)
-		b.end[i] = int32(progs[i].Pc) + int32(progs[i].Isize)
 	}
 	return s.P, nil
 }

@@ -2,6 +2,7 @@ package asm
 
 import (
 	"encoding/binary"
+	"slices"
 	"sync"
 
 	"github.com/twitchyliquid64/golang-asm/obj"
@@ -356,6 +357,9 @@ type x86enc struct {
 	code  []byte
 	at    []int32 // per record: its first byte in code (jumps and labels take none there)
 	jumps []x86jump
+	// before, extra and out are finish's (kept for a recycled builder).
+	before, extra []int32
+	out           []byte
 }
 
 // x86jump is a jump to a label, sized by finish.
@@ -369,34 +373,53 @@ type x86jump struct {
 	before int32
 }
 
-// put writes [66] [REX] opcode ModRM imm.
+// put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
+// stores e.code's length only (a slice header stored back whole would cost a write
+// barrier per instruction while the collector runs).
 func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSize int) {
-	if d.p66 {
-		e.code = append(e.code, 0x66)
-	}
 	if d.w {
 		rex |= rexW
 	}
 	if m != nil {
 		rex |= m.rex
 	}
-	if rex != 0 {
-		e.code = append(e.code, rexAny|rex)
+	buf := e.room()
+	i := 0
+	if d.p66 {
+		buf[i] = 0x66
+		i++
 	}
-	e.code = append(e.code, opc...)
+	if rex != 0 {
+		buf[i] = rexAny | rex
+		i++
+	}
+	i += copy(buf[i:], opc)
 	if m != nil {
-		e.code = append(e.code, m.b[:m.n]...)
+		i += copy(buf[i:], m.b[:m.n])
 	}
 	switch immSize {
 	case 1:
-		e.code = append(e.code, byte(imm))
+		buf[i] = byte(imm)
 	case 2:
-		e.code = binary.LittleEndian.AppendUint16(e.code, uint16(imm))
+		binary.LittleEndian.PutUint16(buf[i:], uint16(imm))
 	case 4:
-		e.code = binary.LittleEndian.AppendUint32(e.code, uint32(imm))
+		binary.LittleEndian.PutUint32(buf[i:], uint32(imm))
 	case 8:
-		e.code = binary.LittleEndian.AppendUint64(e.code, uint64(imm))
+		binary.LittleEndian.PutUint64(buf[i:], uint64(imm))
 	}
+	e.code = e.code[:len(e.code)+i+immSize]
+}
+
+// maxInst bounds an instruction's length (x86 allows 15 bytes).
+const maxInst = 16
+
+// room returns the maxInst bytes after the code, growing its buffer when needed.
+func (e *x86enc) room() []byte {
+	n := len(e.code)
+	if cap(e.code)-n < maxInst {
+		e.code = slices.Grow(e.code, max(maxInst, cap(e.code)))
+	}
+	return e.code[n : n+maxInst]
 }
 
 // ext encodes op /ext rm [imm].
@@ -440,14 +463,13 @@ func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, 
 	return true
 }
 
-// inst encodes one instruction record, reporting false for one it does not support.
-func (e *x86enc) inst(in *inst) bool {
-	d := x86lookup(in.op)
-	if d == nil || in.kind != instOp {
+// inst encodes one instruction, reporting false for one it does not support.
+func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
+	d := x86lookup(op)
+	if d == nil {
 		return false
 	}
-	from, to := in.from, in.to
-	if !isNone(in.mid) && d.form != xIMUL3 && d.form != xBMI2 {
+	if !isNone(mid) && d.form != xIMUL3 && d.form != xBMI2 {
 		return false
 	}
 	switch d.form {
@@ -580,12 +602,12 @@ func (e *x86enc) inst(in *inst) bool {
 			return e.regRM(d, []byte{0x0f, 0xaf}, to, from, false, false, 0, 0)
 		}
 	case xIMUL3:
-		if from.IsImm() && isRM(in.mid) && to.IsReg() {
+		if from.IsImm() && isRM(mid) && to.IsReg() {
 			if fitsI8(from.off) {
-				return e.regRM(d, []byte{0x6b}, to, in.mid, false, false, from.off, 1)
+				return e.regRM(d, []byte{0x6b}, to, mid, false, false, from.off, 1)
 			}
 			if fitsI32(from.off) {
-				return e.regRM(d, []byte{0x69}, to, in.mid, false, false, from.off, 4)
+				return e.regRM(d, []byte{0x69}, to, mid, false, false, from.off, 4)
 			}
 		}
 	case xSet:
@@ -593,7 +615,7 @@ func (e *x86enc) inst(in *inst) bool {
 			return e.ext(d, []byte{0x0f, d.ext}, 0, to, true, 0, 0)
 		}
 	case xBMI2:
-		return e.bmi2(d, from, in.mid, to)
+		return e.bmi2(d, from, mid, to)
 	case xPush:
 		switch {
 		case !isNone(to):
@@ -662,16 +684,31 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
 	if d.w {
 		b2 |= 0x80
 	}
-	e.code = append(e.code, 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7)
-	e.code = append(e.code, m.b[:m.n]...)
+	buf := e.room()
+	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7
+	e.code = e.code[:len(e.code)+4+copy(buf[4:], m.b[:m.n])]
 	return true
+}
+
+// op encodes an instruction that needs no record (Builder.Inst without the check).
+func (e *x86enc) op(b *Builder, op Op, from, mid, to Operand) {
+	if e.code == nil {
+		e.alloc()
+	}
+	if !e.inst(op, from, mid, to) {
+		b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(op), from, mid, to)
+	}
+}
+
+func (e *x86enc) alloc() {
+	e.code = make([]byte, 0, 4096)
+	e.at = make([]int32, 0, 256)
 }
 
 // add encodes one record (Builder.record).
 func (e *x86enc) add(b *Builder, in *inst) {
 	if e.code == nil {
-		e.code = make([]byte, 0, 4096)
-		e.at = make([]int32, 0, 1024)
+		e.alloc()
 	}
 	e.at = append(e.at, int32(len(e.code)))
 	switch in.kind {
@@ -688,7 +725,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 		e.jumps = append(e.jumps, j)
 	case instBind:
 	default:
-		if !e.inst(in) {
+		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
 			b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(in.op), in.from, in.mid, in.to)
 		}
 	}
@@ -699,24 +736,26 @@ func (e *x86enc) add(b *Builder, in *inst) {
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
-	// Each jump's target label, and how many jumps precede it.
+	// Each jump's target label, and how many jumps precede it (before[rec]: the jumps
+	// among the records before rec; the jumps are in record order).
+	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
+	k := 0
+	for rec := range e.before {
+		for k < len(e.jumps) && e.jumps[k].rec < int32(rec) {
+			k++
+		}
+		e.before[rec] = int32(k)
+	}
 	for k := range e.jumps {
 		j := &e.jumps[k]
 		j.target = j.label.at
-		lo, hi := 0, len(e.jumps)
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if e.jumps[mid].rec < j.target {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		j.before = int32(lo)
+		j.before = e.before[j.target]
 	}
 	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
 	// e.code plus the jumps before it.
-	extra := make([]int32, len(e.jumps)+1)
+	e.extra = slices.Grow(e.extra[:0], len(e.jumps)+1)[:len(e.jumps)+1]
+	extra := e.extra
+	extra[0] = 0
 	size := func(j *x86jump) int32 {
 		switch {
 		case !j.long:
@@ -747,10 +786,11 @@ func (e *x86enc) finish(b *Builder) []byte {
 		}
 	}
 	total := int32(len(e.code)) + extra[len(e.jumps)]
-	code := make([]byte, total)
-	b.start = make([]int32, n+1)
-	k := 0
-	last := int32(0) // e.code copied up to here
+	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
+	code := e.out
+	b.start = slices.Grow(b.start[:0], int(n))[:n]
+	k = 0
+	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
 		for k < len(e.jumps) && e.jumps[k].rec < i {
 			k++
@@ -758,8 +798,8 @@ func (e *x86enc) finish(b *Builder) []byte {
 		b.start[i] = e.at[i] + extra[k]
 		if k < len(e.jumps) && e.jumps[k].rec == i {
 			j := &e.jumps[k]
-			copy(code[e.at[last]+extra[k]:], e.code[e.at[last]:e.at[i]])
-			last = i
+			copy(code[last+extra[k]:], e.code[last:e.at[i]])
+			last = e.at[i]
 			p := b.start[i]
 			disp := pos(j.target, j.before) - (p + size(j))
 			switch {
@@ -776,9 +816,6 @@ func (e *x86enc) finish(b *Builder) []byte {
 			}
 		}
 	}
-	copy(code[e.at[last]+extra[len(e.jumps)]:], e.code[e.at[last]:e.at[n]])
-	b.start[n] = total
-	b.end = b.start[1:]
-	b.start = b.start[:n]
+	copy(code[last+extra[len(e.jumps)]:], e.code[last:])
 	return code
 }

@@ -3,14 +3,16 @@ package asm
 import (
 	"bytes"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
 // assembleBoth builds the same code with the direct encoder and with golang-asm and
-// returns both results.
+// returns both results; the direct encoder's is also checked against itself without
+// records (Builder.replayDirect).
 func assembleBoth(build func(b *Builder)) (direct, ref []byte, derr, rerr error) {
 	b := NewAMD64()
-	b.keep = true
+	b.keep, b.direct = true, false
 	build(b)
 	if len(b.errs) > 0 {
 		derr = errString(b.errs[0])
@@ -24,6 +26,9 @@ func assembleBoth(build func(b *Builder)) (direct, ref []byte, derr, rerr error)
 			if refStart[i] != b.start[i] {
 				derr = errString("record offsets differ")
 			}
+		}
+		if derr == nil {
+			derr = b.replayDirect(direct) // and without records, as outside the tests
 		}
 	}
 	return direct, ref, derr, rerr
@@ -108,41 +113,85 @@ func TestDirectEncodingMatchesGolangAsm(t *testing.T) {
 // and mark at the same offset.
 func TestDirectJumpsMatchGolangAsm(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	jumps := []Op{JMP, JEQ, JNE, JLT, JGE, JGT, JLE, JCS, JCC, JHI, JLS, JMI, JPL}
 	for round := 0; round < 300; round++ {
-		n := 1 + rng.Intn(400)
-		nl := 1 + rng.Intn(20)
-		direct, ref, derr, rerr := assembleBoth(func(b *Builder) {
-			labels := make([]*Label, nl)
-			for i := range labels {
-				labels[i] = b.NewLabel()
-			}
-			next := 0
-			for i := 0; i < n; i++ {
-				switch k := rng.Intn(10); {
-				case k < 3:
-					b.Jump(jumps[rng.Intn(len(jumps))], labels[rng.Intn(nl)])
-				case k == 3 && next < nl:
-					b.Bind(labels[next])
-					next++
-				case k < 6:
-					b.Inst(MOVQ, Imm(int64(rng.Uint64())), R(AX)) // 10 bytes
-				case k < 8:
-					b.Inst(ADDQ, R(BX), R(CX)) // 3 bytes
-				default:
-					b.Raw(0x90)
-				}
-			}
-			for ; next < nl; next++ {
-				b.Bind(labels[next])
-			}
-		})
+		direct, ref, derr, rerr := assembleBoth(randomJumps(rng))
 		if derr != nil || rerr != nil {
 			t.Fatalf("round %d: direct %v, golang-asm %v", round, derr, rerr)
 		}
 		if !bytes.Equal(direct, ref) {
 			t.Fatalf("round %d:\ndirect     %x\ngolang-asm %x", round, direct, ref)
 		}
+	}
+}
+
+// randomJumps returns a builder of random code: jumps (conditional or not, forward
+// and backward, near and far), labels, instructions of various lengths and marks.
+func randomJumps(rng *rand.Rand) func(b *Builder) {
+	jumps := []Op{JMP, JEQ, JNE, JLT, JGE, JGT, JLE, JCS, JCC, JHI, JLS, JMI, JPL}
+	n := 1 + rng.Intn(400)
+	nl := 1 + rng.Intn(20)
+	return func(b *Builder) {
+		labels := make([]*Label, nl)
+		for i := range labels {
+			labels[i] = b.NewLabel()
+		}
+		next := 0
+		for i := 0; i < n; i++ {
+			switch k := rng.Intn(11); {
+			case k < 3:
+				b.Jump(jumps[rng.Intn(len(jumps))], labels[rng.Intn(nl)])
+			case k == 3 && next < nl:
+				b.Bind(labels[next])
+				next++
+			case k < 6:
+				b.Inst(MOVQ, Imm(int64(rng.Uint64())), R(AX)) // 10 bytes
+			case k < 8:
+				b.Inst(ADDQ, R(BX), R(CX)) // 3 bytes
+			case k < 10:
+				b.Raw(0x90)
+			default:
+				b.Raw32(rng.Uint32())
+			}
+		}
+		for ; next < nl; next++ {
+			b.Bind(labels[next])
+		}
+	}
+}
+
+// TestReleasedBuilderReuse: a builder released and reused (its buffers and label
+// slabs recycled) assembles exactly what a new builder does, labels included.
+func TestReleasedBuilderReuse(t *testing.T) {
+	defer CheckDirectEncoding(CheckDirectEncoding(false))
+	used := NewAMD64()
+	for round := 0; round < 100; round++ {
+		seed := int64(round)
+		var offsets [2][]int
+		var codes [2][]byte
+		for k, b := range []*Builder{used, {arch: used.arch, word: rawLong, x: &x86enc{}, direct: true}} {
+			build := randomJumps(rand.New(rand.NewSource(seed)))
+			var labels []*Label
+			build(b)
+			for i := 0; i < b.nextSlab; i++ {
+				for j := range b.slabs[i] {
+					if l := &b.slabs[i][j]; l.b == b && (i < b.nextSlab-1 || j < slab-len(b.labels)) {
+						labels = append(labels, l)
+					}
+				}
+			}
+			code, err := b.Assemble()
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes[k] = append([]byte(nil), code...)
+			for _, l := range labels {
+				offsets[k] = append(offsets[k], l.Offset())
+			}
+		}
+		if !bytes.Equal(codes[0], codes[1]) || !slices.Equal(offsets[0], offsets[1]) {
+			t.Fatalf("round %d: a reused builder gives\n%x %v\na new one\n%x %v", round, codes[0], offsets[0], codes[1], offsets[1])
+		}
+		used.reset() // as NewAMD64 does with a released builder
 	}
 }
 
