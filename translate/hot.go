@@ -20,19 +20,9 @@ import (
 func (p *Program) CompileHot(pc uint64, ran []uint64, maxInsts int) (found, compiled bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.freed {
-		return false, false, errFreed
-	}
-	if p.mod.Has(pc) {
-		p.mod.Link(pc)
-		return true, true, nil
-	}
-	first := DecodeBlock(p.code, pc)
+	first, found, compiled, err := p.startAt(pc, maxInsts)
 	if first == nil {
-		return false, false, nil
-	}
-	if maxInsts > 0 && len(first.Insts) > maxInsts {
-		return true, false, nil
+		return found, compiled, err
 	}
 	inRan := func(a uint64) bool { _, ok := slices.BinarySearch(ran, a); return ok }
 	seen := map[uint64]bool{pc: true}

@@ -148,21 +148,33 @@ func (p *Program) TryLink(pc uint64) (has, locked bool) {
 func (p *Program) ResolveWithin(pc uint64, maxInsts int) (found, compiled bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	first, found, compiled, err := p.startAt(pc, maxInsts)
+	if first == nil {
+		return found, compiled, err
+	}
+	return true, true, p.compile(p.discover([]*codegen.Block{first}, p.opts.UnitBlocks, maxInsts))
+}
+
+// startAt begins a request to translate from pc, under p.mu: it returns the
+// block at pc to start from, or, when first is nil, the request's whole answer
+// (the program freed, pc already translated and now linked, no instruction at
+// pc, or the block at pc alone over maxInsts instructions).
+func (p *Program) startAt(pc uint64, maxInsts int) (first *codegen.Block, found, compiled bool, err error) {
 	if p.freed {
-		return false, false, errFreed
+		return nil, false, false, errFreed
 	}
 	if p.mod.Has(pc) {
 		p.mod.Link(pc)
-		return true, true, nil
+		return nil, true, true, nil
 	}
-	first := p.block(pc)
+	first = p.block(pc)
 	if first == nil {
-		return false, false, nil
+		return nil, false, false, nil
 	}
 	if maxInsts > 0 && len(first.Insts) > maxInsts {
-		return true, false, nil
+		return nil, true, false, nil
 	}
-	return true, true, p.compile(p.discover([]*codegen.Block{first}, p.opts.UnitBlocks, maxInsts))
+	return first, true, false, nil
 }
 
 // CompileAll compiles every block reachable from the entry points through static

@@ -87,7 +87,7 @@ func referenceRegisterUse(code *guest.Code, entry uint64) [32]int {
 		}
 		blocks = append(blocks, b)
 		succ := b.Successors()
-		if t, ok := refIndirect(b); ok {
+		if t, ok := translate.IndirectTarget(b); ok {
 			succ = append(succ, t)
 		}
 		for _, s := range succ {
@@ -104,7 +104,7 @@ func referenceRegisterUse(code *guest.Code, entry uint64) [32]int {
 		case b.Term == codegen.TermJAL && last.Rd != 0:
 			return b.Target, true
 		case b.Term == codegen.TermJALR && last.Rd != 0:
-			return refIndirect(b)
+			return translate.IndirectTarget(b)
 		}
 		return 0, false
 	}
@@ -185,31 +185,4 @@ func referenceRegisterUse(code *guest.Code, entry uint64) [32]int {
 		}
 	}
 	return out
-}
-
-// refIndirect is the target of a JALR set up by an AUIPC or LUI of the same block.
-func refIndirect(b *codegen.Block) (uint64, bool) {
-	if b.Term != codegen.TermJALR {
-		return 0, false
-	}
-	jalr := b.Insts[len(b.Insts)-1]
-	if jalr.Rs1 == 0 {
-		return uint64(jalr.Imm) &^ 1, true
-	}
-	pc := b.End - uint64(jalr.Len)
-	for i := len(b.Insts) - 2; i >= 0; i-- {
-		in := b.Insts[i]
-		pc -= uint64(in.Len)
-		if in.Rd != jalr.Rs1 {
-			continue
-		}
-		switch in.Op {
-		case riscv.OpAUIPC:
-			return (pc + uint64(in.Imm) + uint64(jalr.Imm)) &^ 1, true
-		case riscv.OpLUI:
-			return (uint64(in.Imm) + uint64(jalr.Imm)) &^ 1, true
-		}
-		return 0, false
-	}
-	return 0, false
 }

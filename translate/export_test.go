@@ -1,0 +1,5 @@
+package translate
+
+// IndirectTarget exposes indirectTarget to the external tests (the reference
+// register-use analysis follows the same indirect edges).
+var IndirectTarget = indirectTarget
