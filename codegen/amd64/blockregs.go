@@ -84,6 +84,9 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 			out = append(out, g)
 		}
 	}
+	if len(in) == 0 {
+		return m, written // nothing worth a swap (most blocks)
+	}
 	slices.SortStableFunc(in, func(a, b int) int { return uses[b] - uses[a] })
 	slices.SortStableFunc(out, func(a, b int) int { return uses[a] - uses[b] })
 	for i := 0; i < len(in) && i < len(out); i++ {
@@ -130,12 +133,24 @@ func (ps *swaps) of(a, b *regMap) (pairs []swap) {
 	return pairs
 }
 
+// localMapping is a block's own mapping and the host registers whose guest
+// register differs from the module's mapping (computed once per block: entering
+// and leaving use them at every exit).
+type localMapping struct {
+	rm    regMap
+	swaps swaps
+	n     int
+}
+
+// pairs lists the differing host registers, each with the guest register it holds
+// under the module's mapping and under the block's.
+func (l *localMapping) pairs() []swap { return l.swaps.buf[:l.n] }
+
 // enterLocal switches from the module's mapping to the block's: the evicted guest
 // registers go to State.X, the favoured ones come from it. Flags are preserved.
 func (u *unit) enterLocal() {
 	e := &u.e
-	var ps swaps
-	for _, p := range ps.of(&u.m.rm, u.local) {
+	for _, p := range u.local.pairs() {
 		h := asm.Reg(p[0])
 		if p[1] != 0 {
 			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[1]))))
@@ -144,7 +159,7 @@ func (u *unit) enterLocal() {
 			e.op(asm.MOVQ, stMem(xoff(uint8(p[2]))), asm.R(h))
 		}
 	}
-	e.rm = u.local
+	e.rm = &u.local.rm
 }
 
 // leave switches back to the module's mapping when the code being emitted runs under
@@ -156,14 +171,13 @@ func (u *unit) leave() {
 	if e.rm == &u.m.rm {
 		return
 	}
-	var ps swaps
-	for _, p := range ps.of(e.rm, &u.m.rm) {
+	for _, p := range u.local.pairs() { // module's guest register p[1], block's p[2]
 		h := asm.Reg(p[0])
-		if p[1] != 0 && u.written[p[1]] {
-			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[1]))))
+		if p[2] != 0 && u.written[p[2]] {
+			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[2]))))
 		}
-		if p[2] != 0 {
-			e.op(asm.MOVQ, stMem(xoff(uint8(p[2]))), asm.R(h))
+		if p[1] != 0 {
+			e.op(asm.MOVQ, stMem(xoff(uint8(p[1]))), asm.R(h))
 		}
 	}
 	e.rm = &u.m.rm

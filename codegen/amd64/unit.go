@@ -58,14 +58,14 @@ type unit struct {
 	// local is the current block's own register mapping (blockregs.go; nil when it
 	// uses the module's), written the guest registers the block writes, and loopTop
 	// the head of a self-loop that keeps local across its back edge (nil otherwise).
-	local   *regMap
+	local   *localMapping
 	written [32]bool
 	loopTop *asm.Label
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds map[uint64][]uint64
 	// locals holds the blocks' own mappings (newLocal).
-	locals []regMap
+	locals []localMapping
 }
 
 type slotJump struct {
@@ -238,15 +238,17 @@ func (u *unit) emitCold(c *coldCode) {
 	u.next = next
 }
 
-// newLocal returns a copy of m from the unit's slab of block mappings. Out-of-line
-// code may keep a pointer to it (its context) until the unit is assembled; growing
-// the slab leaves earlier copies where they are.
-func (u *unit) newLocal(m regMap) *regMap {
+// newLocal returns block mapping m, with its differences from the module's, from
+// the unit's slab. Out-of-line code may keep a pointer to it (its context) until
+// the unit is assembled; growing the slab leaves earlier entries where they are.
+func (u *unit) newLocal(m regMap) *localMapping {
 	if len(u.locals) == cap(u.locals) {
-		u.locals = make([]regMap, 0, max(16, 2*cap(u.locals)))
+		u.locals = make([]localMapping, 0, max(16, 2*cap(u.locals)))
 	}
-	u.locals = append(u.locals, m)
-	return &u.locals[len(u.locals)-1]
+	u.locals = append(u.locals, localMapping{rm: m})
+	l := &u.locals[len(u.locals)-1]
+	l.n = len(l.swaps.of(&u.m.rm, &l.rm))
+	return l
 }
 
 // bools returns n false bools from the unit's slab.
@@ -275,7 +277,8 @@ type blockContext struct {
 	needUpper []bool
 	fuse      *fusion
 	idx       int
-	rm, local *regMap
+	rm        *regMap
+	local     *localMapping
 	written   [32]bool
 }
 
