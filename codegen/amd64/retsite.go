@@ -30,21 +30,24 @@ func (u *unit) retSites(blk *codegen.Block) []uint64 {
 			if b.Term == codegen.TermJAL && b.Insts[len(b.Insts)-1].Rd == 1 && !slices.Contains(u.callEnds[b.Target], b.End) {
 				// (Blocks that end together, one starting inside the other, make
 				// the same call.)
+				if u.callEnds[b.Target] == nil {
+					u.callTargets = append(u.callTargets, b.Target)
+				}
 				u.callEnds[b.Target] = append(u.callEnds[b.Target], b.End)
 			}
 		}
+		slices.Sort(u.callTargets)
 	}
-	var fn uint64
-	found := false
-	for t := range u.callEnds {
-		if t <= blk.Start && (!found || t > fn) {
-			fn, found = t, true
+	// The nearest call target at or below blk.Start (a search: a large unit has
+	// thousands of returns and of call targets).
+	i, exact := slices.BinarySearch(u.callTargets, blk.Start)
+	if !exact {
+		if i == 0 {
+			return nil
 		}
+		i--
 	}
-	if !found {
-		return nil
-	}
-	sites := u.callEnds[fn]
+	sites := u.callEnds[u.callTargets[i]]
 	if len(sites) > maxRetSites {
 		return nil
 	}

@@ -63,7 +63,8 @@ type unit struct {
 	loopTop *asm.Label
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
-	callEnds map[uint64][]uint64
+	callEnds    map[uint64][]uint64
+	callTargets []uint64 // callEnds' keys, sorted
 	// locals holds the blocks' own mappings (newLocal).
 	locals []localMapping
 }
