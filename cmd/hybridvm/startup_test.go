@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hybridvm/hybridvm/internal/testtools"
 )
 
 // initBudget is the most a package of this module may allocate while it is
@@ -20,6 +22,7 @@ const initBudget = 4 << 10
 // This package itself is left out: in the test binary its initialisation includes
 // its test files' variables.
 func TestInitAllocations(t *testing.T) {
+	testtools.SkipIfEmulated(t, "it runs the test binary again, which qemu-user does not")
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
