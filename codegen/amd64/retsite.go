@@ -60,6 +60,32 @@ func isReturn(blk *codegen.Block) bool {
 	return blk.Term == codegen.TermJALR && in.Rd == 0 && in.Rs1 == 1 && in.Imm == 0
 }
 
+// predictReturnEarly compares ra itself with the block's likely return addresses,
+// when they fit a sign-extended imm32, and jumps to a match before the target is
+// computed (offset from lo, bit 0 cleared): ra equal to an (even) return address is
+// that target. An odd ra takes the general path, which clears the bit. It reports
+// whether it emitted the compares (predictReturn is then not needed).
+func (u *unit) predictReturnEarly(blk *codegen.Block) bool {
+	if !isReturn(blk) {
+		return false
+	}
+	sites := u.retSites(blk)
+	if len(sites) == 0 {
+		return false
+	}
+	for _, s := range sites {
+		if !fits32(int64(s)) || s&1 != 0 {
+			return false
+		}
+	}
+	ra := u.e.src(1)
+	for _, s := range sites {
+		u.e.op(asm.CMPQ, ra, asm.Imm(int64(s)))
+		u.branchTo(asm.JEQ, s)
+	}
+	return true
+}
+
 // predictReturn compares RAX (the target minus the code's lowest address, bit 0
 // clear) with the block's likely return addresses and jumps to a match.
 func (u *unit) predictReturn(blk *codegen.Block) {

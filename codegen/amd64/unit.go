@@ -67,6 +67,9 @@ type unit struct {
 	callTargets []uint64 // callEnds' keys, sorted
 	// locals holds the blocks' own mappings (newLocal).
 	locals []localMapping
+	// divFlow guesses the constants divisor registers hold (divconst.go; built on
+	// first use).
+	divFlow *divFlow
 }
 
 type slotJump struct {
