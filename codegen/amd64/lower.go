@@ -50,7 +50,8 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	u.needUpper = upperNeededInto(u.bools(len(body)), body)
+	u.sextMove = sextRedundantInto(u.bools(len(body)), body)
+	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
 	var live regSet
 	if selfLoop {
 		live = liveIn(blk.Insts)

@@ -52,7 +52,10 @@ type unit struct {
 	next *asm.Label
 	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
 	needUpper []bool
-	idx       int
+	// sextMove marks the body's sext.w whose source is already sign-extended
+	// (sext.go): lowered as moves.
+	sextMove []bool
+	idx      int
 	// fuse is fuseRotates of the block's body (never nil: noFusion for none).
 	fuse *fusion
 	// local is the current block's own register mapping (blockregs.go; nil when it
@@ -279,6 +282,7 @@ func (u *unit) uint64s(n int) []uint64 {
 type blockContext struct {
 	blk       *codegen.Block
 	needUpper []bool
+	sextMove  []bool
 	fuse      *fusion
 	idx       int
 	rm        *regMap
@@ -287,11 +291,11 @@ type blockContext struct {
 }
 
 func (u *unit) context() blockContext {
-	return blockContext{u.blk, u.needUpper, u.fuse, u.idx, u.e.rm, u.local, u.written}
+	return blockContext{u.blk, u.needUpper, u.sextMove, u.fuse, u.idx, u.e.rm, u.local, u.written}
 }
 
 func (u *unit) setContext(c blockContext) {
-	u.blk, u.needUpper, u.fuse, u.idx = c.blk, c.needUpper, c.fuse, c.idx
+	u.blk, u.needUpper, u.sextMove, u.fuse, u.idx = c.blk, c.needUpper, c.sextMove, c.fuse, c.idx
 	u.e.rm, u.local, u.written = c.rm, c.local, c.written
 }
 
