@@ -179,30 +179,6 @@ func TestRegressions(t *testing.T) {
 			p.JALR(Zero, RA, 0)
 			p.Label("out")
 		}, 11},
-		{"W divisions by a register guessed constant, first reached holding zero", func(p *Program) {
-			// The loop's divisions are lowered with the guess a3 = 5 (the li at its
-			// end): the first pass (a3 = 0) must take the general division, whose
-			// division by zero gives the dividend (remw) and all ones (divw, divuw).
-			p.LI(A1, -17)
-			p.LI(S0, 0)
-			p.LI(T0, 2)
-			p.J("loop") // the loop is its own block from its first pass on
-			p.Label("loop")
-			p.Emit(R(0x3B, 6, 1, A2, A1, A3)) // remw a2, a1, a3
-			p.Emit(R(0x3B, 4, 1, A4, A1, A3)) // divw a4, a1, a3
-			p.Emit(R(0x3B, 5, 1, A5, A1, A3)) // divuw a5, a1, a3
-			p.Emit(R(0x3B, 7, 1, A6, A1, A3)) // remuw a6, a1, a3
-			p.ADD(S0, S0, A2)
-			p.ADD(S0, S0, A4)
-			p.ADD(S0, S0, A5)
-			p.ADD(S0, S0, A6)
-			p.LI(A3, 5)
-			p.ADDI(T0, T0, -1)
-			p.BNE(T0, Zero, "loop")
-			// -17 - 1 - 1 - 17, then -2 - 3 + 858993455 + 4 (0xffffffef / 5 = 858993455 r 4)
-			p.LI(T1, -36-2-3+858993455+4)
-			p.SUB(A0, S0, T1) // 0 when every result was right
-		}, 0},
 	}
 	cache := machine.NewCache(16)
 	for _, tt := range tests {

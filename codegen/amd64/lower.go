@@ -50,7 +50,7 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	u.sextMove = sextRedundantInto(u.bools(len(body)), body)
+	u.sextMove = sextRedundant(body, u.bools)
 	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
 	var live regSet
 	if selfLoop {

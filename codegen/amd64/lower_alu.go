@@ -624,24 +624,16 @@ func (u *unit) divByZero(in riscv.Inst, quot, word bool) {
 // div32: DIVW, DIVUW, REMW, REMUW, with the same special cases on 32-bit values and
 // every result sign-extended from 32 bits.
 func (u *unit) div32(in riscv.Inst) {
+	e := &u.e
 	if in.Rd == 0 {
 		return
 	}
+	signed := in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW
 	quot := in.Op == riscv.OpDIVW || in.Op == riscv.OpDIVUW
 	if in.Rs2 == 0 {
 		u.divByZero(in, quot, true)
 		return
 	}
-	if !u.div32Const(in) {
-		u.div32Var(in)
-	}
-}
-
-// div32Var is div32 by a divisor register (not x0) of unknown value.
-func (u *unit) div32Var(in riscv.Inst) {
-	e := &u.e
-	signed := in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW
-	quot := in.Op == riscv.OpDIVW || in.Op == riscv.OpDIVUW
 	div := e.src(in.Rs2)
 	done := u.b.NewLabel()
 	e.op(asm.CMPL, div, asm.Imm(0))

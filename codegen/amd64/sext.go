@@ -13,19 +13,29 @@ import "github.com/hybridvm/hybridvm/riscv"
 // (upperNeededInto) treats such a sext.w as a read of all of rs, so every value the
 // proof rests on is computed in full.
 
-// sextRedundantInto marks in res (len(body) long, all false) each sext.w of body
-// whose source is known to be sign-extended from 32 bits there, and returns res.
+// sextRedundant marks in a slice from alloc (n bools, all false) each sext.w of
+// body whose source is known to be sign-extended from 32 bits there; nil when body
+// has no sext.w after an instruction that could make one redundant.
+func sextRedundant(body []riscv.Inst, alloc func(n int) []bool) []bool {
+	for i, in := range body {
+		if in.Op == riscv.OpADDIW && in.Imm == 0 && i > 0 {
+			return sextRedundantInto(alloc(len(body)), body)
+		}
+	}
+	return nil
+}
+
+// sextRedundantInto is sextRedundant into res (len(body) long, all false).
 func sextRedundantInto(res []bool, body []riscv.Inst) []bool {
 	sx := uint32(1) // bit r: register r holds the sign extension of its low half (x0 does)
-	has := func(r uint8) bool { return sx&(1<<(r&31)) != 0 }
 	for i, in := range body {
-		if in.Op == riscv.OpADDIW && in.Imm == 0 && has(in.Rs1) {
+		if in.Op == riscv.OpADDIW && in.Imm == 0 && sx&(1<<(in.Rs1&31)) != 0 {
 			res[i] = true
 		}
 		if !writesRd(in) {
 			continue
 		}
-		if sextResult(in, has) {
+		if sextResult(in, sx) {
 			sx |= 1 << (in.Rd & 31)
 		} else {
 			sx &^= 1 << (in.Rd & 31)
@@ -35,8 +45,9 @@ func sextRedundantInto(res []bool, body []riscv.Inst) []bool {
 }
 
 // sextResult reports whether in's result is the sign extension of its low 32 bits,
-// given which registers are (has).
-func sextResult(in riscv.Inst, has func(uint8) bool) bool {
+// given which registers are (bit r of sx).
+func sextResult(in riscv.Inst, sx uint32) bool {
+	has := func(r uint8) bool { return sx&(1<<(r&31)) != 0 }
 	switch in.Op {
 	case riscv.OpADDIW, riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW,
 		riscv.OpADDW, riscv.OpSUBW, riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW,
