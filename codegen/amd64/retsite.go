@@ -37,6 +37,21 @@ func (u *unit) retSites(blk *codegen.Block) []uint64 {
 			}
 		}
 		slices.Sort(u.callTargets)
+		// A recursive function's own return address first: its returns go there
+		// for all but the outermost call (fib's do).
+		for i, t := range u.callTargets {
+			ends := u.callEnds[t]
+			if len(ends) != 2 {
+				continue
+			}
+			next := ^uint64(0)
+			if i+1 < len(u.callTargets) {
+				next = u.callTargets[i+1]
+			}
+			if in := func(e uint64) bool { return e > t && e < next }; in(ends[1]) && !in(ends[0]) {
+				ends[0], ends[1] = ends[1], ends[0]
+			}
+		}
 	}
 	// The nearest call target at or below blk.Start (a search: a large unit has
 	// thousands of returns and of call targets).
