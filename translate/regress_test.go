@@ -145,6 +145,40 @@ func TestRegressions(t *testing.T) {
 			p.JALR(Zero, RA, 0)
 			p.Label("out")
 		}, 43},
+		{"sext.w of already sign-extended values is a move that needs its source in full", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(A1, 0x7fffffff)
+			p.LI(A2, 1)
+			p.LI(T0, -0x80000000)
+			p.SD(T0, S0, 0)
+			p.Emit(R(0x3B, 0, 0, A5, A1, A2)) // addw a5, a1, a2: 0xffffffff80000000
+			p.Emit(I(0x1B, 0, A3, A5, 0))     // sext.w a3, a5: a move
+			p.LI(A5, 0)                       // so only the move reads a5's upper half
+			p.LW(A4, S0, 0)
+			p.Emit(I(0x1B, 5, T1, A1, 8)) // srliw t1, a1, 8
+			p.Emit(R(0x33, 4, 0, A4, A4, T1))
+			p.Emit(I(0x1B, 0, A4, A4, 0)) // sext.w a4, a4 (xor of two sign extensions)
+			p.ADD(T2, A1, A1)             // 0xfffffffe: not sign-extended
+			p.Emit(I(0x1B, 0, T2, T2, 0)) // sext.w t2, t2: -2
+			p.ADD(A0, A3, A4)
+			p.ADD(A0, A0, T2)
+			// -0x80000000 + (-0x80000000 ^ 0x7fffff) - 2
+			p.LI(T0, -0x80000000+(-0x80000000^0x7fffff)-2)
+			p.SUB(A0, A0, T0) // 0 when every result was right
+		}, 0},
+		{"return through an odd ra to a predicted return address", func(p *Program) {
+			// The return's early compare with the call's return address fails (ra
+			// is one above it); the general path clears bit 0 and gets there.
+			p.LI(A0, 0)
+			p.JAL(RA, "f")
+			p.ADDI(A0, A0, 10)
+			p.J("out")
+			p.Label("f")
+			p.ADDI(A0, A0, 1)
+			p.ADDI(RA, RA, 1)
+			p.JALR(Zero, RA, 0)
+			p.Label("out")
+		}, 11},
 	}
 	cache := machine.NewCache(16)
 	for _, tt := range tests {

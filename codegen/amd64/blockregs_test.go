@@ -80,4 +80,13 @@ func TestRetSites(t *testing.T) {
 	if got := newUnit(testModule(), more).retSites(f); got != nil {
 		t.Errorf("three call sites: %#x, want none", got)
 	}
+	// A recursive call's return address (inside the function) comes first.
+	rec := []*codegen.Block{
+		addBlock(0x1000, codegen.TermJAL, 0x2000, jal(rv.RA)),
+		addBlock(0x2000, codegen.TermJAL, 0x2000, nop, jal(rv.RA)), // returns to 0x2008
+		addBlock(0x2008, codegen.TermJALR, 0, nop, ret),
+	}
+	if got := newUnit(testModule(), rec).retSites(rec[2]); len(got) != 2 || got[0] != 0x2008 || got[1] != 0x1004 {
+		t.Errorf("recursive return sites %#x, want [0x2008 0x1004]", got)
+	}
 }

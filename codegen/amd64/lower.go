@@ -50,7 +50,8 @@ func (u *unit) lowerBlock(i int) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	u.needUpper = upperNeededInto(u.bools(len(body)), body)
+	u.sextMove = sextRedundant(body, u.bools)
+	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
 	var live regSet
 	if selfLoop {
 		live = liveIn(blk.Insts)
@@ -159,11 +160,14 @@ func (u *unit) lowerTerm(idx int, pc uint64) {
 		e.setImm(in.Rd, int64(blk.End), tA)
 		u.jumpTo(blk.Target)
 	case codegen.TermJALR:
+		predicted := u.predictReturnEarly(blk)
 		// Target first: rd may be rs1.
 		u.offsetFromLo(in.Rs1, in.Imm)
 		e.op(asm.ANDQ, asm.Imm(-2), asm.R(tA))
 		e.setImm(in.Rd, int64(blk.End), tD)
-		u.predictReturn(blk)
+		if !predicted {
+			u.predictReturn(blk)
+		}
 		u.dispatch()
 	case codegen.TermEcall:
 		u.exitAt(guest.ExitEcall, blk.End)

@@ -83,6 +83,10 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 
 	case riscv.OpADDIW:
 		if in.Imm == 0 { // sext.w
+			if u.sextMove != nil && idx < len(u.sextMove) && u.sextMove[idx] {
+				u.mv(in.Rd, in.Rs1) // already sign-extended (sext.go)
+				break
+			}
 			u.sext32(in.Rd, in.Rs1)
 			break
 		}
@@ -451,10 +455,14 @@ func (u *unit) keepUpper() bool {
 // register), or at the block's end. The W forms, the W-sized stores and the shift
 // amounts read only low bits, so a chain of 32-bit arithmetic need not sign-extend
 // every intermediate result.
-func upperNeeded(body []riscv.Inst) []bool { return upperNeededInto(make([]bool, len(body)), body) }
+// A sext.w marked in full (sextRedundantInto; nil: none) is lowered as a move, so
+// it reads all of its source.
+func upperNeeded(body []riscv.Inst, full []bool) []bool {
+	return upperNeededInto(make([]bool, len(body)), body, full)
+}
 
 // upperNeededInto is upperNeeded into res (len(body) long, all false).
-func upperNeededInto(res []bool, body []riscv.Inst) []bool {
+func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
 	const all = ^uint32(0)
 	need := all // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
@@ -473,6 +481,9 @@ func upperNeededInto(res []bool, body []riscv.Inst) []bool {
 			// The low half of the result depends only on the low halves of the
 			// sources, and only the low half of the result is needed.
 			lo1, lo2 = true, true
+		}
+		if full != nil && full[i] {
+			lo1 = false
 		}
 		if !lo1 {
 			need |= 1 << (in.Rs1 & 31)

@@ -37,6 +37,21 @@ func (u *unit) retSites(blk *codegen.Block) []uint64 {
 			}
 		}
 		slices.Sort(u.callTargets)
+		// A recursive function's own return address first: its returns go there
+		// for all but the outermost call (fib's do).
+		for i, t := range u.callTargets {
+			ends := u.callEnds[t]
+			if len(ends) != 2 {
+				continue
+			}
+			next := ^uint64(0)
+			if i+1 < len(u.callTargets) {
+				next = u.callTargets[i+1]
+			}
+			if in := func(e uint64) bool { return e > t && e < next }; in(ends[1]) && !in(ends[0]) {
+				ends[0], ends[1] = ends[1], ends[0]
+			}
+		}
 	}
 	// The nearest call target at or below blk.Start (a search: a large unit has
 	// thousands of returns and of call targets).
@@ -58,6 +73,32 @@ func (u *unit) retSites(blk *codegen.Block) []uint64 {
 func isReturn(blk *codegen.Block) bool {
 	in := blk.Insts[len(blk.Insts)-1]
 	return blk.Term == codegen.TermJALR && in.Rd == 0 && in.Rs1 == 1 && in.Imm == 0
+}
+
+// predictReturnEarly compares ra itself with the block's likely return addresses,
+// when they fit a sign-extended imm32, and jumps to a match before the target is
+// computed (offset from lo, bit 0 cleared): ra equal to an (even) return address is
+// that target. An odd ra takes the general path, which clears the bit. It reports
+// whether it emitted the compares (predictReturn is then not needed).
+func (u *unit) predictReturnEarly(blk *codegen.Block) bool {
+	if !isReturn(blk) {
+		return false
+	}
+	sites := u.retSites(blk)
+	if len(sites) == 0 {
+		return false
+	}
+	for _, s := range sites {
+		if !fits32(int64(s)) || s&1 != 0 {
+			return false
+		}
+	}
+	ra := u.e.src(1)
+	for _, s := range sites {
+		u.e.op(asm.CMPQ, ra, asm.Imm(int64(s)))
+		u.branchTo(asm.JEQ, s)
+	}
+	return true
 }
 
 // predictReturn compares RAX (the target minus the code's lowest address, bit 0

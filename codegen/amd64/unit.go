@@ -52,7 +52,10 @@ type unit struct {
 	next *asm.Label
 	// needUpper is upperNeeded of the block's body, idx the body index being lowered.
 	needUpper []bool
-	idx       int
+	// sextMove marks the body's sext.w whose source is already sign-extended
+	// (sext.go): lowered as moves (nil under a restored context, see setContext).
+	sextMove []bool
+	idx      int
 	// fuse is fuseRotates of the block's body (never nil: noFusion for none).
 	fuse *fusion
 	// local is the current block's own register mapping (blockregs.go; nil when it
@@ -107,13 +110,14 @@ func newUnit(m *module, blocks []*codegen.Block) *unit {
 		u.direct = append(u.direct, u.b.NewLabel())
 		insts += len(b.Insts)
 	}
-	if cap(u.boolBuf) < insts {
-		u.boolBuf = make([]bool, insts)
+	// Two analyses of a block's body take bools: needUpper and sextMove.
+	if cap(u.boolBuf) < 2*insts {
+		u.boolBuf = make([]bool, 2*insts)
 	}
 	if cap(u.pcBuf) < insts+len(blocks) {
 		u.pcBuf = make([]uint64, insts+len(blocks))
 	}
-	u.boolSlab, u.pcSlab = u.boolBuf[:insts], u.pcBuf[:insts+len(blocks)]
+	u.boolSlab, u.pcSlab = u.boolBuf[:2*insts], u.pcBuf[:insts+len(blocks)]
 	clear(u.boolSlab)
 	if n := 2*len(blocks) + insts/4; cap(u.cold) < n {
 		u.cold = make([]coldCode, 0, n)
@@ -289,6 +293,9 @@ func (u *unit) context() blockContext {
 
 func (u *unit) setContext(c blockContext) {
 	u.blk, u.needUpper, u.fuse, u.idx = c.blk, c.needUpper, c.fuse, c.idx
+	// Not part of the context (it would grow every piece of cold code): a sext.w
+	// lowered under a restored context sign-extends, which is always right.
+	u.sextMove = nil
 	u.e.rm, u.local, u.written = c.rm, c.local, c.written
 }
 

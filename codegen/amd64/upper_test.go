@@ -39,7 +39,7 @@ func TestUpperNeeded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		for i, need := range upperNeeded(tt.body) {
+		for i, need := range upperNeeded(tt.body, nil) {
 			switch {
 			case !writesRd(tt.body[i]):
 				got += "x"
