@@ -166,6 +166,15 @@ func TestRegressions(t *testing.T) {
 			p.LI(T0, -0x80000000+(-0x80000000^0x7fffff)-2)
 			p.SUB(A0, A0, T0) // 0 when every result was right
 		}, 0},
+		{"a W result overwritten by a faulting load keeps its upper half", func(p *Program) {
+			// Found by TestNativeVsInterpSweep (seed 1796268793588563562): the
+			// upper-half analysis took the load as writing s10, so the addw only
+			// computed the low half; the load faults, and the fault shows s10.
+			p.LI(A1, 0x7fffffff)
+			p.LI(A2, 1)
+			p.Emit(R(0x3B, 0, 0, S10, A1, A2)) // addw s10, a1, a2: 0xffffffff80000000
+			p.Emit(I(0x03, 0, S10, Zero, 63))  // lb s10, 63(zero): outside the arena
+		}, -1},
 		{"return through an odd ra to a predicted return address", func(p *Program) {
 			// The return's early compare with the call's return address fails (ra
 			// is one above it); the general path clears bit 0 and gets there.

@@ -467,14 +467,16 @@ func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
 	need := all // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
 		in := body[i]
-		if !faultFree(in) {
-			need = all
-		}
 		keep := true
 		if writesRd(in) {
 			keep = need&(1<<(in.Rd&31)) != 0
 			res[i] = keep
 			need &^= 1 << (in.Rd & 31)
+		}
+		if !faultFree(in) {
+			// A fault exposes every register as it was before the instruction,
+			// its own destination included (it is not written).
+			need = all
 		}
 		lo1, lo2 := lowSources(in)
 		if !keep && lowPreserving(in) {
