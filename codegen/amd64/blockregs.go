@@ -99,17 +99,12 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 	return m, written
 }
 
-// swapped lists the host registers whose guest register differs between a and b,
-// with the guest register each holds under a and under b (0: none).
-func swapped(a, b *regMap) []swap {
-	var pairs swaps
-	return pairs.of(a, b)
-}
-
 // swap is a host register and the guest registers it holds under two mappings.
 type swap = [3]int
 
-// swaps holds swapped's result without allocating.
+// swaps lists, without allocating, the host registers whose guest register
+// differs between two mappings (of), with the guest register each holds under
+// the first and under the second (0: none).
 type swaps struct {
 	buf [len(mappable)]swap
 }

@@ -35,7 +35,8 @@ func TestBlockMap(t *testing.T) {
 	if h == asm.NoReg || h == tC || !written[rv.S11] {
 		t.Fatalf("s11 not swapped in: %v (written %v)", h, written[rv.S11])
 	}
-	if got := len(swapped(&m.rm, &local)); got != 1 {
+	var ps swaps
+	if got := len(ps.of(&m.rm, &local)); got != 1 {
 		t.Errorf("%d host registers change, want 1", got)
 	}
 	for g := 1; g < 32; g++ {
