@@ -55,6 +55,11 @@ type Options struct {
 	// FlushInterval is how often (OpenDisk only) the state is written through to
 	// disk; zero means DefaultFlushInterval.
 	FlushInterval time.Duration
+	// OverlapRoot hashes each block's state root on another goroutine while
+	// the next block executes (in memory, without Profile; state.BeginRoot).
+	// Import then validates a block's root when the next block has run, and
+	// Flush the last block's: the caller must call Flush after the last Import.
+	OverlapRoot bool
 }
 
 // Stats is what a replay did and where its time went (seconds).
@@ -128,6 +133,20 @@ type Replayer struct {
 	prefetched map[*types.Block]chan struct{}
 	// profiles holds each block's transaction profiles (Options.Profile).
 	profiles [][]chain.TxProfile
+	// pending is the block whose root is being hashed (Options.OverlapRoot).
+	pending *pendingRoot
+	// lastStats is the parallel statistics of the block recorded last.
+	lastStats *chain.ParallelStats
+}
+
+// pendingRoot is a block executed and not yet validated: its state root is
+// being computed while the next block executes.
+type pendingRoot struct {
+	block  *types.Block
+	parent *types.Header // the head before it
+	res    *chain.Result
+	root   func() common.Hash
+	split  Split // its times so far
 }
 
 // New starts a replay at genesis g with its state st (which the replayer changes),
@@ -157,6 +176,9 @@ func (r *Replayer) Stats() Stats { return r.stats }
 // the field, with what the header says and what execution gave. The in-memory
 // state is then left partly changed; the on-disk one is left at the parent. With a
 // datadir, a block already stored is skipped.
+//
+// With Options.OverlapRoot the block's state root is validated by the next
+// Import (whose error then names this block) or by Flush.
 func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -167,39 +189,71 @@ func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 		delete(r.prefetched, block)
 		return nil
 	}
+	failed := block
 	if err == nil {
-		err = r.importBlock(ctx, block)
+		failed, err = r.importBlock(ctx, block)
 	}
 	if err != nil {
-		err = fmt.Errorf("block %d (%s): %w", block.NumberU64(), block.Hash().Hex(), err)
-		if r.opts.TraceBad != nil && ctx.Err() == nil { // a stopped block is not a bad one
-			if terr := r.TraceBlock(r.opts.TraceBad, block, err); terr != nil {
-				err = fmt.Errorf("%w (tracing it failed: %v)", err, terr)
+		if p := r.pending; p != nil && failed == block {
+			// The block before it was not validated yet: it fails first.
+			r.pending = nil
+			if perr := r.settle(p); perr != nil {
+				return r.fail(ctx, p.block, perr)
 			}
+			r.report(p.block)
 		}
-		return err
-	}
-	if r.bad != nil {
-		r.bad.blocks = append(r.bad.blocks, block)
+		return r.fail(ctx, failed, err)
 	}
 	return nil
 }
 
-func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
+// Flush validates the state root of the last block imported with
+// Options.OverlapRoot (a no-op otherwise, or when it is done).
+func (r *Replayer) Flush() error {
+	p := r.pending
+	if p == nil {
+		return nil
+	}
+	r.pending = nil
+	t := time.Now()
+	err := r.settle(p)
+	r.stats.Split.StateRoot += time.Since(t).Seconds()
+	r.stats.Seconds += time.Since(t).Seconds()
+	if err != nil {
+		return r.fail(context.Background(), p.block, err)
+	}
+	r.report(p.block)
+	return nil
+}
+
+// fail names the block that failed in err and traces it (Options.TraceBad).
+func (r *Replayer) fail(ctx context.Context, block *types.Block, err error) error {
+	err = fmt.Errorf("block %d (%s): %w", block.NumberU64(), block.Hash().Hex(), err)
+	if r.opts.TraceBad != nil && ctx.Err() == nil { // a stopped block is not a bad one
+		if terr := r.TraceBlock(r.opts.TraceBad, block, err); terr != nil {
+			err = fmt.Errorf("%w (tracing it failed: %v)", err, terr)
+		}
+	}
+	return err
+}
+
+// importBlock imports block; on failure it returns the block that failed (the
+// previous one when its overlapped root did not match).
+func (r *Replayer) importBlock(ctx context.Context, block *types.Block) (*types.Block, error) {
 	start := time.Now()
 	header := block.Header()
 	cfg := r.proc.ChainConfig()
 	if want := r.parent.Hash(); header.ParentHash != want {
-		return fmt.Errorf("%w: parent hash %x, the head (block %d) is %x", chain.ErrUnknownParent, header.ParentHash, r.parent.Number.Uint64(), want)
+		return block, fmt.Errorf("%w: parent hash %x, the head (block %d) is %x", chain.ErrUnknownParent, header.ParentHash, r.parent.Number.Uint64(), want)
 	}
 	if err := chain.VerifyHeader(cfg, r.parent, header); err != nil {
-		return err
+		return block, err
 	}
 	if err := chain.ValidateBody(cfg, block); err != nil {
-		return err
+		return block, err
 	}
 	if err := chain.ValidateTxRoot(block); err != nil {
-		return err
+		return block, err
 	}
 	t0 := time.Now()
 	// Senders first, in parallel (the transactions cache them for Process),
@@ -207,12 +261,12 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
 	r.awaitPrefetch(block)
 	signer := types.MakeSigner(cfg, header.Number, header.Time)
 	if _, err := chain.RecoverSenders(signer, block.Transactions()); err != nil {
-		return err
+		return block, err
 	}
 	t1 := time.Now()
 	db, err := r.blockState(header)
 	if err != nil {
-		return err
+		return block, err
 	}
 	var res *chain.Result
 	if r.opts.Profile && r.st != nil {
@@ -223,48 +277,107 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) error {
 		res, err = r.proc.ProcessContext(ctx, block, db, r.blockHash)
 	}
 	if err != nil {
-		return err
+		return block, err
 	}
 	t2 := time.Now()
-	root := r.stateRoot()
+	// The previous block's root, hashed while this block executed.
+	var settled time.Duration
+	if p := r.pending; p != nil {
+		r.pending = nil
+		err := r.settle(p)
+		settled = time.Since(t2)
+		r.stats.Split.StateRoot += settled.Seconds()
+		r.stats.Seconds += settled.Seconds()
+		if err != nil {
+			return p.block, err
+		}
+		r.report(p.block)
+	}
+	split := Split{Senders: t1.Sub(t0).Seconds(), Execution: t2.Sub(t1).Seconds()}
+	if r.opts.OverlapRoot && r.disk == nil && !r.opts.Profile {
+		t3 := time.Now()
+		p := &pendingRoot{block: block, parent: r.parent, res: res, root: r.st.BeginRoot()}
+		t4 := time.Now()
+		split.StateRoot = t4.Sub(t3).Seconds()
+		split.Other = t4.Sub(start).Seconds() - split.Senders - split.Execution - split.StateRoot - settled.Seconds()
+		p.split = split
+		r.pending = p
+		r.advance(block)
+		return nil, nil
+	}
 	t3 := time.Now()
+	root := r.stateRoot()
+	t4 := time.Now()
 	if err := chain.ValidateResult(block, res, root); err != nil {
-		return err
+		return block, err
 	}
 	// With a datadir the commit counts as state root time.
-	tc := time.Now()
 	if err := r.commit(block, root); err != nil {
-		return err
+		return block, err
 	}
-	commit := time.Since(tc).Seconds()
+	t5 := time.Now()
+	split.StateRoot = t4.Sub(t3).Seconds() + t5.Sub(t4).Seconds()
+	split.Other = t5.Sub(start).Seconds() - split.Senders - split.Execution - split.StateRoot - settled.Seconds()
+	r.advance(block)
+	r.record(block, res, root, split)
+	r.report(block)
+	return nil, nil
+}
+
+// advance makes block the head for the blocks that follow.
+func (r *Replayer) advance(block *types.Block) {
 	n := block.NumberU64()
 	r.hashes[n] = block.Hash()
 	delete(r.hashes, n-256)
-	r.parent = header
+	r.parent = block.Header()
+}
+
+// settle waits for a pending block's root and validates the block. On failure
+// the head goes back to the block's parent (the state does not).
+func (r *Replayer) settle(p *pendingRoot) error {
+	root := p.root()
+	if err := chain.ValidateResult(p.block, p.res, root); err != nil {
+		r.parent = p.parent
+		return err
+	}
+	r.record(p.block, p.res, root, p.split)
+	return nil
+}
+
+// record counts a validated block in the stats.
+func (r *Replayer) record(block *types.Block, res *chain.Result, root common.Hash, split Split) {
+	if r.bad != nil {
+		r.bad.blocks = append(r.bad.blocks, block)
+	}
 	s := &r.stats
 	s.Blocks++
 	s.Transactions += len(block.Transactions())
 	s.GasUsed += res.GasUsed
-	s.Split.Senders += t1.Sub(t0).Seconds()
-	s.Split.Execution += t2.Sub(t1).Seconds()
-	s.Split.StateRoot += t3.Sub(t2).Seconds() + commit
-	s.Split.Other += time.Since(start).Seconds() - t3.Sub(t0).Seconds() - commit
-	s.Seconds = s.Split.Senders + s.Split.Execution + s.Split.StateRoot + s.Split.Other
-	if s.Seconds > 0 {
-		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds
-	}
-	s.Head, s.Root = n, root
+	s.Split.Senders += split.Senders
+	s.Split.Execution += split.Execution
+	s.Split.StateRoot += split.StateRoot
+	s.Split.Other += split.Other
+	s.Seconds += split.Senders + split.Execution + split.StateRoot + split.Other
+	s.Head, s.Root = block.NumberU64(), root
 	if ps := res.Parallel; ps != nil {
 		s.Speculative += ps.Speculative
 		s.Reexecuted += ps.Reexecuted
 	}
+	r.lastStats = res.Parallel
+}
+
+// report calls the per-block callbacks for a validated block.
+func (r *Replayer) report(block *types.Block) {
+	s := &r.stats
+	if s.Seconds > 0 {
+		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds
+	}
 	if r.opts.BlockStats != nil {
-		r.opts.BlockStats(n, len(block.Transactions()), res.Parallel)
+		r.opts.BlockStats(block.NumberU64(), len(block.Transactions()), r.lastStats)
 	}
 	if r.opts.Progress != nil {
 		r.opts.Progress(*s)
 	}
-	return nil
 }
 
 // blockHash answers BLOCKHASH from the last 256 blocks.

@@ -120,7 +120,7 @@ func TestParallelReplayMatchesSequential(t *testing.T) {
 					t.Fatal(err)
 				}
 				var parallelBlocks int
-				r, err := New(g, st, Options{Engine: machine.EngineInterp, Workers: workers, AlwaysParallel: true, BlockStats: func(_ uint64, _ int, ps *chain.ParallelStats) {
+				r, err := New(g, st, Options{Engine: machine.EngineInterp, Workers: workers, AlwaysParallel: true, OverlapRoot: workers > 1, BlockStats: func(_ uint64, _ int, ps *chain.ParallelStats) {
 					if ps != nil && !ps.Paused && !ps.Slower {
 						parallelBlocks++
 					}
@@ -133,6 +133,9 @@ func TestParallelReplayMatchesSequential(t *testing.T) {
 						t.Fatalf("%d workers: %v", workers, err)
 					}
 				}
+				if err := r.Flush(); err != nil {
+					t.Fatalf("%d workers: %v", workers, err)
+				}
 				s := r.Stats()
 				if s.Root != c.Blocks[len(c.Blocks)-1].Root() {
 					t.Fatalf("%d workers: root %x", workers, s.Root)
@@ -143,5 +146,46 @@ func TestParallelReplayMatchesSequential(t *testing.T) {
 				t.Logf("%d workers: %d transactions, %d speculative, %d re-executed", workers, s.Transactions, s.Speculative, s.Reexecuted)
 			}
 		})
+	}
+}
+
+// TestOverlapRootRejects: with the state root hashed while the next block runs,
+// a block with a wrong root is still the one refused, by the next Import (even
+// when that block is itself bad) or by Flush; the head stays at its parent and
+// nothing after it is counted.
+func TestOverlapRootRejects(t *testing.T) {
+	c, gj := generate(t, "transfers", 3, 1)
+	h := c.Blocks[1].Header()
+	h.Root[0] ^= 1
+	bad := types.NewBlockWithHeader(h).WithBody(*c.Blocks[1].Body())
+	for _, next := range []*types.Block{c.Blocks[2], nil} {
+		g, st, err := Genesis(gj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := New(g, st, Options{OverlapRoot: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Import(context.Background(), c.Blocks[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Import(context.Background(), bad); err != nil {
+			t.Fatalf("checked before the next block: %v", err)
+		}
+		if next != nil {
+			err = r.Import(context.Background(), next) // its parent hash is not bad's either
+		} else {
+			err = r.Flush()
+		}
+		if !errors.Is(err, chain.ErrStateRoot) || !strings.Contains(err.Error(), "block 2") {
+			t.Fatalf("next %v: %v", next != nil, err)
+		}
+		if s := r.Stats(); s.Blocks != 1 || s.Head != 1 || s.Root != c.Blocks[0].Root() {
+			t.Errorf("next %v: stats %+v after the bad block", next != nil, s)
+		}
+		if err := r.Flush(); err != nil {
+			t.Errorf("a second Flush: %v", err)
+		}
 	}
 }

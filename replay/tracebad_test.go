@@ -70,15 +70,23 @@ func TestTraceBadStateRoot(t *testing.T) {
 	h := good.Header()
 	h.Root[0] ^= 1
 	bad := types.NewBlockWithHeader(h).WithBody(*good.Body())
-	for _, disk := range []bool{false, true} {
+	for _, mode := range []string{"memory", "disk", "overlap"} {
+		disk := mode == "disk"
 		var trace bytes.Buffer
-		r := replayer(t, gj, disk, Options{TraceBad: &trace})
+		r := replayer(t, gj, disk, Options{TraceBad: &trace, OverlapRoot: mode == "overlap"})
 		if err := r.Import(context.Background(), c.Blocks[0]); err != nil {
 			t.Fatal(err)
 		}
 		err := r.Import(context.Background(), bad)
+		if mode == "overlap" {
+			// The root is checked once the next block has run, or by Flush.
+			if err != nil {
+				t.Fatalf("overlap: the root was checked before Flush: %v", err)
+			}
+			err = r.Flush()
+		}
 		if !errors.Is(err, chain.ErrStateRoot) || !strings.Contains(err.Error(), "block 2") {
-			t.Fatalf("disk %v: %v", disk, err)
+			t.Fatalf("%s: %v", mode, err)
 		}
 		lines, steps := traceLines(t, trace.Bytes())
 		var txs []string

@@ -13,6 +13,7 @@ import (
 // Code slices are shared: the state never modifies code in place. Logs are
 // shared too (they are immutable once added).
 func (s *State) Copy() *State {
+	s.finishRoot() // a pending BeginRoot job has tries and storage roots
 	c := &State{
 		accounts:      make(map[host.Address]*account, len(s.accounts)),
 		refund:        s.refund,

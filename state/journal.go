@@ -64,7 +64,7 @@ func (s *State) RevertToSnapshot(id int) {
 	}
 	for i := len(s.journal) - 1; i >= id; i-- {
 		e := &s.journal[i]
-		if s.accTrie != nil && e.touchesAccount() {
+		if s.tracksDirty() && e.touchesAccount() {
 			// A root taken since the change may have put it in the trie.
 			s.dirty = append(s.dirty, e.addr)
 		}

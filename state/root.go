@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rlp"
 	"github.com/ethereum/go-ethereum/trie"
+	"github.com/holiman/uint256"
 
 	"github.com/hybridvm/hybridvm/host"
 )
@@ -35,6 +36,7 @@ type kv struct {
 // in-memory trie and updates only what changed since the previous root, so a
 // long-lived state (block replay) pays for its changes, not for its size.
 func (s *State) Root() host.Hash {
+	s.finishRoot()
 	if s.accTrie == nil {
 		s.roots++
 		if s.roots == 1 {
@@ -70,7 +72,7 @@ const maxDirtyFactor = 2
 // noteDirtyAccounts records the accounts the journal changed, for the next
 // incremental root.
 func (s *State) noteDirtyAccounts() {
-	if s.accTrie == nil {
+	if !s.tracksDirty() {
 		return
 	}
 	for i := range s.journal {
@@ -83,18 +85,18 @@ func (s *State) noteDirtyAccounts() {
 		s.dirty = append(s.dirty, ripemd)
 	}
 	if len(s.dirty) > maxDirtyFactor*len(s.accounts)+1024 {
-		s.accTrie, s.dirty = nil, nil // rebuilt at the next root
+		s.dropIncremental() // rebuilt at the next root
 	}
 }
 
 // noteDirty records that addr changed outside a transaction's journal (Base.Apply).
 func (s *State) noteDirty(addr host.Address) {
-	if s.accTrie == nil {
+	if !s.tracksDirty() {
 		return
 	}
 	s.dirty = append(s.dirty, addr)
 	if len(s.dirty) > maxDirtyFactor*len(s.accounts)+1024 {
-		s.accTrie, s.dirty = nil, nil // rebuilt at the next root
+		s.dropIncremental() // rebuilt at the next root
 	}
 }
 
@@ -123,13 +125,17 @@ func (s *State) oneShotRoot() host.Hash {
 
 // accountRLP encodes an account leaf: RLP([nonce, balance, storageRoot, codeHash]).
 func (s *State) accountRLP(a *account) []byte {
-	root := s.storageRoot(a)
+	return encodeAccount(a.nonce, &a.balance, s.storageRoot(a), a.codeHash)
+}
+
+// encodeAccount encodes RLP([nonce, balance, storageRoot, codeHash]).
+func encodeAccount(nonce uint64, balance *uint256.Int, root, codeHash host.Hash) []byte {
 	enc := rlp.NewEncoderBuffer(nil)
 	l := enc.List()
-	enc.WriteUint64(a.nonce)
-	enc.WriteUint256(&a.balance)
+	enc.WriteUint64(nonce)
+	enc.WriteUint256(balance)
 	enc.WriteBytes(root[:])
-	enc.WriteBytes(a.codeHash[:])
+	enc.WriteBytes(codeHash[:])
 	enc.ListEnd(l)
 	return enc.ToBytes()
 }
@@ -137,6 +143,7 @@ func (s *State) accountRLP(a *account) []byte {
 // StorageRoot returns the storage root of the account (EmptyRootHash when it has
 // no storage or does not exist).
 func (s *State) StorageRoot(addr host.Address) host.Hash {
+	s.finishRoot()
 	a := s.accounts[addr]
 	if a == nil {
 		return EmptyRootHash
@@ -148,10 +155,11 @@ func (s *State) StorageRoot(addr host.Address) host.Hash {
 // of one) to key, and remembers the key for the incremental storage trie.
 func (a *account) storageChanged(key host.Hash) {
 	a.rootValid = false
-	if a.stTrie != nil {
+	if a.stTrie != nil || a.rootBusy {
 		a.dirtyKeys = append(a.dirtyKeys, key)
 		if len(a.dirtyKeys) > maxDirtyFactor*len(a.storage)+64 {
 			a.stTrie, a.dirtyKeys = nil, nil // rebuilt at the next root
+			a.dropTrie = a.rootBusy          // and the trie out with BeginRoot's job not taken back
 		}
 	}
 }

@@ -298,3 +298,105 @@ func TestIncrementalRootMatchesOneShot(t *testing.T) {
 		}
 	}
 }
+
+// TestBeginRootMatchesRoot: a root computed by BeginRoot's job while the state
+// goes on changing is the root of the state when BeginRoot was called, and the
+// roots after it (incremental, with the tries taken back) stay right. Run under
+// -race, it also shows the job shares nothing with the state's goroutine.
+func TestBeginRootMatchesRoot(t *testing.T) {
+	for seed := int64(1); seed <= 100; seed++ {
+		o := newRandomOps(seed, 5, 6)
+		s := New()
+		s.BeginTx()
+		var snaps []int
+		var pending func() host.Hash
+		var pendingWant host.Hash
+		check := func(step int) {
+			if pending != nil {
+				if got := pending(); got != pendingWant {
+					t.Fatalf("seed %d step %d: BeginRoot %x, from scratch at BeginRoot %x", seed, step, got, pendingWant)
+				}
+				pending = nil
+			}
+		}
+		for step := 0; step < 1000; step++ {
+			switch x := o.r.Intn(14); {
+			case x == 0:
+				snaps = append(snaps, s.Snapshot())
+			case x == 1 && len(snaps) > 0:
+				i := o.r.Intn(len(snaps))
+				s.RevertToSnapshot(snaps[i])
+				snaps = snaps[:i]
+			case x == 2:
+				s.FinaliseTx()
+				s.BeginTx()
+				snaps = snaps[:0]
+				fallthrough
+			case x == 3:
+				check(step)
+				want := s.Copy().Root()
+				if o.r.Intn(3) == 0 {
+					if got := s.Root(); got != want {
+						t.Fatalf("seed %d step %d: root %x, from scratch %x", seed, step, got, want)
+					}
+				} else {
+					pending, pendingWant = s.BeginRoot(), want
+				}
+			case x == 4 && pending != nil && o.r.Intn(4) == 0:
+				// Whatever needs the tries waits for the job first.
+				want := pendingWant
+				s.StorageRoot(o.addr())
+				if got := pending(); got != want {
+					t.Fatalf("seed %d step %d: BeginRoot %x after StorageRoot, want %x", seed, step, got, want)
+				}
+				pending = nil
+			default:
+				o.apply(s)
+			}
+		}
+		check(1000)
+		if got, want := s.Root(), s.Copy().Root(); got != want {
+			t.Fatalf("seed %d: final root %x, from scratch %x", seed, got, want)
+		}
+	}
+}
+
+// TestBeginRootOutgrown: more changes while the job runs than the incremental
+// tries keep (accounts, and one account's storage) drop the tries the job has;
+// the job's root and the roots after it are still right.
+func TestBeginRootOutgrown(t *testing.T) {
+	s := New()
+	addrs := []host.Address{{1}, {2}, {3}}
+	key := host.Hash{31: 1}
+	s.BeginTx()
+	for _, a := range addrs {
+		s.AddBalance(a, uint256.NewInt(1))
+		s.SetState(a, key, host.Hash{31: 7})
+	}
+	s.FinaliseTx()
+	s.Root()
+	s.BeginTx()
+	s.SetState(addrs[0], key, host.Hash{31: 8})
+	s.FinaliseTx()
+	s.Root() // the incremental tries exist from here on
+	s.BeginTx()
+	s.SetState(addrs[1], key, host.Hash{31: 9})
+	s.FinaliseTx()
+	want := s.Copy().Root()
+	wait := s.BeginRoot()
+	for i := range 1500 {
+		s.BeginTx()
+		s.AddBalance(addrs[i%3], uint256.NewInt(1))
+		s.SetState(addrs[1], key, host.Hash{31: byte(i)})
+		s.FinaliseTx()
+	}
+	if s.rootJob == nil || !s.rootJob.dropTrie || !s.accounts[addrs[1]].dropTrie {
+		t.Fatal("the changes did not outgrow the tries")
+	}
+	if got := wait(); got != want {
+		t.Fatalf("BeginRoot %x, want %x", got, want)
+	}
+	if got, want := s.Root(), s.Copy().Root(); got != want {
+		t.Fatalf("root after %x, from scratch %x", got, want)
+	}
+}

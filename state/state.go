@@ -54,6 +54,9 @@ type account struct {
 	rootComputed bool
 	stTrie       *trie.Trie
 	dirtyKeys    []host.Hash
+	// While a BeginRoot job has the storage trie (rootasync.go): rootBusy,
+	// and dropTrie when the writes since outgrew it (not taken back).
+	rootBusy, dropTrie bool
 
 	// In a view (spec.go): the record of the base's account, and whether
 	// CreateAccount replaced the object (its storage is then not the base's).
@@ -107,6 +110,7 @@ type State struct {
 	roots   int
 	accTrie *trie.Trie
 	dirty   []host.Address
+	rootJob *rootJob // a root being computed by BeginRoot (rootasync.go)
 
 	// spec is set in a view of a Base (spec.go): accounts and slots missing
 	// here are loaded from the base, and reads are recorded.

@@ -205,7 +205,7 @@ func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.En
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	r, err := replay.New(g, st, replay.Options{Engine: engine, Workers: workers})
+	r, err := replay.New(g, st, replay.Options{Engine: engine, Workers: workers, OverlapRoot: workers > 1})
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -217,6 +217,9 @@ func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.En
 		if err := r.Import(context.Background(), b); err != nil {
 			return 0, 0, 0, err
 		}
+	}
+	if err := r.Flush(); err != nil {
+		return 0, 0, 0, err
 	}
 	d := time.Since(start)
 	s := r.Stats()

@@ -133,7 +133,8 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	tty := isTerminal(stderr)
 	var last time.Time
-	opts := replay.Options{Engine: me, CodeCache: disk, Workers: *parallel, Profile: simWorkers != nil}
+	opts := replay.Options{Engine: me, CodeCache: disk, Workers: *parallel, Profile: simWorkers != nil,
+		OverlapRoot: *parallel > 1 && *datadir == ""}
 	if *perBlock {
 		opts.BlockStats = func(n uint64, txs int, ps *chain.ParallelStats) { printBlockStats(stdout, *asJSON, n, txs, ps) }
 	}

@@ -39,8 +39,19 @@ func importBlocks(ctx context.Context, r *replay.Replayer, blocks []*types.Block
 			fmt.Fprintln(stderr)
 		}
 		if errors.Is(err, context.Canceled) {
+			if err := r.Flush(); err != nil { // the block before, hashed in the background
+				fmt.Fprintln(stderr, "hybridvm replay:", err)
+				return 1
+			}
 			fmt.Fprintf(stderr, "hybridvm replay: interrupted before block %d\n", b.NumberU64())
 			return 130
+		}
+		fmt.Fprintln(stderr, "hybridvm replay:", err)
+		return 1
+	}
+	if err := r.Flush(); err != nil { // the last block's root
+		if tty {
+			fmt.Fprintln(stderr)
 		}
 		fmt.Fprintln(stderr, "hybridvm replay:", err)
 		return 1
