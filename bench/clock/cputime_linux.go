@@ -30,3 +30,13 @@ func threadCPU() (Clock, bool) {
 	}
 	return ThreadCPU{}, true
 }
+
+// ProcessCPU is the CPU time every thread of this process has used so far
+// (CLOCK_PROCESS_CPUTIME_ID), and whether it could be read.
+func ProcessCPU() (time.Duration, bool) {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts) != nil {
+		return 0, false
+	}
+	return time.Duration(ts.Nano()), true
+}

@@ -45,6 +45,7 @@ type JSONResult struct {
 	PeakRSS   int64     `json:"peak_rss_bytes,omitempty"` // the largest of the samples' processes'
 	Rerun     *float64  `json:"rerun,omitempty"`          // share of transactions parallel execution ran again
 	ExecNs    float64   `json:"exec_median_ns,omitempty"` // median time of the execution phase alone
+	Cores     float64   `json:"cores_busy,omitempty"`     // mean CPU time per wall time of the samples' processes
 }
 
 // JSONGeoMean is one ratio's geometric means.
@@ -76,6 +77,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 					jr.Rerun = &v
 				}
 				jr.ExecNs = r.ExecMedian()
+				jr.Cores = r.Cores()
 			}
 			jc.Results = append(jc.Results, jr)
 		}

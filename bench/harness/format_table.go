@@ -38,6 +38,10 @@ func WriteTable(w io.Writer, rep *Report) error {
 	if exec {
 		head += "execution " + rep.RateUnit + "\t"
 	}
+	cores := rep.HasCores()
+	if cores {
+		head += "cores busy\t"
+	}
 	fmt.Fprintln(tw, head)
 	for _, c := range rep.Cases {
 		work := c.Work()
@@ -75,6 +79,13 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if exec {
 				if e := r.ExecMedian(); e > 0 && work > 0 {
 					line += fmt.Sprintf("%.1f\t", work/e*1e3)
+				} else {
+					line += "–\t"
+				}
+			}
+			if cores {
+				if c := r.Cores(); c > 0 {
+					line += fmt.Sprintf("%.2f\t", c)
 				} else {
 					line += "–\t"
 				}

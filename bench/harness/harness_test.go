@@ -359,3 +359,35 @@ func TestExecutionRatio(t *testing.T) {
 		}
 	}
 }
+
+// TestCoresBusy: a replay sample's CPU time over its wall time is the cores the
+// import kept busy, averaged over the samples, in the table and the JSON; a
+// contender that did not measure it shows none.
+func TestCoresBusy(t *testing.T) {
+	r := &Result{Contender: "hybridvm", Status: StatusOK, Samples: []Sample{
+		{Ns: 10e6, Ops: 1, Work: 3e6, CPUNs: 15e6}, {Ns: 20e6, Ops: 1, Work: 3e6, CPUNs: 40e6}}}
+	none := &Result{Contender: "other", Status: StatusOK, Samples: []Sample{{Ns: 10e6, Ops: 1, Work: 3e6}}}
+	if got := r.Cores(); math.Abs(got-1.75) > 1e-12 {
+		t.Errorf("cores %v, want 1.75 (the mean of 1.5 and 2)", got)
+	}
+	if none.Cores() != 0 {
+		t.Errorf("unmeasured cores %v", none.Cores())
+	}
+	rep := &Report{Suite: "replay", RateUnit: "Mgas/s", Cases: []*CaseReport{{Name: "w", Results: []*Result{r, none}}}}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"cores busy", "1.75"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"cores_busy": 1.75`) {
+		t.Errorf("JSON lacks cores_busy:\n%s", buf.String())
+	}
+}

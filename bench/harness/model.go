@@ -80,6 +80,9 @@ type Sample struct {
 	// ExecNs is the part of Ns spent executing transactions (replay: neither
 	// sender recovery nor state roots); 0 when not measured.
 	ExecNs float64
+	// CPUNs is the CPU time all the process's threads used during Ns (replay:
+	// how many cores the import kept busy); 0 when not measured.
+	CPUNs float64
 }
 
 // MissingError is a contender (or a tool it needs) not installed on this machine.

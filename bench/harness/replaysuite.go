@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/hybridvm/hybridvm/bench/clock"
 	"github.com/hybridvm/hybridvm/chaingen"
 	"github.com/hybridvm/hybridvm/machine"
 	"github.com/hybridvm/hybridvm/replay"
@@ -72,7 +73,8 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 		RateUnit: "Mgas/s",
 		Notes: []string{
 			"geth / hybridvm: how many times faster hybridvm imports the chain than go-ethereum's BlockChain.InsertChain (both in memory, state root every block); hybridvm executes each block's transactions one after another, parallel on GOMAXPROCS goroutines (replay --parallel).",
-			"hybridvm / parallel: the speedup of parallel execution over hybridvm's sequential replay; ran again: the share of transactions parallel execution had to run again.",
+			"hybridvm / parallel: the speedup of parallel execution (and, with it, each block's state root hashed while the next block executes) over hybridvm's sequential replay; ran again: the share of transactions parallel execution had to run again.",
+			"cores busy: the child's CPU time on all its threads over the import's wall time. The sequential replay already keeps more than one core busy (the next block's senders are recovered meanwhile, the garbage collector runs beside it): parallel execution can add at most GOMAXPROCS / (hybridvm's cores busy).",
 			"execution Mgas/s and (execution): the transactions' execution alone (replay's time split: without sender recovery, which overlaps the previous block, and without the state roots), where parallel execution is what changes.",
 			fmt.Sprintf("Chains: hybridvm chaingen --workload NAME --blocks %d --seed 1; times are wall time.", cfg.Blocks),
 			"hybrid/ENGINE: the hybrid workload (RISC-V contracts, which go-ethereum cannot run) on hybridvm alone, with that RISC-V engine.",
@@ -109,7 +111,7 @@ func ReplaySuite(cfg ReplayConfig) (*Suite, error) {
 				argv := []string{cfg.Hybridvm, "bench", ReplayChildArg, contender, engine, f.genesis, f.chain}
 				return func() (Sample, error) {
 					out, err := runReplayChild(argv)
-					return Sample{Ns: float64(out.Ns), Ops: 1, Work: f.gas, MaxRSS: out.PeakRSS, Rerun: out.Rerun, ExecNs: float64(out.ExecNs)}, err
+					return Sample{Ns: float64(out.Ns), Ops: 1, Work: f.gas, MaxRSS: out.PeakRSS, Rerun: out.Rerun, ExecNs: float64(out.ExecNs), CPUNs: float64(out.CPUNs)}, err
 				}, nil
 			}
 		}
@@ -142,13 +144,15 @@ func runReplayChild(argv []string) (replayChildOutput, error) {
 
 // replayChildOutput is what a replay child writes: the import's wall time, the
 // process's peak RSS (0: not measured), the share of transactions parallel
-// execution ran again (negative: sequential) and the time hybridvm spent
-// executing transactions (0: geth, which does not split its time).
+// execution ran again (negative: sequential), the time hybridvm spent
+// executing transactions (0: geth, which does not split its time) and the CPU
+// time the import used on all threads.
 type replayChildOutput struct {
 	Ns      int64   `json:"ns"`
 	PeakRSS int64   `json:"peak_rss_bytes"`
 	Rerun   float64 `json:"rerun"`
 	ExecNs  int64   `json:"exec_ns"`
+	CPUNs   int64   `json:"cpu_ns"` // CPU time of all the child's threads during the import (0: not measured)
 }
 
 // ReplayChild is a replay suite's child process: args are SIDE ENGINE GENESIS CHAIN,
@@ -177,65 +181,80 @@ func ReplayChild(args []string, stdout io.Writer) error {
 	}
 	var d, exec time.Duration
 	rerun := -1.0
+	var cpu time.Duration
 	switch side {
 	case "hybridvm":
-		d, exec, _, err = hybridvmImport(gj, blocks, engine, 1)
+		d, exec, cpu, _, err = hybridvmImport(gj, blocks, engine, 1)
 	case "parallel":
-		d, exec, rerun, err = hybridvmImport(gj, blocks, engine, goruntime.GOMAXPROCS(0))
+		d, exec, cpu, rerun, err = hybridvmImport(gj, blocks, engine, goruntime.GOMAXPROCS(0))
 	case "geth":
 		var g core.Genesis
 		if err := json.Unmarshal(gj, &g); err != nil {
 			return fmt.Errorf("genesis: %w", err)
 		}
-		d, err = gethImport(&g, blocks)
+		d, cpu, err = gethImport(&g, blocks)
 	default:
 		return fmt.Errorf("%s: unknown side %q (want hybridvm, parallel or geth)", ReplayChildArg, side)
 	}
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS(), Rerun: rerun, ExecNs: exec.Nanoseconds()})
+	return json.NewEncoder(stdout).Encode(replayChildOutput{Ns: d.Nanoseconds(), PeakRSS: selfPeakRSS(), Rerun: rerun, ExecNs: exec.Nanoseconds(), CPUNs: cpu.Nanoseconds()})
 }
 
 // hybridvmImport imports blocks with replay on workers goroutines per block; it
-// returns the time, the part of it spent executing transactions, and the share
-// of transactions run again (parallel only).
-func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine, workers int) (time.Duration, time.Duration, float64, error) {
+// returns the time, the part of it spent executing transactions, the process's
+// CPU time meanwhile and the share of transactions run again (parallel only).
+func hybridvmImport(genesisJSON []byte, blocks []*types.Block, engine machine.Engine, workers int) (time.Duration, time.Duration, time.Duration, float64, error) {
 	g, st, err := replay.Genesis(genesisJSON)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	r, err := replay.New(g, st, replay.Options{Engine: engine, Workers: workers, OverlapRoot: workers > 1})
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
+	cpu := cpuSince()
 	start := time.Now()
 	for i, b := range blocks {
 		if i+1 < len(blocks) {
 			r.Prefetch(blocks[i+1])
 		}
 		if err := r.Import(context.Background(), b); err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 	}
 	if err := r.Flush(); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
-	d := time.Since(start)
+	d, c := time.Since(start), cpu()
 	s := r.Stats()
 	exec := time.Duration(s.Split.Execution * float64(time.Second))
-	return d, exec, float64(s.Reexecuted) / float64(max(s.Transactions, 1)), nil
+	return d, exec, c, float64(s.Reexecuted) / float64(max(s.Transactions, 1)), nil
 }
 
-func gethImport(g *core.Genesis, blocks []*types.Block) (time.Duration, error) {
+// cpuSince starts counting the process's CPU time: the function returned gives
+// the CPU time used since (0 where it cannot be read).
+func cpuSince() func() time.Duration {
+	c0, ok := clock.ProcessCPU()
+	return func() time.Duration {
+		if c1, ok1 := clock.ProcessCPU(); ok && ok1 {
+			return c1 - c0
+		}
+		return 0
+	}
+}
+
+func gethImport(g *core.Genesis, blocks []*types.Block) (time.Duration, time.Duration, error) {
 	bc, err := core.NewBlockChain(rawdb.NewMemoryDatabase(), g, beacon.New(ethash.NewFaker()), core.DefaultConfig().WithStateScheme(rawdb.HashScheme))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer bc.Stop()
+	cpu := cpuSince()
 	start := time.Now()
 	if n, err := bc.InsertChain(blocks); err != nil {
-		return 0, fmt.Errorf("go-ethereum rejected block %d: %w", n, err)
+		return 0, 0, fmt.Errorf("go-ethereum rejected block %d: %w", n, err)
 	}
-	return time.Since(start), nil
+	return time.Since(start), cpu(), nil
 }

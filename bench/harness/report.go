@@ -102,6 +102,37 @@ func (r *Result) ExecMedian() float64 {
 	return medianOf(ds)
 }
 
+// Cores is the mean over the samples of CPU time per wall time: how many cores
+// the process kept busy (0: not measured).
+func (r *Result) Cores() float64 {
+	if !r.ok() {
+		return 0
+	}
+	sum, n := 0.0, 0
+	for _, s := range r.Samples {
+		if s.CPUNs > 0 && s.Ns > 0 {
+			sum += s.CPUNs / s.Ns
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// HasCores reports whether any result measured its CPU time.
+func (rep *Report) HasCores() bool {
+	for _, c := range rep.Cases {
+		for _, r := range c.Results {
+			if r.Cores() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // HasExec reports whether any result measured its execution phase.
 func (rep *Report) HasExec() bool {
 	for _, c := range rep.Cases {

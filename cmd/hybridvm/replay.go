@@ -51,9 +51,11 @@ mismatch every transaction of the block, each after a header line naming it.
 
 Each block's transactions run on --parallel goroutines (default: GOMAXPROCS), optimistically:
 a transaction that saw a value an earlier one changed runs again, so the result is always the
-sequential one; --parallel 1 runs them one after another. --stats prints, per block, how many
-ran again and the value each had seen change. Parallel execution needs the in-memory
-state: with --datadir blocks run sequentially.
+sequential one; --parallel 1 runs them one after another. With more than one, each block's
+state root is also hashed while the next block executes (the block is still checked
+against its header, before the replay ends). --stats prints, per block, how many ran again
+and the value each had seen change. Parallel execution needs the in-memory state: with
+--datadir blocks run sequentially.
 
 A progress line goes to a terminal. At the end it prints blocks, transactions, gas, time,
 Mgas/s and the time split (sender recovery, execution, state root, the rest), as text or
