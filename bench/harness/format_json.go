@@ -82,7 +82,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 			jc.Results = append(jc.Results, jr)
 		}
 		for _, ra := range rep.Ratios {
-			if v, ok := c.Ratio(ra); ok {
+			if v, ok := rep.Ratio(c, ra); ok {
 				jc.Ratios[ra.Name()] = v
 			}
 		}

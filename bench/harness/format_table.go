@@ -110,7 +110,7 @@ func WriteTable(w io.Writer, rep *Report) error {
 		for _, c := range rep.Cases {
 			line := pad(caseLabel(c), width) + "\t"
 			for _, r := range rep.Ratios {
-				if v, ok := c.Ratio(r); ok {
+				if v, ok := rep.Ratio(c, r); ok {
 					line += fmt.Sprintf("%.2f×\t", v)
 				} else {
 					line += "–\t"

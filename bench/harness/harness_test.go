@@ -391,3 +391,48 @@ func TestCoresBusy(t *testing.T) {
 		t.Errorf("JSON lacks cores_busy:\n%s", buf.String())
 	}
 }
+
+// TestLessRatio: a ratio with Less takes each side's median on that case off its
+// median first (the kernels' steady state without the processes' start-up),
+// gives nothing for the case itself or where a side is not above its start-up,
+// and enters the geometric mean and the table like any ratio.
+func TestLessRatio(t *testing.T) {
+	res := func(name string, ns ...float64) *Result {
+		r := &Result{Contender: name, Status: StatusOK}
+		for _, v := range ns {
+			r.Samples = append(r.Samples, Sample{Ns: v, Ops: 1})
+		}
+		return r
+	}
+	steady := Ratio{Num: "jit", Den: "native", Less: "startup"}
+	rep := &Report{Suite: "riscv", Ratios: []Ratio{{Num: "jit", Den: "native"}, steady}, Cases: []*CaseReport{
+		{Name: "k", Results: []*Result{res("native", 20e6, 21e6, 22e6), res("jit", 38e6, 40e6, 41e6)}},
+		{Name: "tiny", Results: []*Result{res("native", 1e6), res("jit", 7e6)}},
+		{Name: "startup", Micro: true, Results: []*Result{res("native", 1e6, 1e6), res("jit", 8e6, 8e6)}},
+	}}
+	// (40 − 8) / (21 − 1) = 1.6, against 40 / 21 with the start-up.
+	if v, ok := rep.Ratio(rep.Cases[0], steady); !ok || math.Abs(v-1.6) > 1e-12 {
+		t.Errorf("steady ratio %v %v, want 1.6", v, ok)
+	}
+	if v, ok := rep.Ratio(rep.Cases[0], rep.Ratios[0]); !ok || math.Abs(v-40.0/21) > 1e-12 {
+		t.Errorf("whole ratio %v %v, want 40/21", v, ok)
+	}
+	if _, ok := rep.Ratio(rep.Cases[1], steady); ok {
+		t.Error("a steady ratio where the JIT's time is not above its start-up")
+	}
+	if _, ok := rep.Ratio(rep.Cases[2], steady); ok {
+		t.Error("a steady ratio for the start-up case itself")
+	}
+	if g := rep.GeoMeans()[1]; g.NReal != 1 || math.Abs(g.Real-1.6) > 1e-12 {
+		t.Errorf("steady geometric mean %+v, want 1.6 over 1 case", g)
+	}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"jit / native (less startup)", "1.60×"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}

@@ -29,12 +29,22 @@ type Ratio struct {
 	// Exec compares the samples' execution-phase times (Sample.ExecNs) rather
 	// than their whole times.
 	Exec bool
+	// Less, when set, names a micro-case whose median time is taken off each
+	// side's median first (riscv: "startup", a program that does nothing, so
+	// that the ratio compares the steady state without the processes' start-up).
+	// The ratio is not given for that case itself, nor where a side is not
+	// longer than its Less time.
+	Less string
 }
 
-// Name is the ratio's label: "jit / native", "hybridvm / parallel (execution)".
+// Name is the ratio's label: "jit / native", "hybridvm / parallel (execution)",
+// "jit / native (less startup)".
 func (r Ratio) Name() string {
-	if r.Exec {
+	switch {
+	case r.Exec:
 		return r.Num + " / " + r.Den + " (execution)"
+	case r.Less != "":
+		return r.Num + " / " + r.Den + " (less " + r.Less + ")"
 	}
 	return r.Num + " / " + r.Den
 }

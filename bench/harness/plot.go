@@ -116,7 +116,7 @@ func ratioPlot(rep *Report) (*plot.Plot, vg.Length, vg.Length, error) {
 	for i, r := range rep.Ratios {
 		vals := make(plotter.Values, len(rep.Cases))
 		for j, c := range rep.Cases {
-			if v, ok := c.Ratio(r); ok {
+			if v, ok := rep.Ratio(c, r); ok {
 				vals[j] = math.Log10(v)
 				lo, hi = math.Min(lo, vals[j]), math.Max(hi, vals[j])
 			}

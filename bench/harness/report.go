@@ -83,6 +83,36 @@ func (c *CaseReport) Ratio(r Ratio) (float64, bool) {
 	return num.Median() / den.Median(), true
 }
 
+// Ratio is c's value of ratio r: CaseReport.Ratio, or for a ratio with Less,
+// the ratio of the medians less the Less case's medians of the same contenders.
+func (rep *Report) Ratio(c *CaseReport, r Ratio) (float64, bool) {
+	if r.Less == "" {
+		return c.Ratio(r)
+	}
+	if c.Name == r.Less {
+		return 0, false
+	}
+	var less *CaseReport
+	for _, lc := range rep.Cases {
+		if lc.Name == r.Less {
+			less = lc
+		}
+	}
+	if less == nil {
+		return 0, false
+	}
+	num, den := c.Result(r.Num), c.Result(r.Den)
+	lnum, lden := less.Result(r.Num), less.Result(r.Den)
+	if !num.ok() || !den.ok() || !lnum.ok() || !lden.ok() {
+		return 0, false
+	}
+	n, d := num.Median()-lnum.Median(), den.Median()-lden.Median()
+	if n <= 0 || d <= 0 {
+		return 0, false
+	}
+	return n / d, true
+}
+
 // ExecMedian is the median of the samples' execution-phase times, in
 // nanoseconds per operation (0: not measured).
 func (r *Result) ExecMedian() float64 {
@@ -267,7 +297,7 @@ func (rep *Report) GeoMeans() []GeoMean {
 		g := GeoMean{Ratio: r}
 		var all, real float64
 		for _, c := range rep.Cases {
-			v, ok := c.Ratio(r)
+			v, ok := rep.Ratio(c, r)
 			if !ok || c.Variant {
 				continue
 			}
