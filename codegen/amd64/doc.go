@@ -24,7 +24,9 @@
 //	         instructions that need it (AMOs; variable shifts on hosts without BMI2),
 //	         its guest register parked in its State.X slot meanwhile.
 //	RAX RDX  scratch; at block entry through the dispatch table RAX holds the target
-//	         pc minus the code's lowest address
+//	         pc minus the code's lowest address; within a run of ALU instructions RDX
+//	         may also hold a spilled guest register between its write and its reads
+//	         (forward.go)
 //	RSP      the goroutine stack: the trampoline's CALL, plus at most 16 bytes when a
 //	         store's slow path calls its unit's check routine (within the NOSPLIT
 //	         margin); nothing else is pushed

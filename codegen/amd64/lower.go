@@ -65,17 +65,34 @@ func (u *unit) lowerBlock(i int) {
 	for i, in := range body {
 		pcs[i+1] = pcs[i] + uint64(in.Len)
 	}
+	u.spans = forwardSpans(u.spans[:0], body, e.rm, u.fuse)
+	span, spanEnd := 0, 0
 	for idx := 0; idx < len(body); {
+		if u.fwdReg != 0 && idx > spanEnd {
+			u.fwdEnd()
+		}
 		if g, ok := findGroup(body, idx); ok {
+			u.fwdEnd()
 			u.lowerGroup(g, body, pcs)
 			idx = g.end
 			continue
 		}
+		for span < len(u.spans) && u.spans[span].start < idx {
+			span++ // began inside a group
+		}
+		if u.fwdReg == 0 && span < len(u.spans) && u.spans[span].start == idx {
+			u.fwdBegin(u.spans[span])
+			spanEnd = u.spans[span].end
+			span++
+		}
 		if !u.lowerInst(idx, pcs[idx], body[idx]) {
+			u.fwdEnd()
 			return // an unconditional fault: the rest of the block never runs
 		}
+		u.fwdStore(idx, body[idx])
 		idx++
 	}
+	u.fwdEnd()
 	if u.loopTop == nil {
 		u.leave()
 	}

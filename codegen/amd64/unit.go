@@ -58,6 +58,13 @@ type unit struct {
 	idx      int
 	// fuse is fuseRotates of the block's body (never nil: noFusion for none).
 	fuse *fusion
+	// spans are forwardSpans of the block's body (forward.go); while one is being
+	// lowered, fwdReg is its register, the emitter's mapping is fwdRM (fwdSaved
+	// the mapping before it).
+	spans    []fwdSpan
+	fwdReg   uint8
+	fwdRM    regMap
+	fwdSaved *regMap
 	// local is the current block's own register mapping (blockregs.go; nil when it
 	// uses the module's), written the guest registers the block writes, and loopTop
 	// the head of a self-loop that keeps local across its back edge (nil otherwise).
