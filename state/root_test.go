@@ -276,27 +276,38 @@ func TestIncrementalRootMatchesOneShot(t *testing.T) {
 		s.BeginTx()
 		var snaps []int
 		for step := 0; step < 300; step++ {
-			switch x := o.r.Intn(12); {
-			case x == 0:
-				snaps = append(snaps, s.Snapshot())
-			case x == 1 && len(snaps) > 0:
-				i := o.r.Intn(len(snaps))
-				s.RevertToSnapshot(snaps[i])
-				snaps = snaps[:i]
-			case x == 2:
-				s.FinaliseTx()
-				s.BeginTx()
-				snaps = snaps[:0]
-				fallthrough
-			case x == 3:
-				if got, want := s.Root(), s.Copy().Root(); got != want {
-					t.Fatalf("seed %d step %d: incremental root %x, from scratch %x", seed, step, got, want)
-				}
-			default:
-				o.apply(s)
+			if !o.journalStep(s, &snaps) {
+				continue
+			}
+			if got, want := s.Root(), s.Copy().Root(); got != want {
+				t.Fatalf("seed %d step %d: incremental root %x, from scratch %x", seed, step, got, want)
 			}
 		}
 	}
+}
+
+// journalStep takes one random step on s: a snapshot, a revert to one of snaps,
+// the end of the transaction, or a write (apply). It reports whether a root is
+// due: after the end of a transaction, and at random within one.
+func (o *randomOps) journalStep(s *State, snaps *[]int) bool {
+	switch x := o.r.Intn(12); {
+	case x == 0:
+		*snaps = append(*snaps, s.Snapshot())
+	case x == 1 && len(*snaps) > 0:
+		i := o.r.Intn(len(*snaps))
+		s.RevertToSnapshot((*snaps)[i])
+		*snaps = (*snaps)[:i]
+	case x == 2:
+		s.FinaliseTx()
+		s.BeginTx()
+		*snaps = (*snaps)[:0]
+		return true
+	case x == 3:
+		return true
+	default:
+		o.apply(s)
+	}
+	return false
 }
 
 // TestBeginRootMatchesRoot: a root computed by BeginRoot's job while the state
@@ -320,29 +331,7 @@ func TestBeginRootMatchesRoot(t *testing.T) {
 			}
 		}
 		for step := 0; step < 1000; step++ {
-			switch x := o.r.Intn(14); {
-			case x == 0:
-				snaps = append(snaps, s.Snapshot())
-			case x == 1 && len(snaps) > 0:
-				i := o.r.Intn(len(snaps))
-				s.RevertToSnapshot(snaps[i])
-				snaps = snaps[:i]
-			case x == 2:
-				s.FinaliseTx()
-				s.BeginTx()
-				snaps = snaps[:0]
-				fallthrough
-			case x == 3:
-				check(step)
-				want := s.Copy().Root()
-				if o.r.Intn(3) == 0 {
-					if got := s.Root(); got != want {
-						t.Fatalf("seed %d step %d: root %x, from scratch %x", seed, step, got, want)
-					}
-				} else {
-					pending, pendingWant = s.BeginRoot(), want
-				}
-			case x == 4 && pending != nil && o.r.Intn(4) == 0:
+			if pending != nil && o.r.Intn(50) == 0 {
 				// Whatever needs the tries waits for the job first.
 				want := pendingWant
 				s.StorageRoot(o.addr())
@@ -350,8 +339,18 @@ func TestBeginRootMatchesRoot(t *testing.T) {
 					t.Fatalf("seed %d step %d: BeginRoot %x after StorageRoot, want %x", seed, step, got, want)
 				}
 				pending = nil
-			default:
-				o.apply(s)
+			}
+			if !o.journalStep(s, &snaps) {
+				continue
+			}
+			check(step)
+			want := s.Copy().Root()
+			if o.r.Intn(3) == 0 {
+				if got := s.Root(); got != want {
+					t.Fatalf("seed %d step %d: root %x, from scratch %x", seed, step, got, want)
+				}
+			} else {
+				pending, pendingWant = s.BeginRoot(), want
 			}
 		}
 		check(1000)
