@@ -85,10 +85,15 @@ type spec struct {
 	used int
 }
 
-// loaded is one load's record and account copy, allocated together.
+// loaded is one load's record and account copy, allocated together, with the
+// address and the base's account object it was loaded from (nil: none). The
+// committer walks a view's loads in this order (Validate, Apply), and finds the
+// base's account through base while that object is still the base's (not gone).
 type loaded struct {
-	r rec
-	a account
+	r    rec
+	a    account
+	addr host.Address
+	base *account
 }
 
 // next returns a cleared slab entry.
@@ -98,6 +103,7 @@ func (sp *spec) next() *loaded {
 	}
 	l := sp.slab[sp.used]
 	sp.used++
+	l.base = nil
 	slots, wslots, zero, geq := l.r.slots, l.r.wslots, l.r.zero[:0], l.r.geq[:0]
 	clear(slots)
 	clear(wslots)
@@ -134,8 +140,23 @@ func (b *Base) ResetView(v *State) {
 	v.cached = nil
 	v.resetJournal()
 	clear(v.spec.recs)
+	for _, l := range v.spec.slab[:v.spec.used] {
+		l.base = nil // the base's objects are not kept alive by a pooled view
+	}
 	v.spec.used = 0
 	v.BeginTx()
+}
+
+// loads returns the view's loads in the order it made them.
+func (sp *spec) loads() []*loaded { return sp.slab[:sp.used] }
+
+// baseAccount returns the base's current object for l's address (nil: none),
+// without a lookup while the object l loaded is still the base's.
+func (st *State) baseAccount(l *loaded) *account {
+	if l.base != nil && !l.base.gone {
+		return l.base
+	}
+	return st.accounts[l.addr]
 }
 
 // load reads an account from the base into the view (once).
@@ -145,6 +166,7 @@ func (sp *spec) load(addr host.Address) (*rec, *account) {
 	b := sp.base
 	b.mu.RLock()
 	ba := b.st.accounts[addr]
+	l.addr, l.base = addr, ba
 	var a *account
 	if ba != nil {
 		r.exists = true

@@ -17,8 +17,8 @@ func (b *Base) Validate(v *State) string {
 		panic("BUG: state: Validate of a state that is not a view of this base")
 	}
 	st := b.st
-	for addr, r := range v.spec.recs {
-		ba := st.accounts[addr]
+	for _, l := range v.spec.loads() {
+		addr, r, ba := l.addr, &l.r, st.baseAccount(l)
 		if r.obs != 0 {
 			if c := r.check(addr, ba); c != "" {
 				return c
@@ -101,13 +101,15 @@ func (b *Base) Apply(v *State) {
 	defer b.mu.Unlock()
 	st := b.st
 	st.cached = nil
-	for addr, r := range v.spec.recs {
+	for _, l := range v.spec.loads() {
+		addr, r := l.addr, &l.r
 		a := v.accounts[addr]
-		ba := st.accounts[addr]
+		ba := st.baseAccount(l)
 		if r.deleted {
 			// Deleted at the end of the transaction (self-destruct, EIP-161).
 			if ba != nil {
 				delete(st.accounts, addr)
+				ba.gone = true
 				st.noteDirty(addr)
 			}
 			continue
@@ -126,6 +128,7 @@ func (b *Base) Apply(v *State) {
 			if ba != nil {
 				nb.balance = ba.balance
 				nb.addrHash, nb.addrHashed = ba.addrHash, ba.addrHashed
+				ba.gone = true
 			}
 			ba = nb
 		}
@@ -162,6 +165,7 @@ func (b *Base) Apply(v *State) {
 		switch {
 		case ba.empty():
 			delete(st.accounts, addr)
+			ba.gone = true
 		case fresh:
 			st.accounts[addr] = ba
 		}

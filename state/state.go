@@ -62,6 +62,9 @@ type account struct {
 	// CreateAccount replaced the object (its storage is then not the base's).
 	rec   *rec
 	reset bool
+	// gone: a base's object Apply removed from the base's map (deleted or
+	// replaced), which views that loaded it must no longer take for the base's.
+	gone bool
 }
 
 func newAccount() *account {
