@@ -5,7 +5,8 @@
 // The state is the embedded in-memory one (New) or go-ethereum's on-disk database
 // (OpenDisk, disk.go), where a replay can stop and resume. With Options.TraceBad, a
 // block that fails is executed again from its parent's state with an EIP-3155
-// tracer (tracebad.go).
+// tracer (tracebad.go). With Options.OverlapRoot, each block's state root is
+// hashed while the next block executes (overlap.go).
 //
 // It imports chain, codecache, evm, host, internal/engines, machine, riscvengine, runtime, state and state/gethstate.
 package replay
@@ -139,16 +140,6 @@ type Replayer struct {
 	lastStats *chain.ParallelStats
 }
 
-// pendingRoot is a block executed and not yet validated: its state root is
-// being computed while the next block executes.
-type pendingRoot struct {
-	block  *types.Block
-	parent *types.Header // the head before it
-	res    *chain.Result
-	root   func() common.Hash
-	split  Split // its times so far
-}
-
 // New starts a replay at genesis g with its state st (which the replayer changes),
 // held in memory.
 func New(g *core.Genesis, st *state.State, opts Options) (*Replayer, error) {
@@ -204,25 +195,6 @@ func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 		}
 		return r.fail(ctx, failed, err)
 	}
-	return nil
-}
-
-// Flush validates the state root of the last block imported with
-// Options.OverlapRoot (a no-op otherwise, or when it is done).
-func (r *Replayer) Flush() error {
-	p := r.pending
-	if p == nil {
-		return nil
-	}
-	r.pending = nil
-	t := time.Now()
-	err := r.settle(p)
-	r.stats.Split.StateRoot += time.Since(t).Seconds()
-	r.stats.Seconds += time.Since(t).Seconds()
-	if err != nil {
-		return r.fail(context.Background(), p.block, err)
-	}
-	r.report(p.block)
 	return nil
 }
 
@@ -330,18 +302,6 @@ func (r *Replayer) advance(block *types.Block) {
 	r.hashes[n] = block.Hash()
 	delete(r.hashes, n-256)
 	r.parent = block.Header()
-}
-
-// settle waits for a pending block's root and validates the block. On failure
-// the head goes back to the block's parent (the state does not).
-func (r *Replayer) settle(p *pendingRoot) error {
-	root := p.root()
-	if err := chain.ValidateResult(p.block, p.res, root); err != nil {
-		r.parent = p.parent
-		return err
-	}
-	r.record(p.block, p.res, root, p.split)
-	return nil
 }
 
 // record counts a validated block in the stats.
