@@ -175,6 +175,44 @@ func TestRegressions(t *testing.T) {
 			p.Emit(R(0x3B, 0, 0, S10, A1, A2)) // addw s10, a1, a2: 0xffffffff80000000
 			p.Emit(I(0x03, 0, S10, Zero, 63))  // lb s10, 63(zero): outside the arena
 		}, -1},
+		{"scaled-index loads whose base register the load overwrites (one LEA)", func(p *Program) {
+			hot(p) // s-registers unmapped or block-local
+			p.LI(S0, data)
+			p.LI(A0, 5)
+			p.SD(A0, S0, 24)
+			p.LI(A0, 7)
+			p.SD(A0, S0, 40)
+			p.LI(S2, 2)
+			p.SLLI(S3, S2, 3) // s3 = data + 2*8 + 16 - 8: data[3]
+			p.ADDI(S3, S3, 16)
+			p.ADD(S3, S0, S3)
+			p.LD(S3, S3, -8)
+			p.SLLI(A4, S2, 2) // a4 = data + (2*4 + 32): data[5]
+			p.ADDI(A4, A4, 32)
+			p.ADD(A4, A4, S0)
+			p.LD(A4, A4, 0)
+			p.SLLI(S2, S2, 1) // the index is the result: s2 = data + 4*2 + 8, data[2]
+			p.ADD(S2, S2, S0)
+			p.LW(S2, S2, 8)
+			p.ADD(A0, S3, A4)
+			p.ADD(A0, A0, S2)
+		}, 12},
+		{"scaled-index load that faults shows its base register's value", func(p *Program) {
+			hot(p)
+			p.LI(S0, data)
+			p.LI(A2, 1<<40)
+			p.SLLI(S3, A2, 3)
+			p.ADDI(S3, S3, 16)
+			p.ADD(S3, S3, S0)
+			p.LD(S3, S3, -8) // faults: s3 = data + 2^43 + 16
+		}, -1},
+		{"scaled-index load that faults, its base register mapped", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(A2, -1<<30)
+			p.SLLI(A3, A2, 2)
+			p.ADD(A3, S0, A3)
+			p.LD(A3, A3, 0) // below the arena
+		}, -1},
 		{"return through an odd ra to a predicted return address", func(p *Program) {
 			// The return's early compare with the call's return address fails (ra
 			// is one above it); the general path clears bit 0 and gets there.

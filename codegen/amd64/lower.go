@@ -85,6 +85,15 @@ func (u *unit) lowerBlock(i int) {
 			spanEnd = u.spans[span].end
 			span++
 		}
+		if s, ok := findScaledAdd(body, idx, u.fuse, int64(u.m.Cfg.Layout.ArenaBase)); ok && u.lowerScaledAdd(s, pcs) {
+			if s.load {
+				idx = s.loadIdx + 1
+				continue
+			}
+			u.fwdStore(s.end-1, body[s.end-1])
+			idx = s.end
+			continue
+		}
 		if !u.lowerInst(idx, pcs[idx], body[idx]) {
 			u.fwdEnd()
 			return // an unconditional fault: the rest of the block never runs
@@ -128,6 +137,13 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 		panic("BUG: amd64: a fault path while RCX is borrowed")
 	}
 	return u.cold1(coldCode{kind: coldFault, pc: pc, arg: int64(len(u.blk.Insts) - idx), fault: kind, mode: mode, replay: u.fuse.pending(idx)})
+}
+
+// faultStubRestore is faultStub for a load at arena offset RAX (instruction idx, at
+// pc) whose base register x was never computed (scaled.go): its fault path first sets
+// x = RAX + disp.
+func (u *unit) faultStubRestore(idx int, pc uint64, x uint8, disp int64) *asm.Label {
+	return u.cold1(coldCode{kind: coldFault, pc: pc, arg: int64(len(u.blk.Insts) - idx), fault: guest.FaultLoad, mode: addrOffAX, replay: u.fuse.pending(idx), restore: x, restoreDisp: disp})
 }
 
 func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {
