@@ -213,6 +213,92 @@ func TestRegressions(t *testing.T) {
 			p.ADD(A3, S0, A3)
 			p.LD(A3, A3, 0) // below the arena
 		}, -1},
+		{"counted self-loop with hoisted bounds checks: two strides, a load after the step, an invariant base", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(S1, data+2048)
+			p.LI(T0, data) // end of the s1 walk: 8 iterations of -256
+			p.LI(A0, 0)
+			p.LI(A5, 3)
+			p.SD(A5, S0, 8)
+			p.SD(A5, S1, -256)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.LD(A3, S0, 0) // after the step
+			p.LD(A4, S1, -256)
+			p.LD(A6, T0, 16) // invariant base
+			p.ADDI(S1, S1, -256)
+			p.ADD(A0, A0, A2)
+			p.ADD(A0, A0, A3)
+			p.ADD(A0, A0, A4)
+			p.ADD(A0, A0, A6)
+			p.BNE(S1, T0, "loop")
+		}, 3 + 3 + 3},
+		{"counted self-loop whose last iteration's load is out of bounds faults there", func(p *Program) {
+			p.LI(S0, data+4096-8*5) // the high segment ends at data+4096; the arena goes on
+			p.LI(S1, 0)
+			p.LI(T0, 1<<20) // far past the arena's end: the loop faults first
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 1<<11-8)
+			p.ADDI(S1, S1, 8)
+			p.BNE(S1, T0, "loop")
+		}, -1},
+		{"counted self-loop reading up to the arena's last word", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.ADD(A0, A0, A2)
+			p.BNE(S0, T0, "loop")
+		}, 0},
+		{"counted self-loop whose last load crosses the arena's end by a byte faults there", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 1)
+			p.ADDI(S0, S0, 8)
+			p.ADDI(A0, A0, 1)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop whose load after the step reaches the arena's end faults there", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.Label("loop")
+			p.ADDI(S0, S0, 8)
+			p.LD(A2, S0, 0) // the fourth iteration reads at the end
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop with a negative step whose first load is below the arena", func(p *Program) {
+			p.LI(S0, base+24)
+			p.LI(T0, base-8)
+			p.Label("loop")
+			p.LD(A2, S0, -16) // the first iteration reads base+8, the fourth base-16
+			p.ADDI(S0, S0, -8)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop whose trip count is not exact takes the checked copy", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(T0, data+4096+12) // 4108 is no multiple of 8: runs on and faults at the arena's end
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.ADD(A0, A0, A2)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop running zero times as counted (already at its end) wraps around", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(S1, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S1, S1, 1)
+			p.ADDI(S0, S0, 512)
+			p.BNE(S1, Zero, "loop") // s1 starts at 0: n = 0 on entry, runs until s0 leaves the arena
+		}, -1},
 		{"return through an odd ra to a predicted return address", func(p *Program) {
 			// The return's early compare with the call's return address fails (ra
 			// is one above it); the general path clears bit 0 and gets there.

@@ -35,9 +35,47 @@ func (u *unit) lowerBlock(i int) {
 			// The mapping holds across the back edge, which jumps to loopTop.
 			u.enterLocal()
 			u.loopTop = u.b.NewLabel()
-			u.b.Bind(u.loopTop)
 		}
 	}
+	if selfLoop && blk.ZeroLoop == nil {
+		last := len(blk.Insts) - 1
+		if p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools); ok && u.hoistable(&p) {
+			u.lowerHoisted(selfLoop, &p)
+			return
+		}
+	}
+	if u.loopTop != nil {
+		u.b.Bind(u.loopTop)
+	}
+	u.lowerCopy(selfLoop)
+}
+
+// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go): the entry's
+// checks, the loop with every check, and the loop without the checks p covers.
+func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan) {
+	e := &u.e
+	if u.loopTop == nil {
+		u.loopTop = u.b.NewLabel()
+	}
+	slow, fast := u.loopTop, u.b.NewLabel()
+	u.hoistCheck(p, slow)
+	e.jump(asm.JMP, fast)
+	rm, next := e.rm, u.next
+	u.next = nil // the unchecked copy comes next, not the next block
+	u.b.Bind(slow)
+	u.lowerCopy(selfLoop)
+	e.rm, u.next = rm, next
+	u.loopTop, u.unchecked = fast, p.unchecked
+	u.b.Bind(fast)
+	u.lowerCopy(selfLoop)
+	u.unchecked = nil
+}
+
+// lowerCopy emits the current block from its gas charge to its terminator (its
+// mapping and loopTop set up and bound by lowerBlock).
+func (u *unit) lowerCopy(selfLoop bool) {
+	e := &u.e
+	blk := u.blk
 	// Gas and retired instructions in one subtraction (see the package comment).
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n

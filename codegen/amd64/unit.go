@@ -71,6 +71,9 @@ type unit struct {
 	local   *localMapping
 	written [32]bool
 	loopTop *asm.Label
+	// unchecked marks the body's loads whose bounds checks the loop's entry made
+	// (hoist.go; nil: none).
+	unchecked []bool
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64
