@@ -175,6 +175,130 @@ func TestRegressions(t *testing.T) {
 			p.Emit(R(0x3B, 0, 0, S10, A1, A2)) // addw s10, a1, a2: 0xffffffff80000000
 			p.Emit(I(0x03, 0, S10, Zero, 63))  // lb s10, 63(zero): outside the arena
 		}, -1},
+		{"scaled-index loads whose base register the load overwrites (one LEA)", func(p *Program) {
+			hot(p) // s-registers unmapped or block-local
+			p.LI(S0, data)
+			p.LI(A0, 5)
+			p.SD(A0, S0, 24)
+			p.LI(A0, 7)
+			p.SD(A0, S0, 40)
+			p.LI(S2, 2)
+			p.SLLI(S3, S2, 3) // s3 = data + 2*8 + 16 - 8: data[3]
+			p.ADDI(S3, S3, 16)
+			p.ADD(S3, S0, S3)
+			p.LD(S3, S3, -8)
+			p.SLLI(A4, S2, 2) // a4 = data + (2*4 + 32): data[5]
+			p.ADDI(A4, A4, 32)
+			p.ADD(A4, A4, S0)
+			p.LD(A4, A4, 0)
+			p.SLLI(S2, S2, 1) // the index is the result: s2 = data + 4*2 + 8, data[2]
+			p.ADD(S2, S2, S0)
+			p.LW(S2, S2, 8)
+			p.ADD(A0, S3, A4)
+			p.ADD(A0, A0, S2)
+		}, 12},
+		{"scaled-index load that faults shows its base register's value", func(p *Program) {
+			hot(p)
+			p.LI(S0, data)
+			p.LI(A2, 1<<40)
+			p.SLLI(S3, A2, 3)
+			p.ADDI(S3, S3, 16)
+			p.ADD(S3, S3, S0)
+			p.LD(S3, S3, -8) // faults: s3 = data + 2^43 + 16
+		}, -1},
+		{"scaled-index load that faults, its base register mapped", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(A2, -1<<30)
+			p.SLLI(A3, A2, 2)
+			p.ADD(A3, S0, A3)
+			p.LD(A3, A3, 0) // below the arena
+		}, -1},
+		{"counted self-loop with hoisted bounds checks: two strides, a load after the step, an invariant base", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(S1, data+2048)
+			p.LI(T0, data) // end of the s1 walk: 8 iterations of -256
+			p.LI(A0, 0)
+			p.LI(A5, 3)
+			p.SD(A5, S0, 8)
+			p.SD(A5, S1, -256)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.LD(A3, S0, 0) // after the step
+			p.LD(A4, S1, -256)
+			p.LD(A6, T0, 16) // invariant base
+			p.ADDI(S1, S1, -256)
+			p.ADD(A0, A0, A2)
+			p.ADD(A0, A0, A3)
+			p.ADD(A0, A0, A4)
+			p.ADD(A0, A0, A6)
+			p.BNE(S1, T0, "loop")
+		}, 3 + 3 + 3},
+		{"counted self-loop whose last iteration's load is out of bounds faults there", func(p *Program) {
+			p.LI(S0, data+4096-8*5) // the high segment ends at data+4096; the arena goes on
+			p.LI(S1, 0)
+			p.LI(T0, 1<<20) // far past the arena's end: the loop faults first
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 1<<11-8)
+			p.ADDI(S1, S1, 8)
+			p.BNE(S1, T0, "loop")
+		}, -1},
+		{"counted self-loop reading up to the arena's last word", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.ADD(A0, A0, A2)
+			p.BNE(S0, T0, "loop")
+		}, 0},
+		{"counted self-loop whose last load crosses the arena's end by a byte faults there", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 1)
+			p.ADDI(S0, S0, 8)
+			p.ADDI(A0, A0, 1)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop whose load after the step reaches the arena's end faults there", func(p *Program) {
+			p.LI(S0, base+(1<<20)-32)
+			p.LI(T0, base+(1<<20))
+			p.Label("loop")
+			p.ADDI(S0, S0, 8)
+			p.LD(A2, S0, 0) // the fourth iteration reads at the end
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop with a negative step whose first load is below the arena", func(p *Program) {
+			p.LI(S0, base+24)
+			p.LI(T0, base-8)
+			p.Label("loop")
+			p.LD(A2, S0, -16) // the first iteration reads base+8, the fourth base-16
+			p.ADDI(S0, S0, -8)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop whose trip count is not exact takes the checked copy", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(T0, data+4096+12) // 4108 is no multiple of 8: runs on and faults at the arena's end
+			p.LI(A0, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S0, S0, 8)
+			p.ADD(A0, A0, A2)
+			p.BNE(S0, T0, "loop")
+		}, -1},
+		{"counted self-loop running zero times as counted (already at its end) wraps around", func(p *Program) {
+			p.LI(S0, data)
+			p.LI(S1, 0)
+			p.Label("loop")
+			p.LD(A2, S0, 0)
+			p.ADDI(S1, S1, 1)
+			p.ADDI(S0, S0, 512)
+			p.BNE(S1, Zero, "loop") // s1 starts at 0: n = 0 on entry, runs until s0 leaves the arena
+		}, -1},
 		{"return through an odd ra to a predicted return address", func(p *Program) {
 			// The return's early compare with the call's return address fails (ra
 			// is one above it); the general path clears bit 0 and gets there.

@@ -35,9 +35,47 @@ func (u *unit) lowerBlock(i int) {
 			// The mapping holds across the back edge, which jumps to loopTop.
 			u.enterLocal()
 			u.loopTop = u.b.NewLabel()
-			u.b.Bind(u.loopTop)
 		}
 	}
+	if selfLoop && blk.ZeroLoop == nil {
+		last := len(blk.Insts) - 1
+		if p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools); ok && u.hoistable(&p) {
+			u.lowerHoisted(selfLoop, &p)
+			return
+		}
+	}
+	if u.loopTop != nil {
+		u.b.Bind(u.loopTop)
+	}
+	u.lowerCopy(selfLoop)
+}
+
+// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go): the entry's
+// checks, the loop with every check, and the loop without the checks p covers.
+func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan) {
+	e := &u.e
+	if u.loopTop == nil {
+		u.loopTop = u.b.NewLabel()
+	}
+	slow, fast := u.loopTop, u.b.NewLabel()
+	u.hoistCheck(p, slow)
+	e.jump(asm.JMP, fast)
+	rm, next := e.rm, u.next
+	u.next = nil // the unchecked copy comes next, not the next block
+	u.b.Bind(slow)
+	u.lowerCopy(selfLoop)
+	e.rm, u.next = rm, next
+	u.loopTop, u.unchecked = fast, p.unchecked
+	u.b.Bind(fast)
+	u.lowerCopy(selfLoop)
+	u.unchecked = nil
+}
+
+// lowerCopy emits the current block from its gas charge to its terminator (its
+// mapping and loopTop set up and bound by lowerBlock).
+func (u *unit) lowerCopy(selfLoop bool) {
+	e := &u.e
+	blk := u.blk
 	// Gas and retired instructions in one subtraction (see the package comment).
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n
@@ -85,6 +123,15 @@ func (u *unit) lowerBlock(i int) {
 			spanEnd = u.spans[span].end
 			span++
 		}
+		if s, ok := findScaledAdd(body, idx, u.fuse, int64(u.m.Cfg.Layout.ArenaBase)); ok && u.lowerScaledAdd(s, pcs) {
+			if s.load {
+				idx = s.loadIdx + 1
+				continue
+			}
+			u.fwdStore(s.end-1, body[s.end-1])
+			idx = s.end
+			continue
+		}
 		if !u.lowerInst(idx, pcs[idx], body[idx]) {
 			u.fwdEnd()
 			return // an unconditional fault: the rest of the block never runs
@@ -128,6 +175,13 @@ func (u *unit) faultStub(kind guest.FaultKind, pc uint64, idx int, mode int) *as
 		panic("BUG: amd64: a fault path while RCX is borrowed")
 	}
 	return u.cold1(coldCode{kind: coldFault, pc: pc, arg: int64(len(u.blk.Insts) - idx), fault: kind, mode: mode, replay: u.fuse.pending(idx)})
+}
+
+// faultStubRestore is faultStub for a load at arena offset RAX (instruction idx, at
+// pc) whose base register x was never computed (scaled.go): its fault path first sets
+// x = RAX + disp.
+func (u *unit) faultStubRestore(idx int, pc uint64, x uint8, disp int64) *asm.Label {
+	return u.cold1(coldCode{kind: coldFault, pc: pc, arg: int64(len(u.blk.Insts) - idx), fault: guest.FaultLoad, mode: addrOffAX, replay: u.fuse.pending(idx), restore: x, restoreDisp: disp})
 }
 
 func (u *unit) fault(kind guest.FaultKind, pc uint64, unretire int64, mode int) {

@@ -433,6 +433,13 @@ func (u *unit) wordOp(in riscv.Inst, late uint8, f func(t asm.Reg)) {
 		f(e.rm.host[in.Rd])
 		return
 	}
+	if e.isMapped(in.Rd) && in.Rd == in.Rs1 && (late == 0 || late != in.Rd || late == in.Rs1) {
+		// In place: rd's low half, then its sign extension (no copy through RAX).
+		h := e.rm.host[in.Rd]
+		f(h)
+		e.op(asm.MOVLQSX, asm.R(h), asm.R(h))
+		return
+	}
 	f(tA)
 	if !u.keepUpper() {
 		u.done(in.Rd, tA)
@@ -669,7 +676,8 @@ func (u *unit) div32(in riscv.Inst) {
 	if !quot {
 		res = tD
 	}
-	e.op(asm.MOVLQSX, asm.R(res), asm.R(res))
-	u.done(in.Rd, res)
+	d := e.dest(in.Rd, res)
+	e.op(asm.MOVLQSX, asm.R(res), asm.R(d))
+	e.commit(in.Rd, d)
 	u.b.Bind(done)
 }

@@ -69,6 +69,22 @@ var storeOps = map[int]asm.Op{1: asm.MOVB, 2: asm.MOVW, 4: asm.MOVL, 8: asm.MOVQ
 func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e := &u.e
 	w := width(in.Op)
+	if u.unchecked != nil && idx < len(u.unchecked) && u.unchecked[idx] {
+		// In bounds: the loop's entry checked every iteration's (hoist.go).
+		if in.Rd == 0 {
+			return
+		}
+		mem := arenaMem
+		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); e.isMapped(in.Rs1) && fits32(disp) {
+			mem = asm.MemIdx(rMem, e.rm.host[in.Rs1], 1, disp)
+		} else {
+			u.arenaOffset(in.Rs1, in.Imm)
+		}
+		d := e.dest(in.Rd, tD)
+		e.op(loadOps[in.Op], mem, asm.R(d))
+		e.commit(in.Rd, d)
+		return
+	}
 	u.arenaOffset(in.Rs1, in.Imm)
 	u.checkBounds(w, u.faultStub(guest.FaultLoad, pc, idx, addrOffAX))
 	if in.Rd == 0 {

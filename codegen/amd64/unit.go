@@ -71,6 +71,9 @@ type unit struct {
 	local   *localMapping
 	written [32]bool
 	loopTop *asm.Label
+	// unchecked marks the body's loads whose bounds checks the loop's entry made
+	// (hoist.go; nil: none).
+	unchecked []bool
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64
@@ -185,6 +188,9 @@ type coldCode struct {
 	fault  guest.FaultKind
 	mode   int
 	replay []int
+	// coldFault: a guest register to set to RAX + restoreDisp first (0: none).
+	restore     uint8
+	restoreDisp int64
 }
 
 type coldKind uint8
@@ -231,6 +237,11 @@ func (u *unit) emitCold(c *coldCode) {
 		e.op(asm.ADDQ, asm.Imm(c.arg), asm.R(rGas))
 		u.exitAt(guest.ExitOutOfGas, c.pc)
 	case coldFault:
+		if c.restore != 0 { // under the block's mapping: leave moves it where it belongs
+			d := e.dest(c.restore, tD)
+			e.op(asm.LEAQ, asm.Mem(tA, c.restoreDisp), asm.R(d))
+			e.commit(c.restore, d)
+		}
 		u.leave()
 		if len(c.replay) == 0 && packable(c.pc) {
 			u.jumpShared(sharedFault, c.pc|uint64(c.fault)<<32|uint64(c.mode)<<40|uint64(c.arg)<<48)

@@ -1,0 +1,190 @@
+package amd64
+
+import (
+	"math/bits"
+
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Bounds checks hoisted out of counted self-loops. A loop such as matmul's inner one
+//
+//	loop: ld a4, 0(a3)
+//	      ld a1, 0(a5)
+//	      addi a5, a5, 768
+//	      addi a3, a3, 8
+//	      mul a4, a4, a1
+//	      add a2, a2, a4
+//	      bne a5, a0, loop
+//
+// loads through registers that only step by a constant each iteration (induction
+// registers) and runs exactly n = (a0 - a5) / 768 times when that division is exact
+// (the branch compares an induction register with a register the body never
+// writes). Every address such a load will use lies between its first and its last
+// iteration's, so two checks at the loop's entry prove all of them in bounds. The
+// block is then emitted twice: the entry computes n and checks those hulls, and
+// enters a copy whose hoisted loads have no check when they all hold, else the usual
+// copy, every load checked. Gas, instruction counts and faults are unchanged: both
+// copies charge gas per iteration alike, and a load the entry proved cannot fault.
+
+// maxHulls bounds the entry's work: one hull per base register.
+const maxHulls = 4
+
+// hoistPlan is what planHoist found in a self-loop body.
+type hoistPlan struct {
+	r, q      uint8 // the terminator compares induction register r with invariant q
+	step      int64 // r's step per iteration
+	hulls     []hoistHull
+	unchecked []bool // body index → a load the entry's checks cover
+}
+
+// hoistHull covers the loads through one base register: at iteration k (from 0) they
+// touch [b + k*step + lo, b + k*step + hi), b the register's value at entry.
+type hoistHull struct {
+	b      uint8
+	step   int64 // 0: the register is loop-invariant
+	lo, hi int64
+}
+
+// planHoist returns the plan for a self-loop with body body and terminator term (its
+// branch back to the start), or ok = false.
+func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p hoistPlan, ok bool) {
+	if term.Op != riscv.OpBNE {
+		return p, false
+	}
+	var writes [32]uint8
+	var step [32]int64
+	var at [32]int
+	for i, in := range body {
+		if !writesRd(in) {
+			continue
+		}
+		writes[in.Rd]++
+		step[in.Rd] = 0
+		if in.Op == riscv.OpADDI && in.Rs1 == in.Rd && in.Imm != 0 {
+			step[in.Rd], at[in.Rd] = in.Imm, i
+		}
+	}
+	induction := func(x uint8) bool { return x != 0 && writes[x] == 1 && step[x] != 0 }
+	invariant := func(x uint8) bool { return writes[x] == 0 }
+	switch {
+	case induction(term.Rs1) && invariant(term.Rs2):
+		p.r, p.q = term.Rs1, term.Rs2
+	case induction(term.Rs2) && invariant(term.Rs1):
+		p.r, p.q = term.Rs2, term.Rs1
+	default:
+		return p, false
+	}
+	p.step = step[p.r]
+	for m, in := range body {
+		if !in.Op.IsLoad() || in.Op == riscv.OpLRW || in.Op == riscv.OpLRD || in.Rs1 == 0 {
+			continue
+		}
+		b := in.Rs1
+		var s, off int64
+		switch {
+		case invariant(b):
+		case induction(b):
+			s = step[b]
+			if m > at[b] {
+				off = s // the load sees the value after this iteration's step
+			}
+		default:
+			continue
+		}
+		lo, hi := off+in.Imm, off+in.Imm+int64(width(in.Op))
+		h := -1
+		for j := range p.hulls {
+			if p.hulls[j].b == b {
+				h = j
+			}
+		}
+		if h < 0 {
+			if len(p.hulls) == maxHulls {
+				continue
+			}
+			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi})
+		} else {
+			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
+		}
+		if p.unchecked == nil {
+			p.unchecked = bools(len(body))
+		}
+		p.unchecked[m] = true
+	}
+	return p, len(p.hulls) > 0
+}
+
+// hoistCheck emits the loop entry's checks for plan p: it jumps to slow unless the
+// loop runs n times, 1 <= n <= 2^31, and every hull is in bounds at its first and
+// last iteration; it falls through when they all hold. It uses RAX and RDX.
+func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
+	e := &u.e
+	base := int64(u.m.Cfg.Layout.ArenaBase)
+	size := int64(u.m.Cfg.Layout.ArenaSize)
+	// diff = q - r at entry = n * step (r - q for a negative step).
+	a, b, c := p.q, p.r, p.step
+	if c < 0 {
+		a, b, c = p.r, p.q, -c
+	}
+	e.load(a, tA)
+	if b != 0 {
+		e.op(asm.SUBQ, e.src(b), asm.R(tA))
+	}
+	// n = diff / c, exact: the low bits must be zero, and the odd part divides by
+	// its inverse modulo 2^64 (n * odd = diff modulo 2^64, so a small n is exact).
+	t := bits.TrailingZeros64(uint64(c))
+	if t > 0 {
+		e.op(asm.TESTQ, asm.Imm(int64(1)<<t-1), asm.R(tA))
+		e.jump(asm.JNE, slow)
+		e.op(asm.SHRQ, asm.Imm(int64(t)), asm.R(tA))
+	}
+	if odd := uint64(c) >> t; odd != 1 {
+		e.op(asm.MOVQ, asm.Imm(int64(inverse(odd))), asm.R(tD))
+		e.op(asm.IMULQ, asm.R(tD), asm.R(tA))
+	}
+	// RDX = n - 1, below 2^31 (n = 0 wraps and fails).
+	e.op(asm.LEAQ, asm.Mem(tA, -1), asm.R(tD))
+	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
+	e.jump(asm.JHI, slow)
+	for _, h := range p.hulls {
+		lim := size - (h.hi - h.lo)
+		disp := h.lo - base
+		// The first iteration's start, as an arena offset.
+		e.load(h.b, tA)
+		e.addImm(disp, tA, asm.NoReg)
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		e.jump(asm.JHI, slow)
+		if h.step == 0 {
+			continue
+		}
+		// The last iteration's: (n-1)*step + b + disp.
+		e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
+		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
+		e.addImm(disp, tA, asm.NoReg)
+		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		e.jump(asm.JHI, slow)
+	}
+}
+
+// hoistable reports whether plan p's constants fit the entry check's immediates.
+func (u *unit) hoistable(p *hoistPlan) bool {
+	base := int64(u.m.Cfg.Layout.ArenaBase)
+	size := int64(u.m.Cfg.Layout.ArenaSize)
+	for _, h := range p.hulls {
+		if !fits32(size-(h.hi-h.lo)) || !fits32(h.lo-base) {
+			return false
+		}
+	}
+	return true
+}
+
+// inverse returns the inverse of odd x modulo 2^64 (Newton's iteration: each step
+// doubles the correct low bits, from 3 for x itself).
+func inverse(x uint64) uint64 {
+	y := x
+	for i := 0; i < 5; i++ {
+		y *= 2 - x*y
+	}
+	return y
+}
