@@ -1,0 +1,131 @@
+package translate_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/internal/corpus"
+	. "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/machine"
+)
+
+// TestCountedLoopSweep: random counted self-loops, the shape whose bounds checks
+// amd64 hoists to the loop's entry (codegen/amd64/hoist.go), run on every engine
+// (exit, registers, memory, gas, instruction count and fault must match). The
+// loops step an induction register by a random constant (either sign, powers of
+// two and odd ones) towards a bound that it reaches after 1 to 40 iterations, or
+// never (the bound off by one: the loop runs until its gas is gone), a third of
+// them ending right at an end of the arena; they load
+// through the induction registers before and after their step and through an
+// invariant base, at random offsets and widths, from bases anywhere from well
+// inside the arena to past its ends, so that the entry's checks pass, fail at the
+// first iteration or fail only at the last. Small instruction budgets make native
+// code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
+// programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
+func TestCountedLoopSweep(t *testing.T) {
+	n := 300
+	if v, err := strconv.Atoi(os.Getenv("HYBRIDVM_SWEEP")); err == nil && v > 0 {
+		n = v
+	}
+	seed := time.Now().UnixNano()
+	if v, err := strconv.ParseInt(os.Getenv("HYBRIDVM_SWEEP_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
+	rng := rand.New(rand.NewPCG(uint64(seed), 1))
+	cache := machine.NewCache(16)
+	const (
+		data      = 0x30000
+		arenaSize = 1 << 20
+		arenaEnd  = base + arenaSize
+	)
+	steps := []int64{1, 2, 3, 4, 8, 12, 24, 768, 2040, -1, -4, -8, -24, -256, -2048}
+	// Load funct3: lb, lh, lw, ld, lbu, lhu, lwu.
+	loads := []uint32{0, 1, 2, 3, 4, 5, 6}
+	for i := range n {
+		p := New(base + 0x10000)
+		// Where the walks start: inside the data segment, near either end of the
+		// arena, or outside it.
+		start := func() int64 {
+			switch rng.IntN(5) {
+			case 0:
+				return arenaEnd - int64(rng.IntN(512))
+			case 1:
+				return base + int64(rng.IntN(512))
+			case 2:
+				return base - int64(rng.IntN(64))
+			default:
+				return data + int64(rng.IntN(4096))
+			}
+		}
+		step := steps[rng.IntN(len(steps))]
+		iters := int64(1 + rng.IntN(40))
+		r0 := start()
+		if rng.IntN(3) == 0 {
+			// The walk ends right at an end of the arena: loads after the step
+			// reach past it in the last iteration only.
+			end := arenaEnd - int64(rng.IntN(16))
+			if step < 0 {
+				end = base + int64(rng.IntN(16))
+			}
+			r0 = end - iters*step
+		}
+		bound := r0 + iters*step
+		if rng.IntN(6) == 0 {
+			bound++ // never reached: out of gas
+		}
+		p.LI(S0, r0)
+		p.LI(T0, bound)
+		p.LI(S1, start()) // a second induction register
+		step2 := steps[rng.IntN(len(steps))]
+		p.LI(S2, start()) // an invariant base
+		p.LI(A0, 0)
+		p.Label("loop")
+		body := 2 + rng.IntN(5)
+		stepped, stepped2 := false, false
+		for k := 0; k < body; k++ {
+			if !stepped && rng.IntN(body-k) == 0 {
+				p.ADDI(S0, S0, step)
+				stepped = true
+			}
+			if !stepped2 && rng.IntN(3) == 0 {
+				p.ADDI(S1, S1, step2)
+				stepped2 = true
+			}
+			b := []int{S0, S1, S2}[rng.IntN(3)]
+			rd := []int{A1, A2, A3, Zero}[rng.IntN(4)]
+			p.Emit(I(0x03, loads[rng.IntN(len(loads))], rd, b, int64(rng.IntN(64))-32))
+			p.ADD(A0, A0, rd)
+		}
+		if !stepped {
+			p.ADDI(S0, S0, step)
+		}
+		if rng.IntN(2) == 0 {
+			p.BNE(S0, T0, "loop")
+		} else {
+			p.BNE(T0, S0, "loop")
+		}
+		p.LI(A7, 93)
+		p.ECALL()
+		// The lowest segment at base puts the arena at [base, base+1 MiB).
+		low := Segment{Vaddr: base, Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
+		text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+		high := Segment{Vaddr: data, Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
+		for j := range high.Data {
+			high.Data[j] = byte(rng.Uint32())
+		}
+		prog := corpus.ExecProgram{Name: fmt.Sprintf("counted-loop-%d-%d", seed, i), ELF: ELF(text.Vaddr, low, text, high),
+			ArenaSize: arenaSize, Gas: 20_000}
+		if rng.IntN(3) == 0 {
+			prog.Budget = uint64(5 + rng.IntN(60))
+		}
+		if corpus.CheckExec(t, prog, cache); t.Failed() {
+			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
+		}
+	}
+}
