@@ -18,8 +18,8 @@ go test -count=1 ./...
 echo "== go test -race (engines sharing compiled code across goroutines)"
 go test -count=1 -race ./machine ./translate ./internal/corpus ./evm ./runtime
 
-echo "== go test -race (parallel block execution: views, workers, the committer)"
-go test -count=1 -race -run 'Speculation|FeeCredits|Speculated|Cancelled|ParallelReplay' ./state ./chain ./replay
+echo "== go test -race (parallel block execution: views, workers, the committer, state roots in the background)"
+go test -count=1 -race -run 'Speculation|FeeCredits|Speculated|Cancelled|ParallelReplay|BeginRoot|OverlapRoot' ./state ./chain ./replay
 
 echo "== fuzz (brief)"
 fuzztime="${FUZZTIME:-10s}"
