@@ -19,7 +19,7 @@ echo "== go test -race (engines sharing compiled code across goroutines)"
 go test -count=1 -race ./machine ./translate ./internal/corpus ./evm ./runtime
 
 echo "== go test -race (parallel block execution: views, workers, the committer, state roots in the background)"
-go test -count=1 -race -run 'Speculation|FeeCredits|Speculated|Cancelled|ParallelReplay|BeginRoot|OverlapRoot' ./state ./chain ./replay
+go test -count=1 -race -run 'Speculation|FeeCredits|Speculated|Cancelled|ParallelReplay|BeginRoot|OverlapRoot|BlockchainTestsParallel' ./state ./chain ./replay ./blocktest
 
 echo "== fuzz (brief)"
 fuzztime="${FUZZTIME:-10s}"
