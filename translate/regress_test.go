@@ -213,6 +213,15 @@ func TestRegressions(t *testing.T) {
 			p.ADD(A3, S0, A3)
 			p.LD(A3, A3, 0) // below the arena
 		}, -1},
+		{"self-loop dividing by a guessed constant: dividends from negative through 2^31-1 and wrapping", func(p *Program) {
+			divLoop(p, 5, 0)
+		}, divLoopWant(5, 0)},
+		{"self-loop dividing by a register that differs from its guess takes the checked copy", func(p *Program) {
+			divLoop(p, 5, 2) // divisor 7, guessed 5
+		}, divLoopWant(5, 2)},
+		{"self-loop dividing by a guessed constant that is zero at run time", func(p *Program) {
+			divLoop(p, 5, -5)
+		}, divLoopWant(5, -5)},
 		{"counted self-loop with hoisted bounds checks: two strides, a load after the step, an invariant base", func(p *Program) {
 			p.LI(S0, data)
 			p.LI(S1, data+2048)
@@ -382,4 +391,51 @@ func TestHighAddresses(t *testing.T) {
 			t.Errorf("at %#x: %+v, want a load fault at %#x", b, res, b-8)
 		}
 	}
+}
+
+// divLoop builds a self-loop that divides (DIVW, REMW) a dividend stepping by 997
+// from 2^31-1-40*997 past 2^31-1 (where ADDIW wraps it negative) by a3, loaded with li
+// a3, guess, then bumped by adj (so the loop's entry guard passes only when adj is
+// 0), summing quotients and remainders into a0's low byte.
+func divLoop(p *Program, guess, adj int64) {
+	p.LI(A3, guess)
+	p.ADDI(A3, A3, adj)
+	p.LI(T4, 1<<31-1-40*997)
+	p.LI(T5, 70) // iterations
+	p.LI(A0, 0)
+	p.LI(A1, 0)
+	p.Label("div")
+	p.Emit(R(0x3B, 6, 1, A4, T4, A3)) // remw a4, t4, a3
+	p.Emit(R(0x3B, 4, 1, A5, T4, A3)) // divw a5, t4, a3
+	p.ADD(A0, A0, A4)
+	p.ADD(A1, A1, A5)
+	p.ADDIW(T4, T4, 997)
+	p.ADDI(T5, T5, -1)
+	p.BNE(T5, Zero, "div")
+	p.SRLI(A2, A1, 3)
+	p.ADD(A0, A0, A2)
+	p.ADD(A0, A0, A1)
+	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
+}
+
+// divLoopWant is divLoop's exit status, computed with RISC-V's division rules.
+func divLoopWant(guess, adj int64) int {
+	d := int32(guess + adj)
+	x := int32(1<<31 - 1 - 40*997)
+	var a0, a1 int64
+	for i := 0; i < 70; i++ {
+		var q, r int32
+		switch {
+		case d == 0:
+			q, r = -1, x
+		default:
+			q, r = x/d, x%d
+		}
+		a0 += int64(r)
+		a1 += int64(q)
+		x += 997
+	}
+	a0 += int64(uint64(a1) >> 3)
+	a0 += a1
+	return int(a0 & 0xff)
 }

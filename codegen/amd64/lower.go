@@ -39,8 +39,15 @@ func (u *unit) lowerBlock(i int) {
 	}
 	if selfLoop && blk.ZeroLoop == nil {
 		last := len(blk.Insts) - 1
-		if p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools); ok && u.hoistable(&p) {
-			u.lowerHoisted(selfLoop, &p)
+		p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
+		ok = ok && u.hoistable(&p)
+		d, dok := u.planDivs(blk.Insts[:last])
+		if ok || dok {
+			var pp *hoistPlan
+			if ok {
+				pp = &p
+			}
+			u.lowerHoisted(selfLoop, pp, &d)
 			return
 		}
 	}
@@ -50,25 +57,32 @@ func (u *unit) lowerBlock(i int) {
 	u.lowerCopy(selfLoop)
 }
 
-// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go): the entry's
-// checks, the loop with every check, and the loop without the checks p covers.
-func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan) {
+// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go, p; nil: none)
+// and guarded divisors (divguard.go, d): the entry's checks, the loop with every
+// check, and the loop without the checks p covers, dividing as d found.
+func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan) {
 	e := &u.e
 	if u.loopTop == nil {
 		u.loopTop = u.b.NewLabel()
 	}
 	slow, fast := u.loopTop, u.b.NewLabel()
-	u.hoistCheck(p, slow)
+	if p != nil {
+		u.hoistCheck(p, slow)
+	}
+	u.divCheck(d, slow)
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
 	u.next = nil // the unchecked copy comes next, not the next block
 	u.b.Bind(slow)
 	u.lowerCopy(selfLoop)
 	e.rm, u.next = rm, next
-	u.loopTop, u.unchecked = fast, p.unchecked
+	u.loopTop, u.divBy = fast, d.by
+	if p != nil {
+		u.unchecked = p.unchecked
+	}
 	u.b.Bind(fast)
 	u.lowerCopy(selfLoop)
-	u.unchecked = nil
+	u.unchecked, u.divBy = nil, nil
 }
 
 // lowerCopy emits the current block from its gas charge to its terminator (its

@@ -153,6 +153,10 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	case riscv.OpDIV, riscv.OpDIVU, riscv.OpREM, riscv.OpREMU:
 		u.div64(in)
 	case riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
+		if u.divBy != nil && idx < len(u.divBy) && u.divBy[idx] != 0 {
+			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
+			break
+		}
 		u.div32(in)
 
 	case riscv.OpLB, riscv.OpLH, riscv.OpLW, riscv.OpLD, riscv.OpLBU, riscv.OpLHU, riscv.OpLWU:

@@ -74,6 +74,9 @@ type unit struct {
 	// unchecked marks the body's loads whose bounds checks the loop's entry made
 	// (hoist.go; nil: none).
 	unchecked []bool
+	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a
+	// constant, the constant (divguard.go; nil: none).
+	divBy []int64
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64

@@ -1,0 +1,163 @@
+package amd64
+
+import (
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Divisions by a loop-invariant register guessed constant. keccak's loops compute
+// `(x + 1) % 5` as `remw a4, t4, a3` with a3 loaded by `li a3, 5` before the loop and
+// never written in it. In a self-loop, a DIVW or REMW whose divisor register the body
+// never writes, and which the unit loads with a constant c somewhere (`addi r, zero,
+// c`), is a division by c on every iteration once the loop's entry has compared the
+// register with c. The entry does that compare (with hoist.go's checks when there are
+// any) and enters a copy of the loop in which such a division is a multiplication by
+// c's reciprocal (no IDIV, no checks for 0 and -1); when the register holds anything
+// else, the usual copy runs. A negative dividend takes IDIV out of line, so only the
+// unsigned form of the reciprocal is needed. Results, gas and counts are unchanged:
+// both copies compute the same quotient, and division never faults on RISC-V.
+
+// maxDivGuards bounds the entry's compares.
+const maxDivGuards = 2
+
+// divGuard is one entry compare: register r holds c in its low 32 bits.
+type divGuard struct {
+	r uint8
+	c int64
+}
+
+// divPlan is what planDivs found: the entry's compares and, per body index, the
+// constant divisor of a division the guarded copy multiplies (0: none).
+type divPlan struct {
+	guards []divGuard
+	by     []int64
+}
+
+// magic32 returns M and s with q = (x * M) >> s for every 0 <= x < 2^31 (x * M
+// fits 64 bits), M < 2^31 so that it is an IMUL immediate; ok = false when there is
+// none. With 2^s < M*c <= 2^s + 2^(s-31), the error x*(M*c - 2^s)/(c*2^s) stays below
+// 1/c, which cannot carry floor(x/c) to the next integer.
+func magic32(c int64) (m int64, s uint, ok bool) {
+	if c < 2 || c >= 1<<31 {
+		return 0, 0, false
+	}
+	for s = 31; s < 64; s++ {
+		m = (int64(1)<<s)/c + 1 // the smallest M with M*c > 2^s
+		if m >= 1<<31 {
+			return 0, 0, false
+		}
+		if m*c-int64(1)<<s <= int64(1)<<(s-31) {
+			return m, s, true
+		}
+	}
+	return 0, 0, false
+}
+
+// planDivs returns the plan for self-loop body body, or ok = false.
+func (u *unit) planDivs(body []riscv.Inst) (p divPlan, ok bool) {
+	var writes [32]bool
+	for _, in := range body {
+		if writesRd(in) {
+			writes[in.Rd] = true
+		}
+	}
+	for m, in := range body {
+		if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || in.Rd == 0 || in.Rs2 == 0 || writes[in.Rs2] {
+			continue
+		}
+		c, found := int64(0), false
+		for _, g := range p.guards {
+			if g.r == in.Rs2 {
+				c, found = g.c, true
+			}
+		}
+		if !found {
+			if len(p.guards) == maxDivGuards {
+				continue
+			}
+			if c, found = u.guessConst(in.Rs2); !found {
+				continue
+			}
+			p.guards = append(p.guards, divGuard{in.Rs2, c})
+		}
+		if p.by == nil {
+			p.by = make([]int64, len(body))
+		}
+		p.by[m] = c
+	}
+	return p, len(p.guards) > 0
+}
+
+// guessConst returns the constant the unit loads into r with `addi r, zero, c` (that
+// has a reciprocal, magic32) nearest before the current block: the last such load in
+// the closest block that starts at or before it, else the first anywhere in the unit.
+func (u *unit) guessConst(r uint8) (int64, bool) {
+	var best, first int64
+	bestAt, haveFirst := uint64(0), false
+	for _, b := range u.blocks {
+		for _, in := range b.Insts {
+			if in.Op != riscv.OpADDI || in.Rd != r || in.Rs1 != 0 {
+				continue
+			}
+			if _, _, ok := magic32(in.Imm); !ok {
+				continue
+			}
+			if !haveFirst {
+				first, haveFirst = in.Imm, true
+			}
+			if b.Start <= u.blk.Start && b.Start+1 > bestAt {
+				best, bestAt = in.Imm, b.Start+1
+			}
+		}
+	}
+	if bestAt != 0 {
+		return best, true
+	}
+	return first, haveFirst
+}
+
+// divCheck emits the entry's compares for plan p: it jumps to slow unless each
+// guarded register holds its constant.
+func (u *unit) divCheck(p *divPlan, slow *asm.Label) {
+	e := &u.e
+	for _, g := range p.guards {
+		e.op(asm.CMPL, e.src(g.r), asm.Imm(g.c))
+		e.jump(asm.JNE, slow)
+	}
+}
+
+// divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):
+// for a dividend x >= 0 the quotient is (x * M) >> s; a negative one takes IDIV out
+// of line.
+func (u *unit) divConst(in riscv.Inst, c int64) {
+	e := &u.e
+	m, s, _ := magic32(c)
+	quot := in.Op == riscv.OpDIVW
+	done := u.b.NewLabel()
+	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
+	e.op(asm.TESTL, asm.R(tA), asm.R(tA))
+	e.jump(asm.JMI, u.coldLabel(func() {
+		e.op(asm.CDQ, asm.None, asm.None)
+		e.op(asm.IDIVL, e.src(in.Rs2), asm.None)
+		e.jump(asm.JMP, done)
+	}))
+	// x is zero-extended in RAX, and x * M < 2^62.
+	e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
+	e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
+	if quot {
+		e.op(asm.MOVL, asm.R(tD), asm.R(tA))
+	} else {
+		// RDX = x - q*c (q*c <= x < 2^31).
+		e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+		e.op(asm.NEGL, asm.None, asm.R(tD))
+		e.op(asm.ADDL, asm.R(tA), asm.R(tD))
+	}
+	u.b.Bind(done)
+	res := tD
+	if quot {
+		res = tA
+	}
+	d := e.dest(in.Rd, res)
+	e.op(asm.MOVLQSX, asm.R(res), asm.R(d))
+	e.commit(in.Rd, d)
+}
