@@ -24,7 +24,9 @@ import (
 // through the induction registers before and after their step and through an
 // invariant base, at random offsets and widths, from bases anywhere from well
 // inside the arena to past its ends, so that the entry's checks pass, fail at the
-// first iteration or fail only at the last. Small instruction budgets make native
+// first iteration or fail only at the last. A third of them also divide (divw,
+// remw) by a register the loop never writes, which amd64 compares once with a
+// guessed constant at the entry (right or wrong). Small instruction budgets make native
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
@@ -84,6 +86,25 @@ func TestCountedLoopSweep(t *testing.T) {
 		p.LI(S1, start()) // a second induction register
 		step2 := steps[rng.IntN(len(steps))]
 		p.LI(S2, start()) // an invariant base
+		// An invariant divisor, loaded with li (the constant amd64 guesses for
+		// it, codegen/amd64/divguard.go), then sometimes changed so that the
+		// guess is wrong: another value, zero, -1, or a value whose low 32 bits
+		// are the guess's (only those divide).
+		divs := rng.IntN(3) == 0
+		if divs {
+			p.LI(S3, int64(2+rng.IntN(40)))
+			switch rng.IntN(6) {
+			case 0:
+				p.ADDI(S3, S3, int64(1+rng.IntN(5)))
+			case 1:
+				p.ADD(S3, Zero, Zero)
+			case 2:
+				p.ADDI(S3, Zero, -1)
+			case 3:
+				p.LI(T1, 1<<32)
+				p.ADD(S3, S3, T1)
+			}
+		}
 		p.LI(A0, 0)
 		p.Label("loop")
 		body := 2 + rng.IntN(5)
@@ -101,6 +122,12 @@ func TestCountedLoopSweep(t *testing.T) {
 			rd := []int{A1, A2, A3, Zero}[rng.IntN(4)]
 			p.Emit(I(0x03, loads[rng.IntN(len(loads))], rd, b, int64(rng.IntN(64))-32))
 			p.ADD(A0, A0, rd)
+			if divs && rng.IntN(2) == 0 {
+				// divw or remw of a loaded (any sign) or accumulated value.
+				f3 := []uint32{4, 6}[rng.IntN(2)]
+				p.Emit(R(0x3B, f3, 1, A4, []int{A0, A1, A2, A3}[rng.IntN(4)], S3))
+				p.ADD(A0, A0, A4)
+			}
 		}
 		if !stepped {
 			p.ADDI(S0, S0, step)
