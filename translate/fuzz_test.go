@@ -36,15 +36,7 @@ func FuzzNativeVsInterp(f *testing.F) {
 // fresh seed, logged so that HYBRIDVM_SWEEP_SEED=N replays a failure, each run on every
 // engine. The test command runs it with more programs on arm64.
 func TestNativeVsInterpSweep(t *testing.T) {
-	n := 20
-	if v, err := strconv.Atoi(os.Getenv("HYBRIDVM_SWEEP")); err == nil && v > 0 {
-		n = v
-	}
-	seed := time.Now().UnixNano()
-	if v, err := strconv.ParseInt(os.Getenv("HYBRIDVM_SWEEP_SEED"), 10, 64); err == nil {
-		seed = v
-	}
-	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
+	n, seed := sweepParams(t, 20)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	cache := machine.NewCache(16)
 	for i := 0; i < n; i++ {
@@ -58,4 +50,20 @@ func TestNativeVsInterpSweep(t *testing.T) {
 			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
 		}
 	}
+}
+
+// sweepParams returns a random sweep's number of programs (HYBRIDVM_SWEEP, else
+// def) and its seed (HYBRIDVM_SWEEP_SEED, else a fresh one), logged so that a
+// failure can be replayed.
+func sweepParams(t *testing.T, def int) (int, int64) {
+	n := def
+	if v, err := strconv.Atoi(os.Getenv("HYBRIDVM_SWEEP")); err == nil && v > 0 {
+		n = v
+	}
+	seed := time.Now().UnixNano()
+	if v, err := strconv.ParseInt(os.Getenv("HYBRIDVM_SWEEP_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
+	return n, seed
 }

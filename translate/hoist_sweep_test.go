@@ -3,10 +3,7 @@ package translate_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/internal/corpus"
@@ -30,15 +27,7 @@ import (
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
-	n := 300
-	if v, err := strconv.Atoi(os.Getenv("HYBRIDVM_SWEEP")); err == nil && v > 0 {
-		n = v
-	}
-	seed := time.Now().UnixNano()
-	if v, err := strconv.ParseInt(os.Getenv("HYBRIDVM_SWEEP_SEED"), 10, 64); err == nil {
-		seed = v
-	}
-	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
+	n, seed := sweepParams(t, 300)
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
 	cache := machine.NewCache(16)
 	const (
