@@ -93,7 +93,11 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	// Gas and retired instructions in one subtraction (see the package comment).
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n
-	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
+	gas := asm.R(rGas)
+	if e.rm.gasInMem() { // a self-loop borrowing R13 (blockregs.go)
+		gas = stMem(guest.OffGas)
+	}
+	e.op(asm.SUBQ, asm.Imm(charge), gas)
 	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
 	if u.local != nil && u.loopTop == nil {
 		u.enterLocal()
