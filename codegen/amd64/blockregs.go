@@ -5,7 +5,6 @@ import (
 
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
-	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
@@ -21,11 +20,6 @@ import (
 // across the back edge: the swap is paid once per entry, not once per iteration, so
 // for one it pays off much sooner. RCX, which some instructions borrow (withCX), is
 // never swapped.
-//
-// A long self-loop that stores nothing may also borrow R13 (gasLoop): entering
-// parks the packed gas in State.Gas (which nothing reads while native code runs:
-// the exit sequence writes it), each iteration charges it there, and leaving
-// reloads R13 first, so every exit finds the gas where it always is.
 
 // swapCost is what a swap costs a block that runs once (two loads and two stores),
 // and loopSwapCost the same for a self-loop, in register accesses saved.
@@ -33,31 +27,6 @@ const (
 	swapCost     = 4
 	loopSwapCost = 1
 )
-
-// A self-loop borrows R13 for the favoured guest register left without a host
-// register when it has at least gasLoopUses operands in the block, and the block at
-// least gasLoopMinInsts instructions: the gas charge becomes a read-modify-write of
-// memory, a dependency from one iteration to the next that a short loop would wait
-// on.
-const (
-	gasLoopUses     = 4
-	gasLoopMinInsts = 24
-)
-
-// gasLoop reports whether a self-loop's body may run with the gas in State.Gas: it
-// has enough instructions, and none that charges gas in its body (a store or an
-// atomic may grow a store window, whose pages are charged to R13).
-func gasLoop(blk *codegen.Block) bool {
-	if len(blk.Insts) < gasLoopMinInsts {
-		return false
-	}
-	for _, in := range blk.Insts {
-		if in.Op.IsStore() || in.Op.IsAtomic() {
-			return false
-		}
-	}
-	return true
-}
 
 // blockUses counts each guest register's operands in the block (its terminator too).
 func blockUses(blk *codegen.Block) (uses [32]int, written [32]bool) {
@@ -127,25 +96,7 @@ func blockMap(global *regMap, blk *codegen.Block, loop bool) (regMap, [32]bool) 
 		}
 		m.host[s], m.host[g] = m.host[g], asm.NoReg
 	}
-	for _, s := range in {
-		if m.host[s] == asm.NoReg {
-			if loop && uses[s] >= gasLoopUses && gasLoop(blk) {
-				m.host[s] = rGas
-			}
-			break // in is by use: the first one left is the best
-		}
-	}
 	return m, written
-}
-
-// gasInMem reports whether m borrows R13 (the gas is in State.Gas meanwhile).
-func (m *regMap) gasInMem() bool {
-	for _, h := range m.host {
-		if h == rGas {
-			return true
-		}
-	}
-	return false
 }
 
 // swap is a host register and the guest registers it holds under two mappings.
@@ -155,12 +106,8 @@ type swap = [3]int
 // differs between two mappings (of), with the guest register each holds under
 // the first and under the second (0: none).
 type swaps struct {
-	buf [len(mappable) + 1]swap
+	buf [len(mappable)]swap
 }
-
-// swappable are the host registers a block's mapping may give another guest
-// register: the module's, and R13 in some self-loops.
-var swappable = append(mappable[:len(mappable):len(mappable)], rGas)
 
 func (ps *swaps) of(a, b *regMap) (pairs []swap) {
 	pairs = ps.buf[:0]
@@ -173,7 +120,7 @@ func (ps *swaps) of(a, b *regMap) (pairs []swap) {
 			gb[h] = g
 		}
 	}
-	for _, h := range swappable {
+	for _, h := range mappable {
 		if ga[h] != gb[h] {
 			pairs = append(pairs, [3]int{int(h), ga[h], gb[h]})
 		}
@@ -200,9 +147,6 @@ func (u *unit) enterLocal() {
 	e := &u.e
 	for _, p := range u.local.pairs() {
 		h := asm.Reg(p[0])
-		if h == rGas {
-			e.op(asm.MOVQ, asm.R(h), stMem(guest.OffGas))
-		}
 		if p[1] != 0 {
 			e.op(asm.MOVQ, asm.R(h), stMem(xoff(uint8(p[1]))))
 		}
@@ -229,9 +173,6 @@ func (u *unit) leave() {
 		}
 		if p[1] != 0 {
 			e.op(asm.MOVQ, stMem(xoff(uint8(p[1]))), asm.R(h))
-		}
-		if h == rGas {
-			e.op(asm.MOVQ, stMem(guest.OffGas), asm.R(h))
 		}
 	}
 	e.rm = &u.m.rm

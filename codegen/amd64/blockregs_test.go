@@ -91,39 +91,3 @@ func TestRetSites(t *testing.T) {
 		t.Errorf("recursive return sites %#x, want [0x2008 0x1004]", got)
 	}
 }
-
-// TestBlockMapGas: a long self-loop that stores nothing gives R13 to the favoured
-// register no module register was given up for; a short one, one that stores, or a
-// straight block does not.
-func TestBlockMapGas(t *testing.T) {
-	m := testModule()
-	add := func(rd, a, b int) riscv.Inst { return riscv.Decode(rv.R(0x33, 0, 0, rd, a, b)) }
-	// Every mapped register and s11 used alike (33 instructions): no swap pays, so
-	// s11 is left over.
-	var body []riscv.Inst
-	for g := 1; g < 32; g++ {
-		if m.rm.host[g] != asm.NoReg || g == rv.S11 {
-			body = append(body, add(g, g, g), add(g, g, g), add(g, g, g))
-		}
-	}
-	bne := riscv.Decode(rv.B(1, rv.S11, rv.Zero, 0))
-	loop := append(body[:len(body):len(body)], bne)
-	l, _ := blockMap(&m.rm, addBlock(0x1000, codegen.TermBranch, 0x1000, loop...), true)
-	if l.host[rv.S11] != rGas || !l.gasInMem() {
-		t.Fatalf("s11 in %v, want R13", l.host[rv.S11])
-	}
-	var ps swaps
-	if got := ps.of(&m.rm, &l); len(got) != 1 || got[0] != (swap{int(rGas), 0, rv.S11}) {
-		t.Errorf("swaps %v, want R13 to s11 only", got)
-	}
-	if l, _ := blockMap(&m.rm, addBlock(0x1000, codegen.TermBranch, 0x2000, loop...), false); l.gasInMem() {
-		t.Error("a straight block took R13")
-	}
-	if l, _ := blockMap(&m.rm, addBlock(0x1000, codegen.TermBranch, 0x1000, append(body[:gasLoopMinInsts-2:gasLoopMinInsts-2], bne)...), true); l.gasInMem() {
-		t.Error("a short self-loop took R13")
-	}
-	sd := riscv.Decode(rv.S(0x23, 3, rv.SP, rv.S11, 0))
-	if l, _ := blockMap(&m.rm, addBlock(0x1000, codegen.TermBranch, 0x1000, append([]riscv.Inst{sd}, loop...)...), true); l.gasInMem() {
-		t.Error("a storing self-loop took R13")
-	}
-}

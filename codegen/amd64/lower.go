@@ -108,9 +108,6 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	n := int64(len(blk.Insts))
 	charge := blk.Gas<<gasShift - n
 	gas := asm.R(rGas)
-	if e.rm.gasInMem() { // a self-loop borrowing R13 (blockregs.go)
-		gas = stMem(guest.OffGas)
-	}
 	e.op(asm.SUBQ, asm.Imm(charge), gas)
 	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
 	if len(u.fuse.atExit) > 0 {
