@@ -12,10 +12,11 @@ import (
 // TestRotateLoopFaults: a self-loop whose fused rotates leave a shift's result for
 // its exit edge (codegen/amd64/fuse.go), with a load before the shifts or a store
 // after the rotate that faults in a later iteration, or the gas running out: every
-// engine agrees on the registers at the fault or at the end.
+// engine agrees on the registers at the fault or at the end (and with the load's
+// bounds checked at the loop's entry, where the shift may follow it).
 func TestRotateLoopFaults(t *testing.T) {
 	const data = 0x30000
-	build := func(loadFirst, storeLast bool) []byte {
+	build := func(loadFirst, storeLast, hoisted bool) []byte {
 		p := New(base + 0x10000)
 		p.LI(A2, 0x12345678)
 		p.LI(S10, 40)
@@ -34,7 +35,11 @@ func TestRotateLoopFaults(t *testing.T) {
 		if storeLast {
 			p.SD(A5, S8, 8)
 		}
-		p.ADD(S8, S8, S9) // leaves the 1 MiB arena in the 14th iteration
+		if hoisted {
+			p.ADDI(S8, S8, 8) // in bounds: the entry checks the loads (hoist.go)
+		} else {
+			p.ADD(S8, S8, S9) // leaves the 1 MiB arena in the 14th iteration
+		}
 		p.ADDI(S10, S10, -1)
 		p.BNE(S10, Zero, "loop")
 		p.ADD(A0, A5, S2)
@@ -47,9 +52,12 @@ func TestRotateLoopFaults(t *testing.T) {
 	}
 	cache := machine.NewCache(16)
 	for _, c := range []struct {
-		name                 string
-		loadFirst, storeLast bool
-	}{{"neither", false, false}, {"load first", true, false}, {"store last", false, true}, {"both", true, true}} {
-		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast), ArenaSize: 1 << 20}, cache)
+		name                          string
+		loadFirst, storeLast, hoisted bool
+	}{
+		{"neither", false, false, false}, {"load first", true, false, false}, {"store last", false, true, false},
+		{"both", true, true, false}, {"hoisted load first", true, false, true},
+	} {
+		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted), ArenaSize: 1 << 20}, cache)
 	}
 }
