@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
@@ -44,15 +45,16 @@ type fusion struct {
 // for real while replaying): nothing skipped. It is never modified.
 var noFusion fusion
 
-// pending lists the skipped instructions before m whose rotate comes after m: a fault
-// at m must compute them.
+// pending lists the skipped instructions before m whose rotate comes after m, and
+// those whose results a self-loop leaves for its exit edge (atExit): a fault at m
+// must compute them.
 func (f *fusion) pending(m int) []int {
 	if len(f.owner) == 0 {
 		return nil
 	}
 	var p []int
 	for i, k := range f.owner {
-		if i < m && k > m {
+		if i < m && (k > m || slices.Contains(f.atExit, i)) {
 			p = append(p, i)
 		}
 	}
@@ -65,11 +67,12 @@ func (f *fusion) pending(m int) []int {
 // there on the back edge when the block writes that register before reading it
 // (liveIn tells); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
-func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet) fusion {
+func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
 	var f fusion // its slice and maps are made for the first rotate: most blocks have none
 	exitOK := func(i int, x uint8) bool {
 		r := body[i].Rd
-		return selfLoop && !live[r] && lowUnchanged(body, i, len(body), x) && faultFreeSpan(body, i+1, len(body)-1)
+		return selfLoop && !live[r] && lowUnchanged(body, i, len(body), x) &&
+			noFaultBefore(body, i, unchecked) && replayable(body, i+1, len(body)-1)
 	}
 	for k, in := range body {
 		switch in.Op {
@@ -147,10 +150,13 @@ func lowUnchanged(body []riscv.Inst, from, to int, x uint8) bool {
 	return true
 }
 
-// faultFreeSpan reports whether no instruction in [from, to] can fault.
-func faultFreeSpan(body []riscv.Inst, from, to int) bool {
-	for m := from; m <= to; m++ {
-		if !faultFree(body[m]) {
+// noFaultBefore reports whether no instruction before i can fault (unchecked: the
+// loads whose bounds the loop's entry checked, hoist.go): a fault there in a later
+// iteration would show the previous iteration's result of a shift at i, which a
+// self-loop skips and nothing can compute any more.
+func noFaultBefore(body []riscv.Inst, i int, unchecked []bool) bool {
+	for m := range i {
+		if !faultFree(body[m]) && !(m < len(unchecked) && unchecked[m]) {
 			return false
 		}
 	}
@@ -269,13 +275,16 @@ func liveIn(insts []riscv.Inst) regSet {
 
 // replayAtExit computes the results of the skipped instructions still live at the
 // end of a self-loop block, before it leaves the loop.
-func (u *unit) replayAtExit() {
-	if len(u.fuse.atExit) == 0 {
+func (u *unit) replayAtExit() { u.replay(u.fuse.atExit) }
+
+// replay emits the skipped instructions list (body indices) for real.
+func (u *unit) replay(list []int) {
+	if len(list) == 0 {
 		return
 	}
 	fuse := u.fuse
 	u.fuse = &noFusion
-	for _, i := range fuse.atExit {
+	for _, i := range list {
 		u.lowerInst(i, 0, u.blk.Insts[i])
 	}
 	u.fuse = fuse

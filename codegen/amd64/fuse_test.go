@@ -37,7 +37,7 @@ func TestRotateFusion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		insts := append(append([]riscv.Inst(nil), tt.body...), bne)
-		f := fuseRotates(tt.body, tt.selfLoop, liveIn(insts))
+		f := fuseRotates(tt.body, tt.selfLoop, liveIn(insts), nil)
 		if len(f.rot) != tt.rotates || len(f.atExit) != tt.atExit {
 			t.Errorf("%s: %d rotates, %d computed at exit; want %d, %d", tt.name, len(f.rot), len(f.atExit), tt.rotates, tt.atExit)
 		}

@@ -20,7 +20,7 @@ func (u *unit) lowerBlock(i int) {
 		u.next = u.direct[i+1]
 	}
 	e := &u.e
-	e.rm, u.local, u.loopTop = &u.m.rm, nil, nil
+	e.rm, u.local, u.loopTop, u.backTo = &u.m.rm, nil, nil, nil
 	// The indirect entry (target check) is out of line, so a block that falls
 	// through to the next one in the unit needs no jump.
 	u.cold = append(u.cold, coldCode{kind: coldEntry, l: u.ind[i], i: i})
@@ -90,14 +90,6 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan) {
 func (u *unit) lowerCopy(selfLoop bool) {
 	e := &u.e
 	blk := u.blk
-	// Gas and retired instructions in one subtraction (see the package comment).
-	n := int64(len(blk.Insts))
-	charge := blk.Gas<<gasShift - n
-	e.op(asm.SUBQ, asm.Imm(charge), asm.R(rGas))
-	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
-	if u.local != nil && u.loopTop == nil {
-		u.enterLocal()
-	}
 	body := blk.Insts
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
@@ -109,8 +101,29 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		live = liveIn(blk.Insts)
 	}
 	u.fuse = &noFusion
-	if f := fuseRotates(body, selfLoop, live); f.skip != nil {
+	if f := fuseRotates(body, selfLoop, live, u.unchecked); f.skip != nil {
 		u.fuse = &f
+	}
+	// Gas and retired instructions in one subtraction (see the package comment).
+	n := int64(len(blk.Insts))
+	charge := blk.Gas<<gasShift - n
+	gas := asm.R(rGas)
+	e.op(asm.SUBQ, asm.Imm(charge), gas)
+	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
+	if len(u.fuse.atExit) > 0 {
+		// The loop leaves some results of skipped shifts for its exit edge (fuse.go):
+		// the back edge charges the next iteration itself, so that running out of gas
+		// there computes them first, as the exit edge does.
+		top := u.b.NewLabel()
+		u.backTo = u.b.NewLabel()
+		e.jump(asm.JMP, top)
+		u.b.Bind(u.backTo)
+		e.op(asm.SUBQ, asm.Imm(charge), gas)
+		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.fuse.atExit}))
+		u.b.Bind(top)
+	}
+	if u.local != nil && u.loopTop == nil {
+		u.enterLocal()
 	}
 	pcs := u.uint64s(len(body) + 1)
 	pcs[0] = blk.Start
@@ -158,6 +171,17 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		u.leave()
 	}
 	u.lowerTerm(len(body), pcs[len(body)])
+	u.backTo = nil
+}
+
+// backEdge is where a self-loop's back edge jumps (nil: the block's entry, as any
+// other jump to it): past the gas charge under the block's own mapping, or to the
+// back edge's own charge when the loop computes results on its exit edge.
+func (u *unit) backEdge() *asm.Label {
+	if u.backTo != nil {
+		return u.backTo
+	}
+	return u.loopTop
 }
 
 // zeroLoopCheck hands a zeroing loop with at least guest.ZeroLoopMinBytes to go to Go.
@@ -303,8 +327,8 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 	case in.Rs1 == 0 && in.Rs2 == 0:
 		switch in.Op {
 		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:
-			if u.loopTop != nil {
-				e.jump(asm.JMP, u.loopTop)
+			if back := u.backEdge(); back != nil {
+				e.jump(asm.JMP, back)
 				return
 			}
 			u.jumpTo(taken)
@@ -325,16 +349,10 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 	} else {
 		e.op(asm.CMPQ, a, b)
 	}
-	if u.loopTop != nil { // a self-loop under its own mapping (blockregs.go)
-		e.jump(cond, u.loopTop)
+	if back := u.backEdge(); back != nil { // a self-loop under its own mapping (blockregs.go) or with results for its exit (fuse.go)
+		e.jump(cond, back)
 		u.replayAtExit()
 		u.leave()
-		u.jumpTo(fall)
-		return
-	}
-	if len(u.fuse.atExit) > 0 { // a self-loop with results to compute on its way out
-		u.branchTo(cond, taken)
-		u.replayAtExit()
 		u.jumpTo(fall)
 		return
 	}

@@ -71,6 +71,9 @@ type unit struct {
 	local   *localMapping
 	written [32]bool
 	loopTop *asm.Label
+	// backTo is the back edge's own gas charge of a self-loop whose exit edge
+	// computes skipped results (fuse.go), nil otherwise.
+	backTo *asm.Label
 	// unchecked marks the body's loads whose bounds checks the loop's entry made
 	// (hoist.go; nil: none).
 	unchecked []bool
@@ -164,7 +167,7 @@ func (u *unit) cold1(c coldCode) *asm.Label {
 	c.l = u.b.NewLabel()
 	// Out of gas under a block's own register mapping (a self-loop's check)
 	// must switch back first: it needs the block's context too.
-	if c.needsContext() || c.kind == coldOOG && u.e.rm != &u.m.rm {
+	if c.needsContext() || c.kind == coldOOG && (u.e.rm != &u.m.rm || len(c.replay) > 0) {
 		c.ctx, c.hasCtx = u.context(), true
 	}
 	u.cold = append(u.cold, c)
@@ -187,7 +190,8 @@ type coldCode struct {
 	i      int    // coldEntry: the block's index
 	pc     uint64 // coldOOG: the block; coldFault: the instruction; coldMiss, coldJump: the target
 	arg    int64  // coldOOG: the charge; coldFault: the instructions not retired
-	// coldFault: the fault, the address source and the skipped instructions to compute.
+	// coldFault: the fault, the address source and the skipped instructions to compute
+	// (coldOOG: the skipped instructions to compute).
 	fault  guest.FaultKind
 	mode   int
 	replay []int
@@ -232,6 +236,7 @@ func (u *unit) emitCold(c *coldCode) {
 	case coldFunc:
 		c.f()
 	case coldOOG:
+		u.replay(c.replay) // a self-loop's back edge: what its exit edge computes
 		u.leave()
 		if packable(c.pc) {
 			u.jumpShared(sharedOOG, c.pc|uint64(c.arg)<<32)

@@ -1,0 +1,63 @@
+package translate_test
+
+import (
+	"testing"
+
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/internal/corpus"
+	. "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/machine"
+)
+
+// TestRotateLoopFaults: a self-loop whose fused rotates leave a shift's result for
+// its exit edge (codegen/amd64/fuse.go), with a load before the shifts or a store
+// after the rotate that faults in a later iteration, or the gas running out: every
+// engine agrees on the registers at the fault or at the end (and with the load's
+// bounds checked at the loop's entry, where the shift may follow it).
+func TestRotateLoopFaults(t *testing.T) {
+	const data = 0x30000
+	build := func(loadFirst, storeLast, hoisted bool) []byte {
+		p := New(base + 0x10000)
+		p.LI(A2, 0x12345678)
+		p.LI(S10, 40)
+		p.LI(S8, data)
+		p.LI(S9, 0x10000)
+		p.LI(S11, 0x1234567)
+		p.Label("loop")
+		if loadFirst {
+			p.LD(A3, S8, 0)
+		}
+		p.ADD(A2, A2, S11)
+		p.Emit(I(0x1B, 1, A4, A2, 15))    // sllw a4, a2, 15
+		p.Emit(I(0x1B, 5, S2, A2, 17))    // srlw s2, a2, 17
+		p.Emit(R(0x33, 6, 0, A4, A4, S2)) // or a4, a4, s2: s2 stays for the exit
+		p.Emit(R(0x33, 0, 0, A5, A5, A4)) // add a5, a5, a4
+		if storeLast {
+			p.SD(A5, S8, 8)
+		}
+		if hoisted {
+			p.ADDI(S8, S8, 8) // in bounds: the entry checks the loads (hoist.go)
+		} else {
+			p.ADD(S8, S8, S9) // leaves the 1 MiB arena in the 14th iteration
+		}
+		p.ADDI(S10, S10, -1)
+		p.BNE(S10, Zero, "loop")
+		p.ADD(A0, A5, S2)
+		p.SRLI(A0, A0, 56)
+		p.LI(A7, 93)
+		p.ECALL()
+		text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+		high := Segment{Vaddr: data, Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
+		return ELF(text.Vaddr, text, high)
+	}
+	cache := machine.NewCache(16)
+	for _, c := range []struct {
+		name                          string
+		loadFirst, storeLast, hoisted bool
+	}{
+		{"neither", false, false, false}, {"load first", true, false, false}, {"store last", false, true, false},
+		{"both", true, true, false}, {"hoisted load first", true, false, true},
+	} {
+		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted), ArenaSize: 1 << 20}, cache)
+	}
+}
