@@ -20,9 +20,14 @@ type RISCVConfig struct {
 	StartupELF string   // a program that exits 42 at once (testdata/riscv/exec/exitcode.elf); no startup case without it
 	Hybridvm   string   // the hybridvm binary whose `exec --engine E` runs the ELFs
 	Engines    []string // hybridvm engines to run (jit, aot, interp)
-	Scales     []int    // further SCALE values to build and run each kernel at
-	Wall       bool     // time wall clock instead of the child's CPU time
-	WorkDir    string   // where the native and scaled builds go
+	// Baseline, when set, is another hybridvm binary (an older build): each engine
+	// E also runs on it as contender "E@base", in turns with the others, and the
+	// ratio "E / E@base" compares the two builds on the same machine at the same
+	// moments (a paired run: what holds on a noisy machine).
+	Baseline string
+	Scales   []int  // further SCALE values to build and run each kernel at
+	Wall     bool   // time wall clock instead of the child's CPU time
+	WorkDir  string // where the native and scaled builds go
 }
 
 // Flags of the kernels' two builds (bench/kernels/Makefile).
@@ -48,6 +53,12 @@ func RISCVSuite(cfg RISCVConfig) (*Suite, error) {
 	sort.Strings(srcs)
 	s := &Suite{Name: "riscv", Bench: "RISCV", RateUnit: "MIPS", MicroNote: "startup, a program that does nothing"}
 	s.Contenders = append([]string{"native"}, cfg.Engines...)
+	if cfg.Baseline != "" {
+		for _, e := range cfg.Engines {
+			s.Contenders = append(s.Contenders, e+baseSuffix)
+			s.Ratios = append(s.Ratios, Ratio{Num: e, Den: e + baseSuffix})
+		}
+	}
 	s.Contenders = append(s.Contenders, "qemu")
 	for _, e := range cfg.Engines {
 		s.Ratios = append(s.Ratios, Ratio{Num: e, Den: "native"})
@@ -72,6 +83,9 @@ func RISCVSuite(cfg RISCVConfig) (*Suite, error) {
 		"x / native: how many times longer x takes than the gcc -O2 build; interp / jit: how many times faster the JIT is.",
 		"MIPS: millions of RISC-V instructions (counted by hybridvm) per second of the contender's time, for all contenders.",
 		"Every run is a process: its start-up is included (see the startup case); x / native (less startup) takes each side's startup median off its median first: the steady state.",
+	}
+	if cfg.Baseline != "" {
+		s.Notes = append(s.Notes, "E@base: engine E on the --baseline binary ("+cfg.Baseline+"), taken in turns with the others; E / E@base below 1 is the build measured being faster.")
 	}
 	r := &riscvRunner{cfg: cfg}
 	for _, src := range srcs {
@@ -187,11 +201,18 @@ func (r *riscvRunner) argv(contender, elf string) ([]string, error) {
 		}
 		return []string{q, elf}, nil
 	}
-	if contender != "interp" && !machine.NativeAvailable() {
-		return nil, Missing("a native backend for " + contender + " on this architecture")
+	bin, engine := r.cfg.Hybridvm, contender
+	if e, ok := strings.CutSuffix(contender, baseSuffix); ok {
+		bin, engine = r.cfg.Baseline, e
 	}
-	return []string{r.cfg.Hybridvm, "exec", "--stats", "--engine", contender, elf}, nil
+	if engine != "interp" && !machine.NativeAvailable() {
+		return nil, Missing("a native backend for " + engine + " on this architecture")
+	}
+	return []string{bin, "exec", "--stats", "--engine", engine, elf}, nil
 }
+
+// baseSuffix names an engine's contender on RISCVConfig.Baseline.
+const baseSuffix = "@base"
 
 // reference is a case's expected output: the first contender's that ran it.
 type reference struct {

@@ -72,6 +72,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	engines := fs.String("engines", "jit,aot,tiered,interp", "riscv, replay (hybrid workload): hybridvm engines to run")
 	scales := fs.String("scales", "", "riscv: further kernel SCALE values to build and run (comma-separated; needs riscv64-unknown-elf-gcc)")
 	kernels := fs.String("kernels", "", "riscv: kernel `directory` (default bench/kernels of the checkout)")
+	baseline := fs.String("baseline", "", "riscv: also run each engine on this other hybridvm `binary` (an older build), in turns, with the ratio of the two")
 	data := fs.String("data", "", "evm: evm-benchmarks `directory` holding main/ and micro/ (default "+evmbench.DataDir+" in the test data: $"+testtools.DataEnv+", else ../shared/testdata)")
 	rest, status, ok := parseCommandLine(fs, args, benchUsage, stdout, stderr)
 	if !ok {
@@ -83,6 +84,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	suiteName := rest[0]
 	if *runs < 1 {
 		return usageError(stderr, "bench", "--runs must be at least 1")
+	}
+	if *baseline != "" && suiteName != "riscv" {
+		return usageError(stderr, "bench", "--baseline is for the riscv suite")
 	}
 	if *cpuTime && *wall {
 		return usageError(stderr, "bench", "--cpu-time and --wall exclude each other")
@@ -129,6 +133,15 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	switch suiteName {
 	case "riscv":
 		cfg := harness.RISCVConfig{KernelDir: *kernels, Engines: engineList, Scales: scaleList, Wall: *wall}
+		if *baseline != "" {
+			st, err := os.Stat(*baseline)
+			if err != nil || st.IsDir() || st.Mode().Perm()&0o111 == 0 {
+				return usageError(stderr, "bench", "--baseline %s: not an executable file", *baseline)
+			}
+			if cfg.Baseline, err = filepath.Abs(*baseline); err != nil {
+				return fail(err)
+			}
+		}
 		repo, rerr := testtools.RepoRoot()
 		if cfg.KernelDir == "" {
 			if rerr != nil {

@@ -33,6 +33,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"--scales", "1,x", "riscv"}, `"x" is not a positive integer`},
 		{[]string{"--round", "0s", "calls"}, "--round must be positive"},
 		{[]string{"--filter", "no-such-case", "calls"}, `matches no case of suite calls`},
+		{[]string{"--baseline", "/no/such/hybridvm", "riscv"}, "--baseline /no/such/hybridvm: not an executable file"},
+		{[]string{"--baseline", "/bin/sh", "evm"}, "--baseline is for the riscv suite"},
 	} {
 		code, out, errOut := cli(append([]string{"bench"}, tc.args...)...)
 		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) || !strings.HasSuffix(errOut, "Run 'hybridvm bench -h' for usage.\n") {
@@ -254,6 +256,35 @@ func TestBenchRISCV(t *testing.T) {
 	}
 	if _, err := os.Stat(harness.ScalingFile(plot)); err != nil {
 		t.Errorf("no scaling plot: %v", err)
+	}
+
+	// A baseline build (this binary again) beside the engine, compared in turns.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cli("bench", "--kernels", dir, "--runs", "1", "--engines", "jit", "--baseline", self,
+		"--format", "json", "--filter", "^fib/", "riscv")
+	if code != 0 {
+		t.Fatalf("--baseline: exit %d, stderr %q", code, errOut)
+	}
+	rep = harness.JSONReport{}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var based bool
+	for _, c := range rep.Cases {
+		for _, r := range c.Results {
+			if c.Name == "fib" && r.Contender == "jit@base" && r.Status == "ok" && len(r.SamplesNs) == 1 {
+				based = true
+			}
+		}
+		if _, ok := c.Ratios["jit / jit@base"]; c.Name == "fib" && !ok {
+			t.Errorf("--baseline: no jit / jit@base ratio for fib: %v", c.Ratios)
+		}
+	}
+	if !based {
+		t.Errorf("--baseline: no jit@base sample for fib:\n%s", out)
 	}
 
 	// Peers missing from PATH.
