@@ -30,30 +30,31 @@ type pendingRoot struct {
 // Flush validates the state root of the last block imported with
 // Options.OverlapRoot (a no-op otherwise, or when it is done).
 func (r *Replayer) Flush() error {
-	p := r.pending
-	if p == nil {
-		return nil
+	if _, failed, err := r.settle(); err != nil {
+		return r.fail(context.Background(), failed, err)
 	}
-	r.pending = nil
-	t := time.Now()
-	err := r.settle(p)
-	r.stats.Split.StateRoot += time.Since(t).Seconds()
-	r.stats.Seconds += time.Since(t).Seconds()
-	if err != nil {
-		return r.fail(context.Background(), p.block, err)
-	}
-	r.report(p.block)
 	return nil
 }
 
-// settle waits for a pending block's root and validates the block. On failure
-// the head goes back to the block's parent (the state does not).
-func (r *Replayer) settle(p *pendingRoot) error {
+// settle waits for the pending block's root, if there is one, counting the wait
+// as state root time, and validates and records the block. It returns the time
+// it took and, on failure, the block that failed; the head then goes back to
+// that block's parent (the state does not).
+func (r *Replayer) settle() (time.Duration, *types.Block, error) {
+	p := r.pending
+	if p == nil {
+		return 0, nil, nil
+	}
+	r.pending = nil
+	t := time.Now()
 	root := p.root()
+	waited := time.Since(t)
+	r.stats.Split.StateRoot += waited.Seconds()
+	r.stats.Seconds += waited.Seconds()
 	if err := chain.ValidateResult(p.block, p.res, root); err != nil {
 		r.parent = p.parent
-		return err
+		return waited, p.block, err
 	}
 	r.record(p.block, p.res, root, p.split)
-	return nil
+	return waited, nil, nil
 }

@@ -136,8 +136,6 @@ type Replayer struct {
 	profiles [][]chain.TxProfile
 	// pending is the block whose root is being hashed (Options.OverlapRoot).
 	pending *pendingRoot
-	// lastStats is the parallel statistics of the block recorded last.
-	lastStats *chain.ParallelStats
 }
 
 // New starts a replay at genesis g with its state st (which the replayer changes),
@@ -185,13 +183,11 @@ func (r *Replayer) Import(ctx context.Context, block *types.Block) error {
 		failed, err = r.importBlock(ctx, block)
 	}
 	if err != nil {
-		if p := r.pending; p != nil && failed == block {
-			// The block before it was not validated yet: it fails first.
-			r.pending = nil
-			if perr := r.settle(p); perr != nil {
-				return r.fail(ctx, p.block, perr)
+		if failed == block {
+			// The block before it, if not validated yet, fails first.
+			if _, prev, perr := r.settle(); perr != nil {
+				return r.fail(ctx, prev, perr)
 			}
-			r.report(p.block)
 		}
 		return r.fail(ctx, failed, err)
 	}
@@ -253,17 +249,9 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) (*types.
 	}
 	t2 := time.Now()
 	// The previous block's root, hashed while this block executed.
-	var settled time.Duration
-	if p := r.pending; p != nil {
-		r.pending = nil
-		err := r.settle(p)
-		settled = time.Since(t2)
-		r.stats.Split.StateRoot += settled.Seconds()
-		r.stats.Seconds += settled.Seconds()
-		if err != nil {
-			return p.block, err
-		}
-		r.report(p.block)
+	settled, prev, err := r.settle()
+	if err != nil {
+		return prev, err
 	}
 	split := Split{Senders: t1.Sub(t0).Seconds(), Execution: t2.Sub(t1).Seconds()}
 	if r.opts.OverlapRoot && r.disk == nil && !r.opts.Profile {
@@ -279,7 +267,6 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) (*types.
 	}
 	t3 := time.Now()
 	root := r.stateRoot()
-	t4 := time.Now()
 	if err := chain.ValidateResult(block, res, root); err != nil {
 		return block, err
 	}
@@ -288,11 +275,10 @@ func (r *Replayer) importBlock(ctx context.Context, block *types.Block) (*types.
 		return block, err
 	}
 	t5 := time.Now()
-	split.StateRoot = t4.Sub(t3).Seconds() + t5.Sub(t4).Seconds()
+	split.StateRoot = t5.Sub(t3).Seconds()
 	split.Other = t5.Sub(start).Seconds() - split.Senders - split.Execution - split.StateRoot - settled.Seconds()
 	r.advance(block)
 	r.record(block, res, root, split)
-	r.report(block)
 	return nil, nil
 }
 
@@ -304,7 +290,8 @@ func (r *Replayer) advance(block *types.Block) {
 	r.parent = block.Header()
 }
 
-// record counts a validated block in the stats.
+// record counts a validated block in the stats and calls the per-block
+// callbacks.
 func (r *Replayer) record(block *types.Block, res *chain.Result, root common.Hash, split Split) {
 	if r.bad != nil {
 		r.bad.blocks = append(r.bad.blocks, block)
@@ -323,17 +310,11 @@ func (r *Replayer) record(block *types.Block, res *chain.Result, root common.Has
 		s.Speculative += ps.Speculative
 		s.Reexecuted += ps.Reexecuted
 	}
-	r.lastStats = res.Parallel
-}
-
-// report calls the per-block callbacks for a validated block.
-func (r *Replayer) report(block *types.Block) {
-	s := &r.stats
 	if s.Seconds > 0 {
 		s.MgasPerSecond = float64(s.GasUsed) / 1e6 / s.Seconds
 	}
 	if r.opts.BlockStats != nil {
-		r.opts.BlockStats(block.NumberU64(), len(block.Transactions()), r.lastStats)
+		r.opts.BlockStats(block.NumberU64(), len(block.Transactions()), res.Parallel)
 	}
 	if r.opts.Progress != nil {
 		r.opts.Progress(*s)
