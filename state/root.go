@@ -168,45 +168,65 @@ func (s *State) storageRoot(a *account) host.Hash {
 	if a.rootValid {
 		return a.storageRoot
 	}
-	switch {
-	case a.stTrie != nil:
-		for _, k := range a.dirtyKeys {
-			hk := crypto.Keccak256(k[:])
-			var err error
-			if sl := a.storage[k]; sl.cur == (host.Hash{}) {
-				err = a.stTrie.Delete(hk)
-			} else {
-				err = a.stTrie.Update(hk, slotRLP(sl.cur))
-			}
-			if err != nil {
-				panic("BUG: state: in-memory storage trie: " + err.Error())
-			}
-		}
-		a.dirtyKeys = a.dirtyKeys[:0]
-		a.storageRoot = a.stTrie.Hash()
-	case a.rootComputed:
-		// Needed a second time: keep a trie from now on.
-		a.stTrie = trie.NewEmpty(nil)
-		for k, sl := range a.storage {
-			if sl.cur != (host.Hash{}) {
-				if err := a.stTrie.Update(crypto.Keccak256(k[:]), slotRLP(sl.cur)); err != nil {
-					panic("BUG: state: in-memory storage trie: " + err.Error())
-				}
-			}
-		}
-		a.storageRoot = a.stTrie.Hash()
-	default:
-		leaves := make([]kv, 0, len(a.storage))
-		for k, sl := range a.storage {
-			if sl.cur != (host.Hash{}) {
-				leaves = append(leaves, kv{crypto.Keccak256Hash(k[:]), slotRLP(sl.cur)})
-			}
-		}
-		a.storageRoot = trieRoot(leaves)
-	}
+	a.storageRoot, a.stTrie = hashStorage(a.stTrie, a.rootComputed, a.rootUpdates())
+	a.dirtyKeys = a.dirtyKeys[:0]
 	a.rootComputed = true
 	a.rootValid = true
 	return a.storageRoot
+}
+
+// slotUpdate is a written slot's key (not hashed) and value (zero: deleted).
+type slotUpdate struct{ key, val host.Hash }
+
+// rootUpdates lists what the storage root must take in: the slots written
+// since the storage trie was brought up to date, or, without a trie, every
+// non-zero slot.
+func (a *account) rootUpdates() []slotUpdate {
+	if a.stTrie != nil {
+		u := make([]slotUpdate, len(a.dirtyKeys))
+		for i, k := range a.dirtyKeys {
+			u[i] = slotUpdate{k, a.storage[k].cur}
+		}
+		return u
+	}
+	u := make([]slotUpdate, 0, len(a.storage))
+	for k, sl := range a.storage {
+		if sl.cur != (host.Hash{}) {
+			u = append(u, slotUpdate{k, sl.cur})
+		}
+	}
+	return u
+}
+
+// hashStorage returns the storage root after updates and the trie to keep: t
+// (nil: none yet) brought up to date; a new trie when there is none but keep
+// is set (the root is needed a second time); otherwise none, the root of the
+// updates alone from go-ethereum's stack trie, the cheapest way when it is
+// needed once.
+func hashStorage(t *trie.Trie, keep bool, updates []slotUpdate) (host.Hash, *trie.Trie) {
+	if t == nil && !keep {
+		leaves := make([]kv, len(updates))
+		for i, u := range updates {
+			leaves[i] = kv{crypto.Keccak256Hash(u.key[:]), slotRLP(u.val)}
+		}
+		return trieRoot(leaves), nil
+	}
+	if t == nil {
+		t = trie.NewEmpty(nil)
+	}
+	for _, u := range updates {
+		hk := crypto.Keccak256(u.key[:])
+		var err error
+		if u.val == (host.Hash{}) {
+			err = t.Delete(hk)
+		} else {
+			err = t.Update(hk, slotRLP(u.val))
+		}
+		if err != nil {
+			panic("BUG: state: in-memory storage trie: " + err.Error())
+		}
+	}
+	return t.Hash(), t
 }
 
 // slotRLP encodes a storage value: RLP of its bytes without leading zeros.

@@ -52,9 +52,6 @@ type rootAccount struct {
 	keep      bool // no trie yet but one is wanted (the root is needed a second time)
 }
 
-// slotUpdate is a written slot's key (not hashed) and value (zero: deleted).
-type slotUpdate struct{ key, val host.Hash }
-
 // BeginRoot starts computing the state root of the current state (as Root would
 // return it now) and returns a function that waits for it. The state may be
 // changed meanwhile. The function may be called more than once; the next
@@ -87,15 +84,13 @@ func (s *State) BeginRoot() func() host.Hash {
 	s.accTrie = nil
 	s.rootJob = job
 	go job.run()
-	var root host.Hash
 	return func() host.Hash {
 		if s.rootJob == job {
 			s.finishRoot()
 		} else {
 			<-job.done
 		}
-		root = job.root
-		return root
+		return job.root
 	}
 }
 
@@ -105,21 +100,10 @@ func (s *State) BeginRoot() func() host.Hash {
 func (s *State) snapshotAccount(addr host.Address, a *account) rootAccount {
 	ra := rootAccount{a: a, addr: addr, addrHash: a.addrHash, hashed: a.addrHashed,
 		nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, stTrie: a.stTrie}
-	switch {
-	case a.rootValid:
+	if a.rootValid {
 		ra.rootKnown, ra.root = true, a.storageRoot
-	case a.stTrie != nil:
-		ra.updates = make([]slotUpdate, len(a.dirtyKeys))
-		for i, k := range a.dirtyKeys {
-			ra.updates[i] = slotUpdate{k, a.storage[k].cur}
-		}
-	default:
-		ra.keep = a.rootComputed
-		for k, sl := range a.storage {
-			if sl.cur != (host.Hash{}) {
-				ra.updates = append(ra.updates, slotUpdate{k, sl.cur})
-			}
-		}
+	} else {
+		ra.updates, ra.keep = a.rootUpdates(), a.rootComputed
 	}
 	a.stTrie, a.dirtyKeys = nil, nil
 	a.rootBusy = true
@@ -150,32 +134,8 @@ func (j *rootJob) run() {
 
 // storageRoot computes ra.root as State.storageRoot would have.
 func (ra *rootAccount) storageRoot() {
-	switch {
-	case ra.rootKnown:
-		return
-	case ra.stTrie != nil || ra.keep:
-		if ra.stTrie == nil {
-			ra.stTrie = trie.NewEmpty(nil)
-		}
-		for _, u := range ra.updates {
-			hk := crypto.Keccak256(u.key[:])
-			var err error
-			if u.val == (host.Hash{}) {
-				err = ra.stTrie.Delete(hk)
-			} else {
-				err = ra.stTrie.Update(hk, slotRLP(u.val))
-			}
-			if err != nil {
-				panic("BUG: state: in-memory storage trie: " + err.Error())
-			}
-		}
-		ra.root = ra.stTrie.Hash()
-	default:
-		leaves := make([]kv, len(ra.updates))
-		for i, u := range ra.updates {
-			leaves[i] = kv{crypto.Keccak256Hash(u.key[:]), slotRLP(u.val)}
-		}
-		ra.root = trieRoot(leaves)
+	if !ra.rootKnown {
+		ra.root, ra.stTrie = hashStorage(ra.stTrie, ra.keep, ra.updates)
 	}
 }
 
