@@ -103,7 +103,6 @@ func (sp *spec) next() *loaded {
 	}
 	l := sp.slab[sp.used]
 	sp.used++
-	l.base = nil
 	slots, wslots, zero, geq := l.r.slots, l.r.wslots, l.r.zero[:0], l.r.geq[:0]
 	clear(slots)
 	clear(wslots)
