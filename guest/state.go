@@ -51,6 +51,11 @@ type State struct {
 	// PageGas is the gas a store pays per page its window grows by (0: memory is
 	// not metered, as in exec mode; ContractPageGas for contract frames).
 	PageGas int64
+	// Scratch is native code's own word, never part of the guest's state: the amd64
+	// backend keeps there the second result of a division whose partner (the REM of
+	// a DIV, or the DIV of a REM, of the same operands) comes a few instructions
+	// later in the block (codegen/amd64/divpair.go).
+	Scratch uint64
 }
 
 // ContractPageGas is what a contract frame pays per 4 KiB page of memory its stores
@@ -120,6 +125,7 @@ const (
 	OffWinHi8    = OffWinLo + 16
 	OffWinPages  = OffWinHi8 + 16
 	OffPageGas   = OffWinPages + 16
+	OffScratch   = OffPageGas + 8
 )
 
 // ExitCode says why an engine stopped running guest code and returned to Go.

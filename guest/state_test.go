@@ -32,6 +32,7 @@ func TestStateOffsets(t *testing.T) {
 		{"StoreWinHi8", unsafe.Offsetof(s.StoreWinHi8), OffWinHi8},
 		{"WinPages", unsafe.Offsetof(s.WinPages), OffWinPages},
 		{"PageGas", unsafe.Offsetof(s.PageGas), OffPageGas},
+		{"Scratch", unsafe.Offsetof(s.Scratch), OffScratch},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

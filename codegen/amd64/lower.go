@@ -95,6 +95,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		body = body[:len(body)-1]
 	}
 	u.sextMove = sextRedundant(body, u.bools)
+	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
 	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
 	var live regSet
 	if selfLoop {

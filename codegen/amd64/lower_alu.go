@@ -153,7 +153,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	case riscv.OpDIV, riscv.OpDIVU, riscv.OpREM, riscv.OpREMU:
 		u.div64(in)
 	case riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
-		if u.divBy != nil && idx < len(u.divBy) && u.divBy[idx] != 0 {
+		if u.divByConst(idx) {
 			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
 			break
 		}
@@ -576,6 +576,11 @@ func (u *unit) div64(in riscv.Inst) {
 	if in.Rd == 0 {
 		return
 	}
+	paired, second := u.pairRole()
+	if second {
+		u.pairSecond(in)
+		return
+	}
 	signed := in.Op == riscv.OpDIV || in.Op == riscv.OpREM
 	quot := in.Op == riscv.OpDIV || in.Op == riscv.OpDIVU
 	if in.Rs2 == 0 {
@@ -588,12 +593,18 @@ func (u *unit) div64(in riscv.Inst) {
 	// through.
 	e.op(asm.CMPQ, div, asm.Imm(0))
 	e.jump(asm.JEQ, u.coldLabel(func() {
+		if paired {
+			u.saveSpecial(in, quot, false, false)
+		}
 		u.divByZero(in, quot, false)
 		e.jump(asm.JMP, done)
 	}))
 	if signed {
 		e.op(asm.CMPQ, div, asm.Imm(-1))
 		e.jump(asm.JEQ, u.coldLabel(func() {
+			if paired {
+				u.saveSpecial(in, quot, false, true)
+			}
 			if quot {
 				e.load(in.Rs1, tA)
 				e.op(asm.NEGQ, asm.None, asm.R(tA))
@@ -611,6 +622,9 @@ func (u *unit) div64(in riscv.Inst) {
 	} else {
 		e.op(asm.XORL, asm.R(tD), asm.R(tD))
 		e.op(asm.DIVQ, div, asm.None)
+	}
+	if paired {
+		u.saveOther(otherResult(quot), false)
 	}
 	if quot {
 		u.done(in.Rd, tA)
@@ -641,6 +655,11 @@ func (u *unit) div32(in riscv.Inst) {
 	if in.Rd == 0 {
 		return
 	}
+	paired, second := u.pairRole()
+	if second {
+		u.pairSecond(in)
+		return
+	}
 	signed := in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW
 	quot := in.Op == riscv.OpDIVW || in.Op == riscv.OpDIVUW
 	if in.Rs2 == 0 {
@@ -651,12 +670,18 @@ func (u *unit) div32(in riscv.Inst) {
 	done := u.b.NewLabel()
 	e.op(asm.CMPL, div, asm.Imm(0))
 	e.jump(asm.JEQ, u.coldLabel(func() {
+		if paired {
+			u.saveSpecial(in, quot, true, false)
+		}
 		u.divByZero(in, quot, true)
 		e.jump(asm.JMP, done)
 	}))
 	if signed {
 		e.op(asm.CMPL, div, asm.Imm(-1))
 		e.jump(asm.JEQ, u.coldLabel(func() {
+			if paired {
+				u.saveSpecial(in, quot, true, true)
+			}
 			if quot {
 				e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
 				e.op(asm.NEGL, asm.None, asm.R(tA))
@@ -675,6 +700,9 @@ func (u *unit) div32(in riscv.Inst) {
 	} else {
 		e.op(asm.XORL, asm.R(tD), asm.R(tD))
 		e.op(asm.DIVL, div, asm.None)
+	}
+	if paired {
+		u.saveOther(otherResult(quot), true)
 	}
 	res := tA
 	if !quot {

@@ -80,6 +80,8 @@ type unit struct {
 	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a
 	// constant, the constant (divguard.go; nil: none).
 	divBy []int64
+	// divFirst and divSecond mark the body's division pairs (divpair.go; nil: none).
+	divFirst, divSecond []bool
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64

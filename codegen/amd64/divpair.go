@@ -1,0 +1,143 @@
+package amd64
+
+import (
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Division pairs. x86's DIV and IDIV give the quotient and the remainder at once, and
+// compilers ask for both of the same operands with two RISC-V instructions a few
+// apart (divrem's `divu a3,a4,a2; …; remu a2,a4,a2`, the sequence the unprivileged
+// spec suggests fusing). When a block's DIV[U][W] and REM[U][W] of the same two
+// registers follow each other, with nothing between them writing either register and
+// the first not overwriting them, the first computes both: its own result goes to its
+// register, the other to guest.State.Scratch, and the second is a load from there.
+// The special divisors (0, and -1 for the signed forms) give both results as the
+// spec defines them. Nothing between the two can leave the block except by a fault,
+// which ends the frame before the second runs, so the scratch word is never seen;
+// registers, gas and counts are those of the two instructions run apart.
+
+// maxPairGap bounds how far ahead the partner is looked for.
+const maxPairGap = 16
+
+// divKind describes a division op: its width and signedness (the pair's shared
+// part) and whether it gives the quotient; ok = false for other ops.
+func divKind(op riscv.Op) (kind int, quot, ok bool) {
+	switch op {
+	case riscv.OpDIV:
+		return 0, true, true
+	case riscv.OpREM:
+		return 0, false, true
+	case riscv.OpDIVU:
+		return 1, true, true
+	case riscv.OpREMU:
+		return 1, false, true
+	case riscv.OpDIVW:
+		return 2, true, true
+	case riscv.OpREMW:
+		return 2, false, true
+	case riscv.OpDIVUW:
+		return 3, true, true
+	case riscv.OpREMUW:
+		return 3, false, true
+	}
+	return 0, false, false
+}
+
+// pairDivisions returns body's division pairs: first marks the instructions that
+// compute both results, second their partners (from alloc, n bools all false; both
+// nil when there is no pair). skip(i) excludes a division lowered otherwise
+// (divguard.go's constant divisors).
+func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int) bool) (first, second []bool) {
+	for i, in := range body {
+		kind, quot, ok := divKind(in.Op)
+		if !ok || in.Rd == 0 || in.Rs2 == 0 || in.Rd == in.Rs1 || in.Rd == in.Rs2 || skip(i) ||
+			second != nil && second[i] {
+			continue
+		}
+		for j := i + 1; j < len(body) && j <= i+maxPairGap; j++ {
+			o := body[j]
+			if k, q, ok := divKind(o.Op); ok && k == kind && q != quot && o.Rs1 == in.Rs1 && o.Rs2 == in.Rs2 {
+				if o.Rd != 0 && !skip(j) {
+					if first == nil {
+						first, second = alloc(len(body)), alloc(len(body))
+					}
+					first[i], second[j] = true, true
+				}
+				break
+			}
+			if writesRd(o) && (o.Rd == in.Rs1 || o.Rd == in.Rs2) {
+				break
+			}
+		}
+	}
+	return first, second
+}
+
+// pairRole says whether the instruction being lowered is the first of a division
+// pair or the second.
+func (u *unit) pairRole() (first, second bool) {
+	if u.divFirst == nil || u.idx >= len(u.divFirst) {
+		return false, false
+	}
+	return u.divFirst[u.idx], u.divSecond[u.idx]
+}
+
+// pairSecond lowers the second instruction of a pair: its result is the scratch word.
+func (u *unit) pairSecond(in riscv.Inst) {
+	e := &u.e
+	d := e.dest(in.Rd, tA)
+	e.op(asm.MOVQ, stMem(guest.OffScratch), asm.R(d))
+	e.commit(in.Rd, d)
+}
+
+// saveOther stores host register r, the result the pair's second instruction wants,
+// into the scratch word (sign-extended from 32 bits for the W forms).
+func (u *unit) saveOther(r asm.Reg, word bool) {
+	e := &u.e
+	if word {
+		e.op(asm.MOVLQSX, asm.R(r), asm.R(r))
+	}
+	e.op(asm.MOVQ, asm.R(r), stMem(guest.OffScratch))
+}
+
+// saveSpecial stores into the scratch word the other result of the first instruction
+// in of a pair when the divisor is special: zero (all ones for a quotient, the
+// dividend for a remainder) or, signed, -1 (the negated dividend, or 0).
+func (u *unit) saveSpecial(in riscv.Inst, quot, word, minusOne bool) {
+	e := &u.e
+	other := !quot // what the partner computes: a quotient when in is the remainder
+	switch {
+	case !minusOne && other:
+		e.store64Imm(^uint64(0), guest.OffScratch)
+	case !minusOne:
+		e.load(in.Rs1, tA)
+		u.saveOther(tA, word)
+	case other:
+		e.load(in.Rs1, tA)
+		if word {
+			e.op(asm.NEGL, asm.None, asm.R(tA))
+		} else {
+			e.op(asm.NEGQ, asm.None, asm.R(tA))
+		}
+		u.saveOther(tA, word)
+	default:
+		e.store64Imm(0, guest.OffScratch)
+	}
+}
+
+// otherResult is the register x86's division leaves the partner's result in: the
+// remainder (RDX) when the first instruction wants the quotient (RAX), and back.
+func otherResult(quot bool) asm.Reg {
+	if quot {
+		return tD
+	}
+	return tA
+}
+
+// divByConst reports whether body index i is a division divguard.go's copy lowers
+// as a multiplication.
+func (u *unit) divByConst(i int) bool {
+	return u.divBy != nil && i < len(u.divBy) && u.divBy[i] != 0
+}
