@@ -80,6 +80,9 @@ type unit struct {
 	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a
 	// constant, the constant (divguard.go; nil: none).
 	divBy []int64
+	// sextEntry holds the registers sign-extended at the start of every iteration
+	// of the self-loop copy being lowered (sextloop.go; 0: none known).
+	sextEntry uint32
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64
