@@ -1,6 +1,8 @@
 package amd64
 
 import (
+	"math/bits"
+
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/riscv"
 )
@@ -24,9 +26,13 @@ import (
 // full value at the block's boundaries, and a redundant sext.w reads all of its
 // source as before.
 
+// maxSextChecks bounds the entry's work (three instructions a register): sha256's
+// loops need six and seven.
+const maxSextChecks = 8
+
 // sextLoopFacts returns the registers (bit r: x_r) the loop's entry checks for
 // self-loop body body (its terminator excluded), 0 when no sext.w of body would
-// become redundant.
+// become redundant or more than maxSextChecks registers would need a check.
 func sextLoopFacts(body []riscv.Inst) uint32 {
 	if !hasSextW(body) {
 		return 0
@@ -77,6 +83,9 @@ func sextLoopFacts(body []riscv.Inst) uint32 {
 			}
 		}
 		if next == need {
+			if bits.OnesCount32(need) > maxSextChecks {
+				return 0
+			}
 			return need
 		}
 		need = next

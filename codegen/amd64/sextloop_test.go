@@ -58,6 +58,13 @@ func TestSextLoopFacts(t *testing.T) {
 		{"registers only written first are not checked", []riscv.Inst{
 			lw(rv.A1, rv.S0), mv(rv.A2, rv.A1), sext(rv.A3, rv.A2), mv(rv.A6, rv.A7), sext(rv.A6, rv.A6), addw(rv.A7, rv.A1, rv.A1)},
 			bit(rv.A7)},
+		{"more registers than the entry checks", func() []riscv.Inst {
+			var b []riscv.Inst
+			for r := rv.A0; r <= rv.A0+maxSextChecks; r++ {
+				b = append(b, sext(r, r))
+			}
+			return b
+		}(), 0},
 	} {
 		if got := sextLoopFacts(tt.body); got != tt.want {
 			t.Errorf("%s: %#x, want %#x", tt.name, got, tt.want)
