@@ -23,7 +23,13 @@ import (
 // inside the arena to past its ends, so that the entry's checks pass, fail at the
 // first iteration or fail only at the last. A third of them also divide (divw,
 // remw) by a register the loop never writes, which amd64 compares once with a
-// guessed constant at the entry (right or wrong). Small instruction budgets make native
+// guessed constant at the entry (right or wrong). Half of them copy registers around
+// the loop and sign-extend them (sext.w of a register a W result or another sext.w
+// reaches through the back edge, which amd64 checks once at the entry,
+// codegen/amd64/sextloop.go), starting from values that are sign-extended or not,
+// and sometimes through a 64-bit result that never is; those mostly jump to the loop, so
+// that its block (not the one before, which falls into the first iteration) sees the
+// values from before the loop. Small instruction budgets make native
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
@@ -94,8 +100,29 @@ func TestCountedLoopSweep(t *testing.T) {
 				p.ADD(S3, S3, T1)
 			}
 		}
+		// Registers carried around the loop: s5 and s6 take s4's and s5's
+		// previous values, s4 a new W (or 64-bit) result, then sext.w of them.
+		carried := rng.IntN(2) == 0
+		if carried {
+			for _, r := range []int{S4, S5, S6, S7} {
+				v := int64(int32(rng.Uint32()))
+				if rng.IntN(3) == 0 {
+					v = int64(rng.Uint64()) // not sign-extended: the entry's check fails
+				}
+				p.LI(r, v)
+			}
+		}
 		p.LI(A0, 0)
+		if carried && rng.IntN(4) != 0 {
+			// Enter the loop's block from outside: falling into it, the first
+			// iteration runs in the block before (which sign-extends them all).
+			p.J("loop")
+		}
 		p.Label("loop")
+		if carried {
+			p.ADDI(S6, S5, 0)
+			p.ADDI(S5, S4, 0)
+		}
 		body := 2 + rng.IntN(5)
 		stepped, stepped2 := false, false
 		for k := 0; k < body; k++ {
@@ -116,6 +143,28 @@ func TestCountedLoopSweep(t *testing.T) {
 				f3 := []uint32{4, 6}[rng.IntN(2)]
 				p.Emit(R(0x3B, f3, 1, A4, []int{A0, A1, A2, A3}[rng.IntN(4)], S3))
 				p.ADD(A0, A0, A4)
+			}
+		}
+		if carried {
+			sext := func(rd, rs int) { p.Emit(I(0x1B, 0, rd, rs, 0)) }
+			if rng.IntN(4) == 0 {
+				p.ADD(S4, S5, A0) // 64-bit: s4's sext.w stays
+			} else {
+				p.Emit(R(0x3B, 0, 0, S4, S5, A0)) // addw s4, s5, a0
+			}
+			for _, k := range rng.Perm(4) {
+				switch k {
+				case 0:
+					sext(S5, S5)
+				case 1:
+					sext(S6, S6)
+				case 2:
+					p.Emit(R(0x33, 4, 0, S7, S7, S6)) // xor s7, s7, s6
+					sext(S7, S7)
+				case 3:
+					sext(A4, S4)
+					p.ADD(A0, A0, A4)
+				}
 			}
 		}
 		if !stepped {

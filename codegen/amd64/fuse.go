@@ -290,11 +290,16 @@ func (u *unit) replay(list []int) {
 	u.fuse = fuse
 }
 
-// lowerRotate emits the fused rotate at k.
+// lowerRotate emits the fused rotate at k: with BMI2 one RORX from the source
+// (a register or its slot) to the result, else a move and a ROR.
 func (u *unit) lowerRotate(in riscv.Inst, r rotate) {
 	e := &u.e
 	if r.word {
 		u.wordOp(in, 0, func(t asm.Reg) {
+			if u.m.bmi2 {
+				e.op3(asm.RORXL, asm.Imm(r.n), e.src(r.src), asm.R(t))
+				return
+			}
 			u.movl(r.src, t)
 			e.op(asm.RORL, asm.Imm(r.n), asm.R(t))
 		})
@@ -304,7 +309,11 @@ func (u *unit) lowerRotate(in riscv.Inst, r rotate) {
 		return
 	}
 	d := e.dest(in.Rd, tA)
-	u.move(e.src(r.src), d)
-	e.op(asm.RORQ, asm.Imm(r.n), asm.R(d))
+	if u.m.bmi2 {
+		e.op3(asm.RORXQ, asm.Imm(r.n), e.src(r.src), asm.R(d))
+	} else {
+		u.move(e.src(r.src), d)
+		e.op(asm.RORQ, asm.Imm(r.n), asm.R(d))
+	}
 	e.commit(in.Rd, d)
 }

@@ -42,12 +42,13 @@ func (u *unit) lowerBlock(i int) {
 		p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
 		ok = ok && u.hoistable(&p)
 		d, dok := u.planDivs(blk.Insts[:last])
-		if ok || dok {
+		sx := sextLoopFacts(blk.Insts[:last])
+		if ok || dok || sx != 0 {
 			var pp *hoistPlan
 			if ok {
 				pp = &p
 			}
-			u.lowerHoisted(selfLoop, pp, &d)
+			u.lowerHoisted(selfLoop, pp, &d, sx)
 			return
 		}
 	}
@@ -57,10 +58,11 @@ func (u *unit) lowerBlock(i int) {
 	u.lowerCopy(selfLoop)
 }
 
-// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go, p; nil: none)
-// and guarded divisors (divguard.go, d): the entry's checks, the loop with every
-// check, and the loop without the checks p covers, dividing as d found.
-func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan) {
+// lowerHoisted emits a self-loop with hoisted bounds checks (hoist.go, p; nil: none),
+// guarded divisors (divguard.go, d) and registers sign-extended at its entry
+// (sextloop.go, sx; 0: none): the entry's checks, the loop with every check, and the
+// loop without the checks p covers, dividing as d found, assuming sx.
+func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) {
 	e := &u.e
 	if u.loopTop == nil {
 		u.loopTop = u.b.NewLabel()
@@ -70,19 +72,20 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan) {
 		u.hoistCheck(p, slow)
 	}
 	u.divCheck(d, slow)
+	u.sextCheck(sx, slow)
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
 	u.next = nil // the unchecked copy comes next, not the next block
 	u.b.Bind(slow)
 	u.lowerCopy(selfLoop)
 	e.rm, u.next = rm, next
-	u.loopTop, u.divBy = fast, d.by
+	u.loopTop, u.divBy, u.sextEntry = fast, d.by, sx
 	if p != nil {
 		u.unchecked = p.unchecked
 	}
 	u.b.Bind(fast)
 	u.lowerCopy(selfLoop)
-	u.unchecked, u.divBy = nil, nil
+	u.unchecked, u.divBy, u.sextEntry = nil, nil, 0
 }
 
 // lowerCopy emits the current block from its gas charge to its terminator (its
@@ -94,7 +97,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	if blk.Term != codegen.TermFall {
 		body = body[:len(body)-1]
 	}
-	u.sextMove = sextRedundant(body, u.bools)
+	u.sextMove = sextRedundant(body, u.sextEntry, u.bools)
 	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
 	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
 	var live regSet

@@ -75,8 +75,15 @@ func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 			return
 		}
 		mem := arenaMem
-		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); e.isMapped(in.Rs1) && fits32(disp) {
-			mem = asm.MemIdx(rMem, e.rm.host[in.Rs1], 1, disp)
+		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); fits32(disp) {
+			// The base itself indexes the arena, the displacement folded in.
+			b := tA
+			if e.isMapped(in.Rs1) {
+				b = e.rm.host[in.Rs1]
+			} else {
+				e.load(in.Rs1, tA)
+			}
+			mem = asm.MemIdx(rMem, b, 1, disp)
 		} else {
 			u.arenaOffset(in.Rs1, in.Imm)
 		}

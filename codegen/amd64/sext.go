@@ -7,29 +7,31 @@ import "github.com/hybridvm/hybridvm/riscv"
 // extension of its low half (crc32's `xor` of a `lw` and an `srlw`; a copy of a W
 // result). sextRedundant finds those within a block body: such a sext.w is a move
 // (or nothing, when rd is rs). Only what the block itself computes counts: a
-// register is unknown at the block's entry.
+// register is unknown at the block's entry, unless the copy of a self-loop being
+// lowered was entered after sextloop.go's checks (entry).
 //
 // The lowering must then really hold rs's full value: the upper-half analysis
 // (upperNeededInto) treats such a sext.w as a read of all of rs, so every value the
 // proof rests on is computed in full.
 
 // sextRedundant marks in a slice from alloc (n bools, all false) each sext.w of
-// body whose source is known to be sign-extended from 32 bits there; nil when body
-// has no sext.w after an instruction that could make one redundant.
-func sextRedundant(body []riscv.Inst, alloc func(n int) []bool) []bool {
+// body whose source is known to be sign-extended from 32 bits there, the registers
+// of entry (bit r: x_r) being sign-extended at the body's start; nil when body has no
+// sext.w that could be redundant.
+func sextRedundant(body []riscv.Inst, entry uint32, alloc func(n int) []bool) []bool {
 	for i, in := range body {
-		if in.Op == riscv.OpADDIW && in.Imm == 0 && i > 0 {
-			return sextRedundantInto(alloc(len(body)), body)
+		if isSextW(in) && (i > 0 || entry != 0) {
+			return sextRedundantInto(alloc(len(body)), body, entry)
 		}
 	}
 	return nil
 }
 
 // sextRedundantInto is sextRedundant into res (len(body) long, all false).
-func sextRedundantInto(res []bool, body []riscv.Inst) []bool {
-	sx := uint32(1) // bit r: register r holds the sign extension of its low half (x0 does)
+func sextRedundantInto(res []bool, body []riscv.Inst, entry uint32) []bool {
+	sx := entry | 1 // bit r: register r holds the sign extension of its low half (x0 does)
 	for i, in := range body {
-		if in.Op == riscv.OpADDIW && in.Imm == 0 && sx&(1<<(in.Rs1&31)) != 0 {
+		if isSextW(in) && sx&(1<<(in.Rs1&31)) != 0 {
 			res[i] = true
 		}
 		if !writesRd(in) {

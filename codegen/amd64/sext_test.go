@@ -33,7 +33,7 @@ func TestSextRedundant(t *testing.T) {
 		{"li", []riscv.Inst{in(riscv.OpADDI, rv.A5, 0, 0, -5), sext(rv.A4, rv.A5)}, 1, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := sextRedundantInto(make([]bool, len(tt.body)), tt.body)
+			got := sextRedundantInto(make([]bool, len(tt.body)), tt.body, 0)
 			if got[tt.want] != tt.move {
 				t.Errorf("sext.w at %d redundant: %v, want %v", tt.want, got[tt.want], tt.move)
 			}

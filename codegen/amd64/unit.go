@@ -82,6 +82,9 @@ type unit struct {
 	divBy []int64
 	// divFirst and divSecond mark the body's division pairs (divpair.go; nil: none).
 	divFirst, divSecond []bool
+	// sextEntry holds the registers sign-extended at the start of every iteration
+	// of the self-loop copy being lowered (sextloop.go; 0: none known).
+	sextEntry uint32
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64

@@ -153,6 +153,9 @@ const (
 	SHLXL = Op(x86.ASHLXL)
 	SHRXL = Op(x86.ASHRXL)
 	SARXL = Op(x86.ASARXL)
+	// BMI2 rotate: RORXL $n, src, dst (dst = src rotated right by n, flags untouched).
+	RORXL = Op(x86.ARORXL)
+	RORXQ = Op(x86.ARORXQ)
 
 	IMULQ  = Op(x86.AIMULQ)  // IMULQ src, dst: dst *= src; IMULQ src alone: RDX:RAX = RAX*src
 	IMULL  = Op(x86.AIMULL)  // 32-bit forms of the same

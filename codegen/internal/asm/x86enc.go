@@ -39,6 +39,7 @@ const (
 	xIMUL3         // yimul3
 	xSet           // SETcc (byte destination)
 	xBMI2          // SHLX, SHRX, SARX (VEX)
+	xRORX          // RORX (VEX, an 8-bit immediate)
 	xPush          // PUSHQ reg
 	xPop           // POPQ reg
 	xLit           // fixed bytes, no operands
@@ -162,6 +163,8 @@ func newX86table() x86table {
 	m[SARXL] = x86op{form: xBMI2, pp: 2}
 	m[SHRXQ] = x86op{form: xBMI2, w: true, pp: 3}
 	m[SHRXL] = x86op{form: xBMI2, pp: 3}
+	m[RORXL] = x86op{form: xRORX}
+	m[RORXQ] = x86op{form: xRORX, w: true}
 	m[PUSHQ] = x86op{form: xPush}
 	m[POPQ] = x86op{form: xPop}
 	lit := func(op Op, w bool, opc ...byte) {
@@ -469,7 +472,7 @@ func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
 	if d == nil {
 		return false
 	}
-	if !isNone(mid) && d.form != xIMUL3 && d.form != xBMI2 {
+	if !isNone(mid) && d.form != xIMUL3 && d.form != xBMI2 && d.form != xRORX {
 		return false
 	}
 	switch d.form {
@@ -616,6 +619,8 @@ func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
 		}
 	case xBMI2:
 		return e.bmi2(d, from, mid, to)
+	case xRORX:
+		return e.rorx(d, from, mid, to)
 	case xPush:
 		switch {
 		case !isNone(to):
@@ -687,6 +692,33 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
 	buf := e.room()
 	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7
 	e.code = e.code[:len(e.code)+4+copy(buf[4:], m.b[:m.n])]
+	return true
+}
+
+// rorx encodes RORX $n, src, dst: VEX.LZ.F2.0F3A.W F0 /r ib with dst in ModRM.reg,
+// src in ModRM.rm and VEX.vvvv unused (1111).
+func (e *x86enc) rorx(d *x86op, n, src, dst Operand) bool {
+	if !n.IsImm() || n.off < -128 || n.off > 255 || !isRM(src) {
+		return false
+	}
+	r, rex, ok := regField(dst, false)
+	if !ok {
+		return false
+	}
+	m, ok := encodeRM(r, rex, src, false)
+	if !ok {
+		return false
+	}
+	rxb := m.rex & (rexR | rexX | rexB)
+	b2 := byte(0xf)<<3 | 3 // vvvv = 1111, pp = F2
+	if d.w {
+		b2 |= 0x80
+	}
+	buf := e.room()
+	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|3, b2, 0xf0
+	k := 4 + copy(buf[4:], m.b[:m.n])
+	buf[k] = byte(n.off)
+	e.code = e.code[:len(e.code)+k+1]
 	return true
 }
 

@@ -71,13 +71,13 @@ func TestDirectEncodingMatchesGolangAsm(t *testing.T) {
 		}
 		op := tbl.base + Op(i)
 		mids := []Operand{None}
-		if d.form == xIMUL3 || d.form == xBMI2 {
+		if d.form == xIMUL3 || d.form == xBMI2 || d.form == xRORX {
 			mids = append([]Operand{}, ops...)
 		}
 		for _, from := range ops {
 			for _, mid := range mids {
 				for _, to := range ops {
-					if d.form == xIMUL3 || d.form == xBMI2 {
+					if d.form == xIMUL3 || d.form == xBMI2 || d.form == xRORX {
 						// Keep the three-operand grid small: registers and memory for
 						// the sources, a register for the destination.
 						if !to.IsReg() || (mid.IsImm() || mid.typ == 0) || (from.IsMem() && mid.IsMem()) {
