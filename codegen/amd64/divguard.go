@@ -147,8 +147,12 @@ func (u *unit) divConst(in riscv.Inst, c int64) {
 	if quot {
 		e.op(asm.MOVL, asm.R(tD), asm.R(tA))
 	} else {
-		// RDX = x - q*c (q*c <= x < 2^31).
-		e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+		// RDX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
+		if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
+			e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
+		} else {
+			e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+		}
 		e.op(asm.NEGL, asm.None, asm.R(tD))
 		e.op(asm.ADDL, asm.R(tA), asm.R(tD))
 	}

@@ -69,17 +69,12 @@ var storeOps = map[int]asm.Op{1: asm.MOVB, 2: asm.MOVW, 4: asm.MOVL, 8: asm.MOVQ
 func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e := &u.e
 	w := width(in.Op)
-	if u.unchecked != nil && idx < len(u.unchecked) && u.unchecked[idx] {
+	if u.hoisted(idx) {
 		// In bounds: the loop's entry checked every iteration's (hoist.go).
 		if in.Rd == 0 {
 			return
 		}
-		mem := arenaMem
-		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); e.isMapped(in.Rs1) && fits32(disp) {
-			mem = asm.MemIdx(rMem, e.rm.host[in.Rs1], 1, disp)
-		} else {
-			u.arenaOffset(in.Rs1, in.Imm)
-		}
+		mem := u.hoistedMem(in.Rs1, in.Imm)
 		d := e.dest(in.Rd, tD)
 		e.op(loadOps[in.Op], mem, asm.R(d))
 		e.commit(in.Rd, d)
@@ -95,9 +90,32 @@ func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e.commit(in.Rd, d)
 }
 
-// store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path.
+// hoisted reports whether the loop's entry checked body instruction idx's accesses
+// for every iteration (hoist.go).
+func (u *unit) hoisted(idx int) bool {
+	return idx < len(u.unchecked) && u.unchecked[idx]
+}
+
+// hoistedMem returns the host operand of an access at rs1 + imm that needs no check:
+// [R14 + rs1 + (imm - ArenaBase)] when rs1 is mapped and the displacement fits, else
+// [R14 + RAX] with the arena offset computed into RAX.
+func (u *unit) hoistedMem(rs1 uint8, imm int64) asm.Operand {
+	e := &u.e
+	if disp := imm - int64(u.m.Cfg.Layout.ArenaBase); e.isMapped(rs1) && fits32(disp) {
+		return asm.MemIdx(rMem, e.rm.host[rs1], 1, disp)
+	}
+	u.arenaOffset(rs1, imm)
+	return arenaMem
+}
+
+// store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path, none
+// when the loop's entry proved the store inside its window (hoist.go).
 func (u *unit) store(idx int, pc uint64, in riscv.Inst) {
 	w := width(in.Op)
+	if u.hoisted(idx) {
+		u.storeValueAt(w, in.Rs2, u.hoistedMem(in.Rs1, in.Imm))
+		return
+	}
 	u.arenaOffset(in.Rs1, in.Imm)
 	u.storeCheck(w, u.m.primaryWindow(in.Rs1), u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	u.storeValue(w, in.Rs2)
