@@ -38,6 +38,15 @@ func TestRegressions(t *testing.T) {
 			p.SD(A0, S0, 8)
 			p.SD(A0, S0, 16) // faults; the two before it happened
 		}, -1},
+		{"store group starting just below the arena, ending inside a grown window", func(p *Program) {
+			p.LI(S0, base+8) // s0's window is the one below the text
+			p.LI(S1, data)
+			p.LI(A0, 5)
+			p.SD(A0, S0, 16)  // grows window 0 over the arena's first page
+			p.LD(A1, S1, 0)   // ends the group
+			p.SD(A0, S0, -16) // 8 bytes below the arena: faults, though the hull's end is in the window
+			p.SD(A0, S0, 24)
+		}, -1},
 		{"store on the far side of the read-only text from the stack pointer's window", func(p *Program) {
 			p.LI(S1, data-0x20000+8) // the RW segment below the text
 			p.LI(A0, 7)
