@@ -23,7 +23,14 @@ import (
 // inside the arena to past its ends, so that the entry's checks pass, fail at the
 // first iteration or fail only at the last. A third of them also divide (divw,
 // remw) by a register the loop never writes, which amd64 compares once with a
-// guessed constant at the entry (right or wrong). Small instruction budgets make native
+// guessed constant at the entry (right or wrong). A third count with addiw: from
+// small values, across the sign of 32 bits, with garbage in the counter's upper
+// bits, or towards a bound that is not sign-extended (never reached). A third of the
+// accesses are stores (sb, sh, sw, sd) through the same registers, with memory
+// growth metered in half of the programs; the loop runs up to three times, its
+// second walk shifted, so that later entries find the windows grown by the first
+// (the entry's window checks pass) or step just past their edge (growth gas is
+// charged in the checked copy). Small instruction budgets make native
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
@@ -67,12 +74,34 @@ func TestCountedLoopSweep(t *testing.T) {
 			r0 = end - iters*step
 		}
 		bound := r0 + iters*step
+		w32 := rng.IntN(3) == 0 // the counter steps with addiw
+		if w32 {
+			switch rng.IntN(4) {
+			case 0: // crossing from 2^31-1 to -2^31 (or back) midway
+				r0 = int64(int32(uint32(1<<31) - uint32(rng.IntN(int(iters)))*uint32(step)))
+			case 1: // garbage in the upper half, which the first step discards
+				r0 = int64(uint64(uint32(r0)) | uint64(rng.Uint32())<<32)
+			}
+			bound = int64(int32(uint32(r0) + uint32(iters*step)))
+			if rng.IntN(8) == 0 {
+				bound ^= 1 << (32 + rng.IntN(31)) // not sign-extended: never reached
+			}
+		}
 		if rng.IntN(6) == 0 {
 			bound++ // never reached: out of gas
 		}
-		p.LI(S0, r0)
+		// Up to three runs of the loop; the second and third walk s1 from a shifted
+		// start.
+		reps := 1 + rng.IntN(3)
+		shifts := []int64{0, 8, -8, 64, 4096, -4096, 4 * step}
+		p.LI(S4, int64(reps))
+		p.LI(S5, start()) // s1's first start
+		p.LI(S6, shifts[rng.IntN(len(shifts))])
 		p.LI(T0, bound)
-		p.LI(S1, start()) // a second induction register
+		p.LI(A0, 0)
+		p.Label("again")
+		p.LI(S0, r0)
+		p.ADDI(S1, S5, 0) // a second induction register
 		step2 := steps[rng.IntN(len(steps))]
 		p.LI(S2, start()) // an invariant base
 		// An invariant divisor, loaded with li (the constant amd64 guesses for
@@ -94,13 +123,19 @@ func TestCountedLoopSweep(t *testing.T) {
 				p.ADD(S3, S3, T1)
 			}
 		}
-		p.LI(A0, 0)
 		p.Label("loop")
 		body := 2 + rng.IntN(5)
 		stepped, stepped2 := false, false
+		stepS0 := func() {
+			if w32 {
+				p.ADDIW(S0, S0, step)
+			} else {
+				p.ADDI(S0, S0, step)
+			}
+		}
 		for k := 0; k < body; k++ {
 			if !stepped && rng.IntN(body-k) == 0 {
-				p.ADDI(S0, S0, step)
+				stepS0()
 				stepped = true
 			}
 			if !stepped2 && rng.IntN(3) == 0 {
@@ -108,6 +143,12 @@ func TestCountedLoopSweep(t *testing.T) {
 				stepped2 = true
 			}
 			b := []int{S0, S1, S2}[rng.IntN(3)]
+			if rng.IntN(3) == 0 {
+				// sb, sh, sw or sd of a loaded or accumulated value.
+				v := []int{A0, A1, A2, A3, Zero}[rng.IntN(5)]
+				p.Emit(S(0x23, uint32(rng.IntN(4)), b, v, int64(rng.IntN(64))-32))
+				continue
+			}
 			rd := []int{A1, A2, A3, Zero}[rng.IntN(4)]
 			p.Emit(I(0x03, loads[rng.IntN(len(loads))], rd, b, int64(rng.IntN(64))-32))
 			p.ADD(A0, A0, rd)
@@ -119,13 +160,16 @@ func TestCountedLoopSweep(t *testing.T) {
 			}
 		}
 		if !stepped {
-			p.ADDI(S0, S0, step)
+			stepS0()
 		}
 		if rng.IntN(2) == 0 {
 			p.BNE(S0, T0, "loop")
 		} else {
 			p.BNE(T0, S0, "loop")
 		}
+		p.ADD(S5, S5, S6)
+		p.ADDI(S4, S4, -1)
+		p.BNE(S4, Zero, "again")
 		p.LI(A7, 93)
 		p.ECALL()
 		// The lowest segment at base puts the arena at [base, base+1 MiB).
@@ -139,6 +183,9 @@ func TestCountedLoopSweep(t *testing.T) {
 			ArenaSize: arenaSize, Gas: 20_000}
 		if rng.IntN(3) == 0 {
 			prog.Budget = uint64(5 + rng.IntN(60))
+		}
+		if rng.IntN(2) == 0 {
+			prog.PageGas, prog.Gas = guest.ContractPageGas, 40_000
 		}
 		if corpus.CheckExec(t, prog, cache); t.Failed() {
 			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
