@@ -15,7 +15,9 @@ import (
 // c's reciprocal (no IDIV, no checks for 0 and -1); when the register holds anything
 // else, the usual copy runs. A negative dividend takes IDIV out of line, so only the
 // unsigned form of the reciprocal is needed. Results, gas and counts are unchanged:
-// both copies compute the same quotient, and division never faults on RISC-V.
+// both copies compute the same quotient, and division never faults on RISC-V. Outside
+// such a copy, a DIVW or REMW by a register with a guessed constant compares the
+// register itself and multiplies when it holds the constant (divGuessed).
 
 // maxDivGuards bounds the entry's compares.
 const maxDivGuards = 2
@@ -124,6 +126,32 @@ func (u *unit) divCheck(p *divPlan, slow *asm.Label) {
 		e.op(asm.CMPL, e.src(g.r), asm.Imm(g.c))
 		e.jump(asm.JNE, slow)
 	}
+}
+
+// divGuessed emits DIVW or REMW rd, rs1, rs2 outside a guarded loop copy when the
+// unit loads rs2 with a constant c (guessConst), and reports whether it did: one
+// compare of rs2 with c selects divConst inline, the general division (div32) runs out
+// of line otherwise. keccak's loops run their first iteration in the block before the
+// loop (a block runs to its branch), where no loop entry guards the divisor; there the
+// compare replaces the checks for 0 and -1 and an IDIV.
+func (u *unit) divGuessed(in riscv.Inst) bool {
+	if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || in.Rd == 0 || in.Rs2 == 0 {
+		return false
+	}
+	c, ok := u.guessConst(in.Rs2)
+	if !ok {
+		return false
+	}
+	e := &u.e
+	done := u.b.NewLabel()
+	e.op(asm.CMPL, e.src(in.Rs2), asm.Imm(c))
+	e.jump(asm.JNE, u.coldLabel(func() {
+		u.div32(in)
+		e.jump(asm.JMP, done)
+	}))
+	u.divConst(in, c)
+	u.b.Bind(done)
+	return true
 }
 
 // divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):

@@ -157,7 +157,9 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
 			break
 		}
-		u.div32(in)
+		if !u.divGuessed(in) {
+			u.div32(in)
+		}
 
 	case riscv.OpLB, riscv.OpLH, riscv.OpLW, riscv.OpLD, riscv.OpLBU, riscv.OpLHU, riscv.OpLWU:
 		u.load(idx, pc, in)
