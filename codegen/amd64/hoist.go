@@ -201,21 +201,39 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 		}
 		lim := size - (h.hi - h.lo)
 		disp := h.lo - base
-		// The first iteration's start, as an arena offset.
-		e.load(h.b, tA)
-		e.addImm(disp, tA, asm.NoReg)
+		// The first iteration's start, as an arena offset, and the last one's.
+		u.hullAt(h, disp, false)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 		if h.step == 0 {
 			continue
 		}
-		// The last iteration's: (n-1)*step + b + disp.
-		e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
-		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
-		e.addImm(disp, tA, asm.NoReg)
+		u.hullAt(h, disp, true)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 	}
+}
+
+// hullAt computes b + k*step + disp into RAX for hull h, k = n-1 (in RDX) when last,
+// else 0: one LEA when b is in a host register (and the step is an x86 scale).
+func (u *unit) hullAt(h hoistHull, disp int64, last bool) {
+	e := &u.e
+	mapped := e.isMapped(h.b)
+	switch {
+	case !last || h.step == 0:
+		if mapped {
+			e.op(asm.LEAQ, asm.Mem(e.rm.host[h.b], disp), asm.R(tA))
+			return
+		}
+		e.load(h.b, tA)
+	case mapped && (h.step == 1 || h.step == 2 || h.step == 4 || h.step == 8):
+		e.op(asm.LEAQ, asm.MemIdx(e.rm.host[h.b], tD, int(h.step), disp), asm.R(tA))
+		return
+	default:
+		e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
+		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
+	}
+	e.addImm(disp, tA, asm.NoReg)
 }
 
 // storeHullCheck emits the entry's check of store hull h (RDX = n-1): the lowest
@@ -228,22 +246,12 @@ func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 	e := &u.e
 	base := int64(u.m.Cfg.Layout.ArenaBase)
 	win := u.m.primaryWindow(h.b)
-	// at computes b + k*step + disp into RAX, k = n-1 when last, else 0.
-	at := func(disp int64, last bool) {
-		if last && h.step != 0 {
-			e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
-			e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
-		} else {
-			e.load(h.b, tA)
-		}
-		e.addImm(disp, tA, asm.NoReg)
-	}
-	at(h.lo-base, h.step < 0)
+	u.hullAt(h, h.lo-base, h.step < 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
 	e.jump(asm.JCS, slow)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
 	e.jump(asm.JHI, slow)
-	at(h.hi-8-base, h.step > 0)
+	u.hullAt(h, h.hi-8-base, h.step > 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
 	e.jump(asm.JHI, slow)
 }
