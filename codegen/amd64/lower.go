@@ -95,7 +95,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		body = body[:len(body)-1]
 	}
 	u.sextMove = sextRedundant(body, u.bools)
-	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
+	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove, u.unchecked)
 	var live regSet
 	if selfLoop {
 		live = liveIn(blk.Insts)
