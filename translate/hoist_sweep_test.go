@@ -30,23 +30,29 @@ import (
 // growth metered in half of the programs; the loop runs up to three times, its
 // second walk shifted, so that later entries find the windows grown by the first
 // (the entry's window checks pass) or step just past their edge (growth gas is
-// charged in the checked copy). Small instruction budgets make native
+// charged in the checked copy). Half jump straight to the loop's head, so that its
+// first iteration runs in the loop's own block; a third are linked at 2^31, the
+// contract layout's arena base. Small instruction budgets make native
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
 	n, seed := sweepParams(t, 300)
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
 	cache := machine.NewCache(16)
-	const (
-		data      = 0x30000
-		arenaSize = 1 << 20
-		arenaEnd  = base + arenaSize
-	)
+	const arenaSize = 1 << 20
 	steps := []int64{1, 2, 3, 4, 8, 12, 24, 768, 2040, -1, -4, -8, -24, -256, -2048}
 	// Load funct3: lb, lh, lw, ld, lbu, lhu, lwu.
 	loads := []uint32{0, 1, 2, 3, 4, 5, 6}
 	for i := range n {
-		p := New(base + 0x10000)
+		// A third are linked at 2^31, where the contract layout puts its arena:
+		// arena offsets are then not an address's low 32 bits, and a W register's
+		// values are no addresses in the arena.
+		org := int64(base)
+		if rng.IntN(3) == 0 {
+			org = 1 << 31
+		}
+		data, arenaEnd := org+0x20000, org+arenaSize
+		p := New(uint64(org) + 0x10000)
 		// Where the walks start: inside the data segment, near either end of the
 		// arena, or outside it.
 		start := func() int64 {
@@ -54,9 +60,9 @@ func TestCountedLoopSweep(t *testing.T) {
 			case 0:
 				return arenaEnd - int64(rng.IntN(512))
 			case 1:
-				return base + int64(rng.IntN(512))
+				return org + int64(rng.IntN(512))
 			case 2:
-				return base - int64(rng.IntN(64))
+				return org - int64(rng.IntN([]int{16, 64}[rng.IntN(2)]))
 			default:
 				return data + int64(rng.IntN(4096))
 			}
@@ -69,7 +75,7 @@ func TestCountedLoopSweep(t *testing.T) {
 			// reach past it in the last iteration only.
 			end := arenaEnd - int64(rng.IntN(16))
 			if step < 0 {
-				end = base + int64(rng.IntN(16))
+				end = org + int64(rng.IntN(16))
 			}
 			r0 = end - iters*step
 		}
@@ -123,6 +129,12 @@ func TestCountedLoopSweep(t *testing.T) {
 				p.ADD(S3, S3, T1)
 			}
 		}
+		if rng.IntN(2) == 0 {
+			// Jump to the loop's head: its first iteration then runs in the
+			// loop's own block, entering it with the registers as set up (else
+			// the block before the loop runs through it once).
+			p.J("loop")
+		}
 		p.Label("loop")
 		body := 2 + rng.IntN(5)
 		stepped, stepped2 := false, false
@@ -172,10 +184,10 @@ func TestCountedLoopSweep(t *testing.T) {
 		p.BNE(S4, Zero, "again")
 		p.LI(A7, 93)
 		p.ECALL()
-		// The lowest segment at base puts the arena at [base, base+1 MiB).
-		low := Segment{Vaddr: base, Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
-		text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
-		high := Segment{Vaddr: data, Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
+		// The lowest segment at org puts the arena at [org, org+1 MiB).
+		low := Segment{Vaddr: uint64(org), Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
+		text := Segment{Vaddr: uint64(org) + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+		high := Segment{Vaddr: uint64(data), Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
 		for j := range high.Data {
 			high.Data[j] = byte(rng.Uint32())
 		}

@@ -151,7 +151,6 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 // uses RAX and RDX.
 func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	e := &u.e
-	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	// diff = q - r at entry = n * step (r - q for a negative step).
 	a, b, c := p.q, p.r, p.step
@@ -200,24 +199,31 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 			continue
 		}
 		lim := size - (h.hi - h.lo)
-		disp := h.lo - base
 		// The first iteration's start, as an arena offset, and the last one's.
-		u.hullAt(h, disp, false)
+		u.hullAt(h, h.lo, false)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 		if h.step == 0 {
 			continue
 		}
-		u.hullAt(h, disp, true)
+		u.hullAt(h, h.lo, true)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 	}
 }
 
-// hullAt computes b + k*step + disp into RAX for hull h, k = n-1 (in RDX) when last,
-// else 0: one LEA when b is in a host register (and the step is an x86 scale).
-func (u *unit) hullAt(h hoistHull, disp int64, last bool) {
+// hullAt computes the arena offset b + k*step + off - ArenaBase into RAX for hull h,
+// k = n-1 (in RDX) when last, else 0: one LEA when b is in a host register (and the
+// step is an x86 scale) and off - ArenaBase fits an imm32, else an ADD of -ArenaBase
+// after it (hoistable checks that one of the two fits).
+func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 	e := &u.e
+	base := int64(u.m.Cfg.Layout.ArenaBase)
+	disp := off - base
+	if !fits32(disp) {
+		defer e.op(asm.ADDQ, asm.Imm(-base), asm.R(tA))
+		disp = off
+	}
 	mapped := e.isMapped(h.b)
 	switch {
 	case !last || h.step == 0:
@@ -244,24 +250,26 @@ func (u *unit) hullAt(h hoistHull, disp int64, last bool) {
 // window (StoreWinLo > StoreWinHi8) fails.
 func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 	e := &u.e
-	base := int64(u.m.Cfg.Layout.ArenaBase)
 	win := u.m.primaryWindow(h.b)
-	u.hullAt(h, h.lo-base, h.step < 0)
+	u.hullAt(h, h.lo, h.step < 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
 	e.jump(asm.JCS, slow)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
 	e.jump(asm.JHI, slow)
-	u.hullAt(h, h.hi-8-base, h.step > 0)
+	u.hullAt(h, h.hi-8, h.step > 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
 	e.jump(asm.JHI, slow)
 }
 
-// hoistable reports whether plan p's constants fit the entry check's immediates.
+// hoistable reports whether plan p's constants fit the entry check's immediates: each
+// hull end's offset from its base, either minus ArenaBase or alone with -ArenaBase
+// (hullAt).
 func (u *unit) hoistable(p *hoistPlan) bool {
 	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
+	fits := func(off int64) bool { return fits32(off-base) || fits32(off) && fits32(-base) }
 	for _, h := range p.hulls {
-		if !fits32(size-(h.hi-h.lo)) || !fits32(h.lo-base) || !fits32(h.hi-8-base) {
+		if !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
 			return false
 		}
 	}

@@ -124,3 +124,15 @@ func TestInverse(t *testing.T) {
 		}
 	}
 }
+
+// TestHoistableBelowBase: with the arena at 2^31 (the contract layout), a hull that
+// starts below its base register (sd a5, -8(t5)) still fits the entry's immediates:
+// its offset is added apart from -ArenaBase.
+func TestHoistableBelowBase(t *testing.T) {
+	m := testModule()
+	u := newUnit(m, nil)
+	p := hoistPlan{hulls: []hoistHull{{b: rv.T5, step: 8, lo: -8, hi: 0, store: true}, {b: rv.T4, step: 8, lo: -16, hi: 8}}}
+	if !u.hoistable(&p) {
+		t.Errorf("hulls below their bases at ArenaBase %#x not hoistable", m.Cfg.Layout.ArenaBase)
+	}
+}
