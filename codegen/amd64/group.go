@@ -83,14 +83,17 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	u.arenaOffset(g.base, g.lo)
 	span := g.hi - g.lo
 	if g.stores {
-		// The start must be at most StoreWinHi8 too: a start just below the arena
-		// wraps to nearly 2^64, and its end back to a small offset.
 		p := u.m.primaryWindow(g.base)
 		e.op(asm.CMPQ, asm.R(tA), stMem(winLo(p)))
 		e.jump(asm.JCS, slow)
-		e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(p)))
-		e.jump(asm.JHI, slow)
 		e.op(asm.LEAQ, asm.Mem(tA, span-8), asm.R(tD))
+		if span > 8 {
+			// A start just below the arena wraps to nearly 2^64, and the end
+			// (start + span - 8) back to a small offset: below the start. (With
+			// span <= 8 the end stays near 2^64 and fails the compare below.)
+			e.op(asm.CMPQ, asm.R(tD), asm.R(tA))
+			e.jump(asm.JCS, slow)
+		}
 		e.op(asm.CMPQ, asm.R(tD), stMem(winHi8(p)))
 		e.jump(asm.JHI, slow)
 	} else {
