@@ -70,6 +70,17 @@ func findGroup(body []riscv.Inst, start int) (g group, ok bool) {
 	return g, members >= 2
 }
 
+// groupHoisted reports whether the loop's entry checked every access of group g
+// (hoist.go): then the accesses need no hull check, and are lowered one by one.
+func (u *unit) groupHoisted(g group, body []riscv.Inst) bool {
+	for i := g.start; i < g.end; i++ {
+		if isAccess(body[i]) && body[i].Rs1 == g.base && !u.hoisted(i) {
+			return false
+		}
+	}
+	return true
+}
+
 // lowerGroup emits group g of the current block; pcs are the body's addresses.
 func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	e := &u.e

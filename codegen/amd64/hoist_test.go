@@ -136,3 +136,24 @@ func TestHoistableBelowBase(t *testing.T) {
 		t.Errorf("hulls below their bases at ArenaBase %#x not hoistable", m.Cfg.Layout.ArenaBase)
 	}
 }
+
+// TestGroupHoisted: a memory group whose accesses the loop's entry all checked
+// (sha256's message schedule: lw 0(a1) ... sw 60(a1)) is lowered without its hull
+// check; one access left checked keeps the group.
+func TestGroupHoisted(t *testing.T) {
+	lw := riscv.Decode(rv.I(0x03, 2, rv.A3, rv.A1, 0))
+	addw := riscv.Decode(rv.R(0x3B, 0, 0, rv.A5, rv.A3, rv.A4))
+	sw := riscv.Decode(rv.S(0x23, 2, rv.A1, rv.A5, 60))
+	body := []riscv.Inst{lw, addw, sw}
+	g, ok := findGroup(body, 0)
+	if !ok || g.end != 3 {
+		t.Fatalf("group: %+v %v", g, ok)
+	}
+	u := newUnit(testModule(), nil)
+	if u.unchecked = []bool{true, false, true}; !u.groupHoisted(g, body) {
+		t.Error("all accesses hoisted, the group kept")
+	}
+	if u.unchecked = []bool{true, false, false}; u.groupHoisted(g, body) {
+		t.Error("the store checked, the group dropped")
+	}
+}

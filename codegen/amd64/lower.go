@@ -136,7 +136,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		if u.fwdReg != 0 && idx > spanEnd {
 			u.fwdEnd()
 		}
-		if g, ok := findGroup(body, idx); ok {
+		if g, ok := findGroup(body, idx); ok && !u.groupHoisted(g, body) {
 			u.fwdEnd()
 			u.lowerGroup(g, body, pcs)
 			idx = g.end
