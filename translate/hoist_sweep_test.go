@@ -23,29 +23,42 @@ import (
 // inside the arena to past its ends, so that the entry's checks pass, fail at the
 // first iteration or fail only at the last. A third of them also divide (divw,
 // remw) by a register the loop never writes, which amd64 compares once with a
-// guessed constant at the entry (right or wrong). Half of them copy registers around
-// the loop and sign-extend them (sext.w of a register a W result or another sext.w
-// reaches through the back edge, which amd64 checks once at the entry,
+// guessed constant at the entry (right or wrong). A third count with addiw: from
+// small values, across the sign of 32 bits, with garbage in the counter's upper
+// bits, or towards a bound that is not sign-extended (never reached). A third of the
+// accesses are stores (sb, sh, sw, sd) through the same registers, with memory
+// growth metered in half of the programs; the loop runs up to three times, its
+// second walk shifted, so that later entries find the windows grown by the first
+// (the entry's window checks pass) or step just past their edge (growth gas is
+// charged in the checked copy). Half of them copy registers around the loop and
+// sign-extend them (sext.w of a register a W result or another sext.w reaches
+// through the back edge, which amd64 checks once at the entry,
 // codegen/amd64/sextloop.go), starting from values that are sign-extended or not,
-// and sometimes through a 64-bit result that never is; those mostly jump to the loop, so
-// that its block (not the one before, which falls into the first iteration) sees the
-// values from before the loop. Small instruction budgets make native
+// and sometimes through a 64-bit result that never is. Half jump straight to the
+// loop's head (three in four of those carrying registers), so that its first
+// iteration runs in the loop's own block with the values from before the loop
+// (else the block before the loop runs through it once); a third are linked at
+// 2^31, the contract layout's arena base. Small instruction budgets make native
 // code leave and re-enter the loop midway. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
 func TestCountedLoopSweep(t *testing.T) {
 	n, seed := sweepParams(t, 300)
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
 	cache := machine.NewCache(16)
-	const (
-		data      = 0x30000
-		arenaSize = 1 << 20
-		arenaEnd  = base + arenaSize
-	)
+	const arenaSize = 1 << 20
 	steps := []int64{1, 2, 3, 4, 8, 12, 24, 768, 2040, -1, -4, -8, -24, -256, -2048}
 	// Load funct3: lb, lh, lw, ld, lbu, lhu, lwu.
 	loads := []uint32{0, 1, 2, 3, 4, 5, 6}
 	for i := range n {
-		p := New(base + 0x10000)
+		// A third are linked at 2^31, where the contract layout puts its arena:
+		// arena offsets are then not an address's low 32 bits, and a W register's
+		// values are no addresses in the arena.
+		org := int64(base)
+		if rng.IntN(3) == 0 {
+			org = 1 << 31
+		}
+		data, arenaEnd := org+0x20000, org+arenaSize
+		p := New(uint64(org) + 0x10000)
 		// Where the walks start: inside the data segment, near either end of the
 		// arena, or outside it.
 		start := func() int64 {
@@ -53,9 +66,9 @@ func TestCountedLoopSweep(t *testing.T) {
 			case 0:
 				return arenaEnd - int64(rng.IntN(512))
 			case 1:
-				return base + int64(rng.IntN(512))
+				return org + int64(rng.IntN(512))
 			case 2:
-				return base - int64(rng.IntN(64))
+				return org - int64(rng.IntN([]int{16, 64}[rng.IntN(2)]))
 			default:
 				return data + int64(rng.IntN(4096))
 			}
@@ -68,17 +81,39 @@ func TestCountedLoopSweep(t *testing.T) {
 			// reach past it in the last iteration only.
 			end := arenaEnd - int64(rng.IntN(16))
 			if step < 0 {
-				end = base + int64(rng.IntN(16))
+				end = org + int64(rng.IntN(16))
 			}
 			r0 = end - iters*step
 		}
 		bound := r0 + iters*step
+		w32 := rng.IntN(3) == 0 // the counter steps with addiw
+		if w32 {
+			switch rng.IntN(4) {
+			case 0: // crossing from 2^31-1 to -2^31 (or back) midway
+				r0 = int64(int32(uint32(1<<31) - uint32(rng.IntN(int(iters)))*uint32(step)))
+			case 1: // garbage in the upper half, which the first step discards
+				r0 = int64(uint64(uint32(r0)) | uint64(rng.Uint32())<<32)
+			}
+			bound = int64(int32(uint32(r0) + uint32(iters*step)))
+			if rng.IntN(8) == 0 {
+				bound ^= 1 << (32 + rng.IntN(31)) // not sign-extended: never reached
+			}
+		}
 		if rng.IntN(6) == 0 {
 			bound++ // never reached: out of gas
 		}
-		p.LI(S0, r0)
+		// Up to three runs of the loop; the second and third walk s1 from a shifted
+		// start.
+		reps := 1 + rng.IntN(3)
+		shifts := []int64{0, 8, -8, 64, 4096, -4096, 4 * step}
+		p.LI(S4, int64(reps))
+		p.LI(S5, start()) // s1's first start
+		p.LI(S6, shifts[rng.IntN(len(shifts))])
 		p.LI(T0, bound)
-		p.LI(S1, start()) // a second induction register
+		p.LI(A0, 0)
+		p.Label("again")
+		p.LI(S0, r0)
+		p.ADDI(S1, S5, 0) // a second induction register
 		step2 := steps[rng.IntN(len(steps))]
 		p.LI(S2, start()) // an invariant base
 		// An invariant divisor, loaded with li (the constant amd64 guesses for
@@ -100,11 +135,11 @@ func TestCountedLoopSweep(t *testing.T) {
 				p.ADD(S3, S3, T1)
 			}
 		}
-		// Registers carried around the loop: s5 and s6 take s4's and s5's
-		// previous values, s4 a new W (or 64-bit) result, then sext.w of them.
+		// Registers carried around the loop: s10 and s9 take s9's and s8's
+		// previous values, s8 a new W (or 64-bit) result, then sext.w of them.
 		carried := rng.IntN(2) == 0
 		if carried {
-			for _, r := range []int{S4, S5, S6, S7} {
+			for _, r := range []int{S8, S9, S10, S11} {
 				v := int64(int32(rng.Uint32()))
 				if rng.IntN(3) == 0 {
 					v = int64(rng.Uint64()) // not sign-extended: the entry's check fails
@@ -112,22 +147,30 @@ func TestCountedLoopSweep(t *testing.T) {
 				p.LI(r, v)
 			}
 		}
-		p.LI(A0, 0)
-		if carried && rng.IntN(4) != 0 {
-			// Enter the loop's block from outside: falling into it, the first
-			// iteration runs in the block before (which sign-extends them all).
+		if rng.IntN(2) == 0 || carried && rng.IntN(2) == 0 {
+			// Jump to the loop's head: its first iteration then runs in the
+			// loop's own block, entering it with the registers as set up (else
+			// the block before the loop runs through it once, which also
+			// sign-extends the carried registers).
 			p.J("loop")
 		}
 		p.Label("loop")
 		if carried {
-			p.ADDI(S6, S5, 0)
-			p.ADDI(S5, S4, 0)
+			p.ADDI(S10, S9, 0)
+			p.ADDI(S9, S8, 0)
 		}
 		body := 2 + rng.IntN(5)
 		stepped, stepped2 := false, false
+		stepS0 := func() {
+			if w32 {
+				p.ADDIW(S0, S0, step)
+			} else {
+				p.ADDI(S0, S0, step)
+			}
+		}
 		for k := 0; k < body; k++ {
 			if !stepped && rng.IntN(body-k) == 0 {
-				p.ADDI(S0, S0, step)
+				stepS0()
 				stepped = true
 			}
 			if !stepped2 && rng.IntN(3) == 0 {
@@ -135,6 +178,12 @@ func TestCountedLoopSweep(t *testing.T) {
 				stepped2 = true
 			}
 			b := []int{S0, S1, S2}[rng.IntN(3)]
+			if rng.IntN(3) == 0 {
+				// sb, sh, sw or sd of a loaded or accumulated value.
+				v := []int{A0, A1, A2, A3, Zero}[rng.IntN(5)]
+				p.Emit(S(0x23, uint32(rng.IntN(4)), b, v, int64(rng.IntN(64))-32))
+				continue
+			}
 			rd := []int{A1, A2, A3, Zero}[rng.IntN(4)]
 			p.Emit(I(0x03, loads[rng.IntN(len(loads))], rd, b, int64(rng.IntN(64))-32))
 			p.ADD(A0, A0, rd)
@@ -148,39 +197,42 @@ func TestCountedLoopSweep(t *testing.T) {
 		if carried {
 			sext := func(rd, rs int) { p.Emit(I(0x1B, 0, rd, rs, 0)) }
 			if rng.IntN(4) == 0 {
-				p.ADD(S4, S5, A0) // 64-bit: s4's sext.w stays
+				p.ADD(S8, S9, A0) // 64-bit: s8's sext.w stays
 			} else {
-				p.Emit(R(0x3B, 0, 0, S4, S5, A0)) // addw s4, s5, a0
+				p.Emit(R(0x3B, 0, 0, S8, S9, A0)) // addw s8, s9, a0
 			}
 			for _, k := range rng.Perm(4) {
 				switch k {
 				case 0:
-					sext(S5, S5)
+					sext(S9, S9)
 				case 1:
-					sext(S6, S6)
+					sext(S10, S10)
 				case 2:
-					p.Emit(R(0x33, 4, 0, S7, S7, S6)) // xor s7, s7, s6
-					sext(S7, S7)
+					p.Emit(R(0x33, 4, 0, S11, S11, S10)) // xor s11, s11, s10
+					sext(S11, S11)
 				case 3:
-					sext(A4, S4)
+					sext(A4, S8)
 					p.ADD(A0, A0, A4)
 				}
 			}
 		}
 		if !stepped {
-			p.ADDI(S0, S0, step)
+			stepS0()
 		}
 		if rng.IntN(2) == 0 {
 			p.BNE(S0, T0, "loop")
 		} else {
 			p.BNE(T0, S0, "loop")
 		}
+		p.ADD(S5, S5, S6)
+		p.ADDI(S4, S4, -1)
+		p.BNE(S4, Zero, "again")
 		p.LI(A7, 93)
 		p.ECALL()
-		// The lowest segment at base puts the arena at [base, base+1 MiB).
-		low := Segment{Vaddr: base, Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
-		text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
-		high := Segment{Vaddr: data, Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
+		// The lowest segment at org puts the arena at [org, org+1 MiB).
+		low := Segment{Vaddr: uint64(org), Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
+		text := Segment{Vaddr: uint64(org) + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+		high := Segment{Vaddr: uint64(data), Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
 		for j := range high.Data {
 			high.Data[j] = byte(rng.Uint32())
 		}
@@ -188,6 +240,9 @@ func TestCountedLoopSweep(t *testing.T) {
 			ArenaSize: arenaSize, Gas: 20_000}
 		if rng.IntN(3) == 0 {
 			prog.Budget = uint64(5 + rng.IntN(60))
+		}
+		if rng.IntN(2) == 0 {
+			prog.PageGas, prog.Gas = guest.ContractPageGas, 40_000
 		}
 		if corpus.CheckExec(t, prog, cache); t.Failed() {
 			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)

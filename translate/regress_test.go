@@ -38,6 +38,15 @@ func TestRegressions(t *testing.T) {
 			p.SD(A0, S0, 8)
 			p.SD(A0, S0, 16) // faults; the two before it happened
 		}, -1},
+		{"store group starting just below the arena, ending inside a grown window", func(p *Program) {
+			p.LI(S0, base+8) // s0's window is the one below the text
+			p.LI(S1, data)
+			p.LI(A0, 5)
+			p.SD(A0, S0, 16)  // grows window 0 over the arena's first page
+			p.LD(A1, S1, 0)   // ends the group
+			p.SD(A0, S0, -16) // 8 bytes below the arena: faults, though the hull's end is in the window
+			p.SD(A0, S0, 24)
+		}, -1},
 		{"store on the far side of the read-only text from the stack pointer's window", func(p *Program) {
 			p.LI(S1, data-0x20000+8) // the RW segment below the text
 			p.LI(A0, 7)
@@ -222,6 +231,18 @@ func TestRegressions(t *testing.T) {
 		{"self-loop dividing by a guessed constant that is zero at run time", func(p *Program) {
 			divLoop(p, 5, -5)
 		}, divLoopWant(5, -5)},
+		{"straight-line division by a guessed constant: negative dividends, 2^31-1, -2^31", func(p *Program) {
+			divLine(p, 5, 0)
+		}, divLineWant(5, 0)},
+		{"straight-line division by a register that differs from its guess", func(p *Program) {
+			divLine(p, 5, 4) // divisor 9, guessed 5
+		}, divLineWant(5, 4)},
+		{"straight-line division by a guessed constant that is zero or -1 at run time", func(p *Program) {
+			divLine(p, 5, -5)
+			p.ADD(S1, A0, Zero)
+			divLine(p, 5, -6)
+			p.ADD(A0, A0, S1)
+		}, (divLineWant(5, -5) + divLineWant(5, -6)) & 0xff},
 		{"counted self-loop with hoisted bounds checks: two strides, a load after the step, an invariant base", func(p *Program) {
 			p.LI(S0, data)
 			p.LI(S1, data+2048)
@@ -434,6 +455,53 @@ func divLoopWant(guess, adj int64) int {
 		a0 += int64(r)
 		a1 += int64(q)
 		x += 997
+	}
+	a0 += int64(uint64(a1) >> 3)
+	a0 += a1
+	return int(a0 & 0xff)
+}
+
+// divLineDividends are divLine's dividends.
+var divLineDividends = []int64{-1 << 31, -1<<31 + 1, -7, -5, -1, 0, 1, 4, 5, 6, 1<<31 - 1, 1<<31 - 5}
+
+// divLine divides (DIVW, REMW) each of divLineDividends, in one block, by a3, loaded
+// with li a3, guess, then bumped by adj (so amd64's compare with the guessed constant
+// holds only when adj is 0), summing quotients and remainders into a0's low byte.
+func divLine(p *Program, guess, adj int64) {
+	p.LI(A3, guess)
+	p.ADDI(A3, A3, adj)
+	p.LI(A0, 0)
+	p.LI(A1, 0)
+	for _, x := range divLineDividends {
+		p.LI(T4, x)
+		p.Emit(R(0x3B, 6, 1, A4, T4, A3)) // remw a4, t4, a3
+		p.Emit(R(0x3B, 4, 1, A5, T4, A3)) // divw a5, t4, a3
+		p.ADD(A0, A0, A4)
+		p.ADD(A1, A1, A5)
+	}
+	p.SRLI(A2, A1, 3)
+	p.ADD(A0, A0, A2)
+	p.ADD(A0, A0, A1)
+	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
+}
+
+// divLineWant is divLine's exit status, computed with RISC-V's division rules.
+func divLineWant(guess, adj int64) int {
+	d := int32(guess + adj)
+	var a0, a1 int64
+	for _, x64 := range divLineDividends {
+		x := int32(x64)
+		var q, r int32
+		switch {
+		case d == 0:
+			q, r = -1, x
+		case d == -1:
+			q, r = -x, 0 // -(-2^31) wraps to -2^31
+		default:
+			q, r = x/d, x%d
+		}
+		a0 += int64(r)
+		a1 += int64(q)
 	}
 	a0 += int64(uint64(a1) >> 3)
 	a0 += a1

@@ -15,7 +15,9 @@ import (
 // c's reciprocal (no IDIV, no checks for 0 and -1); when the register holds anything
 // else, the usual copy runs. A negative dividend takes IDIV out of line, so only the
 // unsigned form of the reciprocal is needed. Results, gas and counts are unchanged:
-// both copies compute the same quotient, and division never faults on RISC-V.
+// both copies compute the same quotient, and division never faults on RISC-V. Outside
+// such a copy, a DIVW or REMW by a register with a guessed constant compares the
+// register itself and multiplies when it holds the constant (divGuessed).
 
 // maxDivGuards bounds the entry's compares.
 const maxDivGuards = 2
@@ -126,6 +128,32 @@ func (u *unit) divCheck(p *divPlan, slow *asm.Label) {
 	}
 }
 
+// divGuessed emits DIVW or REMW rd, rs1, rs2 outside a guarded loop copy when the
+// unit loads rs2 with a constant c (guessConst), and reports whether it did: one
+// compare of rs2 with c selects divConst inline, the general division (div32) runs out
+// of line otherwise. keccak's loops run their first iteration in the block before the
+// loop (a block runs to its branch), where no loop entry guards the divisor; there the
+// compare replaces the checks for 0 and -1 and an IDIV.
+func (u *unit) divGuessed(in riscv.Inst) bool {
+	if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || in.Rd == 0 || in.Rs2 == 0 {
+		return false
+	}
+	c, ok := u.guessConst(in.Rs2)
+	if !ok {
+		return false
+	}
+	e := &u.e
+	done := u.b.NewLabel()
+	e.op(asm.CMPL, e.src(in.Rs2), asm.Imm(c))
+	e.jump(asm.JNE, u.coldLabel(func() {
+		u.div32(in)
+		e.jump(asm.JMP, done)
+	}))
+	u.divConst(in, c)
+	u.b.Bind(done)
+	return true
+}
+
 // divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):
 // for a dividend x >= 0 the quotient is (x * M) >> s; a negative one takes IDIV out
 // of line.
@@ -147,8 +175,12 @@ func (u *unit) divConst(in riscv.Inst, c int64) {
 	if quot {
 		e.op(asm.MOVL, asm.R(tD), asm.R(tA))
 	} else {
-		// RDX = x - q*c (q*c <= x < 2^31).
-		e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+		// RDX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
+		if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
+			e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
+		} else {
+			e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+		}
 		e.op(asm.NEGL, asm.None, asm.R(tD))
 		e.op(asm.ADDL, asm.R(tA), asm.R(tD))
 	}

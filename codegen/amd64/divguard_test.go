@@ -2,7 +2,13 @@ package amd64
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/guest"
+	rv "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/riscv"
 )
 
 // TestMagic32 checks the reciprocals divConst multiplies by against division, on
@@ -40,5 +46,38 @@ func TestMagic32(t *testing.T) {
 	}
 	if _, _, ok := magic32(5); !ok || found < 1000 {
 		t.Fatalf("magic32(5) ok=%v, %d divisors with a reciprocal", ok, found)
+	}
+}
+
+// TestDivGuessedHotPath: a REMW by a register the unit loads with li (outside a guarded
+// loop copy) compares it with the constant and multiplies on the straight-line path;
+// the IDIV is out of line.
+func TestDivGuessedHotPath(t *testing.T) {
+	li := riscv.Decode(rv.I(0x13, 0, rv.A3, rv.Zero, 5))
+	remw := riscv.Decode(rv.R(0x3B, 6, 1, rv.A4, rv.T4, rv.A3))
+	m := testModule()
+	pc := uint64(0x8030_0000)
+	blk := &codegen.Block{Block: guest.Block{Start: pc, End: pc + 12, Insts: []riscv.Inst{li, remw, {Op: riscv.OpECALL, Len: 4}}}, Term: codegen.TermEcall}
+	u := newUnit(m, []*codegen.Block{blk})
+	u.blk, u.fuse = blk, &noFusion
+	u.lowerInst(1, pc+4, remw)
+	end := u.b.NewLabel()
+	u.b.Bind(end)
+	u.exitAt(guest.ExitEcall, pc)
+	u.emitShared()
+	for i := 0; i < len(u.cold); i++ {
+		c := u.cold[i]
+		u.emitCold(&c)
+	}
+	code, err := u.b.Assemble()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot := strings.Join(objdump(t, code[:end.Offset()]), "; ")
+	if strings.Contains(hot, "idiv") || !strings.Contains(hot, "cmp $0x5") || !strings.Contains(hot, "lea (%rdx,%rdx,4),%rdx") {
+		t.Errorf("hot path: %s", hot)
+	}
+	if all := strings.Join(objdump(t, code), "; "); !strings.Contains(all, "idiv") {
+		t.Errorf("no out-of-line IDIV: %s", all)
 	}
 }

@@ -16,7 +16,10 @@ import (
 // The special divisors (0, and -1 for the signed forms) give both results as the
 // spec defines them. Nothing between the two can leave the block except by a fault,
 // which ends the frame before the second runs, so the scratch word is never seen;
-// registers, gas and counts are those of the two instructions run apart.
+// registers, gas and counts are those of the two instructions run apart. A DIVW/REMW
+// pair by a register divguard.go guesses a constant for compares it at each of the
+// two: both multiply when it holds the constant, and both take div32, the pair,
+// otherwise (nothing between them writes the divisor).
 
 // maxPairGap bounds how far ahead the partner is looked for.
 const maxPairGap = 16

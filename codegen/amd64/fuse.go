@@ -151,7 +151,7 @@ func lowUnchanged(body []riscv.Inst, from, to int, x uint8) bool {
 }
 
 // noFaultBefore reports whether no instruction before i can fault (unchecked: the
-// loads whose bounds the loop's entry checked, hoist.go): a fault there in a later
+// loads and stores the loop's entry checked, hoist.go): a fault there in a later
 // iteration would show the previous iteration's result of a shift at i, which a
 // self-loop skips and nothing can compute any more.
 func noFaultBefore(body []riscv.Inst, i int, unchecked []bool) bool {

@@ -70,6 +70,17 @@ func findGroup(body []riscv.Inst, start int) (g group, ok bool) {
 	return g, members >= 2
 }
 
+// groupHoisted reports whether the loop's entry checked every access of group g
+// (hoist.go): then the accesses need no hull check, and are lowered one by one.
+func (u *unit) groupHoisted(g group, body []riscv.Inst) bool {
+	for i := g.start; i < g.end; i++ {
+		if isAccess(body[i]) && body[i].Rs1 == g.base && !u.hoisted(i) {
+			return false
+		}
+	}
+	return true
+}
+
 // lowerGroup emits group g of the current block; pcs are the body's addresses.
 func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	e := &u.e
@@ -87,6 +98,13 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 		e.op(asm.CMPQ, asm.R(tA), stMem(winLo(p)))
 		e.jump(asm.JCS, slow)
 		e.op(asm.LEAQ, asm.Mem(tA, span-8), asm.R(tD))
+		if span > 8 {
+			// A start just below the arena wraps to nearly 2^64, and the end
+			// (start + span - 8) back to a small offset: below the start. (With
+			// span <= 8 the end stays near 2^64 and fails the compare below.)
+			e.op(asm.CMPQ, asm.R(tD), asm.R(tA))
+			e.jump(asm.JCS, slow)
+		}
 		e.op(asm.CMPQ, asm.R(tD), stMem(winHi8(p)))
 		e.jump(asm.JHI, slow)
 	} else {

@@ -26,24 +26,48 @@ import (
 // enters a copy whose hoisted loads have no check when they all hold, else the usual
 // copy, every load checked. Gas, instruction counts and faults are unchanged: both
 // copies charge gas per iteration alike, and a load the entry proved cannot fault.
+//
+// The counter may also step with addiw, as C's int loop counters do (keccak's
+// `addiw s0, s0, 1; bne s0, a2, loop`): then it is sign-extended from 32 bits after
+// every step, so the loop ends at the first n >= 1 with (r + n*step) = q modulo 2^32.
+// The entry requires q to be a sign-extended 32-bit value (else r never equals it)
+// and takes the distance modulo 2^32, d = (q - r) mod 2^32; when d = n*step exactly,
+// no smaller k has k*step = d modulo 2^32 (k*step < d < 2^32), so n is the trip count.
+// r's own upper bits do not matter: the first step discards them. Such a counter
+// steps no address, so accesses through it are not hoisted.
+//
+// Stores through induction or invariant registers are hoisted as well: the entry
+// checks that every such store's address lies in the store window its check would
+// use first (storewin.go; the window primaryWindow picks for its base) as the fast
+// path checks it, start >= StoreWinLo and start <= StoreWinHi8, at the first and last
+// iteration. Those stores would then all pass the checked copy's fast path, which
+// calls no check routine and charges no gas, so the copy without their checks does
+// exactly the same. The windows cannot shrink or move meanwhile: only GrowWindow (and
+// the check routine, which does the same) changes them during a frame, and it only
+// grows them; the arena empties them when the frame ends, which no self-loop body
+// can reach (an ecall ends a block).
 
-// maxHulls bounds the entry's work: one hull per base register.
+// maxHulls bounds the entry's work: one hull per base register and kind of access.
 const maxHulls = 4
 
 // hoistPlan is what planHoist found in a self-loop body.
 type hoistPlan struct {
 	r, q      uint8 // the terminator compares induction register r with invariant q
 	step      int64 // r's step per iteration
+	w32       bool  // r steps with addiw: the trip count is taken modulo 2^32
 	hulls     []hoistHull
-	unchecked []bool // body index → a load the entry's checks cover
+	unchecked []bool // body index → a load or store the entry's checks cover
 }
 
-// hoistHull covers the loads through one base register: at iteration k (from 0) they
-// touch [b + k*step + lo, b + k*step + hi), b the register's value at entry.
+// hoistHull covers the loads (or the stores) through one base register: at iteration
+// k (from 0) they touch [b + k*step + lo, b + k*step + hi), b the register's value at
+// entry. For stores, hi is the highest start plus 8: the fast window check admits a
+// store at a when [a, a+8) lies in [StoreWinLo, StoreWinHi8+8), whatever its width.
 type hoistHull struct {
 	b      uint8
 	step   int64 // 0: the register is loop-invariant
 	lo, hi int64
+	store  bool
 }
 
 // planHoist returns the plan for a self-loop with body body and terminator term (its
@@ -55,29 +79,32 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 	var writes [32]uint8
 	var step [32]int64
 	var at [32]int
+	var w32 [32]bool
 	for i, in := range body {
 		if !writesRd(in) {
 			continue
 		}
 		writes[in.Rd]++
-		step[in.Rd] = 0
-		if in.Op == riscv.OpADDI && in.Rs1 == in.Rd && in.Imm != 0 {
-			step[in.Rd], at[in.Rd] = in.Imm, i
+		step[in.Rd], w32[in.Rd] = 0, false
+		if (in.Op == riscv.OpADDI || in.Op == riscv.OpADDIW) && in.Rs1 == in.Rd && in.Imm != 0 {
+			step[in.Rd], at[in.Rd], w32[in.Rd] = in.Imm, i, in.Op == riscv.OpADDIW
 		}
 	}
-	induction := func(x uint8) bool { return x != 0 && writes[x] == 1 && step[x] != 0 }
+	counter := func(x uint8) bool { return x != 0 && writes[x] == 1 && step[x] != 0 }
+	induction := func(x uint8) bool { return counter(x) && !w32[x] }
 	invariant := func(x uint8) bool { return writes[x] == 0 }
 	switch {
-	case induction(term.Rs1) && invariant(term.Rs2):
+	case counter(term.Rs1) && invariant(term.Rs2):
 		p.r, p.q = term.Rs1, term.Rs2
-	case induction(term.Rs2) && invariant(term.Rs1):
+	case counter(term.Rs2) && invariant(term.Rs1):
 		p.r, p.q = term.Rs2, term.Rs1
 	default:
 		return p, false
 	}
-	p.step = step[p.r]
+	p.step, p.w32 = step[p.r], w32[p.r]
 	for m, in := range body {
-		if !in.Op.IsLoad() || in.Op == riscv.OpLRW || in.Op == riscv.OpLRD || in.Rs1 == 0 {
+		store := in.Op.IsStore()
+		if !(store || in.Op.IsLoad() && in.Op != riscv.OpLRW && in.Op != riscv.OpLRD) || in.Rs1 == 0 {
 			continue
 		}
 		b := in.Rs1
@@ -87,15 +114,18 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 		case induction(b):
 			s = step[b]
 			if m > at[b] {
-				off = s // the load sees the value after this iteration's step
+				off = s // the access sees the value after this iteration's step
 			}
 		default:
 			continue
 		}
 		lo, hi := off+in.Imm, off+in.Imm+int64(width(in.Op))
+		if store {
+			hi = off + in.Imm + 8
+		}
 		h := -1
 		for j := range p.hulls {
-			if p.hulls[j].b == b {
+			if p.hulls[j].b == b && p.hulls[j].store == store {
 				h = j
 			}
 		}
@@ -103,7 +133,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 			if len(p.hulls) == maxHulls {
 				continue
 			}
-			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi})
+			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi, store: store})
 		} else {
 			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
 		}
@@ -116,20 +146,36 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 }
 
 // hoistCheck emits the loop entry's checks for plan p: it jumps to slow unless the
-// loop runs n times, 1 <= n <= 2^31, and every hull is in bounds at its first and
-// last iteration; it falls through when they all hold. It uses RAX and RDX.
+// loop runs n times, 1 <= n <= 2^31, and every hull is in bounds (a store hull in its
+// window) at its first and last iteration; it falls through when they all hold. It
+// uses RAX and RDX.
 func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	e := &u.e
-	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	// diff = q - r at entry = n * step (r - q for a negative step).
 	a, b, c := p.q, p.r, p.step
 	if c < 0 {
 		a, b, c = p.r, p.q, -c
 	}
-	e.load(a, tA)
-	if b != 0 {
-		e.op(asm.SUBQ, e.src(b), asm.R(tA))
+	if p.w32 {
+		// q must be sign-extended from 32 bits, and diff is taken modulo 2^32.
+		if p.q != 0 {
+			e.load(p.q, tA)
+			e.op(asm.MOVLQSX, asm.R(tA), asm.R(tD))
+			e.op(asm.CMPQ, asm.R(tA), asm.R(tD))
+			e.jump(asm.JNE, slow)
+		}
+		e.load(a, tA)
+		if b != 0 {
+			e.op(asm.SUBL, e.src(b), asm.R(tA))
+		} else {
+			e.op(asm.MOVL, asm.R(tA), asm.R(tA))
+		}
+	} else {
+		e.load(a, tA)
+		if b != 0 {
+			e.op(asm.SUBQ, e.src(b), asm.R(tA))
+		}
 	}
 	// n = diff / c, exact: the low bits must be zero, and the odd part divides by
 	// its inverse modulo 2^64 (n * odd = diff modulo 2^64, so a small n is exact).
@@ -148,31 +194,82 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
 	for _, h := range p.hulls {
+		if h.store {
+			u.storeHullCheck(h, slow)
+			continue
+		}
 		lim := size - (h.hi - h.lo)
-		disp := h.lo - base
-		// The first iteration's start, as an arena offset.
-		e.load(h.b, tA)
-		e.addImm(disp, tA, asm.NoReg)
+		// The first iteration's start, as an arena offset, and the last one's.
+		u.hullAt(h, h.lo, false)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 		if h.step == 0 {
 			continue
 		}
-		// The last iteration's: (n-1)*step + b + disp.
-		e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
-		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
-		e.addImm(disp, tA, asm.NoReg)
+		u.hullAt(h, h.lo, true)
 		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
 		e.jump(asm.JHI, slow)
 	}
 }
 
-// hoistable reports whether plan p's constants fit the entry check's immediates.
+// hullAt computes the arena offset b + k*step + off - ArenaBase into RAX for hull h,
+// k = n-1 (in RDX) when last, else 0: one LEA when b is in a host register (and the
+// step is an x86 scale) and off - ArenaBase fits an imm32, else an ADD of -ArenaBase
+// after it (hoistable checks that one of the two fits).
+func (u *unit) hullAt(h hoistHull, off int64, last bool) {
+	e := &u.e
+	base := int64(u.m.Cfg.Layout.ArenaBase)
+	disp := off - base
+	if !fits32(disp) {
+		defer e.op(asm.ADDQ, asm.Imm(-base), asm.R(tA))
+		disp = off
+	}
+	mapped := e.isMapped(h.b)
+	switch {
+	case !last || h.step == 0:
+		if mapped {
+			e.op(asm.LEAQ, asm.Mem(e.rm.host[h.b], disp), asm.R(tA))
+			return
+		}
+		e.load(h.b, tA)
+	case mapped && (h.step == 1 || h.step == 2 || h.step == 4 || h.step == 8):
+		e.op(asm.LEAQ, asm.MemIdx(e.rm.host[h.b], tD, int(h.step), disp), asm.R(tA))
+		return
+	default:
+		e.op3(asm.IMUL3Q, asm.Imm(h.step), asm.R(tD), asm.R(tA))
+		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
+	}
+	e.addImm(disp, tA, asm.NoReg)
+}
+
+// storeHullCheck emits the entry's check of store hull h (RDX = n-1): the lowest
+// store start L and the highest H (at the first or the last iteration, as the step's
+// sign says) must satisfy StoreWinLo <= L <= StoreWinHi8 and H <= StoreWinHi8 in the
+// base's primary window. With L below the arena's size and H = L + D for some D <
+// 2^45, H cannot wrap, so every start in between lies in the window too. An empty
+// window (StoreWinLo > StoreWinHi8) fails.
+func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
+	e := &u.e
+	win := u.m.primaryWindow(h.b)
+	u.hullAt(h, h.lo, h.step < 0)
+	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
+	e.jump(asm.JCS, slow)
+	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
+	e.jump(asm.JHI, slow)
+	u.hullAt(h, h.hi-8, h.step > 0)
+	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))
+	e.jump(asm.JHI, slow)
+}
+
+// hoistable reports whether plan p's constants fit the entry check's immediates: each
+// hull end's offset from its base, either minus ArenaBase or alone with -ArenaBase
+// (hullAt).
 func (u *unit) hoistable(p *hoistPlan) bool {
 	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
+	fits := func(off int64) bool { return fits32(off-base) || fits32(off) && fits32(-base) }
 	for _, h := range p.hulls {
-		if !fits32(size-(h.hi-h.lo)) || !fits32(h.lo-base) {
+		if !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
 			return false
 		}
 	}

@@ -99,7 +99,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	u.sextMove = sextRedundant(body, u.sextEntry, u.bools)
 	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
-	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
+	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove, u.unchecked)
 	var live regSet
 	if selfLoop {
 		live = liveIn(blk.Insts)
@@ -140,7 +140,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		if u.fwdReg != 0 && idx > spanEnd {
 			u.fwdEnd()
 		}
-		if g, ok := findGroup(body, idx); ok {
+		if g, ok := findGroup(body, idx); ok && !u.groupHoisted(g, body) {
 			u.fwdEnd()
 			u.lowerGroup(g, body, pcs)
 			idx = g.end

@@ -157,7 +157,9 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
 			break
 		}
-		u.div32(in)
+		if !u.divGuessed(in) {
+			u.div32(in)
+		}
 
 	case riscv.OpLB, riscv.OpLH, riscv.OpLW, riscv.OpLD, riscv.OpLBU, riscv.OpLHU, riscv.OpLWU:
 		u.load(idx, pc, in)
@@ -467,13 +469,14 @@ func (u *unit) keepUpper() bool {
 // amounts read only low bits, so a chain of 32-bit arithmetic need not sign-extend
 // every intermediate result.
 // A sext.w marked in full (sextRedundantInto; nil: none) is lowered as a move, so
-// it reads all of its source.
-func upperNeeded(body []riscv.Inst, full []bool) []bool {
-	return upperNeededInto(make([]bool, len(body)), body, full)
+// it reads all of its source. An access marked in unchecked (the loads and stores a
+// loop's entry checked, hoist.go; nil: none) cannot fault.
+func upperNeeded(body []riscv.Inst, full, unchecked []bool) []bool {
+	return upperNeededInto(make([]bool, len(body)), body, full, unchecked)
 }
 
 // upperNeededInto is upperNeeded into res (len(body) long, all false).
-func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
+func upperNeededInto(res []bool, body []riscv.Inst, full, unchecked []bool) []bool {
 	const all = ^uint32(0)
 	need := all // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
@@ -484,7 +487,7 @@ func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
 			res[i] = keep
 			need &^= 1 << (in.Rd & 31)
 		}
-		if !faultFree(in) {
+		if !faultFree(in) && !(i < len(unchecked) && unchecked[i]) {
 			// A fault exposes every register as it was before the instruction,
 			// its own destination included (it is not written).
 			need = all

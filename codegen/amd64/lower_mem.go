@@ -69,24 +69,12 @@ var storeOps = map[int]asm.Op{1: asm.MOVB, 2: asm.MOVW, 4: asm.MOVL, 8: asm.MOVQ
 func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e := &u.e
 	w := width(in.Op)
-	if u.unchecked != nil && idx < len(u.unchecked) && u.unchecked[idx] {
+	if u.hoisted(idx) {
 		// In bounds: the loop's entry checked every iteration's (hoist.go).
 		if in.Rd == 0 {
 			return
 		}
-		mem := arenaMem
-		if disp := in.Imm - int64(u.m.Cfg.Layout.ArenaBase); fits32(disp) {
-			// The base itself indexes the arena, the displacement folded in.
-			b := tA
-			if e.isMapped(in.Rs1) {
-				b = e.rm.host[in.Rs1]
-			} else {
-				e.load(in.Rs1, tA)
-			}
-			mem = asm.MemIdx(rMem, b, 1, disp)
-		} else {
-			u.arenaOffset(in.Rs1, in.Imm)
-		}
+		mem := u.hoistedMem(in.Rs1, in.Imm)
 		d := e.dest(in.Rd, tD)
 		e.op(loadOps[in.Op], mem, asm.R(d))
 		e.commit(in.Rd, d)
@@ -102,9 +90,38 @@ func (u *unit) load(idx int, pc uint64, in riscv.Inst) {
 	e.commit(in.Rd, d)
 }
 
-// store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path.
+// hoisted reports whether the loop's entry checked body instruction idx's accesses
+// for every iteration (hoist.go).
+func (u *unit) hoisted(idx int) bool {
+	return idx < len(u.unchecked) && u.unchecked[idx]
+}
+
+// hoistedMem returns the host operand of an access at rs1 + imm that needs no check:
+// [R14 + rs1 + (imm - ArenaBase)] when the displacement fits (rs1's host register,
+// or RAX loaded from its slot), else [R14 + RAX] with the arena offset computed into
+// RAX. The operand may use RAX: the caller must not overwrite it before the access.
+func (u *unit) hoistedMem(rs1 uint8, imm int64) asm.Operand {
+	e := &u.e
+	if disp := imm - int64(u.m.Cfg.Layout.ArenaBase); fits32(disp) {
+		// The base itself indexes the arena, the displacement folded in.
+		if e.isMapped(rs1) {
+			return asm.MemIdx(rMem, e.rm.host[rs1], 1, disp)
+		}
+		e.load(rs1, tA)
+		return asm.MemIdx(rMem, tA, 1, disp)
+	}
+	u.arenaOffset(rs1, imm)
+	return arenaMem
+}
+
+// store lowers SB/SH/SW/SD: one window check (see storewin.go) on the fast path, none
+// when the loop's entry proved the store inside its window (hoist.go).
 func (u *unit) store(idx int, pc uint64, in riscv.Inst) {
 	w := width(in.Op)
+	if u.hoisted(idx) {
+		u.storeValueAt(w, in.Rs2, u.hoistedMem(in.Rs1, in.Imm))
+		return
+	}
 	u.arenaOffset(in.Rs1, in.Imm)
 	u.storeCheck(w, u.m.primaryWindow(in.Rs1), u.faultStub(guest.FaultStore, pc, idx, addrOffAX))
 	u.storeValue(w, in.Rs2)

@@ -74,7 +74,7 @@ type unit struct {
 	// backTo is the back edge's own gas charge of a self-loop whose exit edge
 	// computes skipped results (fuse.go), nil otherwise.
 	backTo *asm.Label
-	// unchecked marks the body's loads whose bounds checks the loop's entry made
+	// unchecked marks the body's loads and stores whose checks the loop's entry made
 	// (hoist.go; nil: none).
 	unchecked []bool
 	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a

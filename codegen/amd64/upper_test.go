@@ -39,7 +39,7 @@ func TestUpperNeeded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		for i, need := range upperNeeded(tt.body, nil) {
+		for i, need := range upperNeeded(tt.body, nil, nil) {
 			switch {
 			case !writesRd(tt.body[i]):
 				got += "x"
@@ -52,5 +52,10 @@ func TestUpperNeeded(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
 		}
+	}
+	// A load whose bounds a loop's entry checked (hoist.go) cannot fault.
+	body := []riscv.Inst{addw(rv.T0, rv.A0, rv.A1), ld(rv.T1, rv.SP), addw(rv.T0, rv.A2, rv.A3)}
+	if got := upperNeeded(body, nil, []bool{false, true, false}); got[0] || !got[1] || !got[2] {
+		t.Errorf("a hoisted load: %v, want [false true true]", got)
 	}
 }
