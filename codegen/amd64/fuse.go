@@ -274,8 +274,12 @@ func liveIn(insts []riscv.Inst) regSet {
 }
 
 // replayAtExit computes the results of the skipped instructions still live at the
-// end of a self-loop block, before it leaves the loop.
-func (u *unit) replayAtExit() { u.replay(u.fuse.atExit) }
+// end of a self-loop block, and the sign extensions left to its exits (sextexit.go),
+// before it leaves the loop.
+func (u *unit) replayAtExit() {
+	u.replay(u.fuse.atExit)
+	u.signExtendRegs(u.sextAtExit) // after the replay: it may write them (sextexit.go)
+}
 
 // replay emits the skipped instructions list (body indices) for real.
 func (u *unit) replay(list []int) {

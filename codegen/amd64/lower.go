@@ -99,7 +99,12 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	u.sextMove = sextRedundant(body, u.sextEntry, u.bools)
 	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
-	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove)
+	u.needUpper, u.sextAtExit = u.bools(len(body)), 0
+	if selfLoop && blk.ZeroLoop == nil {
+		u.sextAtExit = deferSextInto(u.needUpper, body, blk.Insts[len(body)], u.sextMove, u.unchecked, u.sextEntry)
+	} else {
+		upperNeededFrom(u.needUpper, body, u.sextMove, u.unchecked, ^uint32(0))
+	}
 	var live regSet
 	if selfLoop {
 		live = liveIn(blk.Insts)
@@ -114,16 +119,17 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	gas := asm.R(rGas)
 	e.op(asm.SUBQ, asm.Imm(charge), gas)
 	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
-	if len(u.fuse.atExit) > 0 {
-		// The loop leaves some results of skipped shifts for its exit edge (fuse.go):
-		// the back edge charges the next iteration itself, so that running out of gas
-		// there computes them first, as the exit edge does.
+	if len(u.fuse.atExit) > 0 || u.sextAtExit != 0 {
+		// The loop leaves some results of skipped shifts (fuse.go) or sign
+		// extensions (sextexit.go) for its exit edge: the back edge charges the next
+		// iteration itself, so that running out of gas there computes them first, as
+		// the exit edge does.
 		top := u.b.NewLabel()
 		u.backTo = u.b.NewLabel()
 		e.jump(asm.JMP, top)
 		u.b.Bind(u.backTo)
 		e.op(asm.SUBQ, asm.Imm(charge), gas)
-		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.fuse.atExit}))
+		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.fuse.atExit, sext: u.sextAtExit}))
 		u.b.Bind(top)
 	}
 	if u.local != nil && u.loopTop == nil {
@@ -175,7 +181,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		u.leave()
 	}
 	u.lowerTerm(len(body), pcs[len(body)])
-	u.backTo = nil
+	u.backTo, u.sextAtExit = nil, 0
 }
 
 // backEdge is where a self-loop's back edge jumps (nil: the block's entry, as any

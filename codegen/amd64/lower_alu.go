@@ -474,8 +474,18 @@ func upperNeeded(body []riscv.Inst, full []bool) []bool {
 
 // upperNeededInto is upperNeeded into res (len(body) long, all false).
 func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
+	upperNeededFrom(res, body, full, nil, ^uint32(0))
+	return res
+}
+
+// upperNeededFrom is upperNeededInto given the registers whose upper halves can be
+// observed at the body's end (end; bit r: x_r) and the loads that cannot fault
+// (unchecked, hoist.go; nil: none). It returns the registers whose upper halves can
+// be observed from the body's start (a self-loop's needs at its back edge, see
+// sextexit.go).
+func upperNeededFrom(res []bool, body []riscv.Inst, full, unchecked []bool, end uint32) (start uint32) {
 	const all = ^uint32(0)
-	need := all // bit r: register r's upper half can be observed
+	need := end // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
 		in := body[i]
 		keep := true
@@ -484,7 +494,7 @@ func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
 			res[i] = keep
 			need &^= 1 << (in.Rd & 31)
 		}
-		if !faultFree(in) {
+		if !faultFree(in) && !(i < len(unchecked) && unchecked[i]) {
 			// A fault exposes every register as it was before the instruction,
 			// its own destination included (it is not written).
 			need = all
@@ -505,7 +515,7 @@ func upperNeededInto(res []bool, body []riscv.Inst, full []bool) []bool {
 			need |= 1 << (in.Rs2 & 31)
 		}
 	}
-	return res
+	return need
 }
 
 // lowPreserving reports whether the low 32 bits of the instruction's result depend
