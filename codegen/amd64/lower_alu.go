@@ -100,12 +100,17 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		})
 	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
 		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
-		u.wordOp(in, 0, func(t asm.Reg) {
+		f := func(t asm.Reg) {
 			u.movl(in.Rs1, t)
 			if in.Imm&31 != 0 {
 				e.op(op, asm.Imm(in.Imm&31), asm.R(t))
 			}
-		})
+		}
+		if in.Op == riscv.OpSRLIW && in.Imm&31 != 0 {
+			u.wordNonNeg(in, f)
+			break
+		}
+		u.wordOp(in, 0, f)
 	case riscv.OpADDW, riscv.OpSUBW:
 		op := asm.ADDL
 		if in.Op == riscv.OpSUBW {
@@ -452,6 +457,22 @@ func (u *unit) wordOp(in riscv.Inst, late uint8, f func(t asm.Reg)) {
 	d := e.dest(in.Rd, tA)
 	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
 	e.commit(in.Rd, d)
+}
+
+// wordNonNeg is wordOp for a W result below 2^31 (srliw by 1 to 31): the zero
+// extension that writing the 32-bit register gives is its sign extension, so f always
+// computes straight into rd's register (or RAX, stored whole to rd's slot).
+func (u *unit) wordNonNeg(in riscv.Inst, f func(t asm.Reg)) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	if e.isMapped(in.Rd) {
+		f(e.rm.host[in.Rd])
+		return
+	}
+	f(tA)
+	u.done(in.Rd, tA)
 }
 
 // keepUpper reports whether the instruction being lowered must produce a correct
