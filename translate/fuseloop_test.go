@@ -13,10 +13,12 @@ import (
 // its exit edge (codegen/amd64/fuse.go), with a load before the shifts or a store
 // after the rotate that faults in a later iteration, or the gas running out: every
 // engine agrees on the registers at the fault or at the end (and with the load's
-// bounds checked at the loop's entry, where the shift may follow it).
+// bounds checked at the loop's entry, where the shift may follow it). With the
+// source changing after the rotate, the shift whose result the exits need is computed
+// in the loop and only the other is skipped (a partial fusion).
 func TestRotateLoopFaults(t *testing.T) {
 	const data = 0x30000
-	build := func(loadFirst, storeLast, hoisted bool) []byte {
+	build := func(loadFirst, storeLast, hoisted, late bool) []byte {
 		p := New(base + 0x10000)
 		p.LI(A2, 0x12345678)
 		p.LI(S10, 40)
@@ -27,10 +29,17 @@ func TestRotateLoopFaults(t *testing.T) {
 		if loadFirst {
 			p.LD(A3, S8, 0)
 		}
-		p.ADD(A2, A2, S11)
+		if !late {
+			p.ADD(A2, A2, S11)
+		}
 		p.Emit(I(0x1B, 1, A4, A2, 15))    // sllw a4, a2, 15
 		p.Emit(I(0x1B, 5, S2, A2, 17))    // srlw s2, a2, 17
 		p.Emit(R(0x33, 6, 0, A4, A4, S2)) // or a4, a4, s2: s2 stays for the exit
+		if late {
+			// a2 changes after the rotate: s2 is computed in the loop (the rotate
+			// still skips the sllw, fuse.go's partial fusion).
+			p.ADD(A2, A2, S11)
+		}
 		p.Emit(R(0x33, 0, 0, A5, A5, A4)) // add a5, a5, a4
 		if storeLast {
 			p.SD(A5, S8, 8)
@@ -52,12 +61,14 @@ func TestRotateLoopFaults(t *testing.T) {
 	}
 	cache := machine.NewCache(16)
 	for _, c := range []struct {
-		name                          string
-		loadFirst, storeLast, hoisted bool
+		name                                string
+		loadFirst, storeLast, hoisted, late bool
 	}{
-		{"neither", false, false, false}, {"load first", true, false, false}, {"store last", false, true, false},
-		{"both", true, true, false}, {"hoisted load first", true, false, true},
+		{"neither", false, false, false, false}, {"load first", true, false, false, false}, {"store last", false, true, false, false},
+		{"both", true, true, false, false}, {"hoisted load first", true, false, true, false},
+		{"late source change", false, false, false, true}, {"late source change, both", true, true, false, true},
+		{"late source change, hoisted load first", true, false, true, true},
 	} {
-		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted), ArenaSize: 1 << 20}, cache)
+		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted, c.late), ArenaSize: 1 << 20}, cache)
 	}
 }

@@ -19,7 +19,9 @@ import (
 // (and srli/slli by n and 64-n for 64-bit rotates). When the two shift results are
 // read by nothing but the OR, and after it are overwritten before any read, possible
 // fault or the block's end, the shifts are not emitted and the OR becomes one x86
-// rotate. OR, XOR and ADD all combine the two disjoint halves the same way. A load or
+// rotate; when only one of them is, the other shift is emitted as usual and the OR is
+// still the rotate (from x, not from the shift results). OR, XOR and ADD all combine the
+// two disjoint halves the same way. A load or
 // store between the shifts and the OR may fault while a skipped shift's result should
 // already be in its register: its fault path computes it first (x is unchanged until
 // the OR), so the state at the fault is exactly the interpreter's.
@@ -100,15 +102,23 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		}
 		di, dj := deadAfter(body, i, k), deadAfter(body, j, k)
 		li, lj := !di && liveToEnd(body, i, k) && exitOK(i, r.src), !dj && liveToEnd(body, j, k) && exitOK(j, r.src)
-		if !(di || li) || !(dj || lj) {
+		si, sj := di || li, dj || lj
+		if !si && !sj {
 			continue
 		}
+		// A partial fusion: one shift is emitted as usual (its result is needed
+		// elsewhere), the other skipped, and the combining instruction is still one
+		// rotate from the source.
 		if f.skip == nil {
 			f.skip, f.rot, f.owner = make([]bool, len(body)), map[int]rotate{}, map[int]int{}
 		}
-		f.skip[i], f.skip[j] = true, true
 		f.rot[k] = r
-		f.owner[i], f.owner[j] = k, k
+		if si {
+			f.skip[i], f.owner[i] = true, k
+		}
+		if sj {
+			f.skip[j], f.owner[j] = true, k
+		}
 		if li {
 			f.atExit = append(f.atExit, i)
 		}
