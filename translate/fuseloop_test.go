@@ -72,3 +72,26 @@ func TestRotateLoopFaults(t *testing.T) {
 		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted, c.late), ArenaSize: 1 << 20}, cache)
 	}
 }
+
+// TestRotateLoopBranchReadsShift: a self-loop whose branch compares the result of one
+// of a fused rotate's shifts: that result is needed at the back edge, so the loop
+// computes it (it may not be left to the exit edge, codegen/amd64/fuse.go).
+func TestRotateLoopBranchReadsShift(t *testing.T) {
+	p := New(base + 0x10000)
+	p.LI(A1, 0x1234)
+	p.LI(T0, 0x5555) // stale: never equal to a1>>8 in the loop
+	p.LI(S2, (0x1234+40*256)>>8)
+	p.LI(A3, 0)
+	p.Label("loop")
+	p.ADDI(A1, A1, 256)
+	p.Emit(I(0x1B, 5, T0, A1, 8))     // srliw t0, a1, 8
+	p.Emit(I(0x1B, 1, T1, A1, 24))    // slliw t1, a1, 24
+	p.Emit(R(0x33, 6, 0, A2, T0, T1)) // or a2, t0, t1
+	p.ADD(A3, A3, A2)
+	p.BNE(T0, S2, "loop")
+	p.SRLI(A0, A3, 56)
+	p.LI(A7, 93)
+	p.ECALL()
+	text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+	corpus.CheckExec(t, corpus.ExecProgram{Name: "rotate loop, branch on a shift", ELF: ELF(text.Vaddr, text), ArenaSize: 1 << 20, Gas: 20_000}, machine.NewCache(16))
+}

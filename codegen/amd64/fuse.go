@@ -66,8 +66,8 @@ func (f *fusion) pending(m int) []int {
 
 // fuseRotates finds the fusable rotates of a block body. For a block that loops to
 // itself (selfLoop), a shift result left in its register at the end need not be
-// there on the back edge when the block writes that register before reading it
-// (liveIn tells); the exit edge recomputes it instead, from the shift's source, whose
+// there on the back edge when the block writes that register before reading it and
+// its branch does not read it (live, from backEdgeLive); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
 func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
 	var f fusion // its slice and maps are made for the first rotate: most blocks have none
@@ -281,6 +281,18 @@ func liveIn(insts []riscv.Inst) regSet {
 		}
 	}
 	return in
+}
+
+// backEdgeLive returns the registers a self-loop block (insts, its terminator last)
+// needs at the end of its body to take its back edge and run the next iteration: its
+// live-in registers and those its terminator reads.
+func backEdgeLive(insts []riscv.Inst) regSet {
+	live := liveIn(insts)
+	s, n := sources(insts[len(insts)-1])
+	for _, r := range s[:n] {
+		live[r] = true
+	}
+	return live
 }
 
 // replayAtExit computes the results of the skipped instructions still live at the

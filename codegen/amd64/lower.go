@@ -107,7 +107,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	var live regSet
 	if selfLoop {
-		live = liveIn(blk.Insts)
+		live = backEdgeLive(blk.Insts)
 	}
 	u.fuse = &noFusion
 	if f := fuseRotates(body, selfLoop, live, u.unchecked); f.skip != nil {
