@@ -32,7 +32,9 @@ import (
 // values from before the loop. Half of them end their body with W results that
 // the next iteration reads only in their low half or not at all (whose sign
 // extension amd64 leaves to the loop's exits, codegen/amd64/sextexit.go), starting
-// from values that are not sign-extended, sometimes read in full at the loop's top.
+// from values that are not sign-extended, sometimes read in full at the loop's top,
+// and copies, rotates and values read once more that only the loop's exits need (left
+// to them in a copy that cannot fault, codegen/amd64/sink.go).
 // Small instruction budgets make native code leave and re-enter the loop midway, and
 // a quarter of the programs get so little gas that they end out of gas in the loop. HYBRIDVM_SWEEP sets the number of
 // programs (default 300), HYBRIDVM_SWEEP_SEED the seed.
@@ -123,7 +125,7 @@ func TestCountedLoopSweep(t *testing.T) {
 		// full at the top. They start as values that are not sign-extended.
 		deferred, fullRead := rng.IntN(2) == 0, rng.IntN(3) == 0
 		if deferred {
-			for _, r := range []int{T1, T2, T3} {
+			for _, r := range []int{T1, T2, T3, T4, T5, T6} {
 				p.LI(r, int64(rng.Uint64()))
 			}
 		}
@@ -140,6 +142,9 @@ func TestCountedLoopSweep(t *testing.T) {
 		}
 		if deferred && fullRead {
 			p.ADD(A0, A0, T3)
+			if rng.IntN(2) == 0 {
+				p.ADD(A0, A0, []int{T4, T5, T6}[rng.IntN(3)]) // not left to the exits then
+			}
 		}
 		body := 2 + rng.IntN(5)
 		stepped, stepped2 := false, false
@@ -202,6 +207,27 @@ func TestCountedLoopSweep(t *testing.T) {
 				default:
 					p.Emit(I(0x1B, 0, rd, A0, int64(rng.IntN(4096))-2048)) // addiw
 				}
+			}
+			// Results only the loop's exits need (codegen/amd64/sink.go, in a copy
+			// that cannot fault): a copy, a value read once more, a rotate.
+			switch rng.IntN(4) {
+			case 0:
+				p.ADDI(T4, A0, 0) // mv t4, a0
+			case 1:
+				p.Emit(R(0x33, 4, 0, T5, A0, A1)) // xor t5, a0, a1
+				p.ADD(T4, T5, A0)
+			case 2:
+				n := int64(1 + rng.IntN(31))
+				p.Emit(I(0x1B, 5, T4, A0, n))     // srliw t4, a0, n
+				p.Emit(I(0x1B, 1, T5, A0, 32-n))  // slliw t5, a0, 32-n
+				p.Emit(R(0x33, 6, 0, T6, T4, T5)) // or t6, t4, t5
+			default:
+				n := int64(1 + rng.IntN(31))
+				p.Emit(I(0x1B, 5, T4, A0, n))     // srliw t4, a0, n
+				p.Emit(I(0x1B, 1, T5, A0, 32-n))  // slliw t5, a0, 32-n
+				p.Emit(R(0x33, 6, 0, T6, T4, T5)) // or t6, t4, t5
+				p.Emit(R(0x33, 4, 0, T5, T6, A1)) // xor t5, t6, a1
+				p.Emit(R(0x3B, 0, 0, T4, T6, T5)) // addw t4, t6, t5
 			}
 		}
 		if !stepped {

@@ -296,14 +296,15 @@ func backEdgeLive(insts []riscv.Inst) regSet {
 }
 
 // replayAtExit computes the results of the skipped instructions still live at the
-// end of a self-loop block, and the sign extensions left to its exits (sextexit.go),
-// before it leaves the loop.
+// end of a self-loop block, those left to its exits (sink.go), and the sign extensions
+// left to them (sextexit.go), before it leaves the loop.
 func (u *unit) replayAtExit() {
-	u.replay(u.fuse.atExit)
+	u.replay(u.exitWork)
 	u.signExtendRegs(u.sextAtExit) // after the replay: it may write them (sextexit.go)
 }
 
-// replay emits the skipped instructions list (body indices) for real.
+// replay emits the skipped instructions list (body indices) for real (a fused
+// rotate as the rotate, sink.go).
 func (u *unit) replay(list []int) {
 	if len(list) == 0 {
 		return
@@ -311,6 +312,11 @@ func (u *unit) replay(list []int) {
 	fuse := u.fuse
 	u.fuse = &noFusion
 	for _, i := range list {
+		if r, ok := fuse.rot[i]; ok {
+			u.idx = i
+			u.lowerRotate(u.blk.Insts[i], r)
+			continue
+		}
 		u.lowerInst(i, 0, u.blk.Insts[i])
 	}
 	u.fuse = fuse

@@ -56,8 +56,9 @@ func deferSextInto(res []bool, body []riscv.Inst, term riscv.Inst, full, uncheck
 	}
 	deferred := cand &^ end
 	for r := 1; r < 32; r++ {
-		if deferred&(1<<r) != 0 && (res[last[r]] || last[r] < len(full) && full[last[r]]) {
-			deferred &^= 1 << r // computed in full anyway, or a move of a full value
+		w := body[last[r]]
+		if deferred&(1<<r) != 0 && (res[last[r]] || last[r] < len(full) && full[last[r]] || w.Op == riscv.OpSRLIW && w.Imm&31 != 0) {
+			deferred &^= 1 << r // computed in full anyway, a move of a full value, or below 2^31
 		}
 	}
 	return deferred

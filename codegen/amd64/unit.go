@@ -61,10 +61,12 @@ type unit struct {
 	// spans are forwardSpans of the block's body (forward.go); while one is being
 	// lowered, fwdReg is its register, the emitter's mapping is fwdRM (fwdSaved
 	// the mapping before it).
-	spans    []fwdSpan
-	fwdReg   uint8
-	fwdRM    regMap
-	fwdSaved *regMap
+	spans  []fwdSpan
+	fwdReg uint8
+	// fwdNoStore: the span's writes are not stored to the register's slot (sink.go).
+	fwdNoStore bool
+	fwdRM      regMap
+	fwdSaved   *regMap
 	// local is the current block's own register mapping (blockregs.go; nil when it
 	// uses the module's), written the guest registers the block writes, and loopTop
 	// the head of a self-loop that keeps local across its back edge (nil otherwise).
@@ -76,8 +78,10 @@ type unit struct {
 	// otherwise.
 	backTo *asm.Label
 	// sextAtExit holds the registers whose sign extension the self-loop copy being
-	// lowered leaves to its exits (sextexit.go; 0: none).
+	// lowered leaves to its exits (sextexit.go; 0: none), exitWork the body
+	// indices its exits compute, in order (fuse.go's atExit and sink.go's).
 	sextAtExit uint32
+	exitWork   []int
 	// unchecked marks the body's loads whose bounds checks the loop's entry made
 	// (hoist.go; nil: none).
 	unchecked []bool
