@@ -97,3 +97,25 @@ func TestDivPairSweep(t *testing.T) {
 		}
 	}
 }
+
+// TestDivPairsInterleaved: two division pairs whose instructions interleave (first
+// pair's first, second pair's first, first pair's second, second pair's second): amd64
+// keeps one scratch word for a pair's other result, so only the first pair may be
+// computed at once (codegen/amd64/divpair.go). Found by TestCountedLoopSweep.
+func TestDivPairsInterleaved(t *testing.T) {
+	p := New(base + 0x10000)
+	p.LI(A0, 1000003)
+	p.LI(A1, -77777)
+	p.LI(S3, 13)
+	p.Emit(R(0x3B, 6, 1, A4, A0, S3)) // remw a4, a0, s3
+	p.Emit(R(0x3B, 4, 1, A5, A1, S3)) // divw a5, a1, s3
+	p.Emit(R(0x3B, 4, 1, A6, A0, S3)) // divw a6, a0, s3
+	p.Emit(R(0x3B, 6, 1, A7, A1, S3)) // remw a7, a1, s3
+	p.ADD(A0, A4, A5)
+	p.ADD(A0, A0, A6)
+	p.ADD(A0, A0, A7)
+	p.LI(A7, 93)
+	p.ECALL()
+	text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+	corpus.CheckExec(t, corpus.ExecProgram{Name: "interleaved division pairs", ELF: ELF(text.Vaddr, text), ArenaSize: 1 << 20}, machine.NewCache(4))
+}

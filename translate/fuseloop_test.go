@@ -13,10 +13,12 @@ import (
 // its exit edge (codegen/amd64/fuse.go), with a load before the shifts or a store
 // after the rotate that faults in a later iteration, or the gas running out: every
 // engine agrees on the registers at the fault or at the end (and with the load's
-// bounds checked at the loop's entry, where the shift may follow it).
+// bounds checked at the loop's entry, where the shift may follow it). With the
+// source changing after the rotate, the shift whose result the exits need is computed
+// in the loop and only the other is skipped (a partial fusion).
 func TestRotateLoopFaults(t *testing.T) {
 	const data = 0x30000
-	build := func(loadFirst, storeLast, hoisted bool) []byte {
+	build := func(loadFirst, storeLast, hoisted, late bool) []byte {
 		p := New(base + 0x10000)
 		p.LI(A2, 0x12345678)
 		p.LI(S10, 40)
@@ -27,10 +29,17 @@ func TestRotateLoopFaults(t *testing.T) {
 		if loadFirst {
 			p.LD(A3, S8, 0)
 		}
-		p.ADD(A2, A2, S11)
+		if !late {
+			p.ADD(A2, A2, S11)
+		}
 		p.Emit(I(0x1B, 1, A4, A2, 15))    // sllw a4, a2, 15
 		p.Emit(I(0x1B, 5, S2, A2, 17))    // srlw s2, a2, 17
 		p.Emit(R(0x33, 6, 0, A4, A4, S2)) // or a4, a4, s2: s2 stays for the exit
+		if late {
+			// a2 changes after the rotate: s2 is computed in the loop (the rotate
+			// still skips the sllw, fuse.go's partial fusion).
+			p.ADD(A2, A2, S11)
+		}
 		p.Emit(R(0x33, 0, 0, A5, A5, A4)) // add a5, a5, a4
 		if storeLast {
 			p.SD(A5, S8, 8)
@@ -52,12 +61,37 @@ func TestRotateLoopFaults(t *testing.T) {
 	}
 	cache := machine.NewCache(16)
 	for _, c := range []struct {
-		name                          string
-		loadFirst, storeLast, hoisted bool
+		name                                string
+		loadFirst, storeLast, hoisted, late bool
 	}{
-		{"neither", false, false, false}, {"load first", true, false, false}, {"store last", false, true, false},
-		{"both", true, true, false}, {"hoisted load first", true, false, true},
+		{"neither", false, false, false, false}, {"load first", true, false, false, false}, {"store last", false, true, false, false},
+		{"both", true, true, false, false}, {"hoisted load first", true, false, true, false},
+		{"late source change", false, false, false, true}, {"late source change, both", true, true, false, true},
+		{"late source change, hoisted load first", true, false, true, true},
 	} {
-		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted), ArenaSize: 1 << 20}, cache)
+		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted, c.late), ArenaSize: 1 << 20}, cache)
 	}
+}
+
+// TestRotateLoopBranchReadsShift: a self-loop whose branch compares the result of one
+// of a fused rotate's shifts: that result is needed at the back edge, so the loop
+// computes it (it may not be left to the exit edge, codegen/amd64/fuse.go).
+func TestRotateLoopBranchReadsShift(t *testing.T) {
+	p := New(base + 0x10000)
+	p.LI(A1, 0x1234)
+	p.LI(T0, 0x5555) // stale: never equal to a1>>8 in the loop
+	p.LI(S2, (0x1234+40*256)>>8)
+	p.LI(A3, 0)
+	p.Label("loop")
+	p.ADDI(A1, A1, 256)
+	p.Emit(I(0x1B, 5, T0, A1, 8))     // srliw t0, a1, 8
+	p.Emit(I(0x1B, 1, T1, A1, 24))    // slliw t1, a1, 24
+	p.Emit(R(0x33, 6, 0, A2, T0, T1)) // or a2, t0, t1
+	p.ADD(A3, A3, A2)
+	p.BNE(T0, S2, "loop")
+	p.SRLI(A0, A3, 56)
+	p.LI(A7, 93)
+	p.ECALL()
+	text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+	corpus.CheckExec(t, corpus.ExecProgram{Name: "rotate loop, branch on a shift", ELF: ELF(text.Vaddr, text), ArenaSize: 1 << 20, Gas: 20_000}, machine.NewCache(16))
 }

@@ -13,6 +13,8 @@ import (
 // registers follow each other, with nothing between them writing either register and
 // the first not overwriting them, the first computes both: its own result goes to its
 // register, the other to guest.State.Scratch, and the second is a load from there.
+// Pairs do not interleave: no pair's first lies between another's two instructions
+// (it would overwrite the scratch word before the second reads it).
 // The special divisors (0, and -1 for the signed forms) give both results as the
 // spec defines them. Nothing between the two can leave the block except by a fault,
 // which ends the frame before the second runs, so the scratch word is never seen;
@@ -53,10 +55,11 @@ func divKind(op riscv.Op) (kind int, quot, ok bool) {
 // nil when there is no pair). skip(i) excludes a division lowered otherwise
 // (divguard.go's constant divisors).
 func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int) bool) (first, second []bool) {
+	open := -1 // the second of the last pair: no first before it, whose scratch word it reads
 	for i, in := range body {
 		kind, quot, ok := divKind(in.Op)
 		if !ok || in.Rd == 0 || in.Rs2 == 0 || in.Rd == in.Rs1 || in.Rd == in.Rs2 || skip(i) ||
-			second != nil && second[i] {
+			second != nil && second[i] || i < open {
 			continue
 		}
 		for j := i + 1; j < len(body) && j <= i+maxPairGap; j++ {
@@ -67,6 +70,7 @@ func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int)
 						first, second = alloc(len(body)), alloc(len(body))
 					}
 					first[i], second[j] = true, true
+					open = j
 				}
 				break
 			}

@@ -58,7 +58,10 @@
 // write protection and the dirty span for the arena's reset cost two compares. Runs
 // of loads and stores off one base register share one check of their hull
 // (group.go). The W forms skip sign extension where no later instruction of the block
-// can see the upper half, and shift-shift-or rotates become one x86 rotate (fuse.go).
+// can see the upper half (in a self-loop, where the next iteration cannot either: its
+// exits sign-extend them, sextexit.go), shift-shift-or rotates become one x86
+// rotate (fuse.go), and a self-loop that cannot fault leaves results that only its
+// exits need to them (sink.go).
 //
 // This package compiles on every architecture (code generation is plain Go, so its
 // encoding tests run anywhere); only running code needs amd64.

@@ -20,6 +20,9 @@ import (
 type fwdSpan struct {
 	start, end int
 	reg        uint8
+	// noStore: the register lives in RDX only, its slot left to the loop's exits
+	// (sink.go).
+	noStore bool
 }
 
 // rdxFree reports whether the lowering of in neither faults nor uses RDX: the
@@ -80,7 +83,7 @@ func (u *unit) fwdBegin(s fwdSpan) {
 	u.fwdRM.host[s.reg] = tD
 	u.fwdSaved = u.e.rm
 	u.e.rm = &u.fwdRM
-	u.fwdReg = s.reg
+	u.fwdReg, u.fwdNoStore = s.reg, s.noStore
 }
 
 // fwdEnd ends the current span (nothing when none): the register is back in its
@@ -90,12 +93,12 @@ func (u *unit) fwdEnd() {
 		return
 	}
 	u.e.rm = u.fwdSaved
-	u.fwdSaved, u.fwdReg = nil, 0
+	u.fwdSaved, u.fwdReg, u.fwdNoStore = nil, 0, false
 }
 
 // fwdStore stores RDX to the span's register slot after instruction in wrote it.
 func (u *unit) fwdStore(idx int, in riscv.Inst) {
-	if u.fwdReg == 0 || !writesRd(in) || in.Rd != u.fwdReg || (u.fuse.skip != nil && u.fuse.skip[idx]) {
+	if u.fwdReg == 0 || u.fwdNoStore || !writesRd(in) || in.Rd != u.fwdReg || (u.fuse.skip != nil && u.fuse.skip[idx]) {
 		return
 	}
 	u.e.op(asm.MOVQ, asm.R(tD), stMem(xoff(in.Rd)))

@@ -26,14 +26,14 @@ func TestForwardSpans(t *testing.T) {
 		want []fwdSpan
 	}{
 		{"def, two reads", []riscv.Inst{add(rv.S11, rv.A0, rv.A1), add(rv.A2, rv.S11, rv.A1), add(rv.A3, rv.A2, rv.S11)},
-			[]fwdSpan{{0, 2, rv.S11}}},
+			[]fwdSpan{{start: 0, end: 2, reg: rv.S11}}},
 		{"the span stops before a load", []riscv.Inst{add(rv.S11, rv.A0, rv.A1), add(rv.A2, rv.S11, rv.A1), ld(rv.A4, rv.SP), add(rv.A3, rv.A2, rv.S11)},
-			[]fwdSpan{{0, 1, rv.S11}}},
+			[]fwdSpan{{start: 0, end: 1, reg: rv.S11}}},
 		{"a shift by a register takes its count in RDX", []riscv.Inst{add(rv.S11, rv.A0, rv.A1), sll(rv.A2, rv.A1, rv.A0), add(rv.A3, rv.A2, rv.S11)}, nil},
 		{"a write that reads its register", []riscv.Inst{add(rv.S11, rv.S11, rv.A1), add(rv.A2, rv.S11, rv.A1)}, nil},
 		{"a mapped register", []riscv.Inst{add(rv.A0, rv.A2, rv.A1), add(rv.A2, rv.A0, rv.A1)}, nil},
 		{"a span after a span", []riscv.Inst{add(rv.S11, rv.A0, rv.A1), add(rv.S10, rv.S11, rv.A1), add(rv.A3, rv.S10, rv.A1)},
-			[]fwdSpan{{0, 1, rv.S11}}},
+			[]fwdSpan{{start: 0, end: 1, reg: rv.S11}}},
 	}
 	for _, tt := range tests {
 		got := forwardSpans(nil, tt.body, &m.rm, &noFusion)

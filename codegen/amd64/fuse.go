@@ -19,7 +19,9 @@ import (
 // (and srli/slli by n and 64-n for 64-bit rotates). When the two shift results are
 // read by nothing but the OR, and after it are overwritten before any read, possible
 // fault or the block's end, the shifts are not emitted and the OR becomes one x86
-// rotate. OR, XOR and ADD all combine the two disjoint halves the same way. A load or
+// rotate; when only one of them is, the other shift is emitted as usual and the OR is
+// still the rotate (from x, not from the shift results). OR, XOR and ADD all combine the
+// two disjoint halves the same way. A load or
 // store between the shifts and the OR may fault while a skipped shift's result should
 // already be in its register: its fault path computes it first (x is unchanged until
 // the OR), so the state at the fault is exactly the interpreter's.
@@ -64,8 +66,8 @@ func (f *fusion) pending(m int) []int {
 
 // fuseRotates finds the fusable rotates of a block body. For a block that loops to
 // itself (selfLoop), a shift result left in its register at the end need not be
-// there on the back edge when the block writes that register before reading it
-// (liveIn tells); the exit edge recomputes it instead, from the shift's source, whose
+// there on the back edge when the block writes that register before reading it and
+// its branch does not read it (live, from backEdgeLive); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
 func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
 	var f fusion // its slice and maps are made for the first rotate: most blocks have none
@@ -100,15 +102,23 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		}
 		di, dj := deadAfter(body, i, k), deadAfter(body, j, k)
 		li, lj := !di && liveToEnd(body, i, k) && exitOK(i, r.src), !dj && liveToEnd(body, j, k) && exitOK(j, r.src)
-		if !(di || li) || !(dj || lj) {
+		si, sj := di || li, dj || lj
+		if !si && !sj {
 			continue
 		}
+		// A partial fusion: one shift is emitted as usual (its result is needed
+		// elsewhere), the other skipped, and the combining instruction is still one
+		// rotate from the source.
 		if f.skip == nil {
 			f.skip, f.rot, f.owner = make([]bool, len(body)), map[int]rotate{}, map[int]int{}
 		}
-		f.skip[i], f.skip[j] = true, true
 		f.rot[k] = r
-		f.owner[i], f.owner[j] = k, k
+		if si {
+			f.skip[i], f.owner[i] = true, k
+		}
+		if sj {
+			f.skip[j], f.owner[j] = true, k
+		}
 		if li {
 			f.atExit = append(f.atExit, i)
 		}
@@ -273,11 +283,28 @@ func liveIn(insts []riscv.Inst) regSet {
 	return in
 }
 
-// replayAtExit computes the results of the skipped instructions still live at the
-// end of a self-loop block, before it leaves the loop.
-func (u *unit) replayAtExit() { u.replay(u.fuse.atExit) }
+// backEdgeLive returns the registers a self-loop block (insts, its terminator last)
+// needs at the end of its body to take its back edge and run the next iteration: its
+// live-in registers and those its terminator reads.
+func backEdgeLive(insts []riscv.Inst) regSet {
+	live := liveIn(insts)
+	s, n := sources(insts[len(insts)-1])
+	for _, r := range s[:n] {
+		live[r] = true
+	}
+	return live
+}
 
-// replay emits the skipped instructions list (body indices) for real.
+// replayAtExit computes the results of the skipped instructions still live at the
+// end of a self-loop block, those left to its exits (sink.go), and the sign extensions
+// left to them (sextexit.go), before it leaves the loop.
+func (u *unit) replayAtExit() {
+	u.replay(u.exitWork)
+	u.signExtendRegs(u.sextAtExit) // after the replay: it may write them (sextexit.go)
+}
+
+// replay emits the skipped instructions list (body indices) for real (a fused
+// rotate as the rotate, sink.go).
 func (u *unit) replay(list []int) {
 	if len(list) == 0 {
 		return
@@ -285,6 +312,11 @@ func (u *unit) replay(list []int) {
 	fuse := u.fuse
 	u.fuse = &noFusion
 	for _, i := range list {
+		if r, ok := fuse.rot[i]; ok {
+			u.idx = i
+			u.lowerRotate(u.blk.Insts[i], r)
+			continue
+		}
 		u.lowerInst(i, 0, u.blk.Insts[i])
 	}
 	u.fuse = fuse

@@ -99,14 +99,36 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	u.sextMove = sextRedundant(body, u.sextEntry, u.bools)
 	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
-	u.needUpper = upperNeededInto(u.bools(len(body)), body, u.sextMove, u.unchecked)
+	u.needUpper, u.sextAtExit = u.bools(len(body)), 0
+	if selfLoop && blk.ZeroLoop == nil {
+		u.sextAtExit = deferSextInto(u.needUpper, body, blk.Insts[len(body)], u.sextMove, u.unchecked, u.sextEntry)
+	} else {
+		upperNeededFrom(u.needUpper, body, u.sextMove, u.unchecked, ^uint32(0))
+	}
 	var live regSet
 	if selfLoop {
-		live = liveIn(blk.Insts)
+		live = backEdgeLive(blk.Insts)
 	}
 	u.fuse = &noFusion
 	if f := fuseRotates(body, selfLoop, live, u.unchecked); f.skip != nil {
 		u.fuse = &f
+	}
+	// The mapping the body runs under (a self-loop's is already in place).
+	bodyRM := e.rm
+	if u.local != nil && u.loopTop == nil {
+		bodyRM = &u.local.rm
+	}
+	u.exitWork = u.fuse.atExit
+	sinkLoop := selfLoop && blk.ZeroLoop == nil && noFaults(body, u.unchecked)
+	var sunk []int
+	if sinkLoop {
+		sunk, u.fuse = sinkFull(body, live, u.fuse, u.sextMove)
+	}
+	u.spans = forwardSpans(u.spans[:0], body, bodyRM, u.fuse)
+	if sinkLoop {
+		if st := sinkStores(u.spans, body, live, u.fuse, u.sextMove); len(sunk)+len(st) > 0 {
+			u.exitWork = exitWork(u.fuse.atExit, sunk, st)
+		}
 	}
 	// Gas and retired instructions in one subtraction (see the package comment).
 	n := int64(len(blk.Insts))
@@ -114,16 +136,17 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	gas := asm.R(rGas)
 	e.op(asm.SUBQ, asm.Imm(charge), gas)
 	e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge}))
-	if len(u.fuse.atExit) > 0 {
-		// The loop leaves some results of skipped shifts for its exit edge (fuse.go):
-		// the back edge charges the next iteration itself, so that running out of gas
-		// there computes them first, as the exit edge does.
+	if len(u.exitWork) > 0 || u.sextAtExit != 0 {
+		// The loop leaves some results of skipped shifts (fuse.go), other results
+		// (sink.go) or sign extensions (sextexit.go) for its exit edge: the back edge
+		// charges the next iteration itself, so that running out of gas there
+		// computes them first, as the exit edge does.
 		top := u.b.NewLabel()
 		u.backTo = u.b.NewLabel()
 		e.jump(asm.JMP, top)
 		u.b.Bind(u.backTo)
 		e.op(asm.SUBQ, asm.Imm(charge), gas)
-		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.fuse.atExit}))
+		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.exitWork, sext: u.sextAtExit}))
 		u.b.Bind(top)
 	}
 	if u.local != nil && u.loopTop == nil {
@@ -134,7 +157,6 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	for i, in := range body {
 		pcs[i+1] = pcs[i] + uint64(in.Len)
 	}
-	u.spans = forwardSpans(u.spans[:0], body, e.rm, u.fuse)
 	span, spanEnd := 0, 0
 	for idx := 0; idx < len(body); {
 		if u.fwdReg != 0 && idx > spanEnd {
@@ -175,7 +197,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		u.leave()
 	}
 	u.lowerTerm(len(body), pcs[len(body)])
-	u.backTo = nil
+	u.backTo, u.sextAtExit, u.exitWork = nil, 0, nil
 }
 
 // backEdge is where a self-loop's back edge jumps (nil: the block's entry, as any

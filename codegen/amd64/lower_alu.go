@@ -100,12 +100,17 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		})
 	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
 		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
-		u.wordOp(in, 0, func(t asm.Reg) {
+		f := func(t asm.Reg) {
 			u.movl(in.Rs1, t)
 			if in.Imm&31 != 0 {
 				e.op(op, asm.Imm(in.Imm&31), asm.R(t))
 			}
-		})
+		}
+		if in.Op == riscv.OpSRLIW && in.Imm&31 != 0 {
+			u.wordNonNeg(in, f)
+			break
+		}
+		u.wordOp(in, 0, f)
 	case riscv.OpADDW, riscv.OpSUBW:
 		op := asm.ADDL
 		if in.Op == riscv.OpSUBW {
@@ -456,6 +461,22 @@ func (u *unit) wordOp(in riscv.Inst, late uint8, f func(t asm.Reg)) {
 	e.commit(in.Rd, d)
 }
 
+// wordNonNeg is wordOp for a W result below 2^31 (srliw by 1 to 31): the zero
+// extension that writing the 32-bit register gives is its sign extension, so f always
+// computes straight into rd's register (or RAX, stored whole to rd's slot).
+func (u *unit) wordNonNeg(in riscv.Inst, f func(t asm.Reg)) {
+	e := &u.e
+	if in.Rd == 0 {
+		return
+	}
+	if e.isMapped(in.Rd) {
+		f(e.rm.host[in.Rd])
+		return
+	}
+	f(tA)
+	u.done(in.Rd, tA)
+}
+
 // keepUpper reports whether the instruction being lowered must produce a correct
 // upper half (see upperNeeded).
 func (u *unit) keepUpper() bool {
@@ -477,8 +498,18 @@ func upperNeeded(body []riscv.Inst, full, unchecked []bool) []bool {
 
 // upperNeededInto is upperNeeded into res (len(body) long, all false).
 func upperNeededInto(res []bool, body []riscv.Inst, full, unchecked []bool) []bool {
+	upperNeededFrom(res, body, full, unchecked, ^uint32(0))
+	return res
+}
+
+// upperNeededFrom is upperNeededInto given the registers whose upper halves can be
+// observed at the body's end (end; bit r: x_r); the accesses marked in unchecked (the
+// loads and stores the loop's entry checked, hoist.go; nil: none) cannot fault. It
+// returns the registers whose upper halves can be observed from the body's start (a
+// self-loop's needs at its back edge, see sextexit.go).
+func upperNeededFrom(res []bool, body []riscv.Inst, full, unchecked []bool, end uint32) (start uint32) {
 	const all = ^uint32(0)
-	need := all // bit r: register r's upper half can be observed
+	need := end // bit r: register r's upper half can be observed
 	for i := len(body) - 1; i >= 0; i-- {
 		in := body[i]
 		keep := true
@@ -508,7 +539,7 @@ func upperNeededInto(res []bool, body []riscv.Inst, full, unchecked []bool) []bo
 			need |= 1 << (in.Rs2 & 31)
 		}
 	}
-	return res
+	return need
 }
 
 // lowPreserving reports whether the low 32 bits of the instruction's result depend

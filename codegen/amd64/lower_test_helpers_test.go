@@ -111,3 +111,41 @@ func objdump(t *testing.T, code []byte) []string {
 }
 
 func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// lowerLoop lowers the self-loop block blk alone, its out-of-line code included, and
+// disassembles it (objdump).
+func lowerLoop(t *testing.T, blk *codegen.Block) []string {
+	t.Helper()
+	u := newUnit(testModule(), []*codegen.Block{blk})
+	u.lowerBlock(0)
+	u.emitShared()
+	for i := 0; i < len(u.cold); i++ {
+		c := u.cold[i]
+		u.emitCold(&c)
+	}
+	code, err := u.b.Assemble()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objdump(t, code)
+}
+
+// loopLines marks the lines of objdump output that belong to a loop's body: from the
+// last `js` (a gas charge's) before a `jne` (the back edge) to that jne. It also
+// returns how many such bodies there are.
+func loopLines(lines []string) ([]bool, int) {
+	in, n := make([]bool, len(lines)), 0
+	from := -1
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "js "):
+			from = i
+		case strings.HasPrefix(l, "jne ") && from >= 0:
+			for k := from + 1; k < i; k++ {
+				in[k] = true
+			}
+			from, n = -1, n+1
+		}
+	}
+	return in, n
+}

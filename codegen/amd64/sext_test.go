@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"strings"
 	"testing"
 
 	rv "github.com/hybridvm/hybridvm/internal/rvasm"
@@ -43,5 +44,28 @@ func TestSextRedundant(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSrliwZeroExtends: srliw by 1 to 31 gives a value below 2^31, whose sign
+// extension is the zero extension of writing a 32-bit register: no movslq, whether rd
+// lives in a host register (a0) or in its slot (t1). By 0 it is a sext.w.
+func TestSrliwZeroExtends(t *testing.T) {
+	srliw := func(rd, rs int, n int64) riscv.Inst { return riscv.Decode(rv.I(0x1B, 5, rd, rs, n)) }
+	for _, tt := range []struct {
+		in   riscv.Inst
+		sext bool
+	}{
+		{srliw(rv.A0, rv.A1, 3), false},
+		{srliw(rv.A0, rv.A0, 31), false},
+		{srliw(rv.T1, rv.A1, 17), false},
+		{srliw(rv.T1, rv.T2, 1), false},
+		{srliw(rv.A0, rv.A1, 0), true},
+	} {
+		lines := objdump(t, lowerOne(t, tt.in, 0x8030_0000))
+		text := strings.Join(lines, "\n")
+		if got := strings.Contains(text, "movslq"); got != tt.sext {
+			t.Errorf("%v: sign extension %v, want %v:\n%s", tt.in, got, tt.sext, text)
+		}
 	}
 }

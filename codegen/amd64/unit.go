@@ -61,10 +61,12 @@ type unit struct {
 	// spans are forwardSpans of the block's body (forward.go); while one is being
 	// lowered, fwdReg is its register, the emitter's mapping is fwdRM (fwdSaved
 	// the mapping before it).
-	spans    []fwdSpan
-	fwdReg   uint8
-	fwdRM    regMap
-	fwdSaved *regMap
+	spans  []fwdSpan
+	fwdReg uint8
+	// fwdNoStore: the span's writes are not stored to the register's slot (sink.go).
+	fwdNoStore bool
+	fwdRM      regMap
+	fwdSaved   *regMap
 	// local is the current block's own register mapping (blockregs.go; nil when it
 	// uses the module's), written the guest registers the block writes, and loopTop
 	// the head of a self-loop that keeps local across its back edge (nil otherwise).
@@ -72,8 +74,14 @@ type unit struct {
 	written [32]bool
 	loopTop *asm.Label
 	// backTo is the back edge's own gas charge of a self-loop whose exit edge
-	// computes skipped results (fuse.go), nil otherwise.
+	// computes skipped results (fuse.go) or sign extensions (sextexit.go), nil
+	// otherwise.
 	backTo *asm.Label
+	// sextAtExit holds the registers whose sign extension the self-loop copy being
+	// lowered leaves to its exits (sextexit.go; 0: none), exitWork the body
+	// indices its exits compute, in order (fuse.go's atExit and sink.go's).
+	sextAtExit uint32
+	exitWork   []int
 	// unchecked marks the body's loads and stores whose checks the loop's entry made
 	// (hoist.go; nil: none).
 	unchecked []bool
@@ -172,7 +180,7 @@ func (u *unit) cold1(c coldCode) *asm.Label {
 	c.l = u.b.NewLabel()
 	// Out of gas under a block's own register mapping (a self-loop's check)
 	// must switch back first: it needs the block's context too.
-	if c.needsContext() || c.kind == coldOOG && (u.e.rm != &u.m.rm || len(c.replay) > 0) {
+	if c.needsContext() || c.kind == coldOOG && (u.e.rm != &u.m.rm || len(c.replay) > 0 || c.sext != 0) {
 		c.ctx, c.hasCtx = u.context(), true
 	}
 	u.cold = append(u.cold, c)
@@ -200,6 +208,8 @@ type coldCode struct {
 	fault  guest.FaultKind
 	mode   int
 	replay []int
+	// coldOOG: the registers to sign-extend after replay (sextexit.go).
+	sext uint32
 	// coldFault: a guest register to set to RAX + restoreDisp first (0: none).
 	restore     uint8
 	restoreDisp int64
@@ -242,6 +252,7 @@ func (u *unit) emitCold(c *coldCode) {
 		c.f()
 	case coldOOG:
 		u.replay(c.replay) // a self-loop's back edge: what its exit edge computes
+		u.signExtendRegs(c.sext)
 		u.leave()
 		if packable(c.pc) {
 			u.jumpShared(sharedOOG, c.pc|uint64(c.arg)<<32)
