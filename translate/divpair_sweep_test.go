@@ -17,7 +17,9 @@ import (
 // first, codegen/amd64/divpair.go), in either order and every width and signedness,
 // with divisors 0, -1 and the overflowing dividends among the operands, instructions
 // between them that sometimes overwrite an operand (no pair then), a result register
-// that is an operand of the second, and a load between them that sometimes faults.
+// that is an operand of the second, other divisions (interleaved pairs), loads and
+// stores through one register (a memory group around the pair, its out-of-line copy
+// run while the store window grows) and a load between them that sometimes faults.
 // Every engine must agree with the interpreter.
 func TestDivPairSweep(t *testing.T) {
 	n, seed := sweepParams(t, 300)
@@ -45,7 +47,7 @@ func TestDivPairSweep(t *testing.T) {
 		}
 		p.LI(S1, data)
 		p.LI(S4, 8) // below the arena: a load through it faults
-		for range 1 + rng.IntN(3) {
+		for k := range 1 + rng.IntN(3) {
 			op := uint32(0x33)
 			if rng.IntN(2) == 0 {
 				op = 0x3B
@@ -53,6 +55,9 @@ func TestDivPairSweep(t *testing.T) {
 			f3 := divs[rng.IntN(len(divs))]
 			rs1, rs2 := reg(), reg()
 			rd := reg()
+			if rng.IntN(2) == 0 {
+				p.SD(reg(), S1, int64(8*rng.IntN(8))) // a memory group may start before the first
+			}
 			p.Emit(R(op, f3, 1, rd, rs1, rs2))
 			for range rng.IntN(5) {
 				x := reg()
@@ -68,6 +73,11 @@ func TestDivPairSweep(t *testing.T) {
 					}
 				case 3:
 					p.Emit(R(op, divs[rng.IntN(len(divs))], 1, x, reg(), reg())) // another division
+				case 4:
+					// A store: with the loads through s1 a memory group, whose
+					// out-of-line copy (taken while the store window grows) lowers
+					// the divisions inside it again.
+					p.SD(reg(), S1, int64(8*rng.IntN(8)))
 				default:
 					p.Emit(R(0x33, []uint32{0, 4, 6, 7}[rng.IntN(4)], 0, x, reg(), reg())) // add, xor, or, and
 				}
@@ -81,6 +91,11 @@ func TestDivPairSweep(t *testing.T) {
 			}
 			p.Emit(R(op, f3^2, 1, rd2, rs1, rs2))
 			p.ADD(A0, A0, rd2)
+			// Each sequence its own block: out-of-line code, emitted after the
+			// unit's blocks, must lower a pair with its own block's plan.
+			next := fmt.Sprint("next", k)
+			p.J(next)
+			p.Label(next)
 		}
 		p.LI(A7, 93)
 		p.ECALL()

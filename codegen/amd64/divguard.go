@@ -133,8 +133,9 @@ func (u *unit) divCheck(p *divPlan, slow *asm.Label) {
 // compare of rs2 with c selects divConst inline, the general division (div32) runs out
 // of line otherwise. keccak's loops run their first iteration in the block before the
 // loop (a block runs to its branch), where no loop entry guards the divisor; there the
-// compare replaces the checks for 0 and -1 and an IDIV.
-func (u *unit) divGuessed(in riscv.Inst) bool {
+// compare replaces the checks for 0 and -1 and an IDIV. paired and second are the
+// instruction's division-pair role (divpair.go), which the out-of-line division keeps.
+func (u *unit) divGuessed(in riscv.Inst, paired, second bool) bool {
 	if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || in.Rd == 0 || in.Rs2 == 0 {
 		return false
 	}
@@ -146,7 +147,7 @@ func (u *unit) divGuessed(in riscv.Inst) bool {
 	done := u.b.NewLabel()
 	e.op(asm.CMPL, e.src(in.Rs2), asm.Imm(c))
 	e.jump(asm.JNE, u.coldLabel(func() {
-		u.div32(in)
+		u.div32(in, paired, second) // out of line: emitted after the unit, so the pair role comes along
 		e.jump(asm.JMP, done)
 	}))
 	u.divConst(in, c)

@@ -50,26 +50,27 @@ func divKind(op riscv.Op) (kind int, quot, ok bool) {
 	return 0, false, false
 }
 
-// pairDivisions returns body's division pairs: first marks the instructions that
-// compute both results, second their partners (from alloc, n bools all false; both
-// nil when there is no pair). skip(i) excludes a division lowered otherwise
-// (divguard.go's constant divisors).
-func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int) bool) (first, second []bool) {
+// pairDivisions returns body's division pairs as marks from alloc (2n bools, all
+// false; nil when there is no pair): marks[2i] when instruction i computes both
+// results, marks[2i+1] when it is the partner reading the other. skip(i) excludes a
+// division lowered otherwise (divguard.go's constant divisors). Pairs do not
+// interleave: there is one scratch word.
+func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int) bool) (marks []bool) {
 	open := -1 // the second of the last pair: no first before it, whose scratch word it reads
 	for i, in := range body {
 		kind, quot, ok := divKind(in.Op)
 		if !ok || in.Rd == 0 || in.Rs2 == 0 || in.Rd == in.Rs1 || in.Rd == in.Rs2 || skip(i) ||
-			second != nil && second[i] || i < open {
+			marks != nil && marks[2*i+1] || i < open {
 			continue
 		}
 		for j := i + 1; j < len(body) && j <= i+maxPairGap; j++ {
 			o := body[j]
 			if k, q, ok := divKind(o.Op); ok && k == kind && q != quot && o.Rs1 == in.Rs1 && o.Rs2 == in.Rs2 {
 				if o.Rd != 0 && !skip(j) {
-					if first == nil {
-						first, second = alloc(len(body)), alloc(len(body))
+					if marks == nil {
+						marks = alloc(2 * len(body))
 					}
-					first[i], second[j] = true, true
+					marks[2*i], marks[2*j+1] = true, true
 					open = j
 				}
 				break
@@ -79,16 +80,17 @@ func pairDivisions(body []riscv.Inst, alloc func(n int) []bool, skip func(i int)
 			}
 		}
 	}
-	return first, second
+	return marks
 }
 
 // pairRole says whether the instruction being lowered is the first of a division
-// pair or the second.
+// pair or the second (the block's plan is part of the context out-of-line code
+// restores: a memory group's out-of-line copy lowers divisions too).
 func (u *unit) pairRole() (first, second bool) {
-	if u.divFirst == nil || u.idx >= len(u.divFirst) {
+	if 2*u.idx+1 >= len(u.divPair) {
 		return false, false
 	}
-	return u.divFirst[u.idx], u.divSecond[u.idx]
+	return u.divPair[2*u.idx], u.divPair[2*u.idx+1]
 }
 
 // pairSecond lowers the second instruction of a pair: its result is the scratch word.

@@ -42,22 +42,22 @@ func TestPairDivisions(t *testing.T) {
 		{"as far apart as allowed", append(append([]riscv.Inst{in(riscv.OpDIV, rv.A3, rv.A4, rv.A2)}, slices.Repeat([]riscv.Inst{add}, maxPairGap-1)...), in(riscv.OpREM, rv.A5, rv.A4, rv.A2)), []int{0}, []int{maxPairGap}, -1},
 	} {
 		alloc := func(n int) []bool { return make([]bool, n) }
-		first, second := pairDivisions(tt.body, alloc, func(i int) bool { return i == tt.skip })
-		if got, want := marked(first), fmt.Sprint(tt.first); got != want {
+		marks := pairDivisions(tt.body, alloc, func(i int) bool { return i == tt.skip })
+		if got, want := marked(marks, 0), fmt.Sprint(tt.first); got != want {
 			t.Errorf("%s: first %s, want %s", tt.name, got, want)
 		}
-		if got, want := marked(second), fmt.Sprint(tt.second); got != want {
+		if got, want := marked(marks, 1), fmt.Sprint(tt.second); got != want {
 			t.Errorf("%s: second %s, want %s", tt.name, got, want)
 		}
 	}
 }
 
-// marked lists the true indices of m.
-func marked(m []bool) string {
+// marked lists the body indices i with marks[2i+k] set (k 0: firsts, 1: seconds).
+func marked(marks []bool, k int) string {
 	var idx []int
-	for i, b := range m {
-		if b {
-			idx = append(idx, i)
+	for i := k; i < len(marks); i += 2 {
+		if marks[i] {
+			idx = append(idx, i/2)
 		}
 	}
 	return fmt.Sprint(idx)

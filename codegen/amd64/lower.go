@@ -98,7 +98,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		body = body[:len(body)-1]
 	}
 	u.sextMove = sextRedundant(body, u.sextEntry, u.bools)
-	u.divFirst, u.divSecond = pairDivisions(body, u.bools, u.divByConst)
+	u.divPair = pairDivisions(body, u.bools, u.divByConst)
 	u.needUpper, u.sextAtExit = u.bools(len(body)), 0
 	if selfLoop && blk.ZeroLoop == nil {
 		u.sextAtExit = deferSextInto(u.needUpper, body, blk.Insts[len(body)], u.sextMove, u.unchecked, u.sextEntry)

@@ -156,14 +156,15 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 	case riscv.OpMULH, riscv.OpMULHU, riscv.OpMULHSU:
 		u.mulHigh(in)
 	case riscv.OpDIV, riscv.OpDIVU, riscv.OpREM, riscv.OpREMU:
-		u.div64(in)
+		paired, second := u.pairRole()
+		u.div64(in, paired, second)
 	case riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
 		if u.divByConst(idx) {
 			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
 			break
 		}
-		if !u.divGuessed(in) {
-			u.div32(in)
+		if paired, second := u.pairRole(); !u.divGuessed(in, paired, second) {
+			u.div32(in, paired, second)
 		}
 
 	case riscv.OpLB, riscv.OpLH, riscv.OpLW, riscv.OpLD, riscv.OpLBU, riscv.OpLHU, riscv.OpLWU:
@@ -605,12 +606,11 @@ func (u *unit) mulHigh(in riscv.Inst) {
 // divisor gives all ones (quotient) or the dividend (remainder); dividing by -1 is
 // negation (which also gives the overflow case's dividend) with remainder 0. The
 // divisor is used where it lives (a host register or its state slot).
-func (u *unit) div64(in riscv.Inst) {
+func (u *unit) div64(in riscv.Inst, paired, second bool) {
 	e := &u.e
 	if in.Rd == 0 {
 		return
 	}
-	paired, second := u.pairRole()
 	if second {
 		u.pairSecond(in)
 		return
@@ -684,12 +684,11 @@ func (u *unit) divByZero(in riscv.Inst, quot, word bool) {
 
 // div32: DIVW, DIVUW, REMW, REMUW, with the same special cases on 32-bit values and
 // every result sign-extended from 32 bits.
-func (u *unit) div32(in riscv.Inst) {
+func (u *unit) div32(in riscv.Inst, paired, second bool) {
 	e := &u.e
 	if in.Rd == 0 {
 		return
 	}
-	paired, second := u.pairRole()
 	if second {
 		u.pairSecond(in)
 		return

@@ -88,8 +88,8 @@ type unit struct {
 	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a
 	// constant, the constant (divguard.go; nil: none).
 	divBy []int64
-	// divFirst and divSecond mark the body's division pairs (divpair.go; nil: none).
-	divFirst, divSecond []bool
+	// divPair marks the body's division pairs (divpair.go; nil: none).
+	divPair []bool
 	// sextEntry holds the registers sign-extended at the start of every iteration
 	// of the self-loop copy being lowered (sextloop.go; 0: none known).
 	sextEntry uint32
@@ -327,14 +327,15 @@ type blockContext struct {
 	rm        *regMap
 	local     *localMapping
 	written   [32]bool
+	divPair   []bool
 }
 
 func (u *unit) context() blockContext {
-	return blockContext{u.blk, u.needUpper, u.fuse, u.idx, u.e.rm, u.local, u.written}
+	return blockContext{u.blk, u.needUpper, u.fuse, u.idx, u.e.rm, u.local, u.written, u.divPair}
 }
 
 func (u *unit) setContext(c blockContext) {
-	u.blk, u.needUpper, u.fuse, u.idx = c.blk, c.needUpper, c.fuse, c.idx
+	u.blk, u.needUpper, u.fuse, u.idx, u.divPair = c.blk, c.needUpper, c.fuse, c.idx, c.divPair
 	// Not part of the context (it would grow every piece of cold code): a sext.w
 	// lowered under a restored context sign-extends, which is always right.
 	u.sextMove = nil
