@@ -15,7 +15,9 @@ import (
 // instructions and operand forms codegen/amd64 emits (x86ops), in one pass, then
 // sizes the jumps by golang-asm's rule: a backward jump is short when its target is
 // within a signed byte, a forward jump starts short and becomes long for good once
-// its target is out of reach, repeated until nothing changes. A record it does not
+// its target is out of reach, repeated until nothing changes. Alignments (NOP
+// padding for loop heads, x86align.go) are sized in the same passes (see finish).
+// A record it does not
 // support makes Assemble use golang-asm for the unit; CheckDirectEncoding makes
 // every unit be encoded both ways and compared (the backend's tests run with it).
 
@@ -355,25 +357,43 @@ func fitsI8(v int64) bool   { return v >= -128 && v <= 127 }
 // fitsI32 is golang-asm's Yi32 class: a sign-extendable or an unsigned 32-bit value.
 func fitsI32(v int64) bool { return v == int64(int32(v)) || (v >= 0 && v>>32 == 0) }
 
-// x86enc encodes one unit: every instruction but the jumps as it is emitted.
+// x86enc encodes one unit: every instruction but the jumps and alignments as it is
+// emitted.
 type x86enc struct {
 	code  []byte
-	at    []int32 // per record: its first byte in code (jumps and labels take none there)
-	jumps []x86jump
+	at    []int32   // per record: its first byte in code (jumps, alignments and labels take none there)
+	items []x86item // the jumps and alignments, in record order
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
+	aligned       bool // some item is an alignment
 }
 
-// x86jump is a jump to a label, sized by finish.
-type x86jump struct {
-	rec    int32 // the jump's record
-	label  *Label
-	target int32 // the label's record (set by finish)
-	cc     byte  // Jcc: the short opcode (0: JMP)
+// x86item is a record whose size finish decides: a jump to a label, sized by
+// golang-asm's rule, or an alignment (Builder.Align).
+type x86item struct {
+	rec    int32  // the item's record
+	label  *Label // a jump's target (nil: an alignment)
+	target int32  // the label's record (set by finish)
+	cc     byte   // Jcc: the short opcode (0: JMP)
 	long   bool
-	// before is how many jumps precede the target (set by finish).
+	// before is how many items precede the target (set by finish).
 	before int32
+	// An alignment: to boundary, with at most maxPad bytes; pad is its size.
+	boundary, maxPad, pad int32
+}
+
+// size is the bytes the item takes.
+func (j *x86item) size() int32 {
+	switch {
+	case j.label == nil:
+		return j.pad
+	case !j.long:
+		return 2
+	case j.cc == 0:
+		return 5
+	}
+	return 6
 }
 
 // put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
@@ -750,11 +770,14 @@ func (e *x86enc) add(b *Builder, in *inst) {
 			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
 			return
 		}
-		j := x86jump{rec: b.n, label: in.label, target: -1}
+		j := x86item{rec: b.n, label: in.label, target: -1}
 		if d.form == xJcc {
 			j.cc = d.ext
 		}
-		e.jumps = append(e.jumps, j)
+		e.items = append(e.items, j)
+	case instAlign:
+		e.items = append(e.items, x86item{rec: b.n, target: -1, boundary: int32(in.from.off), maxPad: int32(in.to.off)})
+		e.aligned = true
 	case instBind:
 	default:
 		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
@@ -763,77 +786,81 @@ func (e *x86enc) add(b *Builder, in *inst) {
 	}
 }
 
-// finish sizes the jumps by golang-asm's rule (see the file comment), lays out the
-// code and sets the records' offsets.
+// maxAlignRounds bounds finish's rounds of padding choices.
+const maxAlignRounds = 8
+
+// finish sizes the jumps by golang-asm's rule (see the file comment) and the
+// alignments, lays out the code and sets the records' offsets.
+//
+// An alignment's padding depends on where it lands, and where it lands on the jumps
+// before it, so the two are sized in rounds: the padding is fixed for a round, and
+// the jumps are sized by golang-asm's rule from all short, as golang-asm sizes them
+// around the same padding given as raw bytes (the check, CheckDirectEncoding);
+// then the padding is chosen again for that layout, and the next round runs unless
+// no padding changed. The padding only aligns: a layout whose padding misses its
+// boundary after maxAlignRounds rounds is as correct, and agrees with golang-asm.
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
-	// Each jump's target label, and how many jumps precede it (before[rec]: the jumps
-	// among the records before rec; the jumps are in record order).
+	// Each jump's target label, and how many items precede it (before[rec]: the items
+	// among the records before rec; the items are in record order).
 	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
 	k := 0
 	for rec := range e.before {
-		for k < len(e.jumps) && e.jumps[k].rec < int32(rec) {
+		for k < len(e.items) && e.items[k].rec < int32(rec) {
 			k++
 		}
 		e.before[rec] = int32(k)
 	}
-	for k := range e.jumps {
-		j := &e.jumps[k]
-		j.target = j.label.at
-		j.before = e.before[j.target]
+	for k := range e.items {
+		if j := &e.items[k]; j.label != nil {
+			j.target = j.label.at
+			j.before = e.before[j.target]
+		}
 	}
-	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
-	// e.code plus the jumps before it.
-	e.extra = slices.Grow(e.extra[:0], len(e.jumps)+1)[:len(e.jumps)+1]
+	// extra[k] is the bytes the first k items take: a record's offset is its place in
+	// e.code plus the items before it.
+	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
 	extra := e.extra
 	extra[0] = 0
-	size := func(j *x86jump) int32 {
-		switch {
-		case !j.long:
-			return 2
-		case j.cc == 0:
-			return 5
-		}
-		return 6
-	}
 	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
-	for {
-		for k := range e.jumps {
-			j := &e.jumps[k]
-			if j.target < j.rec { // backward: short when the target is within reach
-				j.long = pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128
-			}
-			extra[k+1] = extra[k] + size(j)
-		}
-		grew := false
-		for k := range e.jumps {
-			j := &e.jumps[k]
-			if j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
-				j.long, grew = true, true
+	for round := 1; ; round++ {
+		if e.aligned {
+			// The padding each pass finds where it lands, and jumps only grow: the
+			// layout this settles on is the one to keep if golang-asm's rule agrees...
+			e.sizeItems(true)
+			for k := range e.items {
+				e.items[k].long = false
 			}
 		}
-		if !grew {
+		// ...when it sizes the jumps from all short around that padding, fixed, as
+		// golang-asm sizes them around the same padding given as raw bytes.
+		e.sizeItems(false)
+		if !e.aligned || round == maxAlignRounds || !e.repad() {
 			break
 		}
 	}
-	total := int32(len(e.code)) + extra[len(e.jumps)]
+	total := int32(len(e.code)) + extra[len(e.items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
 	b.start = slices.Grow(b.start[:0], int(n))[:n]
 	k = 0
 	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
-		for k < len(e.jumps) && e.jumps[k].rec < i {
+		for k < len(e.items) && e.items[k].rec < i {
 			k++
 		}
 		b.start[i] = e.at[i] + extra[k]
-		if k < len(e.jumps) && e.jumps[k].rec == i {
-			j := &e.jumps[k]
+		if k < len(e.items) && e.items[k].rec == i {
+			j := &e.items[k]
 			copy(code[last+extra[k]:], e.code[last:e.at[i]])
 			last = e.at[i]
 			p := b.start[i]
-			disp := pos(j.target, j.before) - (p + size(j))
+			if j.label == nil {
+				fillNops(code[p : p+j.pad])
+				continue
+			}
+			disp := pos(j.target, j.before) - (p + j.size())
 			switch {
 			case !j.long && j.cc == 0:
 				code[p], code[p+1] = 0xeb, byte(disp)
@@ -848,6 +875,56 @@ func (e *x86enc) finish(b *Builder) []byte {
 			}
 		}
 	}
-	copy(code[last+extra[len(e.jumps)]:], e.code[last:])
+	copy(code[last+extra[len(e.items)]:], e.code[last:])
 	return code
+}
+
+// sizeItems sizes the jumps by golang-asm's rule (see the file comment), from their
+// current sizes, with the alignments' padding fixed or (repad) chosen for where each
+// lands in each pass.
+func (e *x86enc) sizeItems(repad bool) {
+	extra := e.extra
+	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
+	for {
+		for k := range e.items {
+			j := &e.items[k]
+			switch {
+			case j.label == nil && repad:
+				j.pad = alignPad(pos(j.rec, int32(k)), j.boundary, j.maxPad)
+			case j.label != nil && j.target < j.rec: // backward: short when the target is within reach
+				j.long = pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128
+			}
+			extra[k+1] = extra[k] + j.size()
+		}
+		grew := false
+		for k := range e.items {
+			j := &e.items[k]
+			if j.label != nil && j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
+				j.long, grew = true, true
+			}
+		}
+		if !grew {
+			return
+		}
+	}
+}
+
+// repad chooses every alignment's padding again for the layout extra describes
+// (each for its place after the padding before it changed), reporting whether any
+// changed.
+func (e *x86enc) repad() bool {
+	changed := false
+	shift := int32(0) // how much the padding chosen so far moved the code
+	for k := range e.items {
+		j := &e.items[k]
+		if j.label != nil {
+			continue
+		}
+		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
+		if pad != j.pad {
+			shift += pad - j.pad
+			j.pad, changed = pad, true
+		}
+	}
+	return changed
 }
