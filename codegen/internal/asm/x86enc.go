@@ -377,23 +377,24 @@ type x86item struct {
 	target int32  // the label's record (set by finish)
 	cc     byte   // Jcc: the short opcode (0: JMP)
 	long   bool
+	long0  bool  // long without padding (set by finish)
+	n      int32 // the bytes it takes: 2, 5 or 6 for a jump, pad for an alignment
 	// before is how many items precede the target (set by finish).
 	before int32
 	// An alignment: to boundary, with at most maxPad bytes; pad is its size.
 	boundary, maxPad, pad int32
 }
 
-// size is the bytes the item takes.
-func (j *x86item) size() int32 {
+// setLong makes a jump long or short.
+func (j *x86item) setLong(long bool) {
+	j.long, j.n = long, 2
 	switch {
-	case j.label == nil:
-		return j.pad
-	case !j.long:
-		return 2
+	case !long:
 	case j.cc == 0:
-		return 5
+		j.n = 5
+	default:
+		j.n = 6
 	}
-	return 6
 }
 
 // put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
@@ -770,7 +771,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
 			return
 		}
-		j := x86item{rec: b.n, label: in.label, target: -1}
+		j := x86item{rec: b.n, label: in.label, target: -1, n: 2}
 		if d.form == xJcc {
 			j.cc = d.ext
 		}
@@ -787,18 +788,24 @@ func (e *x86enc) add(b *Builder, in *inst) {
 }
 
 // maxAlignRounds bounds finish's rounds of padding choices.
-const maxAlignRounds = 8
+const maxAlignRounds = 2
 
 // finish sizes the jumps by golang-asm's rule (see the file comment) and the
 // alignments, lays out the code and sets the records' offsets.
 //
 // An alignment's padding depends on where it lands, and where it lands on the jumps
-// before it, so the two are sized in rounds: the padding is fixed for a round, and
-// the jumps are sized by golang-asm's rule from all short, as golang-asm sizes them
-// around the same padding given as raw bytes (the check, CheckDirectEncoding);
-// then the padding is chosen again for that layout, and the next round runs unless
-// no padding changed. The padding only aligns: a layout whose padding misses its
-// boundary after maxAlignRounds rounds is as correct, and agrees with golang-asm.
+// before it. The jumps are sized first without padding; then the padding is chosen
+// for that layout and the jumps sized again around it, fixed, as golang-asm sizes
+// them around the same padding given as raw bytes (the check, CheckDirectEncoding).
+// Padding only adds bytes between a jump and its target, so every jump long without
+// it is long with it: golang-asm's rule, which starts from every jump short, ends
+// where it does when started from the sizes without padding, which takes fewer
+// passes. Where the new sizes move an alignment off its boundary, the padding is
+// chosen again and the jumps sized again (from the sizes without padding), for at
+// most maxAlignRounds rounds. Some layouts have no padding that agrees with
+// golang-asm's rule (a short jump across padding that grows when the padding does,
+// and whose growth shortens it): there an alignment misses its boundary, which only
+// costs speed.
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
@@ -824,20 +831,18 @@ func (e *x86enc) finish(b *Builder) []byte {
 	extra := e.extra
 	extra[0] = 0
 	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
-	for round := 1; ; round++ {
-		if e.aligned {
-			// The padding each pass finds where it lands, and jumps only grow: the
-			// layout this settles on is the one to keep if golang-asm's rule agrees...
-			e.sizeItems(true)
-			for k := range e.items {
-				e.items[k].long = false
-			}
+	e.sizeItems() // without padding
+	if e.aligned {
+		for k := range e.items {
+			e.items[k].long0 = e.items[k].long
 		}
-		// ...when it sizes the jumps from all short around that padding, fixed, as
-		// golang-asm sizes them around the same padding given as raw bytes.
-		e.sizeItems(false)
-		if !e.aligned || round == maxAlignRounds || !e.repad() {
-			break
+		for round := 1; round <= maxAlignRounds && e.repad(); round++ {
+			for k := range e.items {
+				if j := &e.items[k]; j.label != nil {
+					j.setLong(j.long0)
+				}
+			}
+			e.sizeItems()
 		}
 	}
 	total := int32(len(e.code)) + extra[len(e.items)]
@@ -860,7 +865,7 @@ func (e *x86enc) finish(b *Builder) []byte {
 				fillNops(code[p : p+j.pad])
 				continue
 			}
-			disp := pos(j.target, j.before) - (p + j.size())
+			disp := pos(j.target, j.before) - (p + j.n)
 			switch {
 			case !j.long && j.cc == 0:
 				code[p], code[p+1] = 0xeb, byte(disp)
@@ -879,28 +884,27 @@ func (e *x86enc) finish(b *Builder) []byte {
 	return code
 }
 
-// sizeItems sizes the jumps by golang-asm's rule (see the file comment), from their
-// current sizes, with the alignments' padding fixed or (repad) chosen for where each
-// lands in each pass.
-func (e *x86enc) sizeItems(repad bool) {
+// sizeItems sizes the jumps by golang-asm's rule (see the file comment) from their
+// current sizes, around the alignments' current padding.
+func (e *x86enc) sizeItems() {
 	extra := e.extra
 	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
 	for {
 		for k := range e.items {
 			j := &e.items[k]
-			switch {
-			case j.label == nil && repad:
-				j.pad = alignPad(pos(j.rec, int32(k)), j.boundary, j.maxPad)
-			case j.label != nil && j.target < j.rec: // backward: short when the target is within reach
-				j.long = pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128
+			if j.label != nil && j.target < j.rec { // backward: short when the target is within reach
+				if long := pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128; long != j.long {
+					j.setLong(long)
+				}
 			}
-			extra[k+1] = extra[k] + j.size()
+			extra[k+1] = extra[k] + j.n
 		}
 		grew := false
 		for k := range e.items {
 			j := &e.items[k]
 			if j.label != nil && j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
-				j.long, grew = true, true
+				j.setLong(true)
+				grew = true
 			}
 		}
 		if !grew {
@@ -923,7 +927,7 @@ func (e *x86enc) repad() bool {
 		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
 		if pad != j.pad {
 			shift += pad - j.pad
-			j.pad, changed = pad, true
+			j.pad, j.n, changed = pad, pad, true
 		}
 	}
 	return changed
