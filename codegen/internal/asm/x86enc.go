@@ -366,7 +366,7 @@ type x86enc struct {
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
-	aligned       bool // some item is an alignment
+	aligns        []int32 // the alignments' indices in items
 }
 
 // x86item is a record whose size finish decides: a jump to a label, sized by
@@ -777,8 +777,8 @@ func (e *x86enc) add(b *Builder, in *inst) {
 		}
 		e.items = append(e.items, j)
 	case instAlign:
+		e.aligns = append(e.aligns, int32(len(e.items)))
 		e.items = append(e.items, x86item{rec: b.n, target: -1, boundary: int32(in.from.off), maxPad: int32(in.to.off)})
-		e.aligned = true
 	case instBind:
 	default:
 		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
@@ -800,9 +800,9 @@ const maxAlignRounds = 2
 // Padding only adds bytes between a jump and its target, so every jump long without
 // it is long with it: golang-asm's rule, which starts from every jump short, ends
 // where it does when started from the sizes without padding, which takes fewer
-// passes. Where the new sizes move an alignment off its boundary, the padding is
-// chosen again and the jumps sized again (from the sizes without padding), for at
-// most maxAlignRounds rounds. Some layouts have no padding that agrees with
+// passes (usually one). Where the new sizes move an alignment off its boundary, the
+// padding is chosen again and the jumps sized again from the sizes without it, for
+// at most maxAlignRounds rounds. Some layouts have no padding that agrees with
 // golang-asm's rule (a short jump across padding that grows when the padding does,
 // and whose growth shortens it): there an alignment misses its boundary, which only
 // costs speed.
@@ -832,18 +832,15 @@ func (e *x86enc) finish(b *Builder) []byte {
 	extra[0] = 0
 	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
 	e.sizeItems() // without padding
-	if e.aligned {
+	for round := 1; round <= maxAlignRounds && len(e.aligns) > 0 && e.repad(); round++ {
 		for k := range e.items {
-			e.items[k].long0 = e.items[k].long
-		}
-		for round := 1; round <= maxAlignRounds && e.repad(); round++ {
-			for k := range e.items {
-				if j := &e.items[k]; j.label != nil {
-					j.setLong(j.long0)
-				}
+			if j := &e.items[k]; round == 1 {
+				j.long0 = j.long
+			} else if j.label != nil {
+				j.setLong(j.long0) // the last round's sizes may be longer than this padding's
 			}
-			e.sizeItems()
 		}
+		e.sizeItems()
 	}
 	total := int32(len(e.code)) + extra[len(e.items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
@@ -887,13 +884,12 @@ func (e *x86enc) finish(b *Builder) []byte {
 // sizeItems sizes the jumps by golang-asm's rule (see the file comment) from their
 // current sizes, around the alignments' current padding.
 func (e *x86enc) sizeItems() {
-	extra := e.extra
-	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
+	extra, at := e.extra, e.at
 	for {
 		for k := range e.items {
 			j := &e.items[k]
 			if j.label != nil && j.target < j.rec { // backward: short when the target is within reach
-				if long := pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128; long != j.long {
+				if long := at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) < -128; long != j.long {
 					j.setLong(long)
 				}
 			}
@@ -902,7 +898,7 @@ func (e *x86enc) sizeItems() {
 		grew := false
 		for k := range e.items {
 			j := &e.items[k]
-			if j.label != nil && j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
+			if j.label != nil && j.target > j.rec && !j.long && at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) > 127 {
 				j.setLong(true)
 				grew = true
 			}
@@ -919,11 +915,8 @@ func (e *x86enc) sizeItems() {
 func (e *x86enc) repad() bool {
 	changed := false
 	shift := int32(0) // how much the padding chosen so far moved the code
-	for k := range e.items {
+	for _, k := range e.aligns {
 		j := &e.items[k]
-		if j.label != nil {
-			continue
-		}
 		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
 		if pad != j.pad {
 			shift += pad - j.pad
