@@ -101,7 +101,7 @@ func TestAlignAcrossGrowingJump(t *testing.T) {
 // can: a short forward jump across padding that must grow when the padding is
 // longer, and whose growth would make the padding shorter, leaves no padding that
 // golang-asm's rule would size the jumps around as the direct encoder did. The dense
-// random code here meets that about once in 20 alignments.)
+// random code here meets that about once in 60 alignments.)
 func TestAlignedJumpsMatchGolangAsm(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	aligns, missed := 0, 0
@@ -129,7 +129,7 @@ func TestAlignedJumpsMatchGolangAsm(t *testing.T) {
 			}
 		}
 	}
-	if aligns < 1000 || missed*12 > aligns {
+	if aligns < 1000 || missed*25 > aligns {
 		t.Errorf("%d alignments, %d missed their padding", aligns, missed)
 		return
 	}
@@ -144,6 +144,44 @@ func TestAlignRefused(t *testing.T) {
 		b.Align(c[0], c[1])
 		if _, err := b.Assemble(); err == nil {
 			t.Errorf("Align(%d, %d) assembled", c[0], c[1])
+		}
+	}
+}
+
+// TestAlignAfterConflict: a short jump across padding, whose target is just within
+// reach with the padding as it is, grows when the padding grows and shrinks it
+// again: that alignment may miss its boundary, but keeps its padding after a
+// correction, so the next one still reaches its own.
+func TestAlignAfterConflict(t *testing.T) {
+	for lead := 0; lead < 16; lead++ {
+		for fill := 100; fill < 130; fill++ {
+			var h1, h2 *Label
+			direct, ref, derr, rerr := assembleBoth(func(b *Builder) {
+				out := b.NewLabel()
+				b.Raw(bytes.Repeat([]byte{0x90}, lead)...)
+				b.Jump(JEQ, out)
+				b.Align(16, 15)
+				h1 = b.NewLabel()
+				b.Bind(h1)
+				b.Raw(bytes.Repeat([]byte{0x90}, fill)...)
+				b.Jump(JNE, h1)
+				b.Bind(out)
+				b.Raw(bytes.Repeat([]byte{0x90}, lead+3)...)
+				b.Align(16, 15)
+				h2 = b.NewLabel()
+				b.Bind(h2)
+				b.Inst(ADDQ, R(BX), R(CX))
+				b.Jump(JNE, h2)
+			})
+			if derr != nil || rerr != nil {
+				t.Fatalf("lead %d, fill %d: direct %v, golang-asm %v", lead, fill, derr, rerr)
+			}
+			if !bytes.Equal(direct, ref) {
+				t.Fatalf("lead %d, fill %d:\ndirect     %x\ngolang-asm %x", lead, fill, direct, ref)
+			}
+			if h2.Offset()%16 != 0 {
+				t.Errorf("lead %d, fill %d: the second head at %#x (the first at %#x)", lead, fill, h2.Offset(), h1.Offset())
+			}
 		}
 	}
 }

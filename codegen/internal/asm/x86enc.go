@@ -383,6 +383,9 @@ type x86item struct {
 	before int32
 	// An alignment: to boundary, with at most maxPad bytes; pad is its size.
 	boundary, maxPad, pad int32
+	// changes counts finish's changes of its padding; frozen: it keeps its padding.
+	changes uint8
+	frozen  bool
 }
 
 // setLong makes a jump long or short.
@@ -788,7 +791,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 }
 
 // maxAlignRounds bounds finish's rounds of padding choices.
-const maxAlignRounds = 2
+const maxAlignRounds = 4
 
 // finish sizes the jumps by golang-asm's rule (see the file comment) and the
 // alignments, lays out the code and sets the records' offsets.
@@ -804,8 +807,9 @@ const maxAlignRounds = 2
 // padding is chosen again and the jumps sized again from the sizes without it, for
 // at most maxAlignRounds rounds. Some layouts have no padding that agrees with
 // golang-asm's rule (a short jump across padding that grows when the padding does,
-// and whose growth shortens it): there an alignment misses its boundary, which only
-// costs speed.
+// and whose growth shortens it): there the padding swings each round, so the first
+// alignment to change a third time keeps its padding and misses its boundary (which
+// only costs speed), and those after it are chosen for the layout that gives.
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
@@ -911,17 +915,28 @@ func (e *x86enc) sizeItems() {
 
 // repad chooses every alignment's padding again for the layout extra describes
 // (each for its place after the padding before it changed), reporting whether any
-// changed.
+// changed. The first alignment whose padding would change a third time (the first
+// choice, one correction) keeps its padding for good: the jumps' sizes swing with
+// it (see finish), and the alignments after it can still reach their boundaries.
 func (e *x86enc) repad() bool {
-	changed := false
+	changed, froze := false, false
 	shift := int32(0) // how much the padding chosen so far moved the code
 	for _, k := range e.aligns {
 		j := &e.items[k]
-		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
-		if pad != j.pad {
-			shift += pad - j.pad
-			j.pad, j.n, changed = pad, pad, true
+		if j.frozen {
+			continue
 		}
+		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
+		if pad == j.pad {
+			continue
+		}
+		if j.changes >= 2 && !froze {
+			j.frozen, froze = true, true
+			continue
+		}
+		shift += pad - j.pad
+		j.pad, j.n, changed = pad, pad, true
+		j.changes++
 	}
 	return changed
 }
