@@ -60,6 +60,9 @@
 // (group.go). The W forms skip sign extension where no later instruction of the block
 // can see the upper half, and shift-shift-or rotates become one x86 rotate (fuse.go).
 //
+// Loops: the head a self-loop's back edge jumps to starts at a multiple of 16 bytes,
+// NOPs padding up to it (align.go).
+//
 // This package compiles on every architecture (code generation is plain Go, so its
 // encoding tests run anywhere); only running code needs amd64.
 //

@@ -9,7 +9,9 @@
 // On amd64 the builder does not call golang-asm: its own encoder (x86enc.go) writes
 // the bytes golang-asm would write for every instruction form the backend uses, at a
 // fraction of the cost, and is checked against golang-asm byte for byte by the tests
-// (CheckDirectEncoding). arm64 code is assembled by golang-asm.
+// (CheckDirectEncoding). It also pads code to a boundary with NOPs (Align, for loop
+// heads), which golang-asm cannot express on amd64: the check hands it the padding as
+// raw bytes. arm64 code is assembled by golang-asm.
 //
 // The backends (codegen/amd64, codegen/arm64) use the Op and Reg constants this
 // package re-exports (amd64.go, arm64.go), so none of them imports golang-asm itself. asm imports nothing from the
