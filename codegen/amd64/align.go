@@ -3,7 +3,7 @@ package amd64
 import "github.com/hybridvm/hybridvm/codegen/internal/asm"
 
 // Loop heads. How fast a small hot loop runs depends on where it lands: the same
-// bytes ran sieve's inner loop (0x3d bytes) 15% slower from offset 0x33e of its
+// bytes ran sieve's inner loop (0x3d bytes) 18% slower from offset 0x33e of its
 // unit than from 0x350 (RATIONALE.md). Like compilers, the backend pads the code
 // before the head a self-loop's back edge jumps to with NOPs up to a multiple of
 // loopAlign bytes, when that takes at most loopMaxPad bytes (asm.Builder.Align; with
