@@ -63,6 +63,9 @@
 // rotate (fuse.go), and a self-loop that cannot fault leaves results that only its
 // exits need to them (sink.go).
 //
+// Loops: the head a self-loop's back edge jumps to starts at a multiple of 16 bytes,
+// NOPs padding up to it (align.go).
+//
 // This package compiles on every architecture (code generation is plain Go, so its
 // encoding tests run anywhere); only running code needs amd64.
 //

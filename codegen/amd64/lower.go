@@ -24,36 +24,46 @@ func (u *unit) lowerBlock(i int) {
 	// The indirect entry (target check) is out of line, so a block that falls
 	// through to the next one in the unit needs no jump.
 	u.cold = append(u.cold, coldCode{kind: coldEntry, l: u.ind[i], i: i})
-	u.b.Bind(u.direct[i])
+	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
+	own := selfLoop && blk.ZeroLoop == nil // the loop may have a head of its own (loopTop)
+	local, written := blockMap(&u.m.rm, blk, own)
+	var p hoistPlan
+	var d divPlan
+	ok, dok, sx := false, false, uint32(0)
+	if own {
+		last := len(blk.Insts) - 1
+		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
+		ok = ok && u.hoistable(&p)
+		d, dok = u.planDivs(blk.Insts[:last])
+		sx = sextLoopFacts(blk.Insts[:last])
+	}
+	hoisted := ok || dok || sx != 0
+	if selfLoop && !(own && (hoisted || local != u.m.rm)) {
+		u.bindLoopHead(u.direct[i]) // the back edge jumps to the block's entry
+	} else {
+		u.b.Bind(u.direct[i])
+	}
 	if blk.ZeroLoop != nil {
 		u.zeroLoopCheck(blk)
 	}
-	selfLoop := blk.Term == codegen.TermBranch && blk.Target == blk.Start && blk.End != blk.Start
-	if local, written := blockMap(&u.m.rm, blk, selfLoop && blk.ZeroLoop == nil); local != u.m.rm {
+	if local != u.m.rm {
 		u.local, u.written = u.newLocal(local), written
-		if selfLoop && blk.ZeroLoop == nil {
+		if own {
 			// The mapping holds across the back edge, which jumps to loopTop.
 			u.enterLocal()
 			u.loopTop = u.b.NewLabel()
 		}
 	}
-	if selfLoop && blk.ZeroLoop == nil {
-		last := len(blk.Insts) - 1
-		p, ok := planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
-		ok = ok && u.hoistable(&p)
-		d, dok := u.planDivs(blk.Insts[:last])
-		sx := sextLoopFacts(blk.Insts[:last])
-		if ok || dok || sx != 0 {
-			var pp *hoistPlan
-			if ok {
-				pp = &p
-			}
-			u.lowerHoisted(selfLoop, pp, &d, sx)
-			return
+	if hoisted {
+		var pp *hoistPlan
+		if ok {
+			pp = &p
 		}
+		u.lowerHoisted(selfLoop, pp, &d, sx)
+		return
 	}
 	if u.loopTop != nil {
-		u.b.Bind(u.loopTop)
+		u.bindLoopHead(u.loopTop)
 	}
 	u.lowerCopy(selfLoop)
 }
@@ -76,14 +86,14 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
 	u.next = nil // the unchecked copy comes next, not the next block
-	u.b.Bind(slow)
+	u.bindLoopHead(slow)
 	u.lowerCopy(selfLoop)
 	e.rm, u.next = rm, next
 	u.loopTop, u.divBy, u.sextEntry = fast, d.by, sx
 	if p != nil {
 		u.unchecked = p.unchecked
 	}
-	u.b.Bind(fast)
+	u.bindLoopHead(fast) // after the slow copy's jump out
 	u.lowerCopy(selfLoop)
 	u.unchecked, u.divBy, u.sextEntry = nil, nil, 0
 }
@@ -144,7 +154,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 		top := u.b.NewLabel()
 		u.backTo = u.b.NewLabel()
 		e.jump(asm.JMP, top)
-		u.b.Bind(u.backTo)
+		u.bindLoopHead(u.backTo)
 		e.op(asm.SUBQ, asm.Imm(charge), gas)
 		e.jump(asm.JMI, u.cold1(coldCode{kind: coldOOG, pc: blk.Start, arg: charge, replay: u.exitWork, sext: u.sextAtExit}))
 		u.b.Bind(top)

@@ -59,7 +59,7 @@ func (b *Builder) reset() {
 	b.assembled, b.n, b.start = false, 0, b.start[:0]
 	b.labels, b.nextSlab = nil, 0
 	x := b.x
-	x.code, x.at, x.jumps = x.code[:0], x.at[:0], x.jumps[:0]
+	x.code, x.at, x.items, x.aligns = x.code[:0], x.at[:0], x.items[:0], x.aligns[:0]
 }
 
 // CallAMD64 emits a near CALL to l. golang-asm only calls symbols (and aborts the

@@ -9,7 +9,9 @@
 // On amd64 the builder does not call golang-asm: its own encoder (x86enc.go) writes
 // the bytes golang-asm would write for every instruction form the backend uses, at a
 // fraction of the cost, and is checked against golang-asm byte for byte by the tests
-// (CheckDirectEncoding). arm64 code is assembled by golang-asm.
+// (CheckDirectEncoding). It also pads code to a boundary with NOPs (Align, for loop
+// heads), which golang-asm cannot express on amd64: the check hands it the padding as
+// raw bytes. arm64 code is assembled by golang-asm.
 //
 // The backends (codegen/amd64, codegen/arm64) use the Op and Reg constants this
 // package re-exports (amd64.go, arm64.go), so none of them imports golang-asm itself. asm imports nothing from the
@@ -137,7 +139,7 @@ type Builder struct {
 }
 
 // inst is one record: an instruction (op with up to four operands), a jump to a
-// label, a label's position, or arm64's TEXT header.
+// label, a label's position, an alignment (amd64), or arm64's TEXT header.
 type inst struct {
 	kind  instKind
 	mark  bool // Raw32's word, whose offset is read back (the check replays it as such)
@@ -152,12 +154,13 @@ type inst struct {
 type instKind uint8
 
 const (
-	instOp   instKind = iota // op from, to (mid: RestArgs when set)
-	instReg                  // op from, mid (golang-asm's Reg), to
-	instReg4                 // op from, mid (Reg), rest (RestArgs), to
-	instJump                 // op (from), label
-	instBind                 // the position of label
-	instText                 // arm64's TEXT header (encodes to nothing)
+	instOp    instKind = iota // op from, to (mid: RestArgs when set)
+	instReg                   // op from, mid (golang-asm's Reg), to
+	instReg4                  // op from, mid (Reg), rest (RestArgs), to
+	instJump                  // op (from), label
+	instBind                  // the position of label
+	instAlign                 // amd64: NOP padding to the boundary from (Imm) of at most to (Imm) bytes
+	instText                  // arm64's TEXT header (encodes to nothing)
 )
 
 // rel32Fix is a 32-bit displacement to a label, patched after assembly.
@@ -301,21 +304,9 @@ func (b *Builder) Assemble() ([]byte, error) {
 	}
 	var code []byte
 	if b.x != nil {
-		var ref []byte
-		var refStart []int32
-		if b.keep { // checking: golang-asm first, as it sets the offsets too
-			var err error
-			if ref, err = b.golangAsm(); err != nil {
-				return nil, err
-			}
-			refStart = b.start
-		}
 		code = b.x.finish(b)
-		if b.keep && (!bytes.Equal(ref, code) || !slices.Equal(refStart, b.start)) {
-			return nil, fmt.Errorf("asm: the direct encoding differs from golang-asm's:\n%x\n%x", code, ref)
-		}
 		if b.keep {
-			if err := b.replayDirect(code); err != nil {
+			if err := b.checkDirect(code); err != nil {
 				return nil, err
 			}
 		}
@@ -329,6 +320,24 @@ func (b *Builder) Assemble() ([]byte, error) {
 		binary.LittleEndian.PutUint32(code[f.disp.Offset():], uint32(int32(f.target.Offset()-f.disp.End())))
 	}
 	return code, nil
+}
+
+// checkDirect fails unless golang-asm encodes b's records (with the padding the
+// direct encoder chose as raw bytes) to code with every record at the offset the
+// direct encoder put it, and the direct encoder without records (replayDirect)
+// agrees too. b.start stays the direct encoder's.
+func (b *Builder) checkDirect(code []byte) error {
+	start := slices.Clone(b.start)
+	ref, err := b.golangAsm()
+	if err != nil {
+		return err
+	}
+	refStart := b.start
+	b.start = start
+	if !bytes.Equal(ref, code) || !slices.Equal(refStart, start) {
+		return fmt.Errorf("asm: the direct encoding differs from golang-asm's:\n%x\n%x", code, ref)
+	}
+	return b.replayDirect(code)
 }
 
 // replayDirect encodes b's records again as a builder without the check does (no
@@ -352,6 +361,8 @@ func (b *Builder) replayDirect(code []byte) error {
 			r.Bind(label(in.label))
 		case in.kind == instJump:
 			r.Jump(in.op, label(in.label))
+		case in.kind == instAlign:
+			r.Align(int(in.from.off), int(in.to.off))
 		case in.mark:
 			marks = append(marks, [2]Mark{{b, int32(i)}, r.Raw32(uint32(in.from.off))})
 		case in.kind == instOp && in.op == rawByte:
@@ -400,14 +411,43 @@ func (b *Builder) golangAsm() ([]byte, error) {
 	ctxt.DiagFunc = b.diag
 	ctxt.DiagFlush = func() {}
 	ctxt.Arch.Init(ctxt)
-	progs := make([]obj.Prog, len(b.insts))
-	for i := range b.insts {
-		in, p := &b.insts[i], &progs[i]
-		p.Ctxt = ctxt
-		p.As = obj.As(in.op)
-		if i > 0 {
-			progs[i-1].Link = p
+	// An alignment becomes the padding the direct encoder chose, as raw bytes (golang-asm
+	// has no alignment directive on amd64; no padding: a NOP, which takes none): at[i]
+	// is record i's first prog, pad[i] its padding.
+	var pads []int32
+	if b.x != nil {
+		for _, j := range b.x.items {
+			if j.label == nil {
+				pads = append(pads, j.pad)
+			}
 		}
+	}
+	at := make([]int, len(b.insts))
+	var pad map[int][]byte
+	count := 0
+	for i := range b.insts {
+		at[i] = count
+		count++
+		if b.insts[i].kind == instAlign && len(pads) > 0 {
+			if pad == nil {
+				pad = map[int][]byte{}
+			}
+			pad[i] = make([]byte, pads[0])
+			fillNops(pad[i])
+			count += max(len(pad[i])-1, 0)
+			pads = pads[1:]
+		}
+	}
+	progs := make([]obj.Prog, count)
+	for i := range progs {
+		progs[i].Ctxt = ctxt
+		if i > 0 {
+			progs[i-1].Link = &progs[i]
+		}
+	}
+	for i := range b.insts {
+		in, p := &b.insts[i], &progs[at[i]]
+		p.As = obj.As(in.op)
 		switch in.kind {
 		case instOp:
 			p.From = in.from.addr()
@@ -425,9 +465,15 @@ func (b *Builder) golangAsm() ([]byte, error) {
 		case instJump:
 			p.From = in.from.addr()
 			p.To.Type = obj.TYPE_BRANCH
-			p.To.SetTarget(&progs[in.label.at])
+			p.To.SetTarget(&progs[at[in.label.at]])
 		case instBind:
 			p.As = obj.ANOP
+		case instAlign:
+			p.As = obj.ANOP
+			for k, v := range pad[i] {
+				q := &progs[at[i]+k]
+				q.As, q.From = obj.As(rawByte), Imm(int64(v)).addr()
+			}
 		case instText:
 			p.As = obj.ATEXT
 		}
@@ -444,9 +490,9 @@ func (b *Builder) golangAsm() ([]byte, error) {
 			return nil, fmt.Errorf("asm: relocations left in position-independent code")
 		}
 	}
-	b.start = make([]int32, len(progs))
-	for i := range progs {
-		b.start[i] = int32(progs[i].Pc)
+	b.start = make([]int32, len(b.insts))
+	for i := range b.insts {
+		b.start[i] = int32(progs[at[i]].Pc)
 	}
 	return s.P, nil
 }

@@ -15,7 +15,9 @@ import (
 // instructions and operand forms codegen/amd64 emits (x86ops), in one pass, then
 // sizes the jumps by golang-asm's rule: a backward jump is short when its target is
 // within a signed byte, a forward jump starts short and becomes long for good once
-// its target is out of reach, repeated until nothing changes. A record it does not
+// its target is out of reach, repeated until nothing changes. Alignments (NOP
+// padding for loop heads, x86align.go) are sized in the same passes (see finish).
+// A record it does not
 // support makes Assemble use golang-asm for the unit; CheckDirectEncoding makes
 // every unit be encoded both ways and compared (the backend's tests run with it).
 
@@ -355,25 +357,47 @@ func fitsI8(v int64) bool   { return v >= -128 && v <= 127 }
 // fitsI32 is golang-asm's Yi32 class: a sign-extendable or an unsigned 32-bit value.
 func fitsI32(v int64) bool { return v == int64(int32(v)) || (v >= 0 && v>>32 == 0) }
 
-// x86enc encodes one unit: every instruction but the jumps as it is emitted.
+// x86enc encodes one unit: every instruction but the jumps and alignments as it is
+// emitted.
 type x86enc struct {
 	code  []byte
-	at    []int32 // per record: its first byte in code (jumps and labels take none there)
-	jumps []x86jump
+	at    []int32   // per record: its first byte in code (jumps, alignments and labels take none there)
+	items []x86item // the jumps and alignments, in record order
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
+	aligns        []int32 // the alignments' indices in items
 }
 
-// x86jump is a jump to a label, sized by finish.
-type x86jump struct {
-	rec    int32 // the jump's record
-	label  *Label
-	target int32 // the label's record (set by finish)
-	cc     byte  // Jcc: the short opcode (0: JMP)
+// x86item is a record whose size finish decides: a jump to a label, sized by
+// golang-asm's rule, or an alignment (Builder.Align).
+type x86item struct {
+	rec    int32  // the item's record
+	label  *Label // a jump's target (nil: an alignment)
+	target int32  // the label's record (set by finish)
+	cc     byte   // Jcc: the short opcode (0: JMP)
 	long   bool
-	// before is how many jumps precede the target (set by finish).
+	long0  bool  // long without padding (set by finish)
+	n      int32 // the bytes it takes: 2, 5 or 6 for a jump, pad for an alignment
+	// before is how many items precede the target (set by finish).
 	before int32
+	// An alignment: to boundary, with at most maxPad bytes; pad is its size.
+	boundary, maxPad, pad int32
+	// changes counts finish's changes of its padding; frozen: it keeps its padding.
+	changes uint8
+	frozen  bool
+}
+
+// setLong makes a jump long or short.
+func (j *x86item) setLong(long bool) {
+	j.long, j.n = long, 2
+	switch {
+	case !long:
+	case j.cc == 0:
+		j.n = 5
+	default:
+		j.n = 6
+	}
 }
 
 // put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
@@ -750,11 +774,14 @@ func (e *x86enc) add(b *Builder, in *inst) {
 			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
 			return
 		}
-		j := x86jump{rec: b.n, label: in.label, target: -1}
+		j := x86item{rec: b.n, label: in.label, target: -1, n: 2}
 		if d.form == xJcc {
 			j.cc = d.ext
 		}
-		e.jumps = append(e.jumps, j)
+		e.items = append(e.items, j)
+	case instAlign:
+		e.aligns = append(e.aligns, int32(len(e.items)))
+		e.items = append(e.items, x86item{rec: b.n, target: -1, boundary: int32(in.from.off), maxPad: int32(in.to.off)})
 	case instBind:
 	default:
 		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
@@ -763,77 +790,83 @@ func (e *x86enc) add(b *Builder, in *inst) {
 	}
 }
 
-// finish sizes the jumps by golang-asm's rule (see the file comment), lays out the
-// code and sets the records' offsets.
+// maxAlignRounds bounds finish's rounds of padding choices.
+const maxAlignRounds = 4
+
+// finish sizes the jumps by golang-asm's rule (see the file comment) and the
+// alignments, lays out the code and sets the records' offsets.
+//
+// An alignment's padding depends on where it lands, and where it lands on the jumps
+// before it. The jumps are sized first without padding; then the padding is chosen
+// for that layout and the jumps sized again around it, fixed, as golang-asm sizes
+// them around the same padding given as raw bytes (the check, CheckDirectEncoding).
+// Padding only adds bytes between a jump and its target, so every jump long without
+// it is long with it: golang-asm's rule, which starts from every jump short, ends
+// where it does when started from the sizes without padding, which takes fewer
+// passes (usually one). Where the new sizes move an alignment off its boundary, the
+// padding is chosen again and the jumps sized again from the sizes without it, for
+// at most maxAlignRounds rounds. Some layouts have no padding that agrees with
+// golang-asm's rule (a short jump across padding that grows when the padding does,
+// and whose growth shortens it): there the padding swings each round, so the first
+// alignment to change a third time keeps its padding and misses its boundary (which
+// only costs speed), and those after it are chosen for the layout that gives.
 func (e *x86enc) finish(b *Builder) []byte {
 	n := int32(len(e.at))
 	e.at = append(e.at, int32(len(e.code)))
-	// Each jump's target label, and how many jumps precede it (before[rec]: the jumps
-	// among the records before rec; the jumps are in record order).
+	// Each jump's target label, and how many items precede it (before[rec]: the items
+	// among the records before rec; the items are in record order).
 	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
 	k := 0
 	for rec := range e.before {
-		for k < len(e.jumps) && e.jumps[k].rec < int32(rec) {
+		for k < len(e.items) && e.items[k].rec < int32(rec) {
 			k++
 		}
 		e.before[rec] = int32(k)
 	}
-	for k := range e.jumps {
-		j := &e.jumps[k]
-		j.target = j.label.at
-		j.before = e.before[j.target]
+	for k := range e.items {
+		if j := &e.items[k]; j.label != nil {
+			j.target = j.label.at
+			j.before = e.before[j.target]
+		}
 	}
-	// extra[k] is the bytes the first k jumps take: a record's offset is its place in
-	// e.code plus the jumps before it.
-	e.extra = slices.Grow(e.extra[:0], len(e.jumps)+1)[:len(e.jumps)+1]
+	// extra[k] is the bytes the first k items take: a record's offset is its place in
+	// e.code plus the items before it.
+	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
 	extra := e.extra
 	extra[0] = 0
-	size := func(j *x86jump) int32 {
-		switch {
-		case !j.long:
-			return 2
-		case j.cc == 0:
-			return 5
-		}
-		return 6
-	}
 	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
-	for {
-		for k := range e.jumps {
-			j := &e.jumps[k]
-			if j.target < j.rec { // backward: short when the target is within reach
-				j.long = pos(j.target, j.before)-(pos(j.rec, int32(k))+2) < -128
-			}
-			extra[k+1] = extra[k] + size(j)
-		}
-		grew := false
-		for k := range e.jumps {
-			j := &e.jumps[k]
-			if j.target > j.rec && !j.long && pos(j.target, j.before)-(pos(j.rec, int32(k))+2) > 127 {
-				j.long, grew = true, true
+	e.sizeItems() // without padding
+	for round := 1; round <= maxAlignRounds && len(e.aligns) > 0 && e.repad(); round++ {
+		for k := range e.items {
+			if j := &e.items[k]; round == 1 {
+				j.long0 = j.long
+			} else if j.label != nil {
+				j.setLong(j.long0) // the last round's sizes may be longer than this padding's
 			}
 		}
-		if !grew {
-			break
-		}
+		e.sizeItems()
 	}
-	total := int32(len(e.code)) + extra[len(e.jumps)]
+	total := int32(len(e.code)) + extra[len(e.items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
 	b.start = slices.Grow(b.start[:0], int(n))[:n]
 	k = 0
 	last := int32(0) // e.code copied up to this offset
 	for i := int32(0); i < n; i++ {
-		for k < len(e.jumps) && e.jumps[k].rec < i {
+		for k < len(e.items) && e.items[k].rec < i {
 			k++
 		}
 		b.start[i] = e.at[i] + extra[k]
-		if k < len(e.jumps) && e.jumps[k].rec == i {
-			j := &e.jumps[k]
+		if k < len(e.items) && e.items[k].rec == i {
+			j := &e.items[k]
 			copy(code[last+extra[k]:], e.code[last:e.at[i]])
 			last = e.at[i]
 			p := b.start[i]
-			disp := pos(j.target, j.before) - (p + size(j))
+			if j.label == nil {
+				fillNops(code[p : p+j.pad])
+				continue
+			}
+			disp := pos(j.target, j.before) - (p + j.n)
 			switch {
 			case !j.long && j.cc == 0:
 				code[p], code[p+1] = 0xeb, byte(disp)
@@ -848,6 +881,62 @@ func (e *x86enc) finish(b *Builder) []byte {
 			}
 		}
 	}
-	copy(code[last+extra[len(e.jumps)]:], e.code[last:])
+	copy(code[last+extra[len(e.items)]:], e.code[last:])
 	return code
+}
+
+// sizeItems sizes the jumps by golang-asm's rule (see the file comment) from their
+// current sizes, around the alignments' current padding.
+func (e *x86enc) sizeItems() {
+	extra, at := e.extra, e.at
+	for {
+		for k := range e.items {
+			j := &e.items[k]
+			if j.label != nil && j.target < j.rec { // backward: short when the target is within reach
+				if long := at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) < -128; long != j.long {
+					j.setLong(long)
+				}
+			}
+			extra[k+1] = extra[k] + j.n
+		}
+		grew := false
+		for k := range e.items {
+			j := &e.items[k]
+			if j.label != nil && j.target > j.rec && !j.long && at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) > 127 {
+				j.setLong(true)
+				grew = true
+			}
+		}
+		if !grew {
+			return
+		}
+	}
+}
+
+// repad chooses every alignment's padding again for the layout extra describes
+// (each for its place after the padding before it changed), reporting whether any
+// changed. The first alignment whose padding would change a third time (the first
+// choice, one correction) keeps its padding for good: the jumps' sizes swing with
+// it (see finish), and the alignments after it can still reach their boundaries.
+func (e *x86enc) repad() bool {
+	changed, froze := false, false
+	shift := int32(0) // how much the padding chosen so far moved the code
+	for _, k := range e.aligns {
+		j := &e.items[k]
+		if j.frozen {
+			continue
+		}
+		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
+		if pad == j.pad {
+			continue
+		}
+		if j.changes >= 2 && !froze {
+			j.frozen, froze = true, true
+			continue
+		}
+		shift += pad - j.pad
+		j.pad, j.n, changed = pad, pad, true
+		j.changes++
+	}
+	return changed
 }
