@@ -34,16 +34,22 @@ func sextRedundantInto(res []bool, body []riscv.Inst, entry uint32) []bool {
 		if isSextW(in) && sx&(1<<(in.Rs1&31)) != 0 {
 			res[i] = true
 		}
-		if !writesRd(in) {
-			continue
-		}
-		if sextResult(in, sx) {
-			sx |= 1 << (in.Rd & 31)
-		} else {
-			sx &^= 1 << (in.Rd & 31)
-		}
+		sx = sextStep(in, sx)
 	}
 	return res
+}
+
+// sextStep returns which registers are sign-extended after in when those of sx are
+// before it.
+func sextStep(in riscv.Inst, sx uint32) uint32 {
+	switch {
+	case !writesRd(in):
+	case sextResult(in, sx):
+		sx |= 1 << (in.Rd & 31)
+	default:
+		sx &^= 1 << (in.Rd & 31)
+	}
+	return sx
 }
 
 // sextResult reports whether in's result is the sign extension of its low 32 bits,

@@ -96,14 +96,7 @@ func sextLoopFacts(body []riscv.Inst) uint32 {
 // are before it.
 func sextAfter(body []riscv.Inst, sx uint32) uint32 {
 	for _, in := range body {
-		if !writesRd(in) {
-			continue
-		}
-		if sextResult(in, sx) {
-			sx |= 1 << (in.Rd & 31)
-		} else {
-			sx &^= 1 << (in.Rd & 31)
-		}
+		sx = sextStep(in, sx)
 	}
 	return sx
 }
