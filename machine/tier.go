@@ -156,7 +156,7 @@ func (f *Frame) withdraw() {
 	if len(f.native.asked) == 0 {
 		return
 	}
-	var drop []*Image
+	var free []*Image
 	tier.mu.Lock()
 	for _, r := range f.native.asked {
 		if r.state == tierDone {
@@ -170,15 +170,16 @@ func (f *Frame) withdraw() {
 			tier.queue = slices.DeleteFunc(tier.queue, func(q *tierReq) bool { return q == r })
 			r.state = tierDone
 			delete(tier.pending, tierKey{r.img, r.pc})
-			r.img.tierRefs.Add(-1)
-			drop = append(drop, r.img)
+			if r.img.dropRequest() {
+				free = append(free, r.img)
+			}
 		}
 	}
 	tier.mu.Unlock()
 	clear(f.native.asked)
 	f.native.asked = f.native.asked[:0]
-	for _, img := range drop {
-		img.Release()
+	for _, img := range free {
+		img.native.free()
 	}
 }
 
@@ -197,20 +198,43 @@ func tierWorker() {
 		tier.mu.Lock()
 		r.state = tierDone
 		delete(tier.pending, tierKey{r.img, r.pc})
-		r.img.tierRefs.Add(-1)
+		last := r.img.dropRequest()
 		tier.mu.Unlock()
-		r.img.Release()
+		if last {
+			r.img.native.free()
+		}
 		tier.mu.Lock()
 	}
+}
+
+// dropRequest releases a request's hold on img (tier.mu is held); last: it was the
+// last holder, and the caller frees the native code once tier.mu is released. Both
+// counts drop under tier.mu, so onlyRequests never sees one dropped without the other
+// (it would take the request for another holder).
+func (img *Image) dropRequest() (last bool) {
+	img.tierRefs.Add(-1)
+	switch n := img.refs.Add(-1); {
+	case n == 0:
+		return true
+	case n < 0:
+		panic("BUG: machine: image released more often than acquired")
+	}
+	return false
+}
+
+// onlyRequests reports whether only tier requests hold img (its cache dropped it, no
+// frame runs it): their translations would serve nobody.
+func onlyRequests(img *Image) bool {
+	tier.mu.Lock()
+	defer tier.mu.Unlock()
+	return img.refs.Load() <= img.tierRefs.Load()
 }
 
 // run serves the request unless it is cancelled. Errors are left for the frames: a
 // program the backend declines is recorded in the image's cache, and its frames stay
 // on the interpreter.
 func (r *tierReq) run() {
-	// Skip it when only requests hold the image (tierRefs read first: a request
-	// queued meanwhile adds to refs too), or when nobody wants it.
-	if held := r.img.tierRefs.Load(); r.img.refs.Load() <= held || r.cancelled.Load() {
+	if r.cancelled.Load() || onlyRequests(r.img) {
 		return
 	}
 	if r.diskOnly {

@@ -81,9 +81,11 @@ func waitDrained(t *testing.T, img *Image) {
 }
 
 // holdWorkers stops the tier workers at their next request for img (they wait for its
-// native cache, which they set up first) until the returned function is called.
+// native cache, which they set up or look up first) until the returned function is
+// called. It clears the cache's last entry, which would spare them the lock.
 func holdWorkers(img *Image) (resume func()) {
 	img.native.mu.Lock()
+	img.native.last.Store(nil)
 	return img.native.mu.Unlock
 }
 
