@@ -56,6 +56,12 @@ func TestRegressions(t *testing.T) {
 			p.LD(A2, SP, -8)
 			p.ADD(A0, A1, A2)
 		}, 14},
+		{"self-loop of its branch alone (no body for the sign-extension analysis)", func(p *Program) {
+			p.LI(A0, 9)
+			p.LI(A1, 9)
+			p.Label("self")
+			p.BNE(A0, A1, "self") // translating it once panicked
+		}, 9},
 		{"rotate whose temporary is read again after the OR", func(p *Program) {
 			p.LI(A1, 0x12345678)
 			p.Emit(I(0x1B, 5, T0, A1, 8))  // srliw t0, a1, 8

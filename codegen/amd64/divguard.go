@@ -168,29 +168,28 @@ func (u *unit) divConst(in riscv.Inst, c int64) {
 	e.jump(asm.JMI, u.coldLabel(func() {
 		e.op(asm.CDQ, asm.None, asm.None)
 		e.op(asm.IDIVL, e.src(in.Rs2), asm.None)
+		if !quot {
+			e.op(asm.MOVL, asm.R(tD), asm.R(tA)) // the remainder, where the fast path leaves it
+		}
 		e.jump(asm.JMP, done)
 	}))
 	// x is zero-extended in RAX, and x * M < 2^62.
-	e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
-	e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
 	if quot {
-		e.op(asm.MOVL, asm.R(tD), asm.R(tA))
+		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tA))
+		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tA))
 	} else {
-		// RDX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
+		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
+		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
+		// RAX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
 		if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
 			e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
 		} else {
 			e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
 		}
-		e.op(asm.NEGL, asm.None, asm.R(tD))
-		e.op(asm.ADDL, asm.R(tA), asm.R(tD))
+		e.op(asm.SUBL, asm.R(tD), asm.R(tA))
 	}
 	u.b.Bind(done)
-	res := tD
-	if quot {
-		res = tA
-	}
-	d := e.dest(in.Rd, res)
-	e.op(asm.MOVLQSX, asm.R(res), asm.R(d))
+	d := e.dest(in.Rd, tA)
+	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
 	e.commit(in.Rd, d)
 }

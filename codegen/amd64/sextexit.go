@@ -56,8 +56,10 @@ func deferSextInto(res []bool, body []riscv.Inst, term riscv.Inst, full, uncheck
 	}
 	deferred := cand &^ end
 	for r := 1; r < 32; r++ {
-		w := body[last[r]]
-		if deferred&(1<<r) != 0 && (res[last[r]] || last[r] < len(full) && full[last[r]] || w.Op == riscv.OpSRLIW && w.Imm&31 != 0) {
+		if deferred&(1<<r) == 0 {
+			continue // (an empty body defers nothing)
+		}
+		if w := body[last[r]]; res[last[r]] || last[r] < len(full) && full[last[r]] || w.Op == riscv.OpSRLIW && w.Imm&31 != 0 {
 			deferred &^= 1 << r // computed in full anyway, a move of a full value, or below 2^31
 		}
 	}
