@@ -38,7 +38,10 @@ type Program struct {
 	mu    sync.Mutex
 	all   bool // CompileAll ran
 	freed bool
-	stats Stats
+	// broken is the error of a backend panic (compileUnit): the program translates
+	// nothing more.
+	broken error
+	stats  Stats
 	// pre are the blocks New's register-use analysis decoded (every block statically
 	// reachable from the entry), sorted by address: the first compilation takes its
 	// blocks from them instead of decoding them again, then drops them.
@@ -246,7 +249,10 @@ func (p *Program) compile(blocks []*codegen.Block) error {
 		return nil
 	}
 	p.pre = nil // the first compilation took what it needed
-	if err := p.mod.Compile(blocks); err != nil {
+	if p.broken != nil {
+		return p.broken
+	}
+	if err := p.compileUnit(blocks); err != nil {
 		return fmt.Errorf("translating %d blocks at %#x: %w", len(blocks), blocks[0].Start, err)
 	}
 	p.stats.Units++
@@ -255,4 +261,20 @@ func (p *Program) compile(blocks []*codegen.Block) error {
 		p.stats.Insts += len(b.Insts)
 	}
 	return nil
+}
+
+// compileUnit has the backend compile blocks. A panic there is a bug in the backend,
+// and guest code must never turn a bug into a crash of the host (a background
+// translation worker's panic would end the process): it becomes an error, which
+// sends the frames asking for the code to the interpreter and makes the corpus
+// checks fail (internal/corpus), and the program translates nothing more, since the
+// module may be half-way through its unit.
+func (p *Program) compileUnit(blocks []*codegen.Block) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("BUG: the %s backend panicked: %v", p.mod.Target().Backend, r)
+			p.broken = err
+		}
+	}()
+	return p.mod.Compile(blocks)
 }

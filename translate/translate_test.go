@@ -1,7 +1,9 @@
 package translate_test
 
 import (
+	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -212,4 +214,57 @@ func TestSharedCacheManyGoroutines(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+// panicky is a backend whose modules panic in Compile, counting the calls.
+type panicky struct {
+	codegen.Backend
+	calls int
+}
+
+func (b *panicky) NewModule(cfg codegen.ModuleConfig) (codegen.Module, error) {
+	m, err := b.Backend.NewModule(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &panickyModule{Module: m, b: b}, nil
+}
+
+type panickyModule struct {
+	codegen.Module
+	b *panicky
+}
+
+func (m *panickyModule) Compile([]*codegen.Block) error {
+	m.b.calls++
+	var blocks []int
+	return fmt.Errorf("unreachable %d", blocks[1]) // an index out of range, as a lowering bug would
+}
+
+// TestBackendPanicIsAnError: a panic in the backend's Compile is an error of the
+// request (the host survives, the frame falls back), and the program translates
+// nothing more.
+func TestBackendPanicIsAnError(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("SKIPPED: wraps the amd64 backend; this is %s", runtime.GOARCH)
+	}
+	prog, err := guest.LoadELF(zeroLoopProgram(0x20000, 0x21000, base, 0x20000), guest.Constraints{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := &panicky{Backend: amd64.New()}
+	p, err := translate.New(prog.Code(), prog.Entry, codegen.Layout{ArenaBase: base, ArenaSize: 1 << 20}, be, translate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = p.ResolveWithin(prog.Entry, 0)
+	if err == nil || !strings.Contains(err.Error(), "BUG: the amd64 backend panicked") || !strings.Contains(err.Error(), "index out of range") {
+		t.Fatalf("first translation: %v", err)
+	}
+	if err := p.CompileAll(prog.Entry); err == nil {
+		t.Fatal("a program whose backend panicked translated again")
+	}
+	if be.calls != 1 {
+		t.Errorf("Compile called %d times, want 1", be.calls)
+	}
 }
