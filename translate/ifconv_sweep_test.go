@@ -19,8 +19,9 @@ import (
 // and the other arm; arms of up to five random ALU instructions (sometimes a load or
 // a division, which are not converted) writing random registers, among them the
 // condition's own and x0; every branch condition, with x0 operands. Each program runs
-// with unlimited gas and then with gas running out at random points (among them the
-// arms' blocks and the join). Every engine must agree with the interpreter.
+// with unlimited gas, then with gas running out at random points (among them the
+// arms' blocks and the join), then with a small instruction budget. Every engine must
+// agree with the interpreter.
 func TestIfConvSweep(t *testing.T) {
 	n, seed := sweepParams(t, 60)
 	rng := rand.New(rand.NewPCG(uint64(seed), 3))
@@ -150,6 +151,10 @@ func TestIfConvSweep(t *testing.T) {
 				q.Name = fmt.Sprintf("%s/gas-%d", prog.Name, q.Gas)
 				corpus.CheckExec(t, q, cache)
 			}
+			q := prog // a small instruction budget: native code returns to Go often
+			q.Budget = uint64(1 + rng.IntN(64))
+			q.Name = fmt.Sprintf("%s/budget-%d", prog.Name, q.Budget)
+			corpus.CheckExec(t, q, cache)
 		}
 		if t.Failed() {
 			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
