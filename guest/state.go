@@ -51,12 +51,17 @@ type State struct {
 	// PageGas is the gas a store pays per page its window grows by (0: memory is
 	// not metered, as in exec mode; ContractPageGas for contract frames).
 	PageGas int64
-	// Scratch is native code's own word, never part of the guest's state: the amd64
-	// backend keeps there the second result of a division whose partner (the REM of
-	// a DIV, or the DIV of a REM, of the same operands) comes a few instructions
-	// later in the block (codegen/amd64/divpair.go).
-	Scratch uint64
+	// Scratch is native code's own words, never part of the guest's state: the amd64
+	// backend keeps in the first the second result of a division whose partner (the
+	// REM of a DIV, or the DIV of a REM, of the same operands) comes a few
+	// instructions later in the block (codegen/amd64/divpair.go), and in all of them
+	// the old values of the registers an if-converted branch arm writes
+	// (codegen/amd64/ifconv.go). No value in them lives across a block boundary.
+	Scratch [ScratchWords]uint64
 }
+
+// ScratchWords is the number of words in State.Scratch.
+const ScratchWords = 4
 
 // ContractPageGas is what a contract frame pays per 4 KiB page of memory its stores
 // reach (docs/abi.md, "Memory growth").

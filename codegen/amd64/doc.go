@@ -60,8 +60,9 @@
 // (group.go). The W forms skip sign extension where no later instruction of the block
 // can see the upper half (in a self-loop, where the next iteration cannot either: its
 // exits sign-extend them, sextexit.go), shift-shift-or rotates become one x86
-// rotate (fuse.go), and a self-loop that cannot fault leaves results that only its
-// exits need to them (sink.go).
+// rotate (fuse.go), a self-loop that cannot fault leaves results that only its
+// exits need to them (sink.go), and a branch whose arms are a few ALU instructions
+// meeting again runs them and selects with CMOVs (ifconv.go).
 //
 // Loops: the head a self-loop's back edge jumps to starts at a multiple of 16 bytes,
 // NOPs padding up to it (align.go).

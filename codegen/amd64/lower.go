@@ -360,6 +360,12 @@ func (u *unit) branch(in riscv.Inst, taken, fall uint64) {
 	case taken == fall:
 		u.jumpTo(fall)
 		return
+	}
+	if p, ok := u.planIfHere(); ok { // short arms: CMOVs instead of the branch (ifconv.go)
+		u.lowerIf(in, &p, taken, fall)
+		return
+	}
+	switch {
 	case in.Rs1 == 0 && in.Rs2 == 0:
 		switch in.Op {
 		case riscv.OpBEQ, riscv.OpBGE, riscv.OpBGEU:

@@ -99,6 +99,9 @@ type unit struct {
 	callTargets []uint64 // callEnds' keys, sorted
 	// locals holds the blocks' own mappings (newLocal).
 	locals []localMapping
+	// noIf: the branch being lowered is the ordinary one, not if-converted (the
+	// out-of-line path of an if-converted branch, ifconv.go).
+	noIf bool
 }
 
 type slotJump struct {

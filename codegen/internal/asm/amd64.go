@@ -179,6 +179,10 @@ const (
 	CMOVQHI = Op(x86.ACMOVQHI) // unsigned above
 	CMOVQEQ = Op(x86.ACMOVQEQ)
 	CMOVQNE = Op(x86.ACMOVQNE)
+	CMOVQGE = Op(x86.ACMOVQGE)
+	CMOVQLE = Op(x86.ACMOVQLE)
+	CMOVQCC = Op(x86.ACMOVQCC) // unsigned above or equal
+	CMOVQLS = Op(x86.ACMOVQLS) // unsigned below or equal
 	CMOVLLT = Op(x86.ACMOVLLT)
 	CMOVLGT = Op(x86.ACMOVLGT)
 	CMOVLCS = Op(x86.ACMOVLCS)

@@ -127,7 +127,8 @@ func newX86table() x86table {
 	for _, c := range []struct {
 		q, l Op
 		cc   byte
-	}{{CMOVQLT, CMOVLLT, 0x4c}, {CMOVQGT, CMOVLGT, 0x4f}, {CMOVQCS, CMOVLCS, 0x42}, {CMOVQHI, CMOVLHI, 0x47}, {CMOVQEQ, NOP, 0x44}, {CMOVQNE, NOP, 0x45}} {
+	}{{CMOVQLT, CMOVLLT, 0x4c}, {CMOVQGT, CMOVLGT, 0x4f}, {CMOVQCS, CMOVLCS, 0x42}, {CMOVQHI, CMOVLHI, 0x47}, {CMOVQEQ, NOP, 0x44}, {CMOVQNE, NOP, 0x45},
+		{CMOVQGE, NOP, 0x4d}, {CMOVQLE, NOP, 0x4e}, {CMOVQCC, NOP, 0x43}, {CMOVQLS, NOP, 0x46}} {
 		rm(c.q, true, 0x0f, c.cc)
 		if c.l != NOP {
 			rm(c.l, false, 0x0f, c.cc)
