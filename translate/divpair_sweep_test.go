@@ -28,12 +28,7 @@ func TestDivPairSweep(t *testing.T) {
 	const data = 0x30000
 	values := []int64{0, 1, -1, 2, -2, 3, 5, 7, -7, 10, math.MinInt64, math.MaxInt64, math.MinInt32, math.MaxInt32,
 		-1 << 32, 1 << 32, 0xffffffff, 0x80000000}
-	value := func() int64 {
-		if rng.IntN(2) == 0 {
-			return values[rng.IntN(len(values))]
-		}
-		return int64(rng.Uint64() >> rng.IntN(64))
-	}
+	value := sweepValues(rng, values, 2)
 	// funct3 of DIV, DIVU, REM, REMU (opcode 0x33, or 0x3B for the W forms); the
 	// partner of funct3 f is f^2.
 	divs := []uint32{4, 5, 6, 7}

@@ -67,3 +67,14 @@ func sweepParams(t *testing.T, def int) (int, int64) {
 	t.Logf("HYBRIDVM_SWEEP_SEED=%d, %d programs", seed, n)
 	return n, seed
 }
+
+// sweepValues returns a generator of register values for a sweep: one of values
+// (the edge cases) one time in oneIn, else random bits of random magnitude.
+func sweepValues(rng *rand.Rand, values []int64, oneIn int) func() int64 {
+	return func() int64 {
+		if rng.IntN(oneIn) == 0 {
+			return values[rng.IntN(len(values))]
+		}
+		return int64(rng.Uint64() >> rng.IntN(64))
+	}
+}

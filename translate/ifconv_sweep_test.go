@@ -28,12 +28,7 @@ func TestIfConvSweep(t *testing.T) {
 	cache := machine.NewCache(16)
 	const data = 0x30000
 	values := []int64{0, 1, -1, 2, 5, math.MinInt64, math.MaxInt64, math.MinInt32, math.MaxInt32, 1 << 32, 0xffffffff}
-	value := func() int64 {
-		if rng.IntN(3) == 0 {
-			return values[rng.IntN(len(values))]
-		}
-		return int64(rng.Uint64() >> rng.IntN(64))
-	}
+	value := sweepValues(rng, values, 3)
 	// Sixteen registers, so that some live in host registers and some in State; s5
 	// counts the iterations, s6 and s7 drive the random values (never written).
 	regs := []int{A0, A1, A2, A3, A4, A5, T0, T1, T2, S2, S3, S4, S8, S9, S10, S11}

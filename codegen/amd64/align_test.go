@@ -62,12 +62,7 @@ func TestLoopHeadsAligned(t *testing.T) {
 			for i := range blocks {
 				u.lowerBlock(i)
 			}
-			u.emitShared()
-			for i := 0; i < len(u.cold); i++ {
-				c := u.cold[i]
-				u.emitCold(&c)
-			}
-			code, err := u.b.Assemble()
+			code, err := assembleUnit(u)
 			if err != nil {
 				t.Fatalf("%s after %d instructions: %v", l.name, before, err)
 			}

@@ -64,12 +64,7 @@ func TestDivGuessedHotPath(t *testing.T) {
 	end := u.b.NewLabel()
 	u.b.Bind(end)
 	u.exitAt(guest.ExitEcall, pc)
-	u.emitShared()
-	for i := 0; i < len(u.cold); i++ {
-		c := u.cold[i]
-		u.emitCold(&c)
-	}
-	code, err := u.b.Assemble()
+	code, err := assembleUnit(u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,12 +141,7 @@ func TestIfConvLowered(t *testing.T) {
 				u.b.Bind(end)
 			}
 		}
-		u.emitShared()
-		for i := 0; i < len(u.cold); i++ {
-			c := u.cold[i]
-			u.emitCold(&c)
-		}
-		code, err := u.b.Assemble()
+		code, err := assembleUnit(u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,12 +51,7 @@ func lowerOne(t *testing.T, in riscv.Inst, pc uint64) []byte {
 	end := u.b.NewLabel()
 	u.b.Bind(end)
 	u.exitAt(guest.ExitEcall, pc)
-	u.emitShared()
-	for i := 0; i < len(u.cold); i++ {
-		c := u.cold[i]
-		u.emitCold(&c)
-	}
-	code, err := u.b.Assemble()
+	code, err := assembleUnit(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,12 +113,7 @@ func lowerLoop(t *testing.T, blk *codegen.Block) []string {
 	t.Helper()
 	u := newUnit(testModule(), []*codegen.Block{blk})
 	u.lowerBlock(0)
-	u.emitShared()
-	for i := 0; i < len(u.cold); i++ {
-		c := u.cold[i]
-		u.emitCold(&c)
-	}
-	code, err := u.b.Assemble()
+	code, err := assembleUnit(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,4 +138,15 @@ func loopLines(lines []string) ([]bool, int) {
 		}
 	}
 	return in, n
+}
+
+// assembleUnit emits u's shared and out-of-line code after what was lowered into it
+// and assembles the whole.
+func assembleUnit(u *unit) ([]byte, error) {
+	u.emitShared()
+	for i := 0; i < len(u.cold); i++ {
+		c := u.cold[i]
+		u.emitCold(&c)
+	}
+	return u.b.Assemble()
 }
