@@ -57,6 +57,10 @@ type hoistPlan struct {
 	w32       bool  // r steps with addiw: the trip count is taken modulo 2^32
 	hulls     []hoistHull
 	unchecked []bool // body index → a load or store the entry's checks cover
+	// cmp: the loop is closed by an ordered comparison (hoistcmp.go), and the hulls
+	// are its kind (step 0: invariant; 1: moving with the induction register; 2: the
+	// same, after the base's step).
+	cmp *cmpHoist
 }
 
 // hoistHull covers the loads (or the stores) through one base register: at iteration
@@ -150,6 +154,10 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 // window) at its first and last iteration; it falls through when they all hold. It
 // uses RAX and RDX.
 func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
+	if p.cmp != nil {
+		u.cmpHoistCheck(p, slow)
+		return
+	}
 	e := &u.e
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	// diff = q - r at entry = n * step (r - q for a negative step).

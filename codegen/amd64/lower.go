@@ -33,6 +33,9 @@ func (u *unit) lowerBlock(i int) {
 	if own {
 		last := len(blk.Insts) - 1
 		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
+		if !ok {
+			p, ok = planCmpHoist(blk.Insts[:last], blk.Insts[last], u.bools)
+		}
 		ok = ok && u.hoistable(&p)
 		d, dok = u.planDivs(blk.Insts[:last])
 		sx = sextLoopFacts(blk.Insts[:last])
