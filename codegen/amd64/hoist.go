@@ -52,6 +52,7 @@ const maxHulls = 4
 
 // hoistPlan is what planHoist found in a self-loop body.
 type hoistPlan struct {
+	counted   bool  // the loop is counted (else every hull is of an invariant base)
 	r, q      uint8 // the terminator compares induction register r with invariant q
 	step      int64 // r's step per iteration
 	w32       bool  // r steps with addiw: the trip count is taken modulo 2^32
@@ -65,6 +66,7 @@ type hoistPlan struct {
 // store at a when [a, a+8) lies in [StoreWinLo, StoreWinHi8+8), whatever its width.
 type hoistHull struct {
 	b      uint8
+	via    uint8 // a store hull's: the register its stores go through (their window)
 	step   int64 // 0: the register is loop-invariant
 	lo, hi int64
 	store  bool
@@ -72,10 +74,7 @@ type hoistHull struct {
 
 // planHoist returns the plan for a self-loop with body body and terminator term (its
 // branch back to the start), or ok = false.
-func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p hoistPlan, ok bool) {
-	if term.Op != riscv.OpBNE {
-		return p, false
-	}
+func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []int64) (p hoistPlan, ok bool) {
 	var writes [32]uint8
 	var step [32]int64
 	var at [32]int
@@ -94,38 +93,52 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 	induction := func(x uint8) bool { return counter(x) && !w32[x] }
 	invariant := func(x uint8) bool { return writes[x] == 0 }
 	switch {
+	case term.Op != riscv.OpBNE:
 	case counter(term.Rs1) && invariant(term.Rs2):
-		p.r, p.q = term.Rs1, term.Rs2
+		p.r, p.q, p.counted = term.Rs1, term.Rs2, true
 	case counter(term.Rs2) && invariant(term.Rs1):
-		p.r, p.q = term.Rs2, term.Rs1
-	default:
-		return p, false
+		p.r, p.q, p.counted = term.Rs2, term.Rs1, true
 	}
-	p.step, p.w32 = step[p.r], w32[p.r]
+	if p.counted {
+		p.step, p.w32 = step[p.r], w32[p.r]
+	}
+	var idx []absVal // boundIndexes, when needed
 	for m, in := range body {
 		store := in.Op.IsStore()
 		if !(store || in.Op.IsLoad() && in.Op != riscv.OpLRW && in.Op != riscv.OpLRD) || in.Rs1 == 0 {
 			continue
 		}
 		b := in.Rs1
-		var s, off int64
+		var s, off, xlo, xhi int64
 		switch {
 		case invariant(b):
-		case induction(b):
+		case p.counted && induction(b):
 			s = step[b]
 			if m > at[b] {
 				off = s // the access sees the value after this iteration's step
 			}
 		default:
-			continue
+			// A computed index: b + [xlo, xhi] for an invariant b (hoistidx.go).
+			if idx == nil {
+				idx = boundIndexes(body, by)
+			}
+			v := idx[m]
+			if !v.known || v.base == 0 || !invariant(v.base) {
+				continue
+			}
+			b, xlo, xhi = v.base, v.lo, v.hi
 		}
-		lo, hi := off+in.Imm, off+in.Imm+int64(width(in.Op))
+		lo, hi := off+xlo+in.Imm, off+xhi+in.Imm+int64(width(in.Op))
 		if store {
-			hi = off + in.Imm + 8
+			hi = off + xhi + in.Imm + 8
+		}
+		via := b
+		if store {
+			via = in.Rs1 // the window its check would use first
 		}
 		h := -1
 		for j := range p.hulls {
-			if p.hulls[j].b == b && p.hulls[j].store == store {
+			if p.hulls[j].b == b && p.hulls[j].store == store && p.hulls[j].via == via {
 				h = j
 			}
 		}
@@ -133,7 +146,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 			if len(p.hulls) == maxHulls {
 				continue
 			}
-			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi, store: store})
+			p.hulls = append(p.hulls, hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store})
 		} else {
 			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
 		}
@@ -146,12 +159,38 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 }
 
 // hoistCheck emits the loop entry's checks for plan p: it jumps to slow unless the
-// loop runs n times, 1 <= n <= 2^31, and every hull is in bounds (a store hull in its
-// window) at its first and last iteration; it falls through when they all hold. It
-// uses RAX and RDX.
+// loop runs n times, 1 <= n <= 2^31 (a counted loop's; an uncounted one has only hulls
+// of invariant bases, which hold for any number of iterations), and every hull is in
+// bounds (a store hull in its window) at its first and last iteration; it falls
+// through when they all hold. It uses RAX and RDX.
 func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
-	e := &u.e
 	size := int64(u.m.Cfg.Layout.ArenaSize)
+	if p.counted {
+		u.tripCheck(p, slow)
+	}
+	for _, h := range p.hulls {
+		if h.store {
+			u.storeHullCheck(h, slow)
+			continue
+		}
+		lim := size - (h.hi - h.lo)
+		// The first iteration's start, as an arena offset, and the last one's.
+		u.hullAt(h, h.lo, false)
+		u.e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		u.e.jump(asm.JHI, slow)
+		if h.step == 0 {
+			continue
+		}
+		u.hullAt(h, h.lo, true)
+		u.e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		u.e.jump(asm.JHI, slow)
+	}
+}
+
+// tripCheck emits the entry's check that counted loop p runs n times, 1 <= n <= 2^31,
+// leaving n-1 in RDX (it jumps to slow otherwise).
+func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label) {
+	e := &u.e
 	// diff = q - r at entry = n * step (r - q for a negative step).
 	a, b, c := p.q, p.r, p.step
 	if c < 0 {
@@ -193,23 +232,6 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	e.op(asm.LEAQ, asm.Mem(tA, -1), asm.R(tD))
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
-	for _, h := range p.hulls {
-		if h.store {
-			u.storeHullCheck(h, slow)
-			continue
-		}
-		lim := size - (h.hi - h.lo)
-		// The first iteration's start, as an arena offset, and the last one's.
-		u.hullAt(h, h.lo, false)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
-		e.jump(asm.JHI, slow)
-		if h.step == 0 {
-			continue
-		}
-		u.hullAt(h, h.lo, true)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
-		e.jump(asm.JHI, slow)
-	}
 }
 
 // hullAt computes the arena offset b + k*step + off - ArenaBase into RAX for hull h,
@@ -250,7 +272,7 @@ func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 // window (StoreWinLo > StoreWinHi8) fails.
 func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 	e := &u.e
-	win := u.m.primaryWindow(h.b)
+	win := u.m.primaryWindow(h.via)
 	u.hullAt(h, h.lo, h.step < 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
 	e.jump(asm.JCS, slow)

@@ -32,9 +32,9 @@ func (u *unit) lowerBlock(i int) {
 	ok, dok, sx := false, false, uint32(0)
 	if own {
 		last := len(blk.Insts) - 1
-		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
-		ok = ok && u.hoistable(&p)
 		d, dok = u.planDivs(blk.Insts[:last])
+		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools, d.by)
+		ok = ok && u.hoistable(&p)
 		sx = sextLoopFacts(blk.Insts[:last])
 	}
 	hoisted := ok || dok || sx != 0
