@@ -285,13 +285,15 @@ func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 
 // hoistable reports whether plan p's constants fit the entry check's immediates: each
 // hull end's offset from its base, either minus ArenaBase or alone with -ArenaBase
-// (hullAt).
+// (hullAt), and whether each hull is no longer than the arena (else the limit a load
+// hull's start is compared with, ArenaSize minus its length, would be negative, which
+// the unsigned compare reads as huge).
 func (u *unit) hoistable(p *hoistPlan) bool {
 	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	fits := func(off int64) bool { return fits32(off-base) || fits32(off) && fits32(-base) }
 	for _, h := range p.hulls {
-		if !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
+		if h.hi-h.lo > size || !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
 			return false
 		}
 	}
