@@ -46,6 +46,15 @@ import (
 // the check routine, which does the same) changes them during a frame, and it only
 // grows them; the arena empties them when the frame ends, which no self-loop body
 // can reach (an ecall ends a block).
+//
+// Accesses through computed indexes are hoisted too: when an access's register holds
+// b + x at the access, b an invariant register and x an integer in [lo, hi] on every
+// iteration (hoistidx.go proves it, in the copy the entry's divisor guards hold for),
+// its hull is b's with step 0 and the interval folded into lo and hi; a store's hull
+// keeps the window of the register it stores through (via), the one the checked
+// copy's fast check uses. Hulls of step 0 need no trip count: a self-loop that is not
+// counted gets the entry check and the second copy for them alone (hoistPlan.counted
+// false, no induction hulls). A hull longer than the arena is not hoistable.
 
 // maxHulls bounds the entry's work: one hull per base register and kind of access.
 const maxHulls = 4
@@ -267,7 +276,7 @@ func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 // storeHullCheck emits the entry's check of store hull h (RDX = n-1): the lowest
 // store start L and the highest H (at the first or the last iteration, as the step's
 // sign says) must satisfy StoreWinLo <= L <= StoreWinHi8 and H <= StoreWinHi8 in the
-// base's primary window. With L below the arena's size and H = L + D for some D <
+// primary window of its stores' register (via). With L below the arena's size and H = L + D for some D <
 // 2^45, H cannot wrap, so every start in between lies in the window too. An empty
 // window (StoreWinLo > StoreWinHi8) fails.
 func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
