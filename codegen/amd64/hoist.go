@@ -276,9 +276,9 @@ func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 // storeHullCheck emits the entry's check of store hull h (RDX = n-1): the lowest
 // store start L and the highest H (at the first or the last iteration, as the step's
 // sign says) must satisfy StoreWinLo <= L <= StoreWinHi8 and H <= StoreWinHi8 in the
-// primary window of its stores' register (via). With L below the arena's size and H = L + D for some D <
-// 2^45, H cannot wrap, so every start in between lies in the window too. An empty
-// window (StoreWinLo > StoreWinHi8) fails.
+// primary window of its stores' register (via). With L below the arena's size and
+// H = L + D for some D < 2^45, H cannot wrap, so every start in between lies in the
+// window too. An empty window (StoreWinLo > StoreWinHi8) fails.
 func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 	e := &u.e
 	win := u.m.primaryWindow(h.via)
