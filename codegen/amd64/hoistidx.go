@@ -123,7 +123,7 @@ func remBound(c int64) absVal {
 	return exact(-(c - 1), c-1)
 }
 
-// step returns the abstract value instruction in (body index m) writes to its rd,
+// absStep returns the abstract value instruction in (body index m) writes to its rd,
 // given the state st before it; by is the copy's guarded divisors (divPlan.by; nil:
 // none).
 func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
@@ -180,8 +180,7 @@ func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
 
 // boundIndexes runs the interpretation over body (see above) and returns, per body
 // index, the abstract value of the base register rs1 of each load or store (the zero
-// absVal elsewhere); by is the copy's guarded divisors (nil: none). written marks the
-// registers the body writes.
+// absVal elsewhere); by is the copy's guarded divisors (nil: none).
 func boundIndexes(body []riscv.Inst, by []int64) []absVal {
 	var written [32]bool
 	for _, in := range body {
