@@ -46,12 +46,22 @@ import (
 // the check routine, which does the same) changes them during a frame, and it only
 // grows them; the arena empties them when the frame ends, which no self-loop body
 // can reach (an ecall ends a block).
+//
+// Accesses through computed indexes are hoisted too: when an access's register holds
+// b + x at the access, b an invariant register and x an integer in [lo, hi] on every
+// iteration (hoistidx.go proves it, in the copy the entry's divisor guards hold for),
+// its hull is b's with step 0 and the interval folded into lo and hi; a store's hull
+// keeps the window of the register it stores through (via), the one the checked
+// copy's fast check uses. Hulls of step 0 need no trip count: a self-loop that is not
+// counted gets the entry check and the second copy for them alone (hoistPlan.counted
+// false, no induction hulls). A hull longer than the arena is not hoistable.
 
 // maxHulls bounds the entry's work: one hull per base register and kind of access.
 const maxHulls = 4
 
 // hoistPlan is what planHoist found in a self-loop body.
 type hoistPlan struct {
+	counted   bool  // the loop is counted (else every hull is of an invariant base)
 	r, q      uint8 // the terminator compares induction register r with invariant q
 	step      int64 // r's step per iteration
 	w32       bool  // r steps with addiw: the trip count is taken modulo 2^32
@@ -69,6 +79,7 @@ type hoistPlan struct {
 // store at a when [a, a+8) lies in [StoreWinLo, StoreWinHi8+8), whatever its width.
 type hoistHull struct {
 	b      uint8
+	via    uint8 // a store hull's: the register its stores go through (their window)
 	step   int64 // 0: the register is loop-invariant
 	lo, hi int64
 	store  bool
@@ -76,10 +87,7 @@ type hoistHull struct {
 
 // planHoist returns the plan for a self-loop with body body and terminator term (its
 // branch back to the start), or ok = false.
-func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p hoistPlan, ok bool) {
-	if term.Op != riscv.OpBNE {
-		return p, false
-	}
+func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []int64) (p hoistPlan, ok bool) {
 	var writes [32]uint8
 	var step [32]int64
 	var at [32]int
@@ -98,38 +106,52 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 	induction := func(x uint8) bool { return counter(x) && !w32[x] }
 	invariant := func(x uint8) bool { return writes[x] == 0 }
 	switch {
+	case term.Op != riscv.OpBNE:
 	case counter(term.Rs1) && invariant(term.Rs2):
-		p.r, p.q = term.Rs1, term.Rs2
+		p.r, p.q, p.counted = term.Rs1, term.Rs2, true
 	case counter(term.Rs2) && invariant(term.Rs1):
-		p.r, p.q = term.Rs2, term.Rs1
-	default:
-		return p, false
+		p.r, p.q, p.counted = term.Rs2, term.Rs1, true
 	}
-	p.step, p.w32 = step[p.r], w32[p.r]
+	if p.counted {
+		p.step, p.w32 = step[p.r], w32[p.r]
+	}
+	var idx []absVal // boundIndexes, when needed
 	for m, in := range body {
 		store := in.Op.IsStore()
 		if !(store || in.Op.IsLoad() && in.Op != riscv.OpLRW && in.Op != riscv.OpLRD) || in.Rs1 == 0 {
 			continue
 		}
 		b := in.Rs1
-		var s, off int64
+		var s, off, xlo, xhi int64
 		switch {
 		case invariant(b):
-		case induction(b):
+		case p.counted && induction(b):
 			s = step[b]
 			if m > at[b] {
 				off = s // the access sees the value after this iteration's step
 			}
 		default:
-			continue
+			// A computed index: b + [xlo, xhi] for an invariant b (hoistidx.go).
+			if idx == nil {
+				idx = boundIndexes(body, by)
+			}
+			v := idx[m]
+			if !v.known || v.base == 0 || !invariant(v.base) {
+				continue
+			}
+			b, xlo, xhi = v.base, v.lo, v.hi
 		}
-		lo, hi := off+in.Imm, off+in.Imm+int64(width(in.Op))
+		lo, hi := off+xlo+in.Imm, off+xhi+in.Imm+int64(width(in.Op))
 		if store {
-			hi = off + in.Imm + 8
+			hi = off + xhi + in.Imm + 8
+		}
+		via := b
+		if store {
+			via = in.Rs1 // the window its check would use first
 		}
 		h := -1
 		for j := range p.hulls {
-			if p.hulls[j].b == b && p.hulls[j].store == store {
+			if p.hulls[j].b == b && p.hulls[j].store == store && p.hulls[j].via == via {
 				h = j
 			}
 		}
@@ -137,7 +159,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 			if len(p.hulls) == maxHulls {
 				continue
 			}
-			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi, store: store})
+			p.hulls = append(p.hulls, hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store})
 		} else {
 			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
 		}
@@ -150,16 +172,42 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p ho
 }
 
 // hoistCheck emits the loop entry's checks for plan p: it jumps to slow unless the
-// loop runs n times, 1 <= n <= 2^31, and every hull is in bounds (a store hull in its
-// window) at its first and last iteration; it falls through when they all hold. It
-// uses RAX and RDX.
+// loop runs n times, 1 <= n <= 2^31 (a counted loop's; an uncounted one has only hulls
+// of invariant bases, which hold for any number of iterations), and every hull is in
+// bounds (a store hull in its window) at its first and last iteration; it falls
+// through when they all hold. It uses RAX and RDX.
 func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	if p.cmp != nil {
 		u.cmpHoistCheck(p, slow)
 		return
 	}
-	e := &u.e
 	size := int64(u.m.Cfg.Layout.ArenaSize)
+	if p.counted {
+		u.tripCheck(p, slow)
+	}
+	for _, h := range p.hulls {
+		if h.store {
+			u.storeHullCheck(h, slow)
+			continue
+		}
+		lim := size - (h.hi - h.lo)
+		// The first iteration's start, as an arena offset, and the last one's.
+		u.hullAt(h, h.lo, false)
+		u.e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		u.e.jump(asm.JHI, slow)
+		if h.step == 0 {
+			continue
+		}
+		u.hullAt(h, h.lo, true)
+		u.e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
+		u.e.jump(asm.JHI, slow)
+	}
+}
+
+// tripCheck emits the entry's check that counted loop p runs n times, 1 <= n <= 2^31,
+// leaving n-1 in RDX (it jumps to slow otherwise).
+func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label) {
+	e := &u.e
 	// diff = q - r at entry = n * step (r - q for a negative step).
 	a, b, c := p.q, p.r, p.step
 	if c < 0 {
@@ -201,23 +249,6 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	e.op(asm.LEAQ, asm.Mem(tA, -1), asm.R(tD))
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
-	for _, h := range p.hulls {
-		if h.store {
-			u.storeHullCheck(h, slow)
-			continue
-		}
-		lim := size - (h.hi - h.lo)
-		// The first iteration's start, as an arena offset, and the last one's.
-		u.hullAt(h, h.lo, false)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
-		e.jump(asm.JHI, slow)
-		if h.step == 0 {
-			continue
-		}
-		u.hullAt(h, h.lo, true)
-		e.op(asm.CMPQ, asm.R(tA), asm.Imm(lim))
-		e.jump(asm.JHI, slow)
-	}
 }
 
 // hullAt computes the arena offset b + k*step + off - ArenaBase into RAX for hull h,
@@ -253,12 +284,12 @@ func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 // storeHullCheck emits the entry's check of store hull h (RDX = n-1): the lowest
 // store start L and the highest H (at the first or the last iteration, as the step's
 // sign says) must satisfy StoreWinLo <= L <= StoreWinHi8 and H <= StoreWinHi8 in the
-// base's primary window. With L below the arena's size and H = L + D for some D <
-// 2^45, H cannot wrap, so every start in between lies in the window too. An empty
-// window (StoreWinLo > StoreWinHi8) fails.
+// primary window of its stores' register (via). With L below the arena's size and
+// H = L + D for some D < 2^45, H cannot wrap, so every start in between lies in the
+// window too. An empty window (StoreWinLo > StoreWinHi8) fails.
 func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 	e := &u.e
-	win := u.m.primaryWindow(h.b)
+	win := u.m.primaryWindow(h.via)
 	u.hullAt(h, h.lo, h.step < 0)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
 	e.jump(asm.JCS, slow)
@@ -271,13 +302,15 @@ func (u *unit) storeHullCheck(h hoistHull, slow *asm.Label) {
 
 // hoistable reports whether plan p's constants fit the entry check's immediates: each
 // hull end's offset from its base, either minus ArenaBase or alone with -ArenaBase
-// (hullAt).
+// (hullAt), and whether each hull is no longer than the arena (else the limit a load
+// hull's start is compared with, ArenaSize minus its length, would be negative, which
+// the unsigned compare reads as huge).
 func (u *unit) hoistable(p *hoistPlan) bool {
 	base := int64(u.m.Cfg.Layout.ArenaBase)
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	fits := func(off int64) bool { return fits32(off-base) || fits32(off) && fits32(-base) }
 	for _, h := range p.hulls {
-		if !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
+		if h.hi-h.lo > size || !fits32(size-(h.hi-h.lo)) || !fits(h.lo) || !fits(h.hi-8) {
 			return false
 		}
 	}

@@ -122,7 +122,7 @@ func planCmpHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p
 			if len(p.hulls) == maxHulls {
 				continue
 			}
-			p.hulls = append(p.hulls, hoistHull{b: b, step: s, lo: lo, hi: hi, store: store})
+			p.hulls = append(p.hulls, hoistHull{b: b, via: b, step: s, lo: lo, hi: hi, store: store})
 		} else {
 			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
 		}
@@ -132,6 +132,22 @@ func planCmpHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p
 		p.unchecked[m] = true
 	}
 	return p, len(p.hulls) > 0
+}
+
+// with returns p with the hulls of o, a plan of the same body that is not counted
+// (planHoist: hulls of invariant bases, among them computed indexes, hoistidx.go),
+// added: the entry checks both sets, and the copy leaves unchecked what either covers.
+func (p hoistPlan) with(o hoistPlan) hoistPlan {
+	if len(o.hulls) == 0 {
+		return p
+	}
+	// Both sets whole: each plan's marks rest on its own hulls (an invariant base's
+	// hull in both is checked twice, which costs only time).
+	p.hulls = append(append(make([]hoistHull, 0, len(p.hulls)+len(o.hulls)), p.hulls...), o.hulls...)
+	for m, c := range o.unchecked {
+		p.unchecked[m] = p.unchecked[m] || c
+	}
+	return p
 }
 
 // cmpHoistCheck emits the entry's checks of plan p (planCmpHoist): it jumps to slow
@@ -190,7 +206,7 @@ func (u *unit) cmpHoistCheck(p *hoistPlan, slow *asm.Label) {
 	for _, h := range p.hulls {
 		u.cmpHullStart(h, p.cmp)
 		if h.store {
-			win := u.m.primaryWindow(h.b)
+			win := u.m.primaryWindow(h.via) // the window the stores' own checks use
 			e.op(asm.CMPQ, asm.R(tA), stMem(winLo(win)))
 			e.jump(asm.JCS, slow)
 			e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(win)))

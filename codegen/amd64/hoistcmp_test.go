@@ -30,7 +30,7 @@ func TestPlanCmpHoist(t *testing.T) {
 	if !ok || p.cmp == nil || p.r != rv.A5 || p.q != rv.A2 || p.cmp.s != rv.A4 || p.cmp.strict || p.cmp.signed || !p.unchecked[0] {
 		t.Fatalf("sieve: %+v %+v %v", p, p.cmp, ok)
 	}
-	if len(p.hulls) != 1 || p.hulls[0] != (hoistHull{b: rv.A3, step: 1, lo: 0, hi: 8, store: true}) {
+	if len(p.hulls) != 1 || p.hulls[0] != (hoistHull{b: rv.A3, via: rv.A3, step: 1, lo: 0, hi: 8, store: true}) {
 		t.Errorf("sieve's hull: %+v", p.hulls)
 	}
 	// The store after a3's step: the hull moves by the step too.

@@ -32,12 +32,14 @@ func (u *unit) lowerBlock(i int) {
 	ok, dok, sx := false, false, uint32(0)
 	if own {
 		last := len(blk.Insts) - 1
-		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools)
-		if !ok {
-			p, ok = planCmpHoist(blk.Insts[:last], blk.Insts[last], u.bools)
+		d, dok = u.planDivs(blk.Insts[:last])
+		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools, d.by)
+		if !p.counted {
+			if c, cok := planCmpHoist(blk.Insts[:last], blk.Insts[last], u.bools); cok {
+				p, ok = c.with(p), true // planHoist's hulls are then of invariant bases
+			}
 		}
 		ok = ok && u.hoistable(&p)
-		d, dok = u.planDivs(blk.Insts[:last])
 		sx = sextLoopFacts(blk.Insts[:last])
 	}
 	hoisted := ok || dok || sx != 0

@@ -115,7 +115,9 @@ func (u *unit) lowerScaledAdd(s scaledAdd, pcs []uint64) bool {
 	ld := s.loadInst
 	e.op(asm.LEAQ, asm.MemIdx(b.Reg(), i.Reg(), 1<<s.shift, s.disp+ld.Imm-base), asm.R(tA))
 	u.idx = s.loadIdx
-	u.checkBounds(width(ld.Op), u.faultStubRestore(s.loadIdx, pcs[s.loadIdx], s.x, base-ld.Imm))
+	if !u.hoisted(s.loadIdx) { // else the loop's entry checked it (hoist.go)
+		u.checkBounds(width(ld.Op), u.faultStubRestore(s.loadIdx, pcs[s.loadIdx], s.x, base-ld.Imm))
+	}
 	d := e.dest(ld.Rd, tD)
 	e.op(loadOps[ld.Op], arenaMem, asm.R(d))
 	e.commit(ld.Rd, d)

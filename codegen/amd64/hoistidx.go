@@ -1,0 +1,208 @@
+package amd64
+
+import (
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// Computed, bounded indexes in hoisted self-loops (hoist.go). keccak indexes its
+// stack arrays as d[(x+1)%5]:
+//
+//	remw a5, a4, a3     (a3 guarded to 5 at the loop's entry, divguard.go)
+//	slli a5, a5, 3
+//	addi a5, a5, 288
+//	add  a5, a5, sp
+//	ld   a5, -240(a5)
+//
+// In the copy the entry guards, a5 is sp + [256, 320] at the load whatever a4 holds,
+// sp the same on every iteration: the load's addresses lie in sp + [16, 88), one hull
+// of an invariant base that the entry checks once. boundIndexes finds such facts by a
+// small abstract interpretation of the body, run once in program order (the body is
+// straight-line code): at each point a register's value is either unknown or
+//
+//	b + x, x an integer in [lo, hi]
+//
+// with b the value at the loop's entry of a register the body never writes (so the
+// same on every iteration, and what the entry's check reads), or no b at all (then
+// the register holds exactly x, as a signed 64-bit number). At the body's start every
+// register the body writes is unknown (its value comes from the previous iteration or
+// from before the loop), every other register r is r + [0, 0], x0 is [0, 0]. Each
+// write sets its destination by the rules below, unknown for everything else; later
+// writes replace earlier ones, so a register may be written several times.
+//
+//   - addi/add/sub with one side exact: the intervals add (sub: subtract), b kept;
+//     b + b' is unknown.
+//   - slli by at most 20 of an exact value: the interval scales by 2^s.
+//   - andi with an immediate >= 0: [0, imm], whatever the source.
+//   - remw by a divisor the entry guards to c (divPlan.by; the copy runs only when the
+//     guard held): [-(c-1), c-1]; remw/rem by an exact constant c != 0: [-(|c|-1),
+//     |c|-1]; remuw/remu by an exact constant c in [1, 2^31]: [0, c-1].
+//   - lbu and lhu: [0, 255] and [0, 65535].
+//   - addiw/addw/subw/slliw of exact values, when the exact result lies in int32: then
+//     the 32-bit operation, which is the 64-bit one sign-extended from bit 31, equals
+//     it.
+//
+// Every interval end must stay below 2^40 in magnitude (else the value is unknown), so
+// the interpretation's own int64 arithmetic never overflows (sums below 2^41, shifts
+// by at most 20 below 2^60) and is exact. With b, the register holds b + x modulo
+// 2^64, which is how the machine adds too. An access through a register b + [lo, hi]
+// with offset imm and width w touches [b + lo + imm, b + hi + imm + w): planHoist makes
+// it a hull of b with step 0, and the unchecked copy addresses it through the
+// register as usual (hoistedMem: the host adds the register's current value, the one
+// this proves). The entry's check that b + lo + imm - ArenaBase <= ArenaSize - (hi - lo
+// + w) (as an unsigned number) then bounds every such address, wrapping included.
+
+// idxLimit bounds the magnitude of every interval end.
+const idxLimit = 1 << 40
+
+// absVal is a register's abstract value at one point of the body: unknown unless
+// known; else base + [lo, hi] (base 0: no base, the value is exact).
+type absVal struct {
+	known  bool
+	base   uint8
+	lo, hi int64
+}
+
+// exact returns the value x in [lo, hi] with no base (unknown when out of range).
+func exact(lo, hi int64) absVal { return based(0, lo, hi) }
+
+// based returns base + [lo, hi], unknown when an end reaches idxLimit.
+func based(base uint8, lo, hi int64) absVal {
+	if lo > hi || lo <= -idxLimit || hi >= idxLimit {
+		return absVal{}
+	}
+	return absVal{known: true, base: base, lo: lo, hi: hi}
+}
+
+// isExact reports whether v is known and has no base.
+func (v absVal) isExact() bool { return v.known && v.base == 0 }
+
+// isConst returns v's value when it is one exact constant.
+func (v absVal) isConst() (int64, bool) { return v.lo, v.isExact() && v.lo == v.hi }
+
+// within32 returns v when it is exact and lies in int32, else unknown: the value of a
+// 32-bit operation whose exact 64-bit result v is.
+func within32(v absVal) absVal {
+	if !v.isExact() || v.lo < -1<<31 || v.hi > 1<<31-1 {
+		return absVal{}
+	}
+	return v
+}
+
+// addVals returns a + b (unknown when both have a base).
+func addVals(a, b absVal) absVal {
+	if !a.known || !b.known || a.base != 0 && b.base != 0 {
+		return absVal{}
+	}
+	return based(a.base|b.base, a.lo+b.lo, a.hi+b.hi)
+}
+
+// subVals returns a - b (b must be exact).
+func subVals(a, b absVal) absVal {
+	if !a.known || !b.isExact() {
+		return absVal{}
+	}
+	return based(a.base, a.lo-b.hi, a.hi-b.lo)
+}
+
+// shlVal returns v << s for an exact v and s <= 20.
+func shlVal(v absVal, s int64) absVal {
+	if !v.isExact() || s < 0 || s > 20 {
+		return absVal{}
+	}
+	return exact(v.lo<<s, v.hi<<s)
+}
+
+// remBound returns the interval of a signed remainder by c != 0: [-(|c|-1), |c|-1].
+func remBound(c int64) absVal {
+	if c == 0 || c <= -idxLimit || c >= idxLimit {
+		return absVal{}
+	}
+	if c < 0 {
+		c = -c
+	}
+	return exact(-(c - 1), c-1)
+}
+
+// absStep returns the abstract value instruction in (body index m) writes to its rd,
+// given the state st before it; by is the copy's guarded divisors (divPlan.by; nil:
+// none).
+func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
+	a, b := st[in.Rs1], st[in.Rs2]
+	switch in.Op {
+	case riscv.OpADDI:
+		return addVals(a, exact(in.Imm, in.Imm))
+	case riscv.OpADD:
+		return addVals(a, b)
+	case riscv.OpSUB:
+		return subVals(a, b)
+	case riscv.OpSLLI:
+		return shlVal(a, in.Imm)
+	case riscv.OpANDI:
+		if in.Imm >= 0 {
+			return exact(0, in.Imm)
+		}
+	case riscv.OpADDIW:
+		if a.isExact() {
+			return within32(exact(a.lo+in.Imm, a.hi+in.Imm))
+		}
+	case riscv.OpADDW:
+		if a.isExact() && b.isExact() {
+			return within32(addVals(a, b))
+		}
+	case riscv.OpSUBW:
+		if a.isExact() && b.isExact() {
+			return within32(subVals(a, b))
+		}
+	case riscv.OpSLLIW:
+		return within32(shlVal(a, in.Imm))
+	case riscv.OpREMW:
+		if m < len(by) && by[m] != 0 {
+			return remBound(by[m])
+		}
+		if c, ok := b.isConst(); ok && c >= -1<<31 && c <= 1<<31-1 {
+			return remBound(c)
+		}
+	case riscv.OpREM:
+		if c, ok := b.isConst(); ok {
+			return remBound(c)
+		}
+	case riscv.OpREMUW, riscv.OpREMU:
+		if c, ok := b.isConst(); ok && c >= 1 && c <= 1<<31 {
+			return exact(0, c-1)
+		}
+	case riscv.OpLBU:
+		return exact(0, 255)
+	case riscv.OpLHU:
+		return exact(0, 65535)
+	}
+	return absVal{}
+}
+
+// boundIndexes runs the interpretation over body (see above) and returns, per body
+// index, the abstract value of the base register rs1 of each load or store (the zero
+// absVal elsewhere); by is the copy's guarded divisors (nil: none).
+func boundIndexes(body []riscv.Inst, by []int64) []absVal {
+	var written [32]bool
+	for _, in := range body {
+		if writesRd(in) {
+			written[in.Rd] = true
+		}
+	}
+	var st [32]absVal
+	st[0] = exact(0, 0)
+	for r := uint8(1); r < 32; r++ {
+		if !written[r] {
+			st[r] = absVal{known: true, base: r}
+		}
+	}
+	res := make([]absVal, len(body))
+	for m, in := range body {
+		if in.Op.IsLoad() || in.Op.IsStore() {
+			res[m] = st[in.Rs1]
+		}
+		if writesRd(in) {
+			st[in.Rd] = absStep(&st, in, m, by)
+		}
+	}
+	return res
+}
