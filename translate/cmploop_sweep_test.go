@@ -15,8 +15,8 @@ import (
 // TestCmpLoopSweep: random self-loops closed by an ordered comparison (bgeu, bltu,
 // bge, blt) of a counter stepped by an invariant register or a constant with an
 // invariant bound, loading and storing through a register stepped alike (before and
-// after its step; sometimes by another amount), through the counter itself and
-// through an invariant base — the
+// after its step; sometimes by another amount), through the counter itself, through
+// an invariant base and through a computed index from it — the
 // shape whose checks amd64 hoists to the loop's entry (codegen/amd64/hoistcmp.go).
 // Counters start below, at or above the bound, signed and unsigned, near 0, 2^31,
 // 2^62 and 2^63; steps are 0, small, large or at least 2^32; walks start inside the
@@ -120,7 +120,7 @@ func TestCmpLoopSweep(t *testing.T) {
 			}
 		}
 		for range 2 + rng.IntN(5) {
-			switch rng.IntN(6) {
+			switch rng.IntN(7) {
 			case 0, 1, 2:
 				bases := []int{A3, A3, S2}
 				if counterAddr {
@@ -147,6 +147,19 @@ func TestCmpLoopSweep(t *testing.T) {
 				if !stepped[1] {
 					stepReg(A3)
 					stepped[1] = true
+				}
+			case 5:
+				// A computed index from an invariant base (s2 + [0, mask]), which the
+				// not-counted plan of codegen/amd64/hoistidx.go covers alongside.
+				mask := int64([]int{7, 63, 255, 2047}[rng.IntN(4)])
+				p.Emit(I(0x13, 7, T1, A0, mask)) // andi t1, a0, mask
+				p.ADD(T1, T1, S2)
+				off := int64(rng.IntN(33)) - 16
+				if rng.IntN(3) == 0 {
+					p.Emit(S(0x23, uint32(rng.IntN(4)), T1, A0, off))
+				} else {
+					p.Emit(I(0x03, uint32(rng.IntN(4)), T0, T1, off))
+					p.Emit(R(0x33, 4, 0, A0, A0, T0))
 				}
 			default:
 				p.ADDI(A1, A0, int64(rng.IntN(100)))
