@@ -56,6 +56,20 @@ func TestRegressions(t *testing.T) {
 			p.LD(A2, SP, -8)
 			p.ADD(A0, A1, A2)
 		}, 14},
+		{"counted loop whose bound is not the constant the unit loads into it", func(p *Program) {
+			// li a2, 5 then a2 += 64: the loop runs 69 times over an array whose
+			// 5 first elements fit below the arena's end, the rest do not.
+			p.ADDI(A2, Zero, 5)
+			p.ADDI(A2, A2, 64)
+			p.LI(S1, base+(1<<20)-128)
+			p.LI(S0, 0)
+			p.Label("loop")
+			p.SLLI(T0, S0, 3)
+			p.ADD(T0, T0, S1)
+			p.LD(T2, T0, 0) // faults at s0 = 16
+			p.ADDIW(S0, S0, 1)
+			p.BNE(S0, A2, "loop")
+		}, -1},
 		{"self-loop of its branch alone (no body for the sign-extension analysis)", func(p *Program) {
 			p.LI(A0, 9)
 			p.LI(A1, 9)

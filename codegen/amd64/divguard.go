@@ -94,14 +94,16 @@ func (u *unit) planDivs(body []riscv.Inst) (p divPlan, ok bool) {
 // has a reciprocal, magic32) nearest before the current block: the last such load in
 // the closest block that starts at or before it, else the first anywhere in the unit.
 func (u *unit) guessConst(r uint8) (int64, bool) {
+	return u.guessLi(r, func(c int64) bool { _, _, ok := magic32(c); return ok })
+}
+
+// guessLi is guessConst for the constants accept takes.
+func (u *unit) guessLi(r uint8, accept func(int64) bool) (int64, bool) {
 	var best, first int64
 	bestAt, haveFirst := uint64(0), false
 	for _, b := range u.blocks {
 		for _, in := range b.Insts {
-			if in.Op != riscv.OpADDI || in.Rd != r || in.Rs1 != 0 {
-				continue
-			}
-			if _, _, ok := magic32(in.Imm); !ok {
+			if in.Op != riscv.OpADDI || in.Rd != r || in.Rs1 != 0 || !accept(in.Imm) {
 				continue
 			}
 			if !haveFirst {
@@ -150,7 +152,7 @@ func (u *unit) divGuessed(in riscv.Inst, paired, second bool) bool {
 		u.div32(in, paired, second) // out of line: emitted after the unit, so the pair role comes along
 		e.jump(asm.JMP, done)
 	}))
-	u.divConst(in, c)
+	u.divConst(in, c, false)
 	u.b.Bind(done)
 	return true
 }
@@ -158,12 +160,21 @@ func (u *unit) divGuessed(in riscv.Inst, paired, second bool) bool {
 // divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):
 // for a dividend x >= 0 the quotient is (x * M) >> s; a negative one takes IDIV out
 // of line.
-func (u *unit) divConst(in riscv.Inst, c int64) {
+func (u *unit) divConst(in riscv.Inst, c int64, nonNeg bool) {
 	e := &u.e
 	m, s, _ := magic32(c)
 	quot := in.Op == riscv.OpDIVW
 	done := u.b.NewLabel()
 	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
+	if nonNeg {
+		// The loop's entry proved the dividend non-negative (hoistbound.go).
+		u.divReciprocal(quot, c, m, s)
+		u.b.Bind(done)
+		d := e.dest(in.Rd, tA)
+		e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
+		e.commit(in.Rd, d)
+		return
+	}
 	e.op(asm.TESTL, asm.R(tA), asm.R(tA))
 	e.jump(asm.JMI, u.coldLabel(func() {
 		e.op(asm.CDQ, asm.None, asm.None)
@@ -173,23 +184,30 @@ func (u *unit) divConst(in riscv.Inst, c int64) {
 		}
 		e.jump(asm.JMP, done)
 	}))
-	// x is zero-extended in RAX, and x * M < 2^62.
-	if quot {
-		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tA))
-		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tA))
-	} else {
-		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
-		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
-		// RAX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
-		if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
-			e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
-		} else {
-			e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
-		}
-		e.op(asm.SUBL, asm.R(tD), asm.R(tA))
-	}
+	u.divReciprocal(quot, c, m, s)
 	u.b.Bind(done)
 	d := e.dest(in.Rd, tA)
 	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
 	e.commit(in.Rd, d)
+}
+
+// divReciprocal divides x >= 0, zero-extended in RAX, by c (reciprocal m, shift s):
+// the quotient (quot) or the remainder into RAX. It uses RDX.
+func (u *unit) divReciprocal(quot bool, c, m int64, s uint) {
+	e := &u.e
+	// x * M < 2^62.
+	if quot {
+		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tA))
+		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tA))
+		return
+	}
+	e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
+	e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
+	// RAX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
+	if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
+		e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
+	} else {
+		e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
+	}
+	e.op(asm.SUBL, asm.R(tD), asm.R(tA))
 }

@@ -67,6 +67,11 @@ type hoistPlan struct {
 	w32       bool  // r steps with addiw: the trip count is taken modulo 2^32
 	hulls     []hoistHull
 	unchecked []bool // body index → a load or store the entry's checks cover
+	// bound, when not 0: the entry also checks q = bound and 0 <= r <= bound, so the
+	// counter stays in [0, bound] (hoistbound.go); nonNeg marks the guarded divisions
+	// whose dividend is then known to be non-negative.
+	bound  int64
+	nonNeg []bool
 	// cmp: the loop is closed by an ordered comparison (hoistcmp.go), and the hulls
 	// are its kind (step 0: invariant; 1: moving with the induction register; 2: the
 	// same, after the base's step).
@@ -87,7 +92,7 @@ type hoistHull struct {
 
 // planHoist returns the plan for a self-loop with body body and terminator term (its
 // branch back to the start), or ok = false.
-func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []int64) (p hoistPlan, ok bool) {
+func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []int64, ctr *ctrRange) (p hoistPlan, ok bool) {
 	var writes [32]uint8
 	var step [32]int64
 	var at [32]int
@@ -133,7 +138,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 		default:
 			// A computed index: b + [xlo, xhi] for an invariant b (hoistidx.go).
 			if idx == nil {
-				idx = boundIndexes(body, by)
+				idx = boundIndexes(body, by, ctr)
 			}
 			v := idx[m]
 			if !v.known || v.base == 0 || !invariant(v.base) {
@@ -184,6 +189,9 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	if p.counted {
 		u.tripCheck(p, slow)
+	}
+	if p.bound != 0 {
+		u.boundCheck(p, slow)
 	}
 	for _, h := range p.hulls {
 		if h.store {

@@ -22,18 +22,18 @@ func TestPlanHoist(t *testing.T) {
 	bne := func(a, b int) riscv.Inst { return riscv.Decode(rv.B(1, a, b, -14)) }
 	bools := func(n int) []bool { return make([]bool, n) }
 	body := []riscv.Inst{ld(rv.A4, rv.A3, 0), ld(rv.A1, rv.A5, 0), addi(rv.A5, rv.A5, 768), addi(rv.A3, rv.A3, 8), mul(rv.A4, rv.A4, rv.A1), add(rv.A2, rv.A2, rv.A4)}
-	p, ok := planHoist(body, bne(rv.A5, rv.A0), bools, nil)
+	p, ok := planHoist(body, bne(rv.A5, rv.A0), bools, nil, nil)
 	if !ok || p.r != rv.A5 || p.q != rv.A0 || p.step != 768 || len(p.hulls) != 2 || !p.unchecked[0] || !p.unchecked[1] {
 		t.Fatalf("matmul: %+v %v", p, ok)
 	}
 	if h := p.hulls[0]; h != (hoistHull{b: rv.A3, via: rv.A3, step: 8, lo: 0, hi: 8}) {
 		t.Errorf("hull of a3: %+v", h)
 	}
-	if _, ok := planHoist(body, bne(rv.A4, rv.A0), bools, nil); ok {
+	if _, ok := planHoist(body, bne(rv.A4, rv.A0), bools, nil, nil); ok {
 		t.Error("a branch on a register the body loads into")
 	}
 	body[3] = add(rv.A3, rv.A3, rv.A1) // a3 no longer steps by a constant
-	if p, ok := planHoist(body, bne(rv.A5, rv.A0), bools, nil); !ok || len(p.hulls) != 1 || p.unchecked[0] {
+	if p, ok := planHoist(body, bne(rv.A5, rv.A0), bools, nil, nil); !ok || len(p.hulls) != 1 || p.unchecked[0] {
 		t.Errorf("a3 not induction: %+v %v", p, ok)
 	}
 }
@@ -54,7 +54,7 @@ func TestPlanHoistAddiw(t *testing.T) {
 		addi(rv.A5, rv.S0, 0), addiw(rv.S0, rv.S0, 1), ld(rv.S1, rv.T4, 0), addi(rv.T5, rv.T5, 8),
 		addi(rv.T4, rv.T4, 8), xor(rv.A5, rv.A5, rv.S1), sd(rv.T5, rv.A5, -8), ld(rv.A4, rv.S0, 16),
 	}
-	p, ok := planHoist(body, bne(rv.S0, rv.A2), bools, nil)
+	p, ok := planHoist(body, bne(rv.S0, rv.A2), bools, nil, nil)
 	if !ok || p.r != rv.S0 || p.q != rv.A2 || p.step != 1 || !p.w32 || len(p.hulls) != 2 {
 		t.Fatalf("keccak: %+v %v", p, ok)
 	}
@@ -69,7 +69,7 @@ func TestPlanHoistAddiw(t *testing.T) {
 		t.Errorf("unchecked: %v", p.unchecked)
 	}
 	body[0] = addiw(rv.S0, rv.S0, 2) // s0 written twice
-	if _, ok := planHoist(body, bne(rv.S0, rv.A2), bools, nil); ok {
+	if _, ok := planHoist(body, bne(rv.S0, rv.A2), bools, nil, nil); ok {
 		t.Error("a counter written twice")
 	}
 }
@@ -84,7 +84,7 @@ func TestPlanHoistStoreHull(t *testing.T) {
 	addi := func(rd, rs int, imm int64) riscv.Inst { return riscv.Decode(rv.I(0x13, 0, rd, rs, imm)) }
 	bne := func(a, b int) riscv.Inst { return riscv.Decode(rv.B(1, a, b, -14)) }
 	body := []riscv.Inst{sb(rv.A1, rv.A3, 20), lw(rv.A4, rv.A1, 4), sd(rv.A1, rv.A4, -16), addi(rv.A0, rv.A0, -4)}
-	p, ok := planHoist(body, bne(rv.A2, rv.A0), func(n int) []bool { return make([]bool, n) }, nil)
+	p, ok := planHoist(body, bne(rv.A2, rv.A0), func(n int) []bool { return make([]bool, n) }, nil, nil)
 	if !ok || p.r != rv.A0 || p.step != -4 || p.w32 || len(p.hulls) != 2 {
 		t.Fatalf("%+v %v", p, ok)
 	}

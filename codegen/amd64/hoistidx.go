@@ -157,6 +157,9 @@ func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
 		return within32(shlVal(a, in.Imm))
 	case riscv.OpREMW:
 		if m < len(by) && by[m] != 0 {
+			if c := by[m]; c > 0 && a.isExact() && a.lo >= 0 && a.hi < 1<<31 {
+				return exact(0, min(a.hi, c-1)) // a non-negative dividend's remainder
+			}
 			return remBound(by[m])
 		}
 		if c, ok := b.isConst(); ok && c >= -1<<31 && c <= 1<<31-1 {
@@ -178,10 +181,50 @@ func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
 	return absVal{}
 }
 
+// ctrRange seeds the interpretation with a counted loop's counter when the loop's
+// entry guards its bound to a constant (hoistPlan.bound): r holds an exact value in
+// [lo, hi] at the body's start on every iteration of the copy the entry guards.
+type ctrRange struct {
+	r      uint8
+	lo, hi int64
+}
+
 // boundIndexes runs the interpretation over body (see above) and returns, per body
 // index, the abstract value of the base register rs1 of each load or store (the zero
-// absVal elsewhere); by is the copy's guarded divisors (nil: none).
-func boundIndexes(body []riscv.Inst, by []int64) []absVal {
+// absVal elsewhere); by is the copy's guarded divisors (nil: none), ctr its counter's
+// range (nil: none).
+func boundIndexes(body []riscv.Inst, by []int64, ctr *ctrRange) []absVal {
+	res := make([]absVal, len(body))
+	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+		if in.Op.IsLoad() || in.Op.IsStore() {
+			res[m] = st[in.Rs1]
+		}
+	})
+	return res
+}
+
+// nonNegDividends marks the DIVW/REMW of body whose divisor the copy's entry guards
+// (by) and whose dividend is an exact value in [0, 2^31) in that copy: their
+// reciprocal division needs no test for a negative dividend (divConst). It returns
+// nil when there are none.
+func nonNegDividends(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
+	var res []bool
+	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+		if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || m >= len(by) || by[m] == 0 {
+			return
+		}
+		if a := st[in.Rs1]; a.isExact() && a.lo >= 0 && a.hi < 1<<31 {
+			if res == nil {
+				res = bools(len(body))
+			}
+			res[m] = true
+		}
+	})
+	return res
+}
+
+// absRun interprets body, calling at with each instruction and the state before it.
+func absRun(body []riscv.Inst, by []int64, ctr *ctrRange, at func(m int, in riscv.Inst, st *[32]absVal)) {
 	var written [32]bool
 	for _, in := range body {
 		if writesRd(in) {
@@ -195,14 +238,13 @@ func boundIndexes(body []riscv.Inst, by []int64) []absVal {
 			st[r] = absVal{known: true, base: r}
 		}
 	}
-	res := make([]absVal, len(body))
+	if ctr != nil && ctr.r != 0 {
+		st[ctr.r] = exact(ctr.lo, ctr.hi)
+	}
 	for m, in := range body {
-		if in.Op.IsLoad() || in.Op.IsStore() {
-			res[m] = st[in.Rs1]
-		}
+		at(m, in, &st)
 		if writesRd(in) {
 			st[in.Rd] = absStep(&st, in, m, by)
 		}
 	}
-	return res
 }

@@ -51,17 +51,17 @@ func TestBoundIndexesKeccak(t *testing.T) {
 	body, term := keccak102c6()
 	by := make([]int64, len(body))
 	by[0] = 5
-	if got := boundIndexes(body, by)[7]; got != sp {
+	if got := boundIndexes(body, by, nil)[7]; got != sp {
 		t.Errorf("0x102c6: %+v", got)
 	}
-	p, ok := planHoist(body, term, func(n int) []bool { return make([]bool, n) }, by)
+	p, ok := planHoist(body, term, func(n int) []bool { return make([]bool, n) }, by, nil)
 	if !ok || !p.counted || !p.unchecked[7] {
 		t.Fatalf("0x102c6 plan: %+v %v", p, ok)
 	}
 	if h := p.hulls[1]; h != (hoistHull{b: rv.SP, via: rv.SP, lo: 16, hi: 88}) {
 		t.Errorf("0x102c6 hull: %+v", h)
 	}
-	if got := boundIndexes(body, nil)[7]; got.known {
+	if got := boundIndexes(body, nil, nil)[7]; got.known {
 		t.Errorf("0x102c6, remw by an unguarded a3: %+v", got)
 	}
 	body = []riscv.Inst{ // 0x1027e
@@ -73,11 +73,11 @@ func TestBoundIndexesKeccak(t *testing.T) {
 	}
 	by = make([]int64, len(body))
 	by[1], by[5] = 5, 5
-	idx := boundIndexes(body, by)
+	idx := boundIndexes(body, by, nil)
 	if idx[9] != sp || idx[16] != sp {
 		t.Errorf("0x1027e: %+v %+v", idx[9], idx[16])
 	}
-	p, ok = planHoist(body, tBne(rv.T5, rv.A2), func(n int) []bool { return make([]bool, n) }, by)
+	p, ok = planHoist(body, tBne(rv.T5, rv.A2), func(n int) []bool { return make([]bool, n) }, by, nil)
 	if !ok || p.counted || len(p.hulls) != 1 || !p.unchecked[9] || !p.unchecked[16] || p.unchecked[18] {
 		t.Fatalf("0x1027e plan: %+v %v", p, ok)
 	}
@@ -90,7 +90,7 @@ func TestBoundIndexesKeccak(t *testing.T) {
 	}
 	by = make([]int64, len(body))
 	by[2] = 5
-	if got := boundIndexes(body, by)[7]; got.known {
+	if got := boundIndexes(body, by, nil)[7]; got.known {
 		t.Errorf("0x10354, addw of an invariant: %+v", got)
 	}
 	body = []riscv.Inst{ // 0x102fa, the store
@@ -100,12 +100,12 @@ func TestBoundIndexesKeccak(t *testing.T) {
 	}
 	by = make([]int64, len(body))
 	by[0] = 5
-	st := boundIndexes(body, by)
+	st := boundIndexes(body, by, nil)
 	if st[7].known {
 		t.Errorf("0x102fa, the counter read before its write: %+v", st[7])
 	}
 	body[3] = tAddw(rv.A5, rv.A5, rv.Zero) // without the counter: sp + [128, 448]
-	if got := boundIndexes(body, by)[7]; got != (absVal{known: true, base: rv.SP, lo: 128, hi: 448}) {
+	if got := boundIndexes(body, by, nil)[7]; got != (absVal{known: true, base: rv.SP, lo: 128, hi: 448}) {
 		t.Errorf("0x102fa without the counter: %+v", got)
 	}
 }
@@ -150,7 +150,7 @@ func TestBoundIndexesRejects(t *testing.T) {
 			absVal{known: true, base: rv.A1, lo: 0, hi: 255}},
 	}
 	for _, c := range cases {
-		idx := boundIndexes(c.body, nil)
+		idx := boundIndexes(c.body, nil, nil)
 		if got := idx[len(c.body)-1]; got != c.want {
 			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
 		}

@@ -33,7 +33,10 @@ func (u *unit) lowerBlock(i int) {
 	if own {
 		last := len(blk.Insts) - 1
 		d, dok = u.planDivs(blk.Insts[:last])
-		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools, d.by)
+		p, ok = planHoist(blk.Insts[:last], blk.Insts[last], u.bools, d.by, nil)
+		if b, bok := u.planBound(p, blk.Insts[:last], blk.Insts[last], d.by); bok {
+			p, ok = b, true // the bound guarded as well (hoistbound.go)
+		}
 		if !p.counted {
 			if c, cok := planCmpHoist(blk.Insts[:last], blk.Insts[last], u.bools); cok {
 				p, ok = c.with(p), true // planHoist's hulls are then of invariant bases
@@ -96,11 +99,11 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	e.rm, u.next = rm, next
 	u.loopTop, u.divBy, u.sextEntry = fast, d.by, sx
 	if p != nil {
-		u.unchecked = p.unchecked
+		u.unchecked, u.divNonNeg = p.unchecked, p.nonNeg
 	}
 	u.bindLoopHead(fast) // after the slow copy's jump out
 	u.lowerCopy(selfLoop)
-	u.unchecked, u.divBy, u.sextEntry = nil, nil, 0
+	u.unchecked, u.divBy, u.divNonNeg, u.sextEntry = nil, nil, nil, 0
 }
 
 // lowerCopy emits the current block from its gas charge to its terminator (its

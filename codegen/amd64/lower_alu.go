@@ -160,7 +160,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		u.div64(in, paired, second)
 	case riscv.OpDIVW, riscv.OpDIVUW, riscv.OpREMW, riscv.OpREMUW:
 		if u.divByConst(idx) {
-			u.divConst(in, u.divBy[idx]) // the loop's entry checked the divisor (divguard.go)
+			u.divConst(in, u.divBy[idx], u.nonNegDiv(idx)) // the loop's entry checked the divisor (divguard.go)
 			break
 		}
 		if paired, second := u.pairRole(); !u.divGuessed(in, paired, second) {

@@ -88,6 +88,9 @@ type unit struct {
 	// divBy marks the body's DIVW/REMW whose divisor the loop's entry compared with a
 	// constant, the constant (divguard.go; nil: none).
 	divBy []int64
+	// divNonNeg marks those whose dividend the entry proved non-negative
+	// (hoistbound.go).
+	divNonNeg []bool
 	// divPair marks the body's division pairs (divpair.go; nil: none).
 	divPair []bool
 	// sextEntry holds the registers sign-extended at the start of every iteration

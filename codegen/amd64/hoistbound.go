@@ -1,0 +1,69 @@
+package amd64
+
+import (
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// A counted loop's counter, bounded. keccak's inner loops count from 0 to a register
+// the unit loads with `li a2, 5` (`addiw s0, s0, 1; bne s0, a2, loop`), and index
+// with the counter (`remw a4, s0, a3`, then `addw a5, a5, t4` in the rho-pi step). The
+// entry of a counted loop (hoist.go) computes the exact trip count n; when it also
+// checks that q equals the constant c the unit loads into it (guessConst, as for
+// guarded divisors) and that 0 <= r0 <= c as 64-bit values, every iteration k of the
+// copy it guards starts with r = r0 + k*step in [0, c - step] (the step is positive:
+// r0 + n*step = c with no wrap, even for an addiw counter, since the distance c - r0
+// is below 2^31), and the interpretation of hoistidx.go starts from that exact range
+// for r. Then a guarded `remw` of a value in [0, 2^31) is a reciprocal multiply
+// without the test for a negative dividend (divConst), and accesses indexed by the
+// counter become hulls of their invariant base. The entry pays for it with three
+// compares, so the bound is guarded only when it removes a check or a test.
+
+// planBound returns plan p of a counted loop with its bound guarded (p.bound, the
+// nonNeg marks and the hulls the counter's range adds), or ok = false when the bound
+// is no constant the unit loads or the guard would gain nothing. by is the copy's
+// guarded divisors.
+func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []int64) (hoistPlan, bool) {
+	if !p.counted || p.step <= 0 || p.q == 0 {
+		return p, false
+	}
+	c, ok := u.guessLi(p.q, func(c int64) bool { return c > 0 && c < 1<<31 })
+	if !ok || c-p.step < 0 {
+		return p, false
+	}
+	ctr := &ctrRange{r: p.r, lo: 0, hi: c - p.step}
+	b, bok := planHoist(body, term, u.bools, by, ctr)
+	if !bok {
+		return p, false
+	}
+	b.bound = c
+	b.nonNeg = nonNegDividends(body, by, ctr, u.bools)
+	gain := b.nonNeg != nil
+	for m, on := range b.unchecked {
+		gain = gain || on && !(m < len(p.unchecked) && p.unchecked[m])
+	}
+	return b, gain
+}
+
+// boundCheck emits the entry's guard of p's bound: q = bound and 0 <= r <= bound,
+// else it jumps to slow.
+func (u *unit) boundCheck(p *hoistPlan, slow *asm.Label) {
+	e := &u.e
+	e.op(asm.CMPQ, e.src(p.q), asm.Imm(p.bound))
+	e.jump(asm.JNE, slow)
+	r := e.src(p.r)
+	if r.IsMem() {
+		e.load(p.r, tA)
+		r = asm.R(tA)
+	}
+	e.op(asm.CMPQ, r, asm.Imm(0))
+	e.jump(asm.JLT, slow)
+	e.op(asm.CMPQ, r, asm.Imm(p.bound))
+	e.jump(asm.JGT, slow)
+}
+
+// nonNegDiv reports whether the guarded division at body index i has a dividend the
+// entry proved non-negative (hoistbound.go).
+func (u *unit) nonNegDiv(i int) bool {
+	return i < len(u.divNonNeg) && u.divNonNeg[i]
+}

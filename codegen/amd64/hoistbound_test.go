@@ -1,0 +1,127 @@
+package amd64
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hybridvm/hybridvm/codegen"
+	"github.com/hybridvm/hybridvm/guest"
+	rv "github.com/hybridvm/hybridvm/internal/rvasm"
+	"github.com/hybridvm/hybridvm/riscv"
+)
+
+// keccakChi is the start of keccak's chi loop at 0x10354 (`mv a5, s0; addiw s0, s0,
+// 1; remw a4, s0, a3; addiw a5, a5, 2; remw a5, a5, a3`, a3 = 5 guarded) closed by
+// `bne s0, a2`, with a load through t4 so that the loop has a hull.
+func keccakChi() ([]riscv.Inst, riscv.Inst) {
+	return []riscv.Inst{
+		tAddi(rv.A5, rv.S0, 0), tAddiw(rv.S0, rv.S0, 1), tRemw(rv.A4, rv.S0, rv.A3), tAddiw(rv.A5, rv.A5, 2),
+		tRemw(rv.A5, rv.A5, rv.A3), tLd(rv.S1, rv.T4, 0), tAddi(rv.T4, rv.T4, 8), tXor(rv.A0, rv.A4, rv.A5),
+	}, tBne(rv.S0, rv.A2)
+}
+
+// TestCounterRange: with the counter's range known (the bound guarded to 5), chi's
+// dividends are non-negative and its remainders in [0, 4]; rho-pi's store, indexed by
+// the counter, is sp + [128, 480]. Without the range, neither.
+func TestCounterRange(t *testing.T) {
+	body, _ := keccakChi()
+	by := make([]int64, len(body))
+	by[2], by[4] = 5, 5
+	bools := func(n int) []bool { return make([]bool, n) }
+	ctr := &ctrRange{r: rv.S0, lo: 0, hi: 4}
+	nn := nonNegDividends(body, by, ctr, bools)
+	if nn == nil || !nn[2] || !nn[4] {
+		t.Errorf("chi's dividends: %v", nn)
+	}
+	if nn := nonNegDividends(body, by, nil, bools); nn != nil {
+		t.Errorf("chi's dividends without the counter's range: %v", nn)
+	}
+	var rem absVal
+	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+		if m == 3 {
+			rem = st[rv.A4]
+		}
+	})
+	if rem != exact(0, 4) {
+		t.Errorf("s0 %% 5 for s0 in [1, 5]: %+v", rem)
+	}
+	rho := []riscv.Inst{
+		tRemw(rv.T2, rv.T5, rv.A3), tSlliw(rv.A5, rv.T2, 2), tAddw(rv.A5, rv.A5, rv.T2), tAddw(rv.A5, rv.A5, rv.T4),
+		tSlli(rv.A5, rv.A5, 3), tAddi(rv.A5, rv.A5, 288), tAdd(rv.A5, rv.A5, rv.SP), tSd(rv.A5, rv.A4, -200),
+		tAddiw(rv.T4, rv.T4, 1),
+	}
+	by = make([]int64, len(rho))
+	by[0] = 5
+	if got := boundIndexes(rho, by, &ctrRange{r: rv.T4, lo: 0, hi: 4})[7]; got != (absVal{known: true, base: rv.SP, lo: 128, hi: 480}) {
+		t.Errorf("rho-pi's store with the counter in [0, 4]: %+v", got)
+	}
+}
+
+// boundUnit is a unit of two blocks: `li a2, bound; li a3, 5` (an ecall ends it), and
+// the self-loop body+term at 0x8030_1000.
+func boundUnit(bound int64, body []riscv.Inst, term riscv.Inst) (*unit, *codegen.Block) {
+	pc := uint64(0x8030_0000)
+	pre := []riscv.Inst{tAddi(rv.A2, rv.Zero, bound), tAddi(rv.A3, rv.Zero, 5), {Op: riscv.OpECALL, Len: 4}}
+	for i := range pre {
+		pre[i].Len = 4
+	}
+	b0 := &codegen.Block{Block: guest.Block{Start: pc, End: pc + 12, Insts: pre, Gas: 3}, Term: codegen.TermEcall}
+	insts := append(append([]riscv.Inst{}, body...), term)
+	var gas int64
+	for i := range insts {
+		insts[i].Len = 4
+		gas += insts[i].Weight()
+	}
+	lp := uint64(0x8030_1000)
+	b1 := &codegen.Block{Block: guest.Block{Start: lp, End: lp + 4*uint64(len(insts)), Insts: insts, Gas: gas, Target: lp}, Term: codegen.TermBranch}
+	u := newUnit(testModule(), []*codegen.Block{b0, b1})
+	u.blk = b1
+	return u, b1
+}
+
+// TestPlanBound: chi's loop guards its bound (a2, loaded with 5 in the unit) and marks
+// both divisions; a bound the unit does not load, or a loop the range would not help,
+// is not guarded.
+func TestPlanBound(t *testing.T) {
+	body, term := keccakChi()
+	u, _ := boundUnit(5, body, term)
+	d, _ := u.planDivs(body)
+	p, ok := planHoist(body, term, u.bools, d.by, nil)
+	if !ok || !p.counted {
+		t.Fatalf("chi: %+v %v", p, ok)
+	}
+	b, ok := u.planBound(p, body, term, d.by)
+	if !ok || b.bound != 5 || b.nonNeg == nil || !b.nonNeg[2] || !b.nonNeg[4] {
+		t.Errorf("chi's bound: %+v %v", b, ok)
+	}
+	other := tBne(rv.S0, rv.A1) // a1: no li in the unit
+	u, _ = boundUnit(5, body, other)
+	p, _ = planHoist(body, other, u.bools, d.by, nil)
+	if b, ok := u.planBound(p, body, other, d.by); ok {
+		t.Errorf("a bound the unit does not load: %+v", b)
+	}
+	plain := []riscv.Inst{tLd(rv.S1, rv.T4, 0), tAddi(rv.T4, rv.T4, 8), tAddiw(rv.S0, rv.S0, 1)}
+	u, _ = boundUnit(5, plain, term)
+	p, _ = planHoist(plain, term, u.bools, nil, nil)
+	if b, ok := u.planBound(p, plain, term, nil); ok {
+		t.Errorf("nothing for the range to prove: %+v", b)
+	}
+}
+
+// TestBoundLowering: in chi's loop the copy the entry guards divides by 5 without a
+// test for a negative dividend; the checked copy keeps the test.
+func TestBoundLowering(t *testing.T) {
+	body, term := keccakChi()
+	u, _ := boundUnit(5, body, term)
+	u.lowerBlock(1)
+	code, err := assembleUnit(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := objdump(t, code)
+	all := strings.Join(lines, "\n")
+	if muls, tests := strings.Count(all, "imul $0x66666667"), strings.Count(all, "test %eax,%eax"); muls != 4 || tests != 2 {
+		t.Errorf("%d reciprocal multiplies (want 4: two per copy), %d sign tests (want 2: the checked copy's):\n\t%s",
+			muls, tests, strings.Join(lines, "\n\t"))
+	}
+}
