@@ -1,6 +1,7 @@
 package translate_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -18,7 +19,7 @@ import (
 // in the loop and only the other is skipped (a partial fusion).
 func TestRotateLoopFaults(t *testing.T) {
 	const data = 0x30000
-	build := func(loadFirst, storeLast, hoisted, late bool) []byte {
+	build := func(loadFirst, storeLast, hoisted, late bool, copyOp int) []byte {
 		p := New(base + 0x10000)
 		p.LI(A2, 0x12345678)
 		p.LI(S10, 40)
@@ -37,7 +38,15 @@ func TestRotateLoopFaults(t *testing.T) {
 		p.Emit(R(0x33, 6, 0, A4, A4, S2)) // or a4, a4, s2: s2 stays for the exit
 		if late {
 			// a2 changes after the rotate: s2 is computed in the loop (the rotate
-			// still skips the sllw, fuse.go's partial fusion).
+			// still skips the sllw, fuse.go's partial fusion) unless a copy of a2
+			// made before the change (sext.w or mv t1, a2; copyOp) lets the exits
+			// compute it from t1 (fuse.go's exitCopy), where nothing can fault.
+			switch copyOp {
+			case 1:
+				p.ADDIW(T1, A2, 0)
+			case 2:
+				p.ADDI(T1, A2, 0)
+			}
 			p.ADD(A2, A2, S11)
 		}
 		p.Emit(R(0x33, 0, 0, A5, A5, A4)) // add a5, a5, a4
@@ -63,13 +72,22 @@ func TestRotateLoopFaults(t *testing.T) {
 	for _, c := range []struct {
 		name                                string
 		loadFirst, storeLast, hoisted, late bool
+		copyOp                              int
 	}{
-		{"neither", false, false, false, false}, {"load first", true, false, false, false}, {"store last", false, true, false, false},
-		{"both", true, true, false, false}, {"hoisted load first", true, false, true, false},
-		{"late source change", false, false, false, true}, {"late source change, both", true, true, false, true},
-		{"late source change, hoisted load first", true, false, true, true},
+		{"neither", false, false, false, false, 0}, {"load first", true, false, false, false, 0}, {"store last", false, true, false, false, 0},
+		{"both", true, true, false, false, 0}, {"hoisted load first", true, false, true, false, 0},
+		{"late source change", false, false, false, true, 0}, {"late source change, both", true, true, false, true, 0},
+		{"late source change, hoisted load first", true, false, true, true, 0},
+		{"late source change after sext.w t1", false, false, false, true, 1}, {"late source change after mv t1", false, false, false, true, 2},
+		{"late source change after a copy, hoisted load first", true, false, true, true, 1},
+		{"late source change after a copy, store last", false, true, false, true, 1},
+		{"late source change after a copy, both", true, true, false, true, 2},
 	} {
-		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: build(c.loadFirst, c.storeLast, c.hoisted, c.late), ArenaSize: 1 << 20}, cache)
+		elf := build(c.loadFirst, c.storeLast, c.hoisted, c.late, c.copyOp)
+		corpus.CheckPaged(t, corpus.ExecProgram{Name: "rotate loop " + c.name, ELF: elf, ArenaSize: 1 << 20}, cache)
+		for _, gas := range []int64{60, 97, 150, 333} { // out of gas at the back edge, midway
+			corpus.CheckPaged(t, corpus.ExecProgram{Name: fmt.Sprintf("rotate loop %s, %d gas", c.name, gas), ELF: elf, ArenaSize: 1 << 20, Gas: gas}, cache)
+		}
 	}
 }
 

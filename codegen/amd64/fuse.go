@@ -41,6 +41,9 @@ type fusion struct {
 	// atExit are skipped instructions whose results are still live when a self-loop
 	// block leaves its loop: its exit edge computes them (the back edge needs none).
 	atExit []int
+	// exitSrc: for some of them, the register the exit computes them from instead of
+	// their source, which the body changes after copying it there (exitCopy).
+	exitSrc map[int]uint8
 }
 
 // noFusion is the fusion of a block without rotates (and of instructions emitted
@@ -70,11 +73,24 @@ func (f *fusion) pending(m int) []int {
 // its branch does not read it (live, from backEdgeLive); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
 func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
-	var f fusion // its slice and maps are made for the first rotate: most blocks have none
+	var f fusion          // its slice and maps are made for the first rotate: most blocks have none
+	var src map[int]uint8 // exitSrc, filled as the shifts are taken
 	exitOK := func(i int, x uint8) bool {
 		r := body[i].Rd
-		return selfLoop && !live[r] && lowUnchanged(body, i, len(body), x) &&
-			noFaultBefore(body, i, unchecked) && replayable(body, i+1, len(body)-1)
+		if !selfLoop || live[r] || !noFaultBefore(body, i, unchecked) || !replayable(body, i+1, len(body)-1) {
+			return false
+		}
+		if lowUnchanged(body, i, len(body), x) {
+			return true
+		}
+		y, ok := exitCopy(body, i, x, unchecked)
+		if ok {
+			if src == nil {
+				src = map[int]uint8{}
+			}
+			src[i] = y
+		}
+		return ok
 	}
 	for k, in := range body {
 		switch in.Op {
@@ -127,7 +143,43 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		}
 	}
 	sort.Ints(f.atExit)
+	for i, y := range src {
+		if slices.Contains(f.atExit, i) {
+			if f.exitSrc == nil {
+				f.exitSrc = map[int]uint8{}
+			}
+			f.exitSrc[i] = y
+		}
+	}
 	return f
+}
+
+// exitCopy finds where the exit edge can recompute the word shift at i of x when the
+// body changes x after it: a register y that `sext.w y, x` (or `mv y, x`) sets while x
+// still holds the shift's source and that nothing writes afterwards, so that y's low
+// half at the body's end is the source's (sha256's message schedule shifts a2, then
+// `sext.w t1, a2; sext.w a2, a4`). No instruction after the shift may fault: a fault
+// would need the result computed from x or y as they were at that point.
+func exitCopy(body []riscv.Inst, i int, x uint8, unchecked []bool) (uint8, bool) {
+	if w := body[i]; w.Op != riscv.OpSRLIW && w.Op != riscv.OpSLLIW {
+		return 0, false
+	}
+	for m := i + 1; m < len(body); m++ {
+		if !faultFree(body[m]) && !(m < len(unchecked) && unchecked[m]) {
+			return 0, false
+		}
+	}
+	for m := i + 1; m < len(body); m++ {
+		in := body[m]
+		if (in.Op == riscv.OpADDIW || in.Op == riscv.OpADDI) && in.Imm == 0 && in.Rs1 == x && in.Rd != 0 && in.Rd != x &&
+			unchanged(body, m, len(body), in.Rd) {
+			return in.Rd, true
+		}
+		if writesRd(in) && in.Rd == x && !(in.Op == riscv.OpADDIW && in.Imm == 0 && in.Rs1 == x) {
+			return 0, false // x's low half changes before any copy
+		}
+	}
+	return 0, false
 }
 
 // liveToEnd reports whether the value instruction i writes is read by k only and
@@ -317,7 +369,11 @@ func (u *unit) replay(list []int) {
 			u.lowerRotate(u.blk.Insts[i], r)
 			continue
 		}
-		u.lowerInst(i, 0, u.blk.Insts[i])
+		in := u.blk.Insts[i]
+		if y, ok := fuse.exitSrc[i]; ok {
+			in.Rs1 = y // a copy of the source, which the body changed (exitCopy)
+		}
+		u.lowerInst(i, 0, in)
 	}
 	u.fuse = fuse
 }
