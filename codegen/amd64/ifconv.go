@@ -35,6 +35,12 @@ import (
 const (
 	maxArmInsts  = 4
 	maxArmWrites = guest.ScratchWords
+	// maxTriangleWrites: a triangle replaces one branch, which may well be predicted
+	// (sieve's `if (!composite[i]) { count++; largest = i; }` is taken 92% of the
+	// time), while each register its arm writes costs a save and a CMOV from memory
+	// on every pass: only a one-register arm is converted (branchy's `a2 ^= a0`). A
+	// diamond also saves the jump of one arm, and is converted up to maxArmWrites.
+	maxTriangleWrites = 1
 )
 
 // ifArm is one arm of an if-converted branch.
@@ -80,7 +86,7 @@ func planIf(a *codegen.Block, lookup func(uint64) *codegen.Block) (p ifPlan, ok 
 			continue
 		}
 		p = ifPlan{join: j}
-		ok, writes := true, 0
+		ok, writes, arms := true, 0, 0
 		for k, s := range succ {
 			if s == j {
 				continue
@@ -90,8 +96,9 @@ func planIf(a *codegen.Block, lookup func(uint64) *codegen.Block) (p ifPlan, ok 
 				break
 			}
 			writes += len(p.arms[k].writes)
+			arms++
 		}
-		if ok && writes <= maxArmWrites {
+		if ok && writes <= maxArmWrites && (arms == 2 || writes <= maxTriangleWrites) {
 			return p, true
 		}
 	}

@@ -106,9 +106,14 @@ func TestPlanIf(t *testing.T) {
 			t.Errorf("%s: converted: %+v", tt.name, p)
 		}
 	}
-	four := branchyTriangle(ifXor(rv.A2, rv.A2, rv.A0), ifXor(rv.A1, rv.A2, rv.A0), ifXor(rv.T0, rv.A2, rv.A0), ifXor(rv.T1, rv.A2, rv.A0))
+	two := branchyTriangle(ifAdd(rv.A2, rv.A2, rv.A0), ifAdd(rv.A0, rv.A5, rv.Zero))
+	if p, ok := planIf(two[0], lookupIn(two)); ok {
+		t.Errorf("a triangle whose arm writes two registers (sieve's count++, largest = i): converted: %+v", p)
+	}
+	four := branchyDiamond()
+	four[3] = ifBlock(0x1020, codegen.TermJAL, 0x1010, ifAdd(rv.A2, rv.A0, rv.A7), ifAdd(rv.A3, rv.A0, rv.A7), ifJ(-0x18))
 	if _, ok := planIf(four[0], lookupIn(four)); !ok {
-		t.Error("four registers written (the scratch words): not converted")
+		t.Error("a diamond writing four registers (the scratch words): not converted")
 	}
 	zl := branchyTriangle(ifXor(rv.A2, rv.A2, rv.A0))
 	zl[2].ZeroLoop = &guest.ZeroLoop{}
