@@ -1,12 +1,9 @@
 package translate_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/internal/corpus"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/machine"
 )
@@ -28,11 +25,7 @@ func TestBoundedCounterSweep(t *testing.T) {
 	cache := machine.NewCache(16)
 	const arenaSize = 1 << 20
 	for i := range n {
-		org := int64(base)
-		if rng.IntN(3) == 0 {
-			org = 1 << 31
-		}
-		data, arenaEnd := org+0x20000, org+arenaSize
+		org, data, arenaEnd := loopLayout(rng, arenaSize)
 		p := New(uint64(org) + 0x10000)
 		bound := int64([]int{1, 2, 5, 7, 24, 25, 100, 4000}[rng.IntN(8)])
 		step := int64([]int{1, 1, 1, 2, 3, 5}[rng.IntN(6)])
@@ -135,25 +128,6 @@ func TestBoundedCounterSweep(t *testing.T) {
 		p.BNE(S4, Zero, "again")
 		p.LI(A7, 93)
 		p.ECALL()
-		low := Segment{Vaddr: uint64(org), Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
-		text := Segment{Vaddr: uint64(org) + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
-		high := Segment{Vaddr: uint64(data), Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
-		for j := range high.Data {
-			high.Data[j] = byte(rng.Uint32())
-		}
-		prog := corpus.ExecProgram{Name: fmt.Sprintf("bounded-counter-%d-%d", seed, i), ELF: ELF(text.Vaddr, low, text, high),
-			ArenaSize: arenaSize, Gas: 30_000}
-		if rng.IntN(3) == 0 {
-			prog.Budget = uint64(5 + rng.IntN(60))
-		}
-		if rng.IntN(2) == 0 {
-			prog.PageGas, prog.Gas = guest.ContractPageGas, 60_000
-		}
-		if rng.IntN(4) == 0 {
-			prog.Gas = int64(40 + rng.IntN(600))
-		}
-		if corpus.CheckExec(t, prog, cache); t.Failed() {
-			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
-		}
+		checkLoopSweep(t, rng, cache, p, org, data, arenaSize, "bounded-counter", seed, i, 30_000, 4)
 	}
 }

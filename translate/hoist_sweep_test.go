@@ -1,12 +1,9 @@
 package translate_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/internal/corpus"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/machine"
 )
@@ -59,11 +56,7 @@ func TestCountedLoopSweep(t *testing.T) {
 		// A third are linked at 2^31, where the contract layout puts its arena:
 		// arena offsets are then not an address's low 32 bits, and a W register's
 		// values are no addresses in the arena.
-		org := int64(base)
-		if rng.IntN(3) == 0 {
-			org = 1 << 31
-		}
-		data, arenaEnd := org+0x20000, org+arenaSize
+		org, data, arenaEnd := loopLayout(rng, arenaSize)
 		p := New(uint64(org) + 0x10000)
 		// Where the walks start: inside the data segment, near either end of the
 		// arena, or outside it.
@@ -292,26 +285,6 @@ func TestCountedLoopSweep(t *testing.T) {
 		p.BNE(S4, Zero, "again")
 		p.LI(A7, 93)
 		p.ECALL()
-		// The lowest segment at org puts the arena at [org, org+1 MiB).
-		low := Segment{Vaddr: uint64(org), Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
-		text := Segment{Vaddr: uint64(org) + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
-		high := Segment{Vaddr: uint64(data), Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
-		for j := range high.Data {
-			high.Data[j] = byte(rng.Uint32())
-		}
-		prog := corpus.ExecProgram{Name: fmt.Sprintf("counted-loop-%d-%d", seed, i), ELF: ELF(text.Vaddr, low, text, high),
-			ArenaSize: arenaSize, Gas: 20_000}
-		if rng.IntN(3) == 0 {
-			prog.Budget = uint64(5 + rng.IntN(60))
-		}
-		if rng.IntN(2) == 0 {
-			prog.PageGas, prog.Gas = guest.ContractPageGas, 40_000
-		}
-		if rng.IntN(4) == 0 {
-			prog.Gas = int64(40 + rng.IntN(600)) // out of gas in the loop, likely at its back edge
-		}
-		if corpus.CheckExec(t, prog, cache); t.Failed() {
-			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
-		}
+		checkLoopSweep(t, rng, cache, p, org, data, arenaSize, "counted-loop", seed, i, 20_000, 4)
 	}
 }

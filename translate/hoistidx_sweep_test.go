@@ -1,12 +1,9 @@
 package translate_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hybridvm/hybridvm/guest"
-	"github.com/hybridvm/hybridvm/internal/corpus"
 	. "github.com/hybridvm/hybridvm/internal/rvasm"
 	"github.com/hybridvm/hybridvm/machine"
 )
@@ -34,11 +31,7 @@ func TestComputedIndexSweep(t *testing.T) {
 	cache := machine.NewCache(16)
 	const arenaSize = 1 << 20
 	for i := range n {
-		org := int64(base)
-		if rng.IntN(3) == 0 {
-			org = 1 << 31
-		}
-		data, arenaEnd := org+0x20000, org+arenaSize
+		org, data, arenaEnd := loopLayout(rng, arenaSize)
 		p := New(uint64(org) + 0x10000)
 		start := func() int64 {
 			switch rng.IntN(6) {
@@ -197,25 +190,6 @@ func TestComputedIndexSweep(t *testing.T) {
 		p.BNE(S0, T0, "loop")
 		p.LI(A7, 93)
 		p.ECALL()
-		low := Segment{Vaddr: uint64(org), Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
-		text := Segment{Vaddr: uint64(org) + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
-		high := Segment{Vaddr: uint64(data), Data: make([]byte, 4096), Flags: guest.PermR | guest.PermW}
-		for j := range high.Data {
-			high.Data[j] = byte(rng.Uint32())
-		}
-		prog := corpus.ExecProgram{Name: fmt.Sprintf("computed-index-%d-%d", seed, i), ELF: ELF(text.Vaddr, low, text, high),
-			ArenaSize: arenaSize, Gas: 20_000}
-		if rng.IntN(3) == 0 {
-			prog.Budget = uint64(5 + rng.IntN(60))
-		}
-		if rng.IntN(2) == 0 {
-			prog.PageGas, prog.Gas = guest.ContractPageGas, 40_000
-		}
-		if rng.IntN(5) == 0 {
-			prog.Gas = int64(40 + rng.IntN(600))
-		}
-		if corpus.CheckExec(t, prog, cache); t.Failed() {
-			t.Fatalf("program %d of seed %d disagrees (HYBRIDVM_SWEEP_SEED=%d reproduces it)", i, seed, seed)
-		}
+		checkLoopSweep(t, rng, cache, p, org, data, arenaSize, "computed-index", seed, i, 20_000, 5)
 	}
 }

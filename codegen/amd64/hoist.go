@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/riscv"
@@ -154,26 +155,30 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 		if store {
 			via = in.Rs1 // the window its check would use first
 		}
-		h := -1
-		for j := range p.hulls {
-			if p.hulls[j].b == b && p.hulls[j].store == store && p.hulls[j].via == via {
-				h = j
-			}
-		}
-		if h < 0 {
-			if len(p.hulls) == maxHulls {
-				continue
-			}
-			p.hulls = append(p.hulls, hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store})
-		} else {
-			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
-		}
-		if p.unchecked == nil {
-			p.unchecked = bools(len(body))
-		}
-		p.unchecked[m] = true
+		p.cover(hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store}, m, len(body), bools)
 	}
 	return p, len(p.hulls) > 0
+}
+
+// cover adds the access at body index m (of n) to p: its hull h widens the hull of
+// the same base, kind, window and step, or is added while there are fewer than
+// maxHulls; the access is then marked unchecked (else it keeps its check).
+func (p *hoistPlan) cover(h hoistHull, m, n int, bools func(int) []bool) {
+	j := slices.IndexFunc(p.hulls, func(o hoistHull) bool {
+		return o.b == h.b && o.store == h.store && o.via == h.via && o.step == h.step
+	})
+	switch {
+	case j >= 0:
+		p.hulls[j].lo, p.hulls[j].hi = min(p.hulls[j].lo, h.lo), max(p.hulls[j].hi, h.hi)
+	case len(p.hulls) == maxHulls:
+		return
+	default:
+		p.hulls = append(p.hulls, h)
+	}
+	if p.unchecked == nil {
+		p.unchecked = bools(n)
+	}
+	p.unchecked[m] = true
 }
 
 // hoistCheck emits the loop entry's checks for plan p: it jumps to slow unless the

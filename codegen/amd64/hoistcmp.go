@@ -112,24 +112,7 @@ func planCmpHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool) (p
 		if store {
 			hi = in.Imm + 8
 		}
-		h := -1
-		for j := range p.hulls {
-			if p.hulls[j].b == b && p.hulls[j].store == store && p.hulls[j].step == s {
-				h = j
-			}
-		}
-		if h < 0 {
-			if len(p.hulls) == maxHulls {
-				continue
-			}
-			p.hulls = append(p.hulls, hoistHull{b: b, via: b, step: s, lo: lo, hi: hi, store: store})
-		} else {
-			p.hulls[h].lo, p.hulls[h].hi = min(p.hulls[h].lo, lo), max(p.hulls[h].hi, hi)
-		}
-		if p.unchecked == nil {
-			p.unchecked = bools(len(body))
-		}
-		p.unchecked[m] = true
+		p.cover(hoistHull{b: b, via: b, step: s, lo: lo, hi: hi, store: store}, m, len(body), bools)
 	}
 	return p, len(p.hulls) > 0
 }
