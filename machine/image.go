@@ -63,12 +63,19 @@ func (img *Image) acquire() { img.refs.Add(1) }
 
 // Release drops a holder (see Cache.Load); the last one frees the native code.
 func (img *Image) Release() {
-	switch n := img.refs.Add(-1); {
-	case n == 0:
+	if img.drop() {
 		img.native.free()
-	case n < 0:
+	}
+}
+
+// drop takes away a holder and reports whether it was the last: the caller frees the
+// native code.
+func (img *Image) drop() (last bool) {
+	n := img.refs.Add(-1)
+	if n < 0 {
 		panic("BUG: machine: image released more often than acquired")
 	}
+	return n == 0
 }
 
 // Cache maps code hashes to images. It is safe for concurrent use and holds at most

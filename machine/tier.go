@@ -193,8 +193,11 @@ func tierWorker() {
 		tier.queue[0] = nil
 		tier.queue = tier.queue[1:]
 		r.state = tierRunning
+		idle := onlyRequests(r.img)
 		tier.mu.Unlock()
-		r.run()
+		if !idle {
+			r.run()
+		}
 		tier.mu.Lock()
 		r.state = tierDone
 		delete(tier.pending, tierKey{r.img, r.pc})
@@ -213,28 +216,20 @@ func tierWorker() {
 // (it would take the request for another holder).
 func (img *Image) dropRequest() (last bool) {
 	img.tierRefs.Add(-1)
-	switch n := img.refs.Add(-1); {
-	case n == 0:
-		return true
-	case n < 0:
-		panic("BUG: machine: image released more often than acquired")
-	}
-	return false
+	return img.drop()
 }
 
 // onlyRequests reports whether only tier requests hold img (its cache dropped it, no
-// frame runs it): their translations would serve nobody.
+// frame runs it): their translations would serve nobody. tier.mu is held.
 func onlyRequests(img *Image) bool {
-	tier.mu.Lock()
-	defer tier.mu.Unlock()
 	return img.refs.Load() <= img.tierRefs.Load()
 }
 
-// run serves the request unless it is cancelled. Errors are left for the frames: a
-// program the backend declines is recorded in the image's cache, and its frames stay
-// on the interpreter.
+// run serves the request (the worker skips it when only requests hold its image)
+// unless it is cancelled. Errors are left for the frames: a program the backend
+// declines is recorded in the image's cache, and its frames stay on the interpreter.
 func (r *tierReq) run() {
-	if r.cancelled.Load() || onlyRequests(r.img) {
+	if r.cancelled.Load() {
 		return
 	}
 	if r.diskOnly {

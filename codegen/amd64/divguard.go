@@ -159,31 +159,24 @@ func (u *unit) divGuessed(in riscv.Inst, paired, second bool) bool {
 
 // divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):
 // for a dividend x >= 0 the quotient is (x * M) >> s; a negative one takes IDIV out
-// of line.
+// of line, unless nonNeg says there is none.
 func (u *unit) divConst(in riscv.Inst, c int64, nonNeg bool) {
 	e := &u.e
 	m, s, _ := magic32(c)
 	quot := in.Op == riscv.OpDIVW
 	done := u.b.NewLabel()
 	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
-	if nonNeg {
-		// The loop's entry proved the dividend non-negative (hoistbound.go).
-		u.divReciprocal(quot, c, m, s)
-		u.b.Bind(done)
-		d := e.dest(in.Rd, tA)
-		e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
-		e.commit(in.Rd, d)
-		return
+	if !nonNeg { // (nonNeg: the loop's entry proved the dividend non-negative, hoistbound.go)
+		e.op(asm.TESTL, asm.R(tA), asm.R(tA))
+		e.jump(asm.JMI, u.coldLabel(func() {
+			e.op(asm.CDQ, asm.None, asm.None)
+			e.op(asm.IDIVL, e.src(in.Rs2), asm.None)
+			if !quot {
+				e.op(asm.MOVL, asm.R(tD), asm.R(tA)) // the remainder, where the fast path leaves it
+			}
+			e.jump(asm.JMP, done)
+		}))
 	}
-	e.op(asm.TESTL, asm.R(tA), asm.R(tA))
-	e.jump(asm.JMI, u.coldLabel(func() {
-		e.op(asm.CDQ, asm.None, asm.None)
-		e.op(asm.IDIVL, e.src(in.Rs2), asm.None)
-		if !quot {
-			e.op(asm.MOVL, asm.R(tD), asm.R(tA)) // the remainder, where the fast path leaves it
-		}
-		e.jump(asm.JMP, done)
-	}))
 	u.divReciprocal(quot, c, m, s)
 	u.b.Bind(done)
 	d := e.dest(in.Rd, tA)

@@ -73,24 +73,29 @@ func (f *fusion) pending(m int) []int {
 // its branch does not read it (live, from backEdgeLive); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
 func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
-	var f fusion          // its slice and maps are made for the first rotate: most blocks have none
-	var src map[int]uint8 // exitSrc, filled as the shifts are taken
-	exitOK := func(i int, x uint8) bool {
-		r := body[i].Rd
-		if !selfLoop || live[r] || !noFaultBefore(body, i, unchecked) || !replayable(body, i+1, len(body)-1) {
-			return false
+	var f fusion // its slice and maps are made for the first rotate: most blocks have none
+	// toExit reports whether the shift at i (result dead or not at k, the combining
+	// instruction) may leave its result to the exits, and from which copy of its
+	// source x they compute it (0: x itself).
+	toExit := func(i, k int, dead bool, x uint8) (ok bool, from uint8) {
+		if dead || !liveToEnd(body, i, k) || !selfLoop || live[body[i].Rd] ||
+			!noFaultBefore(body, i, unchecked) || !replayable(body, i+1, len(body)-1) {
+			return false, 0
 		}
 		if lowUnchanged(body, i, len(body), x) {
-			return true
+			return true, 0
 		}
-		y, ok := exitCopy(body, i, x, unchecked)
-		if ok {
-			if src == nil {
-				src = map[int]uint8{}
+		from, ok = exitCopy(body, i, x, unchecked)
+		return ok, from
+	}
+	leave := func(i int, from uint8) {
+		f.atExit = append(f.atExit, i)
+		if from != 0 {
+			if f.exitSrc == nil {
+				f.exitSrc = map[int]uint8{}
 			}
-			src[i] = y
+			f.exitSrc[i] = from
 		}
-		return ok
 	}
 	for k, in := range body {
 		switch in.Op {
@@ -117,7 +122,8 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 			continue
 		}
 		di, dj := deadAfter(body, i, k), deadAfter(body, j, k)
-		li, lj := !di && liveToEnd(body, i, k) && exitOK(i, r.src), !dj && liveToEnd(body, j, k) && exitOK(j, r.src)
+		li, fi := toExit(i, k, di, r.src)
+		lj, fj := toExit(j, k, dj, r.src)
 		si, sj := di || li, dj || lj
 		if !si && !sj {
 			continue
@@ -136,21 +142,13 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 			f.skip[j], f.owner[j] = true, k
 		}
 		if li {
-			f.atExit = append(f.atExit, i)
+			leave(i, fi)
 		}
 		if lj {
-			f.atExit = append(f.atExit, j)
+			leave(j, fj)
 		}
 	}
 	sort.Ints(f.atExit)
-	for i, y := range src {
-		if slices.Contains(f.atExit, i) {
-			if f.exitSrc == nil {
-				f.exitSrc = map[int]uint8{}
-			}
-			f.exitSrc[i] = y
-		}
-	}
 	return f
 }
 

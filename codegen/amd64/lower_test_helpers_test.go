@@ -150,3 +150,12 @@ func assembleUnit(u *unit) ([]byte, error) {
 	}
 	return u.b.Assemble()
 }
+
+// regBits is the register set of rs (bit r: x_r).
+func regBits(rs ...int) uint32 {
+	var s uint32
+	for _, r := range rs {
+		s |= 1 << r
+	}
+	return s
+}

@@ -21,13 +21,7 @@ func TestDeferSext(t *testing.T) {
 	lw := func(rd, base int) riscv.Inst { return d(rv.I(0x03, 2, rd, base, 0)) }
 	sext := func(rd, rs int) riscv.Inst { return d(rv.I(0x1B, 0, rd, rs, 0)) }
 	bne := func(a, b int) riscv.Inst { return d(rv.B(1, a, b, -16)) }
-	bit := func(rs ...int) uint32 {
-		var s uint32
-		for _, r := range rs {
-			s |= 1 << r
-		}
-		return s
-	}
+	bit := regBits
 	for _, tt := range []struct {
 		name      string
 		body      []riscv.Inst

@@ -27,13 +27,7 @@ func sextLoopInsts() (mv, addw, addi, sext, xor, lw, slli, bne func(...int) risc
 // treat sext.w of values carried around the loop as moves.
 func TestSextLoopFacts(t *testing.T) {
 	mv, addw, addi, sext, xor, lw, slli, _ := sextLoopInsts()
-	bit := func(rs ...int) uint32 {
-		var s uint32
-		for _, r := range rs {
-			s |= 1 << r
-		}
-		return s
-	}
+	bit := regBits
 	for _, tt := range []struct {
 		name string
 		body []riscv.Inst
