@@ -91,6 +91,9 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	}
 	u.divCheck(d, slow)
 	u.sextCheck(sx, slow)
+	if p != nil {
+		u.fastLoop(p, sx, fast)
+	}
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
 	u.next = nil // the unchecked copy comes next, not the next block

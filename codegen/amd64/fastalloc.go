@@ -1,0 +1,565 @@
+package amd64
+
+import (
+	"slices"
+
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+)
+
+// The fast loop's register allocation and code (fastloop.go): a linear scan over
+// one iteration's nodes in body order, evicting the value read furthest ahead.
+
+// flLoc is where a value lives: a host register, or the State field at off.
+type flLoc struct {
+	reg asm.Reg
+	off int64
+}
+
+// at is the location of a value in register h, else at off.
+func at(h asm.Reg, off int64) flLoc {
+	if h != asm.NoReg {
+		return flLoc{reg: h}
+	}
+	return flLoc{asm.NoReg, off}
+}
+
+func (l flLoc) operand() asm.Operand {
+	if l.reg != asm.NoReg {
+		return asm.R(l.reg)
+	}
+	return stMem(l.off)
+}
+
+// noMem marks a node without a copy in memory.
+const noMem = -1 << 40
+
+// flAlloc is one allocation of a fast loop, with the head keeping k inputs in
+// registers; in a dry run it only counts what it would emit.
+type flAlloc struct {
+	f    *flPlan
+	e    *emitter
+	bmi2 bool
+	dry  bool
+	cost int
+	fail bool
+
+	pool      []asm.Reg
+	head      [32]flLoc
+	lowHead   [32]bool // the head holds only the register's low half (sign-extended)
+	reg       []asm.Reg // each node's register (NoReg: none)
+	mem       []int64   // each node's copy in memory (noMem: none)
+	ownSlot   []bool    // that copy is in a spill slot the node holds
+	low       []bool    // the register or copy holds only the low half
+	uses      [][]int32 // each node's readers' positions, ascending
+	owner     [asm.R15 + 1]int32
+	slots     []int64 // free spill slots
+	qs, spare int64   // the bound less a step; a temporary of parallel moves
+}
+
+// fastRegs are the registers the fast loop allocates: the mappable ones and RDX
+// (RAX stays a scratch register).
+var fastRegs = append(mappable[:len(mappable):len(mappable)], tD)
+
+// newFlAlloc prepares f's allocations under mapping rm (the block's, at the loop's
+// entry): the registers it may use (not those holding registers the body leaves
+// alone) and the slots it may spill to.
+func newFlAlloc(f *flPlan, e *emitter, rm *regMap, bmi2 bool) *flAlloc {
+	a := &flAlloc{f: f, e: e, bmi2: bmi2}
+	var blocked [asm.R15 + 1]bool
+	for g := 1; g < 32; g++ {
+		if h := rm.host[g]; h != asm.NoReg && !f.live[g] && !f.wrote[g] {
+			blocked[h] = true
+		}
+	}
+	for _, h := range fastRegs {
+		if !blocked[h] {
+			a.pool = append(a.pool, h)
+		}
+	}
+	a.uses = make([][]int32, len(f.nodes))
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		n := &f.nodes[i]
+		if !n.live || n.kind == flIn || n.kind == flConst {
+			continue
+		}
+		a.uses[n.a] = append(a.uses[n.a], n.pos)
+		if n.b >= 0 {
+			a.uses[n.b] = append(a.uses[n.b], n.pos)
+		}
+	}
+	for i := range a.uses {
+		slices.Sort(a.uses[i])
+	}
+	return a
+}
+
+// candidates lists the live registers by how much the iteration reads them, most
+// first: those the head should keep in registers.
+func (a *flAlloc) candidates() []uint8 {
+	var c []uint8
+	score := func(g uint8) int {
+		s := 0
+		if in := a.f.in[g]; in >= 0 {
+			s = 2 * len(a.uses[in])
+		}
+		if a.f.out[g] != a.f.in[g] {
+			s++
+		}
+		return s
+	}
+	for g := uint8(1); g < 32; g++ {
+		if a.f.live[g] && score(g) > 1 {
+			c = append(c, g)
+		}
+	}
+	slices.SortStableFunc(c, func(x, y uint8) int { return score(y) - score(x) })
+	return c
+}
+
+// reset starts an allocation whose head keeps regs (registers chosen) for cands.
+func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
+	f := a.f
+	n := len(f.nodes)
+	a.cost, a.fail = 0, false
+	a.reg = resize(a.reg, n)
+	a.mem = resize(a.mem, n)
+	a.ownSlot = resize(a.ownSlot, n)
+	a.low = resize(a.low, n)
+	for i := range a.reg {
+		a.reg[i], a.mem[i], a.ownSlot[i], a.low[i] = asm.NoReg, noMem, false, false
+	}
+	for i := range a.owner {
+		a.owner[i] = -1
+	}
+	for g := range a.head {
+		a.head[g] = flLoc{asm.NoReg, xoff(uint8(g))}
+	}
+	// The k inputs keep their canonical register when it is in the pool, else take
+	// the first free one.
+	taken := func(h asm.Reg) bool { return a.owner[h] >= 0 }
+	var want []uint8
+	for i, g := range cands {
+		if i >= k || i >= len(a.pool) {
+			break
+		}
+		if h := rm.host[g]; h != asm.NoReg && slices.Contains(a.pool, h) && !taken(h) {
+			a.head[g] = at(h, 0)
+			a.owner[h] = f.in[g]
+			continue
+		}
+		want = append(want, g)
+	}
+	for _, g := range want {
+		for _, h := range a.pool {
+			if !taken(h) {
+				a.head[g] = at(h, 0)
+				a.owner[h] = f.in[g]
+				break
+			}
+		}
+	}
+	for g := uint8(1); g < 32; g++ {
+		in := f.in[g]
+		a.lowHead[g] = false
+		if in < 0 {
+			continue
+		}
+		if h := a.head[g].reg; h != asm.NoReg {
+			a.reg[in] = h
+		} else {
+			a.mem[in] = xoff(g)
+		}
+		// A register sign-extended at every iteration's head (sextloop.go) needs
+		// only its low half there: the back edge skips its sign extension (the
+		// exit does it). A 64-bit counter's compare reads it in full.
+		if f.nodes[in].sx && (g != f.r || f.w32) {
+			a.lowHead[g], a.low[in] = true, true
+		}
+	}
+	// Spill slots: those of registers the body writes whose value at the head
+	// does not live there (the n-th iteration writes them again). The bound and
+	// the parallel moves' temporary take two of registers the body writes before
+	// reading them: no move at the entry or the exit reads or writes those.
+	a.slots = a.slots[:0]
+	for g := uint8(1); g < 32; g++ {
+		if f.wrote[g] && !f.live[g] {
+			a.slots = append(a.slots, xoff(g))
+		}
+	}
+	if len(a.slots) < 2 {
+		a.fail = true
+		return
+	}
+	a.qs, a.spare = a.slots[0], a.slots[1]
+	a.slots = a.slots[2:]
+	for g := uint8(1); g < 32; g++ {
+		if f.wrote[g] && f.live[g] && a.head[g].reg != asm.NoReg {
+			a.slots = append(a.slots, xoff(g))
+		}
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+func (a *flAlloc) op(op asm.Op, from, to asm.Operand) {
+	a.cost++
+	if from.IsMem() {
+		a.cost++
+	}
+	if to.IsMem() {
+		a.cost += 2
+	}
+	if !a.dry {
+		a.e.op(op, from, to)
+	}
+}
+
+func (a *flAlloc) op3(op asm.Op, from, mid, to asm.Operand) {
+	a.cost++
+	if mid.IsMem() {
+		a.cost++
+	}
+	if !a.dry {
+		a.e.op3(op, from, mid, to)
+	}
+}
+
+// next is the first position at or after pos where node x is read (end+1: never).
+func (a *flAlloc) next(x int32, pos int32) int32 {
+	for _, p := range a.uses[x] {
+		if p >= pos {
+			return p
+		}
+	}
+	if a.f.nodes[x].last == a.f.end {
+		return a.f.end
+	}
+	return a.f.end + 1
+}
+
+// alloc returns a free register, evicting the value read furthest ahead (not one
+// in pins).
+func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
+	for _, h := range a.pool {
+		if a.owner[h] < 0 {
+			return h
+		}
+	}
+	victim, far := asm.NoReg, int32(-1)
+	for _, h := range a.pool {
+		if slices.Contains(pins, h) {
+			continue
+		}
+		x := a.owner[h]
+		d := a.next(x, pos)
+		if a.mem[x] != noMem || a.f.nodes[x].kind == flConst {
+			d++ // no store to evict it: better at equal distance
+		}
+		if d > far {
+			victim, far = h, d
+		}
+	}
+	if victim == asm.NoReg {
+		panic("BUG: amd64: fast loop: every register pinned")
+	}
+	x := a.owner[victim]
+	if a.mem[x] == noMem && a.f.nodes[x].kind != flConst {
+		if len(a.slots) == 0 {
+			a.fail = true
+			a.slots = append(a.slots, a.spare) // keep going; the allocation is dropped
+		}
+		s := a.slots[len(a.slots)-1]
+		a.slots = a.slots[:len(a.slots)-1]
+		a.op(asm.MOVQ, asm.R(victim), stMem(s))
+		a.mem[x], a.ownSlot[x] = s, true
+	}
+	a.reg[x], a.owner[victim] = asm.NoReg, -1
+	return victim
+}
+
+// give makes h node x's register.
+func (a *flAlloc) give(x int32, h asm.Reg) {
+	a.reg[x], a.owner[h] = h, x
+}
+
+// dropMem forgets x's copy in memory (it no longer matches the register).
+func (a *flAlloc) dropMem(x int32) {
+	if a.ownSlot[x] {
+		a.slots = append(a.slots, a.mem[x])
+	}
+	a.mem[x], a.ownSlot[x] = noMem, false
+}
+
+// release frees what x holds once it is no longer read.
+func (a *flAlloc) release(x int32) {
+	if h := a.reg[x]; h != asm.NoReg && a.owner[h] == x {
+		a.owner[h] = -1
+	}
+	a.reg[x] = asm.NoReg
+	a.dropMem(x)
+}
+
+// widen sign-extends x's register in place when it holds only the low half.
+func (a *flAlloc) widen(x int32) {
+	if h := a.reg[x]; a.low[x] && h != asm.NoReg {
+		a.op(asm.MOVLQSX, asm.R(h), asm.R(h))
+		a.low[x] = false
+		a.dropMem(x)
+	}
+}
+
+// src returns an operand reading x (its full value when full): an immediate, its
+// register, its copy in memory, or RAX loaded from either.
+func (a *flAlloc) src(x int32, full bool) asm.Operand {
+	n := &a.f.nodes[x]
+	switch {
+	case n.kind == flConst:
+		if fits32(n.imm) {
+			return asm.Imm(n.imm)
+		}
+		a.op(asm.MOVQ, asm.Imm(n.imm), asm.R(tA))
+		return asm.R(tA)
+	case a.reg[x] != asm.NoReg:
+		if full {
+			a.widen(x)
+		}
+		return asm.R(a.reg[x])
+	case full && a.low[x]:
+		a.op(asm.MOVLQSX, stMem(a.mem[x]), asm.R(tA))
+		return asm.R(tA)
+	}
+	return stMem(a.mem[x])
+}
+
+// inReg returns a register holding x (its full value when full), loading it into
+// one of its own when it has none.
+func (a *flAlloc) inReg(x int32, full bool, pos int32, pins ...asm.Reg) asm.Reg {
+	if h := a.reg[x]; h != asm.NoReg {
+		if full {
+			a.widen(x)
+		}
+		return h
+	}
+	h := a.alloc(pos, pins...)
+	a.load(x, full, h)
+	a.give(x, h)
+	if full && a.low[x] {
+		a.low[x] = false
+		a.dropMem(x)
+	}
+	return h
+}
+
+// load copies x into h (sign-extending its low half when full).
+func (a *flAlloc) load(x int32, full bool, h asm.Reg) {
+	n := &a.f.nodes[x]
+	switch {
+	case n.kind == flConst:
+		if n.imm == 0 {
+			a.op(asm.XORL, asm.R(h), asm.R(h))
+		} else {
+			a.op(asm.MOVQ, asm.Imm(n.imm), asm.R(h))
+		}
+	case full && a.low[x]:
+		a.op(asm.MOVLQSX, a.src(x, false), asm.R(h))
+	default:
+		if s := a.src(x, false); !s.IsReg() || s.Reg() != h {
+			a.op(asm.MOVQ, s, asm.R(h))
+		}
+	}
+}
+
+// dies reports whether pos is x's last read.
+func (a *flAlloc) dies(x, pos int32) bool {
+	return a.f.nodes[x].last == pos
+}
+
+// dest returns the register node i is computed in, holding a's value (full when
+// full) already: a's own register when this is a's last read, else a new one.
+func (a *flAlloc) dest(i, x int32, full bool, pos int32, pins ...asm.Reg) asm.Reg {
+	if h := a.reg[x]; h != asm.NoReg && a.dies(x, pos) {
+		if full {
+			a.widen(x)
+		}
+		a.release(x)
+		a.give(i, h)
+		return h
+	}
+	h := a.alloc(pos, pins...)
+	a.load(x, full, h)
+	a.give(i, h)
+	return h
+}
+
+// regOf is x's register, or NoReg (for pins).
+func (a *flAlloc) regOf(x int32) asm.Reg {
+	if x < 0 {
+		return asm.NoReg
+	}
+	return a.reg[x]
+}
+
+// node emits node i and frees the operands it read last.
+func (a *flAlloc) node(i int32) {
+	n := &a.f.nodes[i]
+	pos := n.pos
+	x, y := n.a, n.b
+	switch n.kind {
+	case flALU:
+		if n.comm && y >= 0 && y != x && a.reg[y] != asm.NoReg && a.dies(y, pos) && !(a.reg[x] != asm.NoReg && a.dies(x, pos)) {
+			x, y = y, x
+		}
+		if (n.op == asm.ADDQ || n.op == asm.ADDL) && y < 0 && a.reg[x] != asm.NoReg && !a.dies(x, pos) {
+			s := a.inReg(x, n.wide, pos)
+			h := a.alloc(pos, s)
+			lea := asm.LEAQ
+			if n.op == asm.ADDL {
+				lea = asm.LEAL
+			}
+			a.op(lea, asm.Mem(s, n.imm), asm.R(h))
+			a.give(i, h)
+			break
+		}
+		var b asm.Operand
+		switch {
+		case y < 0:
+			b = asm.Imm(n.imm)
+		case y == x:
+		case (n.op == asm.IMULQ || n.op == asm.IMULL) && a.f.nodes[y].kind == flConst:
+			a.op(asm.MOVQ, asm.Imm(a.f.nodes[y].imm), asm.R(tA))
+			b = asm.R(tA)
+		default:
+			b = a.src(y, n.wide)
+		}
+		h := a.dest(i, x, n.wide, pos, a.regOf(x), a.regOf(y))
+		if y == x {
+			b = asm.R(h)
+		}
+		a.op(n.op, b, asm.R(h))
+	case flShift, flNot:
+		h := a.dest(i, x, n.wide, pos, a.regOf(x))
+		if n.kind == flNot {
+			a.op(asm.NOTQ, asm.None, asm.R(h))
+		} else {
+			a.op(n.op, asm.Imm(n.imm), asm.R(h))
+		}
+	case flShiftX:
+		c := a.inReg(y, false, pos, a.regOf(x))
+		s := a.inReg(x, n.wide, pos, c)
+		h := a.alloc3(i, x, pos, c, s)
+		a.op3(n.op, asm.R(c), asm.R(s), asm.R(h))
+	case flRot:
+		word := !n.wide
+		rorx, ror := asm.RORXQ, asm.RORQ
+		if word {
+			rorx, ror = asm.RORXL, asm.RORL
+		}
+		if !a.bmi2 || a.f.nodes[x].kind == flConst {
+			h := a.dest(i, x, n.wide, pos, a.regOf(x))
+			a.op(ror, asm.Imm(n.imm), asm.R(h))
+			break
+		}
+		s := a.src(x, n.wide)
+		h := a.alloc3(i, x, pos, a.regOf(x))
+		a.op3(rorx, asm.Imm(n.imm), s, asm.R(h))
+	case flSext:
+		s := a.src(x, false)
+		h := a.alloc3(i, x, pos, a.regOf(x))
+		a.op(asm.MOVLQSX, s, asm.R(h))
+	case flLoad:
+		base := a.base(x, pos)
+		h := a.alloc3(i, x, pos, base)
+		a.op(n.op, asm.MemIdx(rMem, base, 1, n.imm), asm.R(h))
+	case flStore:
+		base := a.base(x, pos)
+		var v asm.Operand
+		c := a.f.nodes[y]
+		switch {
+		case c.kind == flConst && fits32(c.imm) && (n.op == asm.MOVQ || n.op == asm.MOVL):
+			v = asm.Imm(c.imm)
+		case a.reg[y] != asm.NoReg || base == tA || c.kind == flConst:
+			v = asm.R(a.inReg(y, n.wide, pos, base))
+		default:
+			v = asm.R(tA)
+			a.load(y, n.wide, tA)
+		}
+		a.op(n.op, v, asm.MemIdx(rMem, base, 1, n.imm))
+	default:
+		panic("BUG: amd64: fast loop: node kind")
+	}
+	if n.kind != flStore {
+		a.low[i] = n.low
+	}
+	for _, z := range [2]int32{n.a, n.b} {
+		if z >= 0 && z != i && a.dies(z, pos) {
+			a.release(z)
+		}
+	}
+}
+
+// alloc3 returns the register a three-operand instruction computing node i from x
+// writes: x's own when this is its last read, else a new one.
+func (a *flAlloc) alloc3(i, x int32, pos int32, pins ...asm.Reg) asm.Reg {
+	if h := a.reg[x]; h != asm.NoReg && a.dies(x, pos) {
+		a.release(x)
+		a.give(i, h)
+		return h
+	}
+	h := a.alloc(pos, pins...)
+	a.give(i, h)
+	return h
+}
+
+// base returns a register holding address node x in full: its own, or RAX.
+func (a *flAlloc) base(x int32, pos int32) asm.Reg {
+	if h := a.reg[x]; h != asm.NoReg {
+		a.widen(x)
+		return h
+	}
+	a.load(x, true, tA)
+	return tA
+}
+
+// body emits one iteration and the back edge's moves (a dry run: counts them).
+func (a *flAlloc) body() {
+	for i := range a.f.nodes {
+		n := &a.f.nodes[i]
+		if n.live && n.kind != flIn && n.kind != flConst {
+			a.node(int32(i))
+		}
+	}
+	// The back edge: each live register's value, in full, to where the head keeps it.
+	var moves []flMove
+	var full [maxFastBody * 2]bool
+	for g := uint8(1); g < 32; g++ {
+		if x := a.f.out[g]; x >= 0 && !a.lowHead[g] && int(x) < len(full) {
+			full[x] = true
+		}
+	}
+	for g := uint8(1); g < 32; g++ {
+		x := a.f.out[g]
+		if x < 0 {
+			continue
+		}
+		if c := a.f.nodes[x]; c.kind == flConst {
+			moves = append(moves, flMove{dst: a.head[g], imm: true, v: c.imm})
+			continue
+		}
+		if a.low[x] && (int(x) >= len(full) || full[x]) {
+			if a.reg[x] != asm.NoReg {
+				a.widen(x)
+			} else {
+				a.op(asm.MOVLQSX, stMem(a.mem[x]), asm.R(tA))
+				a.op(asm.MOVQ, asm.R(tA), stMem(a.mem[x]))
+				a.low[x] = false
+			}
+		}
+		moves = append(moves, flMove{src: at(a.reg[x], a.mem[x]), dst: a.head[g]})
+	}
+	a.parallel(moves)
+}
