@@ -16,5 +16,8 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
 		amd64.CheckEncoding(true)
 	}
-	os.Exit(m.Run())
+	c := m.Run()
+	zf, zt := amd64.ZZFast()
+	println("ZZFAST", zf, zt)
+	os.Exit(c)
 }

@@ -45,7 +45,7 @@ type flAlloc struct {
 
 	pool      []asm.Reg
 	head      [32]flLoc
-	lowHead   [32]bool // the head holds only the register's low half (sign-extended)
+	lowHead   [32]bool  // the head holds only the register's low half (sign-extended)
 	reg       []asm.Reg // each node's register (NoReg: none)
 	mem       []int64   // each node's copy in memory (noMem: none)
 	ownSlot   []bool    // that copy is in a spill slot the node holds

@@ -38,32 +38,32 @@ import (
 type flKind uint8
 
 const (
-	flIn    flKind = iota // a guest register's value at the head
-	flConst               // the constant imm
-	flALU                 // op b (or imm), a: two-operand x86 op
-	flShift               // op $imm, a
-	flShiftX              // BMI2 op b, a (3-operand shift by a register)
-	flNot                 // NOT a
-	flRot                 // a rotated right by imm (32-bit when low)
-	flSext                // a's low half sign-extended
-	flLoad                // op [a + imm]
-	flStore               // op b, [a + imm] (no value)
+	flIn     flKind = iota // a guest register's value at the head
+	flConst                // the constant imm
+	flALU                  // op b (or imm), a: two-operand x86 op
+	flShift                // op $imm, a
+	flShiftX               // BMI2 op b, a (3-operand shift by a register)
+	flNot                  // NOT a
+	flRot                  // a rotated right by imm (32-bit when low)
+	flSext                 // a's low half sign-extended
+	flLoad                 // op [a + imm]
+	flStore                // op b, [a + imm] (no value)
 )
 
 // flNode is a value of one iteration.
 type flNode struct {
-	kind  flKind
-	op    asm.Op
-	a, b  int32 // operand nodes, -1 for none (an ALU op with b < 0 takes imm)
-	imm   int64
-	g     uint8 // flIn: the guest register
-	wide  bool  // the op reads its operands' full 64 bits
-	comm  bool  // the operands may swap
-	sx    bool  // the value is the sign extension of its low 32 bits
-	low   bool  // the op computes only the low 32 bits (sx then gives the rest)
-	pos   int32 // body index (-1: an input or a constant)
-	last  int32 // the last body index reading it (end: the back edge)
-	live  bool  // needed: a store, or read by a needed node or the back edge
+	kind flKind
+	op   asm.Op
+	a, b int32 // operand nodes, -1 for none (an ALU op with b < 0 takes imm)
+	imm  int64
+	g    uint8 // flIn: the guest register
+	wide bool  // the op reads its operands' full 64 bits
+	comm bool  // the operands may swap
+	sx   bool  // the value is the sign extension of its low 32 bits
+	low  bool  // the op computes only the low 32 bits (sx then gives the rest)
+	pos  int32 // body index (-1: an input or a constant)
+	last int32 // the last body index reading it (end: the back edge)
+	live bool  // needed: a store, or read by a needed node or the back edge
 }
 
 // flPlan is a fast loop: the body's nodes, and the node each live guest register
