@@ -53,12 +53,14 @@ type flAlloc struct {
 	uses      [][]int32 // each node's readers' positions, ascending
 	owner     [asm.R15 + 1]int32
 	slots     []int64 // free spill slots
-	qs, spare int64   // the bound less a step; a temporary of parallel moves
+	qs, spare int64   // the counter's last value; a temporary of parallel moves
+	gas       int64   // R13 while the loop runs
 }
 
-// fastRegs are the registers the fast loop allocates: the mappable ones and RDX
-// (RAX stays a scratch register).
-var fastRegs = append(mappable[:len(mappable):len(mappable)], tD)
+// fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
+// R13, whose gas the entry saves in a slot after charging the loop (RAX stays a
+// scratch register).
+var fastRegs = append(mappable[:len(mappable):len(mappable)], tD, rGas)
 
 // newFlAlloc prepares f's allocations under mapping rm (the block's, at the loop's
 // entry): the registers it may use (not those holding registers the body leaves
@@ -177,21 +179,22 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 		}
 	}
 	// Spill slots: those of registers the body writes whose value at the head
-	// does not live there (the n-th iteration writes them again). The bound and
-	// the parallel moves' temporary take two of registers the body writes before
-	// reading them: no move at the entry or the exit reads or writes those.
+	// does not live there (the n-th iteration writes them again). The counter's
+	// last value, the parallel moves' temporary and R13 take three of registers
+	// the body writes before reading them: no move at the entry or the exit reads
+	// or writes those.
 	a.slots = a.slots[:0]
 	for g := uint8(1); g < 32; g++ {
 		if f.wrote[g] && !f.live[g] {
 			a.slots = append(a.slots, xoff(g))
 		}
 	}
-	if len(a.slots) < 2 {
+	if len(a.slots) < 3 {
 		a.fail = true
 		return
 	}
-	a.qs, a.spare = a.slots[0], a.slots[1]
-	a.slots = a.slots[2:]
+	a.qs, a.spare, a.gas = a.slots[0], a.slots[1], a.slots[2]
+	a.slots = a.slots[3:]
 	for g := uint8(1); g < 32; g++ {
 		if f.wrote[g] && f.live[g] && a.head[g].reg != asm.NoReg {
 			a.slots = append(a.slots, xoff(g))

@@ -67,6 +67,7 @@ func (u *unit) fastLoop(p *hoistPlan, sx uint32, fast *asm.Label) {
 	e.op3(asm.IMUL3Q, asm.Imm(f.step), asm.R(tD), asm.R(tA))
 	e.op(asm.ADDQ, e.src(f.r), asm.R(tA))
 	e.op(asm.MOVQ, asm.R(tA), stMem(a.qs))
+	e.op(asm.MOVQ, asm.R(rGas), stMem(a.gas))
 
 	canon := func(g uint8) flLoc { return at(rm.host[g], xoff(g)) }
 	var moves []flMove
@@ -111,4 +112,5 @@ func (u *unit) fastLoop(p *hoistPlan, sx uint32, fast *asm.Label) {
 		}
 	}
 	a.parallel(moves)
+	e.op(asm.MOVQ, stMem(a.gas), asm.R(rGas))
 }
