@@ -56,7 +56,9 @@ type State struct {
 	// REM of a DIV, or the DIV of a REM, of the same operands) comes a few
 	// instructions later in the block (codegen/amd64/divpair.go), and in all of them
 	// the old values of the registers an if-converted branch arm writes
-	// (codegen/amd64/ifconv.go). No value in them lives across a block boundary.
+	// (codegen/amd64/ifconv.go), and a fast loop's bound, gas and move temporary
+	// while it runs (codegen/amd64/fastloop.go). No value in them lives across a
+	// block boundary.
 	Scratch [ScratchWords]uint64
 }
 

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+	"github.com/hybridvm/hybridvm/riscv"
 )
 
 // The fast loop's register allocation and code (fastloop.go): a linear scan over
@@ -180,23 +182,12 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 	}
 	// Spill slots: those of registers the body writes whose value at the head
 	// does not live there (the n-th iteration writes them again). The counter's
-	// last value, the parallel moves' temporary and R13 take three of registers
-	// the body writes before reading them: no move at the entry or the exit reads
-	// or writes those.
+	// last value, the parallel moves' temporary and R13 go to State.Scratch, which
+	// holds nothing across a block's entry.
+	a.qs, a.spare, a.gas = guest.OffScratch, guest.OffScratch+8, guest.OffScratch+16
 	a.slots = a.slots[:0]
 	for g := uint8(1); g < 32; g++ {
-		if f.wrote[g] && !f.live[g] {
-			a.slots = append(a.slots, xoff(g))
-		}
-	}
-	if len(a.slots) < 3 {
-		a.fail = true
-		return
-	}
-	a.qs, a.spare, a.gas = a.slots[0], a.slots[1], a.slots[2]
-	a.slots = a.slots[3:]
-	for g := uint8(1); g < 32; g++ {
-		if f.wrote[g] && f.live[g] && a.head[g].reg != asm.NoReg {
+		if f.wrote[g] && (!f.live[g] || a.head[g].reg != asm.NoReg) {
 			a.slots = append(a.slots, xoff(g))
 		}
 	}
@@ -492,6 +483,25 @@ func (a *flAlloc) node(i int32) {
 			a.load(y, n.wide, tA)
 		}
 		a.op(n.op, v, asm.MemIdx(rMem, base, 1, n.imm))
+	case flDiv:
+		// x >= 0: its low half zero-extended, then (x * M) >> s (divguard.go).
+		m, sh, _ := magic32(n.imm)
+		h := a.dest(i, x, false, pos, a.regOf(x))
+		a.op(asm.MOVL, asm.R(h), asm.R(h))
+		if riscv.Op(n.op) == riscv.OpDIVW {
+			a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(h))
+			a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(h))
+			break
+		}
+		q := a.alloc(pos, h)
+		a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(q))
+		a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(q))
+		if c := n.imm - 1; c == 2 || c == 4 || c == 8 {
+			a.op(asm.LEAQ, asm.MemIdx(q, q, int(c), 0), asm.R(q))
+		} else {
+			a.op3(asm.IMUL3Q, asm.Imm(n.imm), asm.R(q), asm.R(q))
+		}
+		a.op(asm.SUBL, asm.R(q), asm.R(h)) // below c: its upper half zero
 	default:
 		panic("BUG: amd64: fast loop: node kind")
 	}

@@ -48,6 +48,7 @@ const (
 	flSext                 // a's low half sign-extended
 	flLoad                 // op [a + imm]
 	flStore                // op b, [a + imm] (no value)
+	flDiv                  // a / imm (op DIVW) or a % imm (REMW), a >= 0, by a reciprocal
 )
 
 // flNode is a value of one iteration.
@@ -89,7 +90,7 @@ const maxFastBody = 256
 // planFastLoop builds the fast loop of counted self-loop body (terminator term)
 // whose accesses p's entry checks cover, sx being the registers known sign-extended
 // at its head (sextloop.go), or reports that it has none.
-func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) (*flPlan, bool) {
+func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) (*flPlan, bool) {
 	if p == nil || !p.counted || p.cmp != nil || len(body) == 0 || unroll*len(body) > maxFastBody {
 		return nil, false
 	}
@@ -127,9 +128,22 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, sx uint32, u
 			f.nodes = append(f.nodes, flNode{kind: flStore, op: storeOps[width(in.Op)], a: base, b: read(in.Rs2), imm: off, pos: pos, wide: width(in.Op) == 8})
 			continue
 		}
-		n, ok := f.node(in, read, bmi2, arenaBase)
-		if !ok {
-			return nil, false
+		var n int32
+		if op := in.Op; op == riscv.OpDIVW || op == riscv.OpREMW {
+			// Only divisions by the constant the entry checked, of a dividend it
+			// proved non-negative (divguard.go, hoistbound.go).
+			if i >= len(d.by) || i >= len(p.nonNeg) || !p.nonNeg[i] {
+				return nil, false
+			}
+			if _, _, ok := magic32(d.by[i]); !ok {
+				return nil, false
+			}
+			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true})
+		} else {
+			var ok bool
+			if n, ok = f.node(in, read, bmi2, arenaBase); !ok {
+				return nil, false
+			}
 		}
 		if in.Rd == 0 {
 			continue

@@ -2,12 +2,17 @@ package amd64
 
 import "github.com/hybridvm/hybridvm/codegen/internal/asm"
 
+// minFastPool is the fewest registers a fast loop allocates: an instruction pins
+// up to three while it allocates another.
+const minFastPool = 4
+
 // fastLoop emits, at the entry of the current block's hoisted copy (after all of
-// p's checks passed, with sx's registers sign-extended), its fast loop when it has
-// one (fastloop.go): the checks that it may run (n >= 2, gas for all n
-// iterations), the charge for n-1 of them, the loop, and the moves back to the
-// block's mapping. Every path from here goes on to fast, the hoisted copy's entry.
-func (u *unit) fastLoop(p *hoistPlan, sx uint32, fast *asm.Label) {
+// p's and d's checks passed, with sx's registers sign-extended), its fast loop when
+// it has one (fastloop.go): the checks that it may run (at least one pass, gas for
+// the passes and one more iteration), the charge for the passes, the loop, and the
+// moves back to the block's mapping. Every path from here goes on to fast, the
+// hoisted copy's entry.
+func (u *unit) fastLoop(p *hoistPlan, d *divPlan, sx uint32, fast *asm.Label) {
 	blk := u.blk
 	last := len(blk.Insts) - 1
 	e := &u.e
@@ -19,18 +24,18 @@ func (u *unit) fastLoop(p *hoistPlan, sx uint32, fast *asm.Label) {
 	var cands []uint8
 	best, bestCost, bestUnroll := -1, 0, 0
 	for _, unroll := range []int{1, 2, 4} {
-		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase))
+		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase))
 		if !ok {
 			break
 		}
 		t := newFlAlloc(f, e, rm, u.m.bmi2)
+		if len(t.pool) < minFastPool {
+			break
+		}
 		c := t.candidates()
 		t.dry = true
 		for k := 0; k <= len(c) && k <= len(t.pool); k++ {
 			t.reset(k, c, rm)
-			if t.fail {
-				break // too few slots: every k fails alike
-			}
 			t.body()
 			// Cost per iteration: cost/unroll against bestCost/bestUnroll.
 			if !t.fail && (best < 0 || t.cost*bestUnroll < bestCost*unroll) {

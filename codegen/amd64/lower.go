@@ -92,7 +92,7 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	u.divCheck(d, slow)
 	u.sextCheck(sx, slow)
 	if p != nil {
-		u.fastLoop(p, sx, fast)
+		u.fastLoop(p, d, sx, fast)
 	}
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
