@@ -39,6 +39,7 @@ const noMem = -1 << 40
 // registers; in a dry run it only counts what it would emit.
 type flAlloc struct {
 	f    *flPlan
+	u    *unit
 	e    *emitter
 	bmi2 bool
 	dry  bool
@@ -55,6 +56,8 @@ type flAlloc struct {
 	uses      [][]int32 // each node's readers' positions, ascending
 	owner     [asm.R15 + 1]int32
 	slots     []int64 // free spill slots
+	cands     []uint8 // the inputs the head may keep in registers, by use
+	k         int     // how many of them it keeps
 	qs, spare int64   // the counter's last value; a temporary of parallel moves
 	gas       int64   // R13 while the loop runs
 }
@@ -67,8 +70,8 @@ var fastRegs = append(mappable[:len(mappable):len(mappable)], tD, rGas)
 // newFlAlloc prepares f's allocations under mapping rm (the block's, at the loop's
 // entry): the registers it may use (not those holding registers the body leaves
 // alone) and the slots it may spill to.
-func newFlAlloc(f *flPlan, e *emitter, rm *regMap, bmi2 bool) *flAlloc {
-	a := &flAlloc{f: f, e: e, bmi2: bmi2}
+func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
+	a := &flAlloc{f: f, u: u, e: &u.e, bmi2: bmi2}
 	var blocked [asm.R15 + 1]bool
 	for g := 1; g < 32; g++ {
 		if h := rm.host[g]; h != asm.NoReg && !f.live[g] && !f.wrote[g] {
@@ -484,24 +487,7 @@ func (a *flAlloc) node(i int32) {
 		}
 		a.op(n.op, v, asm.MemIdx(rMem, base, 1, n.imm))
 	case flDiv:
-		// x >= 0: its low half zero-extended, then (x * M) >> s (divguard.go).
-		m, sh, _ := magic32(n.imm)
-		h := a.dest(i, x, false, pos, a.regOf(x))
-		a.op(asm.MOVL, asm.R(h), asm.R(h))
-		if riscv.Op(n.op) == riscv.OpDIVW {
-			a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(h))
-			a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(h))
-			break
-		}
-		q := a.alloc(pos, h)
-		a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(q))
-		a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(q))
-		if c := n.imm - 1; c == 2 || c == 4 || c == 8 {
-			a.op(asm.LEAQ, asm.MemIdx(q, q, int(c), 0), asm.R(q))
-		} else {
-			a.op3(asm.IMUL3Q, asm.Imm(n.imm), asm.R(q), asm.R(q))
-		}
-		a.op(asm.SUBL, asm.R(q), asm.R(h)) // below c: its upper half zero
+		a.div(i, pos)
 	default:
 		panic("BUG: amd64: fast loop: node kind")
 	}
@@ -575,4 +561,63 @@ func (a *flAlloc) body() {
 		moves = append(moves, flMove{src: at(a.reg[x], a.mem[x]), dst: a.head[g]})
 	}
 	a.parallel(moves)
+}
+
+// div emits flDiv node i: for a dividend x >= 0, (x * M) >> s (divguard.go); a
+// negative one, unless the entry proved there is none, divides with IDIV out of
+// line (RDX saved in State.Scratch around it, the divisor in the parallel moves'
+// temporary, idle in the body).
+func (a *flAlloc) div(i, pos int32) {
+	n := &a.f.nodes[i]
+	x := n.a
+	m, sh, _ := magic32(n.imm)
+	quot := riscv.Op(n.op) == riscv.OpDIVW
+	h := a.dest(i, x, false, pos, a.regOf(x))
+	q := asm.NoReg
+	if !quot {
+		q = a.alloc(pos, h)
+	}
+	var done *asm.Label
+	if !n.comm {
+		a.op(asm.TESTL, asm.R(h), asm.R(h))
+		if !a.dry {
+			done = a.u.b.NewLabel()
+			e := a.e
+			a.e.jump(asm.JMI, a.u.coldLabel(func() {
+				if h != tD {
+					e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24))
+				}
+				e.op(asm.MOVL, asm.R(h), asm.R(tA))
+				e.op(asm.CDQ, asm.None, asm.None)
+				e.op(asm.MOVL, asm.Imm(n.imm), stMem(a.spare))
+				e.op(asm.IDIVL, stMem(a.spare), asm.None)
+				res := tA
+				if !quot {
+					res = tD
+				}
+				e.op(asm.MOVL, asm.R(res), asm.R(h))
+				if h != tD {
+					e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD))
+				}
+				e.jump(asm.JMP, done)
+			}))
+		}
+	}
+	a.op(asm.MOVL, asm.R(h), asm.R(h))
+	if quot {
+		a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(h))
+		a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(h))
+	} else {
+		a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(q))
+		a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(q))
+		if c := n.imm - 1; c == 2 || c == 4 || c == 8 {
+			a.op(asm.LEAQ, asm.MemIdx(q, q, int(c), 0), asm.R(q))
+		} else {
+			a.op3(asm.IMUL3Q, asm.Imm(n.imm), asm.R(q), asm.R(q))
+		}
+		a.op(asm.SUBL, asm.R(q), asm.R(h)) // below c: its upper half zero
+	}
+	if done != nil {
+		a.u.b.Bind(done)
+	}
 }

@@ -48,7 +48,7 @@ const (
 	flSext                 // a's low half sign-extended
 	flLoad                 // op [a + imm]
 	flStore                // op b, [a + imm] (no value)
-	flDiv                  // a / imm (op DIVW) or a % imm (REMW), a >= 0, by a reciprocal
+	flDiv                  // a / imm (op DIVW) or a % imm (REMW) by a reciprocal
 )
 
 // flNode is a value of one iteration.
@@ -130,15 +130,16 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 		}
 		var n int32
 		if op := in.Op; op == riscv.OpDIVW || op == riscv.OpREMW {
-			// Only divisions by the constant the entry checked, of a dividend it
-			// proved non-negative (divguard.go, hoistbound.go).
-			if i >= len(d.by) || i >= len(p.nonNeg) || !p.nonNeg[i] {
+			// Only divisions by the constant the entry checked (divguard.go); comm
+			// marks a dividend it proved non-negative (hoistbound.go).
+			if i >= len(d.by) {
 				return nil, false
 			}
 			if _, _, ok := magic32(d.by[i]); !ok {
 				return nil, false
 			}
-			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true})
+			nonNeg := i < len(p.nonNeg) && p.nonNeg[i]
+			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true, low: !nonNeg, comm: nonNeg})
 		} else {
 			var ok bool
 			if n, ok = f.node(in, read, bmi2, arenaBase); !ok {

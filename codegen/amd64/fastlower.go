@@ -1,67 +1,87 @@
 package amd64
 
-import "github.com/hybridvm/hybridvm/codegen/internal/asm"
+import (
+	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
+)
+
+// minFastIters is the fewest iterations a fast loop runs: its entry and exit
+// (checks, charge, moves) cost about as much as the iterations it makes faster.
+const minFastIters = 8
 
 // minFastPool is the fewest registers a fast loop allocates: an instruction pins
 // up to three while it allocates another.
 const minFastPool = 4
 
-// fastLoop emits, at the entry of the current block's hoisted copy (after all of
-// p's and d's checks passed, with sx's registers sign-extended), its fast loop when
-// it has one (fastloop.go): the checks that it may run (at least one pass, gas for
-// the passes and one more iteration), the charge for the passes, the loop, and the
-// moves back to the block's mapping. Every path from here goes on to fast, the
-// hoisted copy's entry.
-func (u *unit) fastLoop(p *hoistPlan, d *divPlan, sx uint32, fast *asm.Label) {
+// planFast returns the fast loop (fastloop.go) of the current block, a self-loop
+// with hoisting plan p, divisor plan d and registers sx sign-extended at its entry,
+// as its cheapest allocation; nil when it has none. Its code (emitFast) checks that
+// it may run (n-1 >= minFastIters, gas for its passes and one more iteration),
+// charges the passes, runs them, and moves the registers back to the block's
+// mapping.
+func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
+	if p == nil || p.bound != 0 && p.bound < minFastIters*abs(p.step) {
+		return nil // too few iterations ever (hoistbound.go: the counter stays in [0, bound])
+	}
 	blk := u.blk
 	last := len(blk.Insts) - 1
-	e := &u.e
-	rm := e.rm
+	rm := u.e.rm
 	zzTried.Add(1)
 	// The cheapest per iteration of the passes of 1, 2 and 4 iterations, each with
 	// its best number of inputs kept in registers.
 	var a *flAlloc
-	var cands []uint8
-	best, bestCost, bestUnroll := -1, 0, 0
+	bestCost := 0
 	for _, unroll := range []int{1, 2, 4} {
 		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase))
 		if !ok {
 			break
 		}
-		t := newFlAlloc(f, e, rm, u.m.bmi2)
+		t := newFlAlloc(f, u, rm, u.m.bmi2)
 		if len(t.pool) < minFastPool {
 			break
 		}
-		c := t.candidates()
+		t.cands = t.candidates()
 		t.dry = true
-		for k := 0; k <= len(c) && k <= len(t.pool); k++ {
-			t.reset(k, c, rm)
+		for k := 0; k <= len(t.cands) && k <= len(t.pool); k++ {
+			t.reset(k, t.cands, rm)
 			t.body()
-			// Cost per iteration: cost/unroll against bestCost/bestUnroll.
-			if !t.fail && (best < 0 || t.cost*bestUnroll < bestCost*unroll) {
-				a, cands, best, bestCost, bestUnroll = t, c, k, t.cost, unroll
+			// Cost per iteration: cost/unroll against bestCost/a's unroll.
+			if !t.fail && (a == nil || t.cost*a.f.unroll < bestCost*unroll) {
+				if a != t {
+					c := *t // t goes on with other k
+					a = &c
+				}
+				a.k, bestCost = k, t.cost
 			}
 		}
 	}
-	if best < 0 {
-		return
-	}
+	return a
+}
+
+// emitFast emits the fast loop a (from planFast) at the entry of the current
+// block's hoisted copy, after all of p's and the divisors' checks passed (p's trip
+// check saved n-1 in State.Scratch, u.saveTrip) with the registers sextloop.go
+// relies on sign-extended. Every path from here goes on to fast, the hoisted copy's
+// entry.
+func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
+	blk := u.blk
+	e := &u.e
+	rm := e.rm
 	f := a.f
 	a.dry = false
-	a.reset(best, cands, rm)
+	a.reset(a.k, a.cands, rm)
 	zzFast.Add(1)
 
 	// The fast loop runs F = n-1 rounded down to a whole number of passes; the
 	// entry finds gas for F+1 iterations (the one after them must not run out
 	// before it has computed every register) and charges F.
 	charge := blk.Gas<<gasShift - int64(len(blk.Insts))
-	u.tripCheck(p, fast) // RDX = n-1
+	e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD)) // n-1
+	e.op(asm.CMPQ, asm.R(tD), asm.Imm(minFastIters))
+	e.jump(asm.JCS, fast)
 	if f.unroll > 1 {
 		e.op(asm.ANDQ, asm.Imm(int64(-f.unroll)), asm.R(tD))
-	} else {
-		e.op(asm.TESTQ, asm.R(tD), asm.R(tD))
 	}
-	e.jump(asm.JEQ, fast)
 	e.op(asm.LEAQ, asm.Mem(tD, 1), asm.R(tA))
 	e.op3(asm.IMUL3Q, asm.Imm(charge), asm.R(tA), asm.R(tA))
 	e.op(asm.CMPQ, asm.R(rGas), asm.R(tA))
@@ -118,4 +138,11 @@ func (u *unit) fastLoop(p *hoistPlan, d *divPlan, sx uint32, fast *asm.Label) {
 	}
 	a.parallel(moves)
 	e.op(asm.MOVQ, stMem(a.gas), asm.R(rGas))
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
+	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
@@ -262,6 +263,9 @@ func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label) {
 	e.op(asm.LEAQ, asm.Mem(tA, -1), asm.R(tD))
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
+	if u.saveTrip {
+		e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24)) // for the fast loop (fastlower.go)
+	}
 }
 
 // hullAt computes the arena offset b + k*step + off - ArenaBase into RAX for hull h,

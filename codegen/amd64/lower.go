@@ -86,13 +86,16 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 		u.loopTop = u.b.NewLabel()
 	}
 	slow, fast := u.loopTop, u.b.NewLabel()
+	fl := u.planFast(p, d, sx)
 	if p != nil {
+		u.saveTrip = fl != nil
 		u.hoistCheck(p, slow)
+		u.saveTrip = false
 	}
 	u.divCheck(d, slow)
 	u.sextCheck(sx, slow)
-	if p != nil {
-		u.fastLoop(p, d, sx, fast)
+	if fl != nil {
+		u.emitFast(fl, p, fast)
 	}
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
