@@ -16,8 +16,5 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
 		amd64.CheckEncoding(true)
 	}
-	c := m.Run()
-	zf, zt := amd64.ZZFast()
-	println("ZZFAST", zf, zt)
-	os.Exit(c)
+	os.Exit(m.Run())
 }

@@ -26,7 +26,6 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	blk := u.blk
 	last := len(blk.Insts) - 1
 	rm := u.e.rm
-	zzTried.Add(1)
 	// The cheapest per iteration of the passes of 1, 2 and 4 iterations, each with
 	// its best number of inputs kept in registers.
 	var a *flAlloc
@@ -70,7 +69,6 @@ func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
 	f := a.f
 	a.dry = false
 	a.reset(a.k, a.cands, rm)
-	zzFast.Add(1)
 
 	// The fast loop runs F = n-1 rounded down to a whole number of passes; the
 	// entry finds gas for F+1 iterations (the one after them must not run out
