@@ -54,7 +54,7 @@ type flAlloc struct {
 	ownSlot   []bool    // that copy is in a spill slot the node holds
 	low       []bool    // the register or copy holds only the low half
 	uses      [][]int32 // each node's readers' positions, ascending
-	owner     [asm.R15 + 1]int32
+	owner     [16]int32 // the node in each register (by ownIdx), -1: none
 	slots     []int64 // free spill slots
 	cands     []uint8 // the inputs the head may keep in registers, by use
 	k         int     // how many of them it keeps
@@ -83,20 +83,30 @@ func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
 			a.pool = append(a.pool, h)
 		}
 	}
+	// Each node's readers, in order, as slices of one array.
+	count := make([]int32, len(f.nodes)+1)
+	reads := func(each func(x, pos int32)) {
+		for i := range f.nodes {
+			n := &f.nodes[i]
+			if !n.live || n.kind == flIn || n.kind == flConst {
+				continue
+			}
+			each(n.a, n.pos)
+			if n.b >= 0 {
+				each(n.b, n.pos)
+			}
+		}
+	}
+	reads(func(x, _ int32) { count[x+1]++ })
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	all := make([]int32, count[len(count)-1])
 	a.uses = make([][]int32, len(f.nodes))
-	for i := len(f.nodes) - 1; i >= 0; i-- {
-		n := &f.nodes[i]
-		if !n.live || n.kind == flIn || n.kind == flConst {
-			continue
-		}
-		a.uses[n.a] = append(a.uses[n.a], n.pos)
-		if n.b >= 0 {
-			a.uses[n.b] = append(a.uses[n.b], n.pos)
-		}
-	}
 	for i := range a.uses {
-		slices.Sort(a.uses[i])
+		a.uses[i] = all[count[i]:count[i]:count[i+1]]
 	}
+	reads(func(x, pos int32) { a.uses[x] = append(a.uses[x], pos) })
 	return a
 }
 
@@ -143,7 +153,7 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 	}
 	// The k inputs keep their canonical register when it is in the pool, else take
 	// the first free one.
-	taken := func(h asm.Reg) bool { return a.owner[h] >= 0 }
+	taken := func(h asm.Reg) bool { return a.owner[ownIdx(h)] >= 0 }
 	var want []uint8
 	for i, g := range cands {
 		if i >= k || i >= len(a.pool) {
@@ -151,7 +161,7 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 		}
 		if h := rm.host[g]; h != asm.NoReg && slices.Contains(a.pool, h) && !taken(h) {
 			a.head[g] = at(h, 0)
-			a.owner[h] = f.in[g]
+			a.owner[ownIdx(h)] = f.in[g]
 			continue
 		}
 		want = append(want, g)
@@ -160,7 +170,7 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 		for _, h := range a.pool {
 			if !taken(h) {
 				a.head[g] = at(h, 0)
-				a.owner[h] = f.in[g]
+				a.owner[ownIdx(h)] = f.in[g]
 				break
 			}
 		}
@@ -243,7 +253,7 @@ func (a *flAlloc) next(x int32, pos int32) int32 {
 // in pins).
 func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
 	for _, h := range a.pool {
-		if a.owner[h] < 0 {
+		if a.owner[ownIdx(h)] < 0 {
 			return h
 		}
 	}
@@ -252,7 +262,7 @@ func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
 		if slices.Contains(pins, h) {
 			continue
 		}
-		x := a.owner[h]
+		x := a.owner[ownIdx(h)]
 		d := a.next(x, pos)
 		if a.mem[x] != noMem || a.f.nodes[x].kind == flConst {
 			d++ // no store to evict it: better at equal distance
@@ -264,7 +274,7 @@ func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
 	if victim == asm.NoReg {
 		panic("BUG: amd64: fast loop: every register pinned")
 	}
-	x := a.owner[victim]
+	x := a.owner[ownIdx(victim)]
 	if a.mem[x] == noMem && a.f.nodes[x].kind != flConst {
 		if len(a.slots) == 0 {
 			a.fail = true
@@ -275,13 +285,13 @@ func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
 		a.op(asm.MOVQ, asm.R(victim), stMem(s))
 		a.mem[x], a.ownSlot[x] = s, true
 	}
-	a.reg[x], a.owner[victim] = asm.NoReg, -1
+	a.reg[x], a.owner[ownIdx(victim)] = asm.NoReg, -1
 	return victim
 }
 
 // give makes h node x's register.
 func (a *flAlloc) give(x int32, h asm.Reg) {
-	a.reg[x], a.owner[h] = h, x
+	a.reg[x], a.owner[ownIdx(h)] = h, x
 }
 
 // dropMem forgets x's copy in memory (it no longer matches the register).
@@ -294,8 +304,8 @@ func (a *flAlloc) dropMem(x int32) {
 
 // release frees what x holds once it is no longer read.
 func (a *flAlloc) release(x int32) {
-	if h := a.reg[x]; h != asm.NoReg && a.owner[h] == x {
-		a.owner[h] = -1
+	if h := a.reg[x]; h != asm.NoReg && a.owner[ownIdx(h)] == x {
+		a.owner[ownIdx(h)] = -1
 	}
 	a.reg[x] = asm.NoReg
 	a.dropMem(x)
@@ -621,3 +631,6 @@ func (a *flAlloc) div(i, pos int32) {
 		a.u.b.Bind(done)
 	}
 }
+
+// ownIdx numbers the sixteen general registers from 0.
+func ownIdx(h asm.Reg) int { return int(h - asm.AX) }

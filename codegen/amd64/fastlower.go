@@ -26,10 +26,11 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	blk := u.blk
 	last := len(blk.Insts) - 1
 	rm := u.e.rm
-	// The cheapest per iteration of the passes of 1, 2 and 4 iterations, each with
-	// its best number of inputs kept in registers.
+	// The cheapest per iteration of passes of 1, 2 and 4 iterations (a longer one
+	// only while that saves at least an eighth), each keeping in registers the k
+	// most used inputs for the best k found going down from all of them (in steps
+	// of 2 for many, until two steps in a row find nothing better).
 	var a *flAlloc
-	bestCost := 0
 	for _, unroll := range []int{1, 2, 4} {
 		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase))
 		if !ok {
@@ -41,21 +42,34 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 		}
 		t.cands = t.candidates()
 		t.dry = true
-		for k := 0; k <= len(t.cands) && k <= len(t.pool); k++ {
+		top := min(len(t.cands), len(t.pool))
+		step := 1
+		if top > 6 {
+			step = 2
+		}
+		best, bestCost := -1, 0
+		for k, worse := top, 0; k >= 0 && worse < 2; k -= step {
 			t.reset(k, t.cands, rm)
 			t.body()
-			// Cost per iteration: cost/unroll against bestCost/a's unroll.
-			if !t.fail && (a == nil || t.cost*a.f.unroll < bestCost*unroll) {
-				if a != t {
-					c := *t // t goes on with other k
-					a = &c
-				}
-				a.k, bestCost = k, t.cost
+			if t.fail || best >= 0 && t.cost+passCost >= bestCost {
+				worse++
+				continue
 			}
+			best, bestCost, worse = k, t.cost+passCost, 0
 		}
+		// Per iteration, against the best so far: bestCost/unroll < 7/8 * cost/unroll'.
+		if best < 0 || a != nil && 8*bestCost*a.f.unroll >= 7*a.cost*unroll {
+			break
+		}
+		t.k, t.cost = best, bestCost
+		a = t
 	}
 	return a
 }
+
+// passCost is what a pass of the fast loop costs besides its body (the counter's
+// compare and the jump back), in flAlloc's units.
+const passCost = 3
 
 // emitFast emits the fast loop a (from planFast) at the entry of the current
 // block's hoisted copy, after all of p's and the divisors' checks passed (p's trip
