@@ -55,11 +55,11 @@ type flAlloc struct {
 	low       []bool    // the register or copy holds only the low half
 	uses      [][]int32 // each node's readers' positions, ascending
 	owner     [16]int32 // the node in each register (by ownIdx), -1: none
-	slots     []int64 // free spill slots
-	cands     []uint8 // the inputs the head may keep in registers, by use
-	k         int     // how many of them it keeps
-	qs, spare int64   // the counter's last value; a temporary of parallel moves
-	gas       int64   // R13 while the loop runs
+	slots     []int64   // free spill slots
+	cands     []uint8   // the inputs the head may keep in registers, by use
+	k         int       // how many of them it keeps
+	qs, spare int64     // the counter's last value; a temporary of parallel moves
+	gas       int64     // R13 while the loop runs
 }
 
 // fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
