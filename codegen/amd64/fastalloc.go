@@ -45,6 +45,8 @@ type flAlloc struct {
 	dry  bool
 	cost int
 	fail bool
+	// trace, when set, sees every two-operand instruction (tests).
+	trace func(op asm.Op, from, to asm.Operand)
 
 	pool      []asm.Reg
 	head      [32]flLoc
@@ -214,6 +216,9 @@ func resize[T any](s []T, n int) []T {
 }
 
 func (a *flAlloc) op(op asm.Op, from, to asm.Operand) {
+	if a.trace != nil {
+		a.trace(op, from, to)
+	}
 	a.cost++
 	if from.IsMem() {
 		a.cost++

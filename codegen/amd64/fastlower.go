@@ -88,9 +88,9 @@ func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
 	// entry finds gas for F+1 iterations (the one after them must not run out
 	// before it has computed every register) and charges F.
 	charge := blk.Gas<<gasShift - int64(len(blk.Insts))
-	e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD)) // n-1
-	e.op(asm.CMPQ, asm.R(tD), asm.Imm(minFastIters))
+	e.op(asm.CMPQ, stMem(guest.OffScratch+24), asm.Imm(minFastIters)) // n-1
 	e.jump(asm.JCS, fast)
+	e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD))
 	if f.unroll > 1 {
 		e.op(asm.ANDQ, asm.Imm(int64(-f.unroll)), asm.R(tD))
 	}
