@@ -61,8 +61,11 @@
 // can see the upper half (in a self-loop, where the next iteration cannot either: its
 // exits sign-extend them, sextexit.go), shift-shift-or rotates become one x86
 // rotate (fuse.go), a self-loop that cannot fault leaves results that only its
-// exits need to them (sink.go), and a branch whose arms are a few ALU instructions
-// meeting again runs them and selects with CMOVs (ifconv.go).
+// exits need to them (sink.go), a branch whose arms are a few ALU instructions
+// meeting again runs them and selects with CMOVs (ifconv.go), and a counted loop whose
+// accesses the entry checked runs its first iterations as a fast loop, its values
+// allocated to registers (R13 too, its gas saved meanwhile) rather than its guest
+// registers mapped (fastloop.go).
 //
 // Loops: the head a self-loop's back edge jumps to starts at a multiple of 16 bytes,
 // NOPs padding up to it (align.go).
