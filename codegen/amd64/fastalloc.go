@@ -55,10 +55,16 @@ type flAlloc struct {
 	mem       []int64   // each node's copy in memory (noMem: none)
 	ownSlot   []bool    // that copy is in a spill slot the node holds
 	low       []bool    // the register or copy holds only the low half
-	uses      [][]int32 // each node's readers' positions, ascending
+	nodeBuf   []flNode  // a plan's nodes, kept for the next plan
+	useAt     []int32   // each node's readers' positions, ascending: use[useAt[x]:useAt[x+1]]
+	use       []int32
 	owner     [16]int32 // the node in each register (by ownIdx), -1: none
 	slots     []int64   // free spill slots
 	cands     []uint8   // the inputs the head may keep in registers, by use
+	candBuf   [31]uint8
+	poolBuf   [len(fastRegs)]asm.Reg
+	slotBuf   [32]int64
+	moveBuf   [32]flMove
 	k         int       // how many of them it keeps
 	qs, spare int64     // the counter's last value; a temporary of parallel moves
 	gas       int64     // R13 while the loop runs
@@ -67,26 +73,38 @@ type flAlloc struct {
 // fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
 // R13, whose gas the entry saves in a slot after charging the loop (RAX stays a
 // scratch register).
-var fastRegs = append(mappable[:len(mappable):len(mappable)], tD, rGas)
+var fastRegs = func() (r [len(mappable) + 2]asm.Reg) {
+	copy(r[:], mappable[:])
+	r[len(mappable)], r[len(mappable)+1] = tD, rGas
+	return r
+}()
 
 // newFlAlloc prepares f's allocations under mapping rm (the block's, at the loop's
 // entry): the registers it may use (not those holding registers the body leaves
 // alone) and the slots it may spill to.
 func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
-	a := &flAlloc{f: f, u: u, e: &u.e, bmi2: bmi2}
+	a := u.flSpare // an allocation planFast dropped: its buffers are reused
+	u.flSpare = nil
+	if a == nil {
+		a = new(flAlloc)
+	}
+	*a = flAlloc{f: f, u: u, e: &u.e, bmi2: bmi2, useAt: a.useAt[:0], use: a.use[:0],
+		reg: a.reg[:0], mem: a.mem[:0], ownSlot: a.ownSlot[:0], low: a.low[:0], nodeBuf: a.nodeBuf}
 	var blocked [asm.R15 + 1]bool
 	for g := 1; g < 32; g++ {
 		if h := rm.host[g]; h != asm.NoReg && !f.live[g] && !f.wrote[g] {
 			blocked[h] = true
 		}
 	}
+	a.pool = a.poolBuf[:0]
 	for _, h := range fastRegs {
 		if !blocked[h] {
 			a.pool = append(a.pool, h)
 		}
 	}
-	// Each node's readers, in order, as slices of one array.
-	count := make([]int32, len(f.nodes)+1)
+	// Each node's readers, in order: use[useAt[x]:useAt[x+1]].
+	a.useAt = slices.Grow(a.useAt[:0], len(f.nodes)+2)[:len(f.nodes)+2]
+	clear(a.useAt)
 	reads := func(each func(x, pos int32)) {
 		for i := range f.nodes {
 			n := &f.nodes[i]
@@ -99,27 +117,26 @@ func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
 			}
 		}
 	}
-	reads(func(x, _ int32) { count[x+1]++ })
-	for i := 1; i < len(count); i++ {
-		count[i] += count[i-1]
+	// Counts at x+2, their sums, then each node's next free place at x+1, which
+	// ends as where the next node's readers start.
+	reads(func(x, _ int32) { a.useAt[x+2]++ })
+	for i := 2; i < len(a.useAt); i++ {
+		a.useAt[i] += a.useAt[i-1]
 	}
-	all := make([]int32, count[len(count)-1])
-	a.uses = make([][]int32, len(f.nodes))
-	for i := range a.uses {
-		a.uses[i] = all[count[i]:count[i]:count[i+1]]
-	}
-	reads(func(x, pos int32) { a.uses[x] = append(a.uses[x], pos) })
+	a.use = slices.Grow(a.use[:0], int(a.useAt[len(a.useAt)-1]))[:a.useAt[len(a.useAt)-1]]
+	reads(func(x, pos int32) { a.use[a.useAt[x+1]] = pos; a.useAt[x+1]++ })
+	a.useAt = a.useAt[:len(f.nodes)+1]
 	return a
 }
 
 // candidates lists the live registers by how much the iteration reads them, most
 // first: those the head should keep in registers.
 func (a *flAlloc) candidates() []uint8 {
-	var c []uint8
+	c := a.candBuf[:0]
 	score := func(g uint8) int {
 		s := 0
 		if in := a.f.in[g]; in >= 0 {
-			s = 2 * len(a.uses[in])
+			s = 2 * int(a.useAt[in+1]-a.useAt[in])
 		}
 		if a.f.out[g] != a.f.in[g] {
 			s++
@@ -140,10 +157,12 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 	f := a.f
 	n := len(f.nodes)
 	a.cost, a.fail = 0, false
-	a.reg = resize(a.reg, n)
-	a.mem = resize(a.mem, n)
-	a.ownSlot = resize(a.ownSlot, n)
-	a.low = resize(a.low, n)
+	if cap(a.reg) < n || cap(a.low) < n {
+		c := 4 * n // room for longer passes' plans (planFast reuses the buffers)
+		a.reg, a.mem, a.ownSlot = make([]asm.Reg, c), make([]int64, c), make([]bool, 2*c)
+		a.low = a.ownSlot[c : 2*c : 2*c]
+	}
+	a.reg, a.mem, a.ownSlot, a.low = a.reg[:n], a.mem[:n], a.ownSlot[:n], a.low[:n]
 	for i := range a.reg {
 		a.reg[i], a.mem[i], a.ownSlot[i], a.low[i] = asm.NoReg, noMem, false, false
 	}
@@ -200,19 +219,12 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 	// last value, the parallel moves' temporary and R13 go to State.Scratch, which
 	// holds nothing across a block's entry.
 	a.qs, a.spare, a.gas = guest.OffScratch, guest.OffScratch+8, guest.OffScratch+16
-	a.slots = a.slots[:0]
+	a.slots = a.slotBuf[:0]
 	for g := uint8(1); g < 32; g++ {
 		if f.wrote[g] && (!f.live[g] || a.head[g].reg != asm.NoReg) {
 			a.slots = append(a.slots, xoff(g))
 		}
 	}
-}
-
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 func (a *flAlloc) op(op asm.Op, from, to asm.Operand) {
@@ -243,7 +255,7 @@ func (a *flAlloc) op3(op asm.Op, from, mid, to asm.Operand) {
 
 // next is the first position at or after pos where node x is read (end+1: never).
 func (a *flAlloc) next(x int32, pos int32) int32 {
-	for _, p := range a.uses[x] {
+	for _, p := range a.use[a.useAt[x]:a.useAt[x+1]] {
 		if p >= pos {
 			return p
 		}
@@ -548,7 +560,7 @@ func (a *flAlloc) body() {
 		}
 	}
 	// The back edge: each live register's value, in full, to where the head keeps it.
-	var moves []flMove
+	moves := a.moveBuf[:0]
 	var full [maxFastBody * 2]bool
 	for g := uint8(1); g < 32; g++ {
 		if x := a.f.out[g]; x >= 0 && !a.lowHead[g] && int(x) < len(full) {

@@ -1,6 +1,8 @@
 package amd64
 
 import (
+	"slices"
+
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/riscv"
 )
@@ -88,17 +90,24 @@ type flPlan struct {
 const maxFastBody = 256
 
 // planFastLoop builds the fast loop of counted self-loop body (terminator term)
-// whose accesses p's entry checks cover, sx being the registers known sign-extended
-// at its head (sextloop.go), or reports that it has none.
-func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) (*flPlan, bool) {
+// whose accesses p's entry checks cover, with d's guarded divisors, sx being the
+// registers known sign-extended at its head (sextloop.go), a pass running unroll
+// iterations, its nodes in buf's storage; or reports that it has none.
+func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64, buf []flNode) (*flPlan, bool) {
 	if p == nil || !p.counted || p.cmp != nil || len(body) == 0 || unroll*len(body) > maxFastBody {
 		return nil, false
 	}
 	f := &flPlan{r: p.r, q: p.q, step: p.step, w32: p.w32, end: int32(unroll * len(body)), unroll: unroll}
+	f.nodes = slices.Grow(buf[:0], unroll*len(body)+40)
 	for i := range f.in {
 		f.in[i], f.out[i] = -1, -1
 	}
-	f.live = backEdgeLive(append(body[:len(body):len(body)], term))
+	f.live = liveIn(body)
+	if s, n := sources(term); n > 0 {
+		for _, r := range s[:n] {
+			f.live[r] = true
+		}
+	}
 	var cur [32]int32
 	for g := range cur {
 		cur[g] = -1

@@ -32,12 +32,18 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	// of 2 for many, until two steps in a row find nothing better).
 	var a *flAlloc
 	for _, unroll := range []int{1, 2, 4} {
-		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase))
+		var buf []flNode
+		if u.flSpare != nil {
+			buf, u.flSpare.nodeBuf = u.flSpare.nodeBuf, nil
+		}
+		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase), buf)
 		if !ok {
 			break
 		}
 		t := newFlAlloc(f, u, rm, u.m.bmi2)
+		t.nodeBuf = f.nodes
 		if len(t.pool) < minFastPool {
+			u.flSpare = t
 			break
 		}
 		t.cands = t.candidates()
@@ -59,9 +65,13 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 		}
 		// Per iteration, against the best so far: bestCost/unroll < 7/8 * cost/unroll'.
 		if best < 0 || a != nil && 8*bestCost*a.f.unroll >= 7*a.cost*unroll {
+			u.flSpare = t
 			break
 		}
 		t.k, t.cost = best, bestCost
+		if a != nil {
+			u.flSpare = a
+		}
 		a = t
 	}
 	return a
@@ -107,7 +117,7 @@ func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
 	e.op(asm.MOVQ, asm.R(rGas), stMem(a.gas))
 
 	canon := func(g uint8) flLoc { return at(rm.host[g], xoff(g)) }
-	var moves []flMove
+	moves := a.moveBuf[:0]
 	for g := uint8(1); g < 32; g++ {
 		if f.live[g] {
 			moves = append(moves, flMove{src: canon(g), dst: a.head[g]})
@@ -150,6 +160,7 @@ func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
 	}
 	a.parallel(moves)
 	e.op(asm.MOVQ, stMem(a.gas), asm.R(rGas))
+	u.flSpare = a
 }
 
 func abs(x int64) int64 {

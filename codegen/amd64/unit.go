@@ -98,6 +98,8 @@ type unit struct {
 	sextEntry uint32
 	// saveTrip has tripCheck keep n-1 in State.Scratch for a fast loop (fastlower.go).
 	saveTrip bool
+	// flSpare is a fast loop allocation done with, whose buffers the next reuses.
+	flSpare *flAlloc
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64
