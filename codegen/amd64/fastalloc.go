@@ -65,9 +65,9 @@ type flAlloc struct {
 	poolBuf   [len(fastRegs)]asm.Reg
 	slotBuf   [32]int64
 	moveBuf   [32]flMove
-	k         int       // how many of them it keeps
-	qs, spare int64     // the counter's last value; a temporary of parallel moves
-	gas       int64     // R13 while the loop runs
+	k         int   // how many of them it keeps
+	qs, spare int64 // the counter's last value; a temporary of parallel moves
+	gas       int64 // R13 while the loop runs
 }
 
 // fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
