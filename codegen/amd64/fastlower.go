@@ -27,9 +27,9 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	last := len(blk.Insts) - 1
 	rm := u.e.rm
 	// The cheapest per iteration of passes of 1, 2 and 4 iterations (a longer one
-	// only while that saves at least an eighth), each keeping in registers the k
-	// most used inputs for the best k found going down from all of them (in steps
-	// of 2 for many, until two steps in a row find nothing better).
+	// only while that saves at least an eighth), each keeping in registers the k most used inputs for the
+	// best k found going down from all of them (in steps of 2 for many, until two
+	// steps in a row find nothing better; only all when they fit easily).
 	var a *flAlloc
 	for _, unroll := range []int{1, 2, 4} {
 		var buf []flNode
@@ -62,6 +62,9 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 				continue
 			}
 			best, bestCost, worse = k, t.cost+passCost, 0
+			if len(t.cands)+3 <= len(t.pool) {
+				break // every input fits with room to spare: keeping fewer cannot help
+			}
 		}
 		// Per iteration, against the best so far: bestCost/unroll < 7/8 * cost/unroll'.
 		if best < 0 || a != nil && 8*bestCost*a.f.unroll >= 7*a.cost*unroll {
