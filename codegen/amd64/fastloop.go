@@ -13,28 +13,31 @@ import (
 // round loop uses 24, rotating eight values through them with moves) stores to and
 // reloads from State.X on every iteration. A counted self-loop whose accesses the
 // entry checked (hoist.go) cannot leave its body but at its head, and there only by
-// running out of gas: when the entry also finds gas for all n iterations, the first
-// n-1 can run as a separate loop whose values live wherever is best, and the n-th
-// runs the block's usual hoisted copy, which leaves every register where the rest
-// of the program expects it.
+// running out of gas: when the entry also finds gas for F+1 of its n iterations, the
+// first F can run as a separate loop whose values live wherever is best, and the
+// rest run the block's usual hoisted copy, which leaves every register where the
+// rest of the program expects it (F is n-1 rounded down to whole passes, below).
 //
 // That separate loop (the fast loop) is compiled from the body's values rather
 // than its registers: each instruction's result is a node; a move or a sext.w of a
 // value already sign-extended is no node at all; a shift-shift-or rotate is one
-// node; a result nothing reads by the end of the iteration (a register that the
-// next iteration writes before reading it: the n-th iteration computes it again)
-// is not computed. The nodes are given the ten mappable registers and RDX by a
-// linear scan that evicts the value used furthest ahead (spilling it to the slot of
-// a register the fast loop does not need), and at the back edge a parallel move puts
-// the next iteration's inputs where the head expects them. The head keeps the most
-// used inputs in registers; how many is tried every way and the cheapest taken.
+// node; a pointer's second step folds into the displacements of the accesses
+// through it; a result nothing reads by the end of the pass (a register that the
+// next iteration writes before reading it: the iterations after the fast loop
+// compute it again) is not computed. A pass runs 1, 2 or 4 iterations: within one,
+// values move from register to register for free. The nodes are given the ten
+// mappable registers, RDX and R13 by a linear scan that evicts the value read
+// furthest ahead (spilling it to the slot of a register whose value the loop does
+// not need), and at the back edge a parallel move puts the next pass's inputs where
+// the head keeps them. The head keeps the k most read inputs in registers; dry runs
+// of the allocation find the cheapest k and pass length (fastlower.go).
 //
-// Nothing of this is visible to the guest: the fast loop charges the n-1
-// iterations' gas and instructions at once (the entry checked all n fit), no
-// access in it can fault, and the n-th iteration's own charge and body are the
-// usual ones, so every exit sees exactly the interpreter's state. It ends when the
-// counter reaches the bound less one step, which it does after n-1 iterations
-// exactly (hoist.go's trip count argument).
+// Nothing of this is visible to the guest: the fast loop charges the F iterations'
+// gas and instructions at once (the entry checked that F+1 fit), no access in it can
+// fault, and the next iteration's own charge and body are the usual ones, so every
+// exit sees exactly the interpreter's state. It ends when the counter reaches its
+// value after F iterations, which it does then and no earlier (hoist.go's trip
+// count argument).
 
 // flKind is a node's kind.
 type flKind uint8
@@ -56,8 +59,8 @@ const (
 // flNode is a value of one iteration.
 type flNode struct {
 	kind flKind
-	op   asm.Op
-	a, b int32 // operand nodes, -1 for none (an ALU op with b < 0 takes imm)
+	op   asm.Op // the x86 op (flDiv: the RISC-V op)
+	a, b int32  // operand nodes, -1 for none (an ALU op with b < 0 takes imm)
 	imm  int64
 	g    uint8 // flIn: the guest register
 	wide bool  // the op reads its operands' full 64 bits

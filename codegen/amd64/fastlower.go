@@ -27,9 +27,10 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	last := len(blk.Insts) - 1
 	rm := u.e.rm
 	// The cheapest per iteration of passes of 1, 2 and 4 iterations (a longer one
-	// only while that saves at least an eighth), each keeping in registers the k most used inputs for the
-	// best k found going down from all of them (in steps of 2 for many, until two
-	// steps in a row find nothing better; only all when they fit easily).
+	// only while that saves at least an eighth), each keeping in registers the k
+	// most read inputs for the best k found going down from all of them (in steps
+	// of 2 for many, until two steps in a row find nothing better; only all when
+	// they fit easily).
 	var a *flAlloc
 	for _, unroll := range []int{1, 2, 4} {
 		var buf []flNode
@@ -85,11 +86,11 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 const passCost = 3
 
 // emitFast emits the fast loop a (from planFast) at the entry of the current
-// block's hoisted copy, after all of p's and the divisors' checks passed (p's trip
+// block's hoisted copy, after all of its checks passed (the hoisting plan's trip
 // check saved n-1 in State.Scratch, u.saveTrip) with the registers sextloop.go
 // relies on sign-extended. Every path from here goes on to fast, the hoisted copy's
 // entry.
-func (u *unit) emitFast(a *flAlloc, p *hoistPlan, fast *asm.Label) {
+func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 	blk := u.blk
 	e := &u.e
 	rm := e.rm

@@ -95,7 +95,7 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	u.divCheck(d, slow)
 	u.sextCheck(sx, slow)
 	if fl != nil {
-		u.emitFast(fl, p, fast)
+		u.emitFast(fl, fast)
 	}
 	e.jump(asm.JMP, fast)
 	rm, next := e.rm, u.next
