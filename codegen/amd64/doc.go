@@ -15,7 +15,9 @@
 //	         the result is negative exactly when g did not fit (then it is added back
 //	         and the run exits out of gas). A run never gets more than 2^18-1 gas
 //	         (codegen.MaxRunGas), so Retired (≤ gas spent, every weight ≥ 1) never
-//	         carries into the gas field, and g<<18 fits an imm32 (g ≤ 6400).
+//	         carries into the gas field, and g<<18 fits an imm32 (g ≤ 6400). A fast
+//	         loop (fastloop.go), its gas charged at its entry, allocates R13 and
+//	         keeps the packed value in State.Scratch meanwhile.
 //	RBX RSI RDI R8 R9 R10 R11 R12 RBP RCX
 //	         ten guest registers, chosen per program by translate.RegisterUse (static
 //	         use counts weighted by loop depth and the call graph); the others live in

@@ -142,10 +142,17 @@ func (a *flAlloc) body() {
 	}
 	// The back edge: each live register's value, in full, to where the head keeps it.
 	moves := a.moveBuf[:0]
-	var full [maxFastBody * 2]bool
+	// First the values some head needs in full: sign-extended in place, which
+	// leaves them valid for the heads that take low halves too.
 	for g := uint8(1); g < 32; g++ {
-		if x := a.f.out[g]; x >= 0 && !a.lowHead[g] && int(x) < len(full) {
-			full[x] = true
+		if x := a.f.out[g]; x >= 0 && !a.lowHead[g] && a.low[x] {
+			if a.reg[x] != asm.NoReg {
+				a.widen(x)
+			} else {
+				a.op(asm.MOVLQSX, stMem(a.mem[x]), asm.R(tA))
+				a.op(asm.MOVQ, asm.R(tA), stMem(a.mem[x]))
+				a.low[x] = false
+			}
 		}
 	}
 	for g := uint8(1); g < 32; g++ {
@@ -156,15 +163,6 @@ func (a *flAlloc) body() {
 		if c := a.f.nodes[x]; c.kind == flConst {
 			moves = append(moves, flMove{dst: a.head[g], imm: true, v: c.imm})
 			continue
-		}
-		if a.low[x] && (int(x) >= len(full) || full[x]) {
-			if a.reg[x] != asm.NoReg {
-				a.widen(x)
-			} else {
-				a.op(asm.MOVLQSX, stMem(a.mem[x]), asm.R(tA))
-				a.op(asm.MOVQ, asm.R(tA), stMem(a.mem[x]))
-				a.low[x] = false
-			}
 		}
 		moves = append(moves, flMove{src: at(a.reg[x], a.mem[x]), dst: a.head[g]})
 	}
@@ -186,7 +184,7 @@ func (a *flAlloc) div(i, pos int32) {
 		q = a.alloc(pos, h)
 	}
 	var done *asm.Label
-	if !n.comm {
+	if n.low { // the dividend's sign is not known (see planFastLoop)
 		a.op(asm.TESTL, asm.R(h), asm.R(h))
 		if !a.dry {
 			done = a.u.b.NewLabel()

@@ -142,8 +142,9 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 		}
 		var n int32
 		if op := in.Op; op == riscv.OpDIVW || op == riscv.OpREMW {
-			// Only divisions by the constant the entry checked (divguard.go); comm
-			// marks a dividend it proved non-negative (hoistbound.go).
+			// Only divisions by the constant the entry checked (divguard.go). A
+			// dividend it proved non-negative (hoistbound.go) gives a non-negative
+			// result in full; another one's may be negative, in its low half.
 			if i >= len(d.by) {
 				return nil, false
 			}
@@ -151,7 +152,7 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 				return nil, false
 			}
 			nonNeg := i < len(p.nonNeg) && p.nonNeg[i]
-			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true, low: !nonNeg, comm: nonNeg})
+			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true, low: !nonNeg})
 		} else {
 			var ok bool
 			if n, ok = f.node(in, read, bmi2, arenaBase); !ok {
@@ -270,24 +271,23 @@ func (f *flPlan) node(in riscv.Inst, read func(uint8) int32, bmi2 bool, arenaBas
 		op == riscv.OpOR || op == riscv.OpXOR || op == riscv.OpMUL || op == riscv.OpMULW
 	if rtype {
 		// Moves: c.mv is add rd, x0, rs.
-		zero := func(x uint8) bool { return x == 0 }
 		switch op {
 		case riscv.OpADD, riscv.OpOR, riscv.OpXOR:
-			if zero(in.Rs1) {
+			if in.Rs1 == 0 {
 				return copyOf(read(in.Rs2)), true
 			}
 			fallthrough
 		case riscv.OpSUB:
-			if zero(in.Rs2) {
+			if in.Rs2 == 0 {
 				return copyOf(a), true
 			}
 		case riscv.OpADDW:
-			if zero(in.Rs1) {
+			if in.Rs1 == 0 {
 				return f.node(riscv.Inst{Op: riscv.OpADDIW, Rd: in.Rd, Rs1: in.Rs2}, read, bmi2, arenaBase)
 			}
 			fallthrough
 		case riscv.OpSUBW:
-			if zero(in.Rs2) {
+			if in.Rs2 == 0 {
 				return f.node(riscv.Inst{Op: riscv.OpADDIW, Rd: in.Rd, Rs1: in.Rs1}, read, bmi2, arenaBase)
 			}
 		}

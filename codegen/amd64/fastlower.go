@@ -87,7 +87,7 @@ const passCost = 3
 
 // emitFast emits the fast loop a (from planFast) at the entry of the current
 // block's hoisted copy, after all of its checks passed (the hoisting plan's trip
-// check saved n-1 in State.Scratch, u.saveTrip) with the registers sextloop.go
+// check saved n-1 in State.Scratch: hoistCheck's saveTrip) with the registers sextloop.go
 // relies on sign-extended. Every path from here goes on to fast, the hoisted copy's
 // entry.
 func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {

@@ -186,15 +186,16 @@ func (p *hoistPlan) cover(h hoistHull, m, n int, bools func(int) []bool) {
 // loop runs n times, 1 <= n <= 2^31 (a counted loop's; an uncounted one has only hulls
 // of invariant bases, which hold for any number of iterations), and every hull is in
 // bounds (a store hull in its window) at its first and last iteration; it falls
-// through when they all hold. It uses RAX and RDX.
-func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
+// through when they all hold. It uses RAX and RDX. saveTrip keeps n-1 for a fast
+// loop (tripCheck).
+func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label, saveTrip bool) {
 	if p.cmp != nil {
 		u.cmpHoistCheck(p, slow)
 		return
 	}
 	size := int64(u.m.Cfg.Layout.ArenaSize)
 	if p.counted {
-		u.tripCheck(p, slow)
+		u.tripCheck(p, slow, saveTrip)
 	}
 	if p.bound != 0 {
 		u.boundCheck(p, slow)
@@ -219,8 +220,8 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label) {
 }
 
 // tripCheck emits the entry's check that counted loop p runs n times, 1 <= n <= 2^31,
-// leaving n-1 in RDX (it jumps to slow otherwise).
-func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label) {
+// leaving n-1 in RDX, and in State.Scratch when save (it jumps to slow otherwise).
+func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 	e := &u.e
 	// diff = q - r at entry = n * step (r - q for a negative step).
 	a, b, c := p.q, p.r, p.step
@@ -263,8 +264,8 @@ func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label) {
 	e.op(asm.LEAQ, asm.Mem(tA, -1), asm.R(tD))
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
-	if u.saveTrip {
-		e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24)) // for the fast loop (fastlower.go)
+	if save {
+		e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24)) // for a fast loop (fastlower.go)
 	}
 }
 

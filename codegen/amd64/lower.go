@@ -88,9 +88,7 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	slow, fast := u.loopTop, u.b.NewLabel()
 	fl := u.planFast(p, d, sx)
 	if p != nil {
-		u.saveTrip = fl != nil
-		u.hoistCheck(p, slow)
-		u.saveTrip = false
+		u.hoistCheck(p, slow, fl != nil)
 	}
 	u.divCheck(d, slow)
 	u.sextCheck(sx, slow)

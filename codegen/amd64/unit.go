@@ -96,8 +96,6 @@ type unit struct {
 	// sextEntry holds the registers sign-extended at the start of every iteration
 	// of the self-loop copy being lowered (sextloop.go; 0: none known).
 	sextEntry uint32
-	// saveTrip has tripCheck keep n-1 in State.Scratch for a fast loop (fastlower.go).
-	saveTrip bool
 	// flSpare is a fast loop allocation done with, whose buffers the next reuses.
 	flSpare *flAlloc
 	// callEnds maps each call target of the unit's blocks to the return addresses
