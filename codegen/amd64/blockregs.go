@@ -111,18 +111,21 @@ type swaps struct {
 
 func (ps *swaps) of(a, b *regMap) (pairs []swap) {
 	pairs = ps.buf[:0]
-	var ga, gb [asm.R15 + 1]int
+	if a.host == b.host {
+		return pairs
+	}
+	var ga, gb [16]int // by ownIdx
 	for g := 1; g < 32; g++ {
 		if h := a.host[g]; h != asm.NoReg {
-			ga[h] = g
+			ga[ownIdx(h)] = g
 		}
 		if h := b.host[g]; h != asm.NoReg {
-			gb[h] = g
+			gb[ownIdx(h)] = g
 		}
 	}
 	for _, h := range mappable {
-		if ga[h] != gb[h] {
-			pairs = append(pairs, [3]int{int(h), ga[h], gb[h]})
+		if i := ownIdx(h); ga[i] != gb[i] {
+			pairs = append(pairs, [3]int{int(h), ga[i], gb[i]})
 		}
 	}
 	return pairs

@@ -97,21 +97,36 @@ func (u *unit) guessConst(r uint8) (int64, bool) {
 	return u.guessLi(r, func(c int64) bool { _, _, ok := magic32(c); return ok })
 }
 
+// liLoad is an `addi rd, zero, imm` of the unit, in the block starting at start.
+type liLoad struct {
+	start uint64
+	imm   int64
+	rd    uint8
+}
+
 // guessLi is guessConst for the constants accept takes.
 func (u *unit) guessLi(r uint8, accept func(int64) bool) (int64, bool) {
+	if !u.lisDone { // the unit's loads of constants, listed once
+		u.lis, u.lisDone = u.lis[:0], true
+		for _, b := range u.blocks {
+			for _, in := range b.Insts {
+				if in.Op == riscv.OpADDI && in.Rs1 == 0 {
+					u.lis = append(u.lis, liLoad{start: b.Start, imm: in.Imm, rd: in.Rd})
+				}
+			}
+		}
+	}
 	var best, first int64
 	bestAt, haveFirst := uint64(0), false
-	for _, b := range u.blocks {
-		for _, in := range b.Insts {
-			if in.Op != riscv.OpADDI || in.Rd != r || in.Rs1 != 0 || !accept(in.Imm) {
-				continue
-			}
-			if !haveFirst {
-				first, haveFirst = in.Imm, true
-			}
-			if b.Start <= u.blk.Start && b.Start+1 > bestAt {
-				best, bestAt = in.Imm, b.Start+1
-			}
+	for _, l := range u.lis {
+		if l.rd != r || !accept(l.imm) {
+			continue
+		}
+		if !haveFirst {
+			first, haveFirst = l.imm, true
+		}
+		if l.start <= u.blk.Start && l.start+1 > bestAt {
+			best, bestAt = l.imm, l.start+1
 		}
 	}
 	if bestAt != 0 {

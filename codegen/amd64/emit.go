@@ -30,6 +30,10 @@ type regMap struct {
 	host [32]asm.Reg
 }
 
+// ownIdx numbers the sixteen general registers from 0 (asm.Reg values are large:
+// arrays by ownIdx stay small).
+func ownIdx(h asm.Reg) int { return int(h - asm.AX) }
+
 // mapped lists the (guest, host) pairs.
 func (m *regMap) mapped() (pairs [][2]int) {
 	for g, h := range m.host {

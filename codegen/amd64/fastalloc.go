@@ -45,6 +45,8 @@ type flAlloc struct {
 	dry  bool
 	cost int
 	fail bool
+	// limit, when positive, ends a dry run whose cost reaches it (as failed).
+	limit int
 	// trace, when set, sees every two-operand instruction (tests).
 	trace func(op asm.Op, from, to asm.Operand)
 
@@ -55,7 +57,6 @@ type flAlloc struct {
 	mem       []int64   // each node's copy in memory (noMem: none)
 	ownSlot   []bool    // that copy is in a spill slot the node holds
 	low       []bool    // the register or copy holds only the low half
-	nodeBuf   []flNode  // a plan's nodes, kept for the next plan
 	useAt     []int32   // each node's readers' positions, ascending: use[useAt[x]:useAt[x+1]]
 	use       []int32
 	owner     [16]int32 // the node in each register (by ownIdx), -1: none
@@ -65,9 +66,10 @@ type flAlloc struct {
 	poolBuf   [len(fastRegs)]asm.Reg
 	slotBuf   [32]int64
 	moveBuf   [32]flMove
-	k         int   // how many of them it keeps
-	qs, spare int64 // the counter's last value; a temporary of parallel moves
-	gas       int64 // R13 while the loop runs
+	k         int    // how many of them it keeps
+	qs, spare int64  // the counter's last value; a temporary of parallel moves
+	gas       int64  // R13 while the loop runs
+	plan      flPlan // the plan allocated (f), whose storage the allocation keeps
 }
 
 // fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
@@ -79,26 +81,39 @@ var fastRegs = func() (r [len(mappable) + 2]asm.Reg) {
 	return r
 }()
 
-// newFlAlloc prepares f's allocations under mapping rm (the block's, at the loop's
-// entry): the registers it may use (not those holding registers the body leaves
-// alone) and the slots it may spill to.
-func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
-	a := u.flSpare // an allocation planFast dropped: its buffers are reused
-	u.flSpare = nil
-	if a == nil {
-		a = new(flAlloc)
+// takeFl returns an allocation to plan into (its plan) and prepare: one done with
+// (dropFl), whose storage it reuses, when the unit has one.
+func (u *unit) takeFl() *flAlloc {
+	if n := len(u.flFree); n > 0 {
+		a := u.flFree[n-1]
+		u.flFree = u.flFree[:n-1]
+		return a
 	}
-	*a = flAlloc{f: f, u: u, e: &u.e, bmi2: bmi2, useAt: a.useAt[:0], use: a.use[:0],
-		reg: a.reg[:0], mem: a.mem[:0], ownSlot: a.ownSlot[:0], low: a.low[:0], nodeBuf: a.nodeBuf}
-	var blocked [asm.R15 + 1]bool
+	return new(flAlloc)
+}
+
+// dropFl gives back an allocation done with, for takeFl to reuse.
+func (u *unit) dropFl(a *flAlloc) {
+	a.f, a.u, a.e, a.trace = nil, nil, nil, nil
+	u.flFree = append(u.flFree, a)
+}
+
+// prepare makes a the allocations of its plan under mapping rm (the block's, at the
+// loop's entry): the registers it may use (not those holding registers the body
+// leaves alone) and the slots it may spill to.
+func (a *flAlloc) prepare(u *unit, rm *regMap, bmi2 bool) {
+	*a = flAlloc{f: &a.plan, u: u, e: &u.e, bmi2: bmi2, useAt: a.useAt[:0], use: a.use[:0],
+		reg: a.reg[:0], mem: a.mem[:0], ownSlot: a.ownSlot[:0], low: a.low[:0], plan: a.plan}
+	f := a.f
+	var blocked [16]bool // by ownIdx
 	for g := 1; g < 32; g++ {
 		if h := rm.host[g]; h != asm.NoReg && !f.live[g] && !f.wrote[g] {
-			blocked[h] = true
+			blocked[ownIdx(h)] = true
 		}
 	}
 	a.pool = a.poolBuf[:0]
 	for _, h := range fastRegs {
-		if !blocked[h] {
+		if !blocked[ownIdx(h)] {
 			a.pool = append(a.pool, h)
 		}
 	}
@@ -126,7 +141,6 @@ func newFlAlloc(f *flPlan, u *unit, rm *regMap, bmi2 bool) *flAlloc {
 	a.use = slices.Grow(a.use[:0], int(a.useAt[len(a.useAt)-1]))[:a.useAt[len(a.useAt)-1]]
 	reads(func(x, pos int32) { a.use[a.useAt[x+1]] = pos; a.useAt[x+1]++ })
 	a.useAt = a.useAt[:len(f.nodes)+1]
-	return a
 }
 
 // candidates lists the live registers by how much the iteration reads them, most
@@ -430,6 +444,3 @@ func (a *flAlloc) regOf(x int32) asm.Reg {
 	}
 	return a.reg[x]
 }
-
-// ownIdx numbers the sixteen general registers from 0.
-func ownIdx(h asm.Reg) int { return int(h - asm.AX) }

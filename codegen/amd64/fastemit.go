@@ -138,6 +138,10 @@ func (a *flAlloc) body() {
 		n := &a.f.nodes[i]
 		if n.live && n.kind != flIn && n.kind != flConst {
 			a.node(int32(i))
+			if a.dry && a.limit > 0 && a.cost >= a.limit {
+				a.fail = true
+				return
+			}
 		}
 	}
 	// The back edge: each live register's value, in full, to where the head keeps it.

@@ -92,16 +92,16 @@ type flPlan struct {
 // maxFastBody bounds the bodies given a fast loop (translation stays linear).
 const maxFastBody = 256
 
-// planFastLoop builds the fast loop of counted self-loop body (terminator term)
-// whose accesses p's entry checks cover, with d's guarded divisors, sx being the
-// registers known sign-extended at its head (sextloop.go), a pass running unroll
-// iterations, its nodes in buf's storage; or reports that it has none.
-func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64, buf []flNode) (*flPlan, bool) {
+// planFastLoop builds into f (reusing its nodes' storage) the fast loop of counted
+// self-loop body (terminator term) whose accesses p's entry checks cover, with d's
+// guarded divisors, sx being the registers known sign-extended at its head
+// (sextloop.go), a pass running unroll iterations; or reports that it has none.
+func planFastLoop(f *flPlan, body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) bool {
 	if p == nil || !p.counted || p.cmp != nil || len(body) == 0 || unroll*len(body) > maxFastBody {
-		return nil, false
+		return false
 	}
-	f := &flPlan{r: p.r, q: p.q, step: p.step, w32: p.w32, end: int32(unroll * len(body)), unroll: unroll}
-	f.nodes = slices.Grow(buf[:0], unroll*len(body)+40)
+	*f = flPlan{r: p.r, q: p.q, step: p.step, w32: p.w32, end: int32(unroll * len(body)), unroll: unroll,
+		nodes: slices.Grow(f.nodes[:0], unroll*len(body)+40)}
 	for i := range f.in {
 		f.in[i], f.out[i] = -1, -1
 	}
@@ -130,10 +130,10 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 		i, in := k%len(body), body[k%len(body)]
 		pos := int32(k)
 		if (in.Op.IsLoad() || in.Op.IsStore()) && !(i < len(p.unchecked) && p.unchecked[i]) {
-			return nil, false
+			return false
 		}
 		if !fits32(in.Imm-arenaBase) && (in.Op.IsLoad() || in.Op.IsStore()) {
-			return nil, false
+			return false
 		}
 		if in.Op.IsStore() {
 			base, off := f.offset(read(in.Rs1), in.Imm-arenaBase)
@@ -146,17 +146,17 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 			// dividend it proved non-negative (hoistbound.go) gives a non-negative
 			// result in full; another one's may be negative, in its low half.
 			if i >= len(d.by) {
-				return nil, false
+				return false
 			}
 			if _, _, ok := magic32(d.by[i]); !ok {
-				return nil, false
+				return false
 			}
 			nonNeg := i < len(p.nonNeg) && p.nonNeg[i]
 			n = f.add(flNode{kind: flDiv, op: asm.Op(op), a: read(in.Rs1), imm: d.by[i], sx: true, low: !nonNeg})
 		} else {
 			var ok bool
 			if n, ok = f.node(in, read, bmi2, arenaBase); !ok {
-				return nil, false
+				return false
 			}
 		}
 		if in.Rd == 0 {
@@ -176,7 +176,7 @@ func planFastLoop(body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, 
 		}
 	}
 	f.liveness()
-	return f, true
+	return true
 }
 
 // konst adds a constant node.
@@ -197,8 +197,9 @@ func (f *flPlan) add(n flNode) int32 {
 // copyOf marks a result that is node n itself (no code): planFastLoop decodes it.
 func copyOf(n int32) int32 { return -n - 2 }
 
-// Two-operand x86 ops of the R-type and I-type ALU instructions: 64-bit, 32-bit.
-var flALUOps = map[riscv.Op][2]asm.Op{
+// Two-operand x86 ops of the R-type and I-type ALU instructions: 64-bit, 32-bit
+// (tables indexed by op: zero for the others).
+var flALUOps = [riscv.NumOps][2]asm.Op{
 	riscv.OpADD: {asm.ADDQ, asm.ADDL}, riscv.OpADDW: {asm.ADDQ, asm.ADDL}, riscv.OpADDI: {asm.ADDQ, asm.ADDL}, riscv.OpADDIW: {asm.ADDQ, asm.ADDL},
 	riscv.OpSUB: {asm.SUBQ, asm.SUBL}, riscv.OpSUBW: {asm.SUBQ, asm.SUBL},
 	riscv.OpAND: {asm.ANDQ, asm.ANDL}, riscv.OpANDI: {asm.ANDQ, asm.ANDL},
@@ -209,11 +210,11 @@ var flALUOps = map[riscv.Op][2]asm.Op{
 
 // Shifts by an immediate and by a register (BMI2): 64-bit, 32-bit.
 var (
-	flShiftOps = map[riscv.Op]asm.Op{
+	flShiftOps = [riscv.NumOps]asm.Op{
 		riscv.OpSLLI: asm.SHLQ, riscv.OpSRLI: asm.SHRQ, riscv.OpSRAI: asm.SARQ,
 		riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL,
 	}
-	flShiftXOps = map[riscv.Op]asm.Op{
+	flShiftXOps = [riscv.NumOps]asm.Op{
 		riscv.OpSLL: asm.SHLXQ, riscv.OpSRL: asm.SHRXQ, riscv.OpSRA: asm.SARXQ,
 		riscv.OpSLLW: asm.SHLXL, riscv.OpSRLW: asm.SHRXL, riscv.OpSRAW: asm.SARXL,
 	}
@@ -246,22 +247,22 @@ func (f *flPlan) node(in riscv.Inst, read func(uint8) int32, bmi2 bool, arenaBas
 		a := read(in.Rs1)
 		return f.add(flNode{kind: flNot, a: a, sx: f.nodes[a].sx, low: f.nodes[a].sx, wide: !f.nodes[a].sx}), true
 	}
-	if x, ok := flShiftOps[op]; ok {
+	if x := flShiftOps[op]; x != 0 {
 		w := op == riscv.OpSLLIW || op == riscv.OpSRLIW || op == riscv.OpSRAIW
 		if w && in.Imm == 0 {
 			return f.node(riscv.Inst{Op: riscv.OpADDIW, Rd: in.Rd, Rs1: in.Rs1}, read, bmi2, arenaBase)
 		}
 		return f.add(flNode{kind: flShift, op: x, a: read(in.Rs1), imm: in.Imm, wide: !w, low: w, sx: w}), true
 	}
-	if x, ok := flShiftXOps[op]; ok {
+	if x := flShiftXOps[op]; x != 0 {
 		if !bmi2 {
 			return 0, false
 		}
 		w := x == asm.SHLXL || x == asm.SHRXL || x == asm.SARXL
 		return f.add(flNode{kind: flShiftX, op: x, a: read(in.Rs1), b: read(in.Rs2), wide: !w, low: w, sx: w}), true
 	}
-	ops, ok := flALUOps[op]
-	if !ok {
+	ops := flALUOps[op]
+	if ops[0] == 0 {
 		return 0, false
 	}
 	a := read(in.Rs1)

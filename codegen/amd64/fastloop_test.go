@@ -43,7 +43,8 @@ func TestPlanFastLoopValues(t *testing.T) {
 	}
 	term := tBne(rv.S1, rv.S2)
 	p := countedPlan(body, rv.S1, rv.S2)
-	f, ok := planFastLoop(body, term, p, &divPlan{}, 0, 1, true, 0, nil)
+	f := new(flPlan)
+	ok := planFastLoop(f, body, term, p, &divPlan{}, 0, 1, true, 0)
 	if !ok {
 		t.Fatal("no fast loop")
 	}
@@ -73,7 +74,8 @@ func TestPlanFastLoopValues(t *testing.T) {
 		t.Errorf("back-edge live set wrong: a5 %v a3 %v a0 %v t5 %v s2 %v", f.live[rv.A5], f.live[rv.A3], f.live[rv.A0], f.live[rv.T5], f.live[rv.S2])
 	}
 	// Unrolled by two: the second iteration reads the first's values, no new inputs.
-	f2, ok := planFastLoop(body, term, p, &divPlan{}, 0, 2, true, 0, nil)
+	f2 := new(flPlan)
+	ok = planFastLoop(f2, body, term, p, &divPlan{}, 0, 2, true, 0)
 	if !ok {
 		t.Fatal("no fast loop unrolled")
 	}
@@ -119,7 +121,7 @@ func TestPlanFastLoopRefuses(t *testing.T) {
 		if c.mod != nil {
 			c.mod(p)
 		}
-		if _, ok := planFastLoop(c.body, tBne(rv.S1, rv.S2), p, &divPlan{}, 0, 2, false, 0, nil); ok {
+		if planFastLoop(new(flPlan), c.body, tBne(rv.S1, rv.S2), p, &divPlan{}, 0, 2, false, 0) {
 			t.Errorf("%s: planned a fast loop", name)
 		}
 	}

@@ -33,18 +33,14 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	// they fit easily).
 	var a *flAlloc
 	for _, unroll := range []int{1, 2, 4} {
-		var buf []flNode
-		if u.flSpare != nil {
-			buf, u.flSpare.nodeBuf = u.flSpare.nodeBuf, nil
-		}
-		f, ok := planFastLoop(blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase), buf)
-		if !ok {
+		t := u.takeFl()
+		if !planFastLoop(&t.plan, blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase)) {
+			u.dropFl(t)
 			break
 		}
-		t := newFlAlloc(f, u, rm, u.m.bmi2)
-		t.nodeBuf = f.nodes
+		t.prepare(u, rm, u.m.bmi2)
 		if len(t.pool) < minFastPool {
-			u.flSpare = t
+			u.dropFl(t)
 			break
 		}
 		t.cands = t.candidates()
@@ -57,6 +53,9 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 		best, bestCost := -1, 0
 		for k, worse := top, 0; k >= 0 && worse < 2; k -= step {
 			t.reset(k, t.cands, rm)
+			if best >= 0 {
+				t.limit = bestCost - passCost // cheaper than the best, or worse
+			}
 			t.body()
 			if t.fail || best >= 0 && t.cost+passCost >= bestCost {
 				worse++
@@ -69,12 +68,12 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 		}
 		// Per iteration, against the best so far: bestCost/unroll < 7/8 * cost/unroll'.
 		if best < 0 || a != nil && 8*bestCost*a.f.unroll >= 7*a.cost*unroll {
-			u.flSpare = t
+			u.dropFl(t)
 			break
 		}
 		t.k, t.cost = best, bestCost
 		if a != nil {
-			u.flSpare = a
+			u.dropFl(a)
 		}
 		a = t
 	}
@@ -95,7 +94,7 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 	e := &u.e
 	rm := e.rm
 	f := a.f
-	a.dry = false
+	a.dry, a.limit = false, 0
 	a.reset(a.k, a.cands, rm)
 
 	// The fast loop runs F = n-1 rounded down to a whole number of passes; the
@@ -164,7 +163,7 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 	}
 	a.parallel(moves)
 	e.op(asm.MOVQ, stMem(a.gas), asm.R(rGas))
-	u.flSpare = a
+	u.dropFl(a)
 }
 
 func abs(x int64) int64 {

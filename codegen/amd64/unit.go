@@ -96,8 +96,12 @@ type unit struct {
 	// sextEntry holds the registers sign-extended at the start of every iteration
 	// of the self-loop copy being lowered (sextloop.go; 0: none known).
 	sextEntry uint32
-	// flSpare is a fast loop allocation done with, whose buffers the next reuses.
-	flSpare *flAlloc
+	// flFree holds fast loop allocations done with, whose storage the next reuse
+	// (takeFl), kept with the unit.
+	flFree []*flAlloc
+	// lis lists the unit's loads of constants once guessLi asked (lisDone).
+	lis     []liLoad
+	lisDone bool
 	// callEnds maps each call target of the unit's blocks to the return addresses
 	// of those calls (retsite.go; built on first use).
 	callEnds    map[uint64][]uint64
@@ -135,7 +139,7 @@ func newUnit(m *module, blocks []*codegen.Block) *unit {
 	*u = unit{
 		m: m, b: asm.NewAMD64(), blocks: blocks, index: old.index, slotOf: old.slotOf, tableSlot: -1, fuse: &noFusion,
 		ind: old.ind[:0], locals: old.locals[:0], direct: old.direct[:0], cold: old.cold[:0], boolBuf: old.boolBuf, pcBuf: old.pcBuf,
-		slots: old.slots[:0], slotMiss: old.slotMiss[:0], slotJumps: old.slotJumps[:0],
+		slots: old.slots[:0], slotMiss: old.slotMiss[:0], slotJumps: old.slotJumps[:0], flFree: old.flFree, lis: old.lis,
 	}
 	u.e = emitter{b: u.b, rm: &m.rm}
 	u.exit = u.b.NewLabel()
@@ -171,7 +175,7 @@ func (u *unit) release() {
 	clear(u.direct)
 	clear(u.slotMiss)
 	clear(u.slotJumps)
-	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps, locals: u.locals}
+	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps, locals: u.locals, flFree: u.flFree, lis: u.lis}
 	if len(u.boolBuf) > 1<<16 || !spareUnit.CompareAndSwap(nil, u) {
 		units.Put(u)
 	}

@@ -75,7 +75,7 @@ type x86table struct {
 // x86ops returns the table, built when the first unit is encoded rather than at
 // package initialisation: every hybridvm process links this package, and most
 // (interp runs, EVM-only runs, short tiered runs) never encode anything.
-var x86ops = sync.OnceValue(newX86table)
+var x86ops = sync.OnceValue(func() *x86table { t := newX86table(); return &t })
 
 func newX86table() x86table {
 	m := map[Op]x86op{}
@@ -201,8 +201,13 @@ func newX86table() x86table {
 	return t
 }
 
-func x86lookup(op Op) *x86op {
-	t := x86ops()
+// lookup returns op's description, nil for an op the encoder does not know.
+func (e *x86enc) lookup(op Op) *x86op {
+	t := e.tbl
+	if t == nil {
+		t = x86ops()
+		e.tbl = t
+	}
 	i := int(op) - int(t.base)
 	if i < 0 || i >= len(t.ops) || t.ops[i].form == xNone {
 		return nil
@@ -367,7 +372,8 @@ type x86enc struct {
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
-	aligns        []int32 // the alignments' indices in items
+	aligns        []int32   // the alignments' indices in items
+	tbl           *x86table // x86ops(), kept: asking for it costs an atomic load and a call
 }
 
 // x86item is a record whose size finish decides: a jump to a label, sized by
@@ -493,7 +499,7 @@ func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, 
 
 // inst encodes one instruction, reporting false for one it does not support.
 func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
-	d := x86lookup(op)
+	d := e.lookup(op)
 	if d == nil {
 		return false
 	}
@@ -770,7 +776,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 	e.at = append(e.at, int32(len(e.code)))
 	switch in.kind {
 	case instJump:
-		d := x86lookup(in.op)
+		d := b.x.lookup(in.op)
 		if d == nil || (d.form != xJMP && d.form != xJcc) || !isNone(in.from) {
 			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
 			return
