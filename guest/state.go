@@ -40,7 +40,7 @@ type State struct {
 	// range (window 0 below it, window 1 above it or, with nothing protected, the
 	// whole arena), the span of arena offsets [StoreWinLo, StoreWinHi8+8) covering the
 	// pages the guest's stores have written, clamped to the side (empty while
-	// StoreWinLo > StoreWinHi8). They are the frame's written memory: gas pays for
+	// StoreWinLo > StoreWinHi8; an empty window's StoreWinLo is EmptyWinLo). They are the frame's written memory: gas pays for
 	// their pages (GrowWindow; docs/abi.md, "Memory growth"), the arena resets them
 	// when the frame ends, and native code lets a store inside one through with two
 	// compares.
@@ -69,9 +69,15 @@ const ScratchWords = 4
 // reach (docs/abi.md, "Memory growth").
 const ContractPageGas = 512
 
+// EmptyWinLo is an empty store window's StoreWinLo: above every arena offset both as
+// an unsigned and as a signed number, so that native code may compare a start with it
+// either way (codegen/amd64/group.go compares signed, which makes a wrap test
+// unnecessary).
+const EmptyWinLo = 1<<63 - 1
+
 // EmptyStoreWindows empties the store windows (see StoreWinLo).
 func (s *State) EmptyStoreWindows() {
-	s.StoreWinLo = [2]uint64{^uint64(0), ^uint64(0)}
+	s.StoreWinLo = [2]uint64{EmptyWinLo, EmptyWinLo}
 	s.StoreWinHi8 = [2]uint64{}
 	s.WinPages = [2]uint64{}
 }

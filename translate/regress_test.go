@@ -527,3 +527,25 @@ func divLineWant(guess, adj int64) int {
 	a0 += a1
 	return int(a0 & 0xff)
 }
+
+// TestEmptyWindowStoreGroup: a store group whose hull is exactly 8 bytes at arena
+// offset 0, the frame's first store, with memory metered. amd64 compares a group's
+// start with StoreWinLo signed (codegen/amd64/group.go); were an empty window's
+// StoreWinLo -1 as a signed number (2^64-1), this group would pass the window check,
+// skip the window's growth and its page gas, and end with less gas used than the
+// interpreter's run (guest.EmptyWinLo).
+func TestEmptyWindowStoreGroup(t *testing.T) {
+	p := New(base + 0x10000)
+	p.LI(S0, base) // arena offset 0: the writable segment below the text
+	p.LI(A0, 3)
+	p.SW(A0, S0, 0)
+	p.SW(A0, S0, 4) // one group, [0, 8)
+	p.LW(A1, S0, 4)
+	p.ADD(A0, A0, A1)
+	p.LI(A7, 93)
+	p.ECALL()
+	low := Segment{Vaddr: base, Data: make([]byte, 64), Flags: guest.PermR | guest.PermW}
+	text := Segment{Vaddr: base + 0x10000, Data: p.MustFinish(), Flags: guest.PermR | guest.PermX}
+	elf := ELF(text.Vaddr, low, text)
+	corpus.CheckPaged(t, corpus.ExecProgram{Name: "empty window store group", ELF: elf, ArenaSize: 1 << 20}, machine.NewCache(4))
+}

@@ -94,17 +94,15 @@ func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	u.arenaOffset(g.base, g.lo)
 	span := g.hi - g.lo
 	if g.stores {
+		// The start is compared signed: a start just below the arena (nearly 2^64
+		// unsigned) is negative and fails, so one that passes is below 2^63 and its end
+		// (start + span - 8, span < 2^31) cannot wrap back into a window. An empty
+		// window's StoreWinLo (guest.EmptyWinLo, 2^63-1) fails every start but 2^63-1,
+		// whose end then fails the unsigned compare with StoreWinHi8 (0).
 		p := u.m.primaryWindow(g.base)
 		e.op(asm.CMPQ, asm.R(tA), stMem(winLo(p)))
-		e.jump(asm.JCS, slow)
+		e.jump(asm.JLT, slow)
 		e.op(asm.LEAQ, asm.Mem(tA, span-8), asm.R(tD))
-		if span > 8 {
-			// A start just below the arena wraps to nearly 2^64, and the end
-			// (start + span - 8) back to a small offset: below the start. (With
-			// span <= 8 the end stays near 2^64 and fails the compare below.)
-			e.op(asm.CMPQ, asm.R(tD), asm.R(tA))
-			e.jump(asm.JCS, slow)
-		}
 		e.op(asm.CMPQ, asm.R(tD), stMem(winHi8(p)))
 		e.jump(asm.JHI, slow)
 	} else {
