@@ -388,6 +388,11 @@ type x86item struct {
 	n      int32 // the bytes it takes: 2, 5 or 6 for a jump, pad for an alignment
 	// before is how many items precede the target (set by finish).
 	before int32
+	// dist is the target's record offset in the code less the jump's and 2, and dir
+	// the jump's direction (-1 backward, 1 forward, 0 neither; set by finish): the
+	// records do not move in the code, so sizing reads only the items' extra bytes.
+	dist int32
+	dir  int8
 	// An alignment: to boundary, with at most maxPad bytes; pad is its size.
 	boundary, maxPad, pad int32
 	// changes counts finish's changes of its padding; frozen: it keeps its padding.
@@ -834,6 +839,13 @@ func (e *x86enc) finish(b *Builder) []byte {
 		if j := &e.items[k]; j.label != nil {
 			j.target = j.label.at
 			j.before = e.before[j.target]
+			j.dist = e.at[j.target] - e.at[j.rec] - 2
+			switch {
+			case j.target < j.rec:
+				j.dir = -1
+			case j.target > j.rec:
+				j.dir = 1
+			}
 		}
 	}
 	// extra[k] is the bytes the first k items take: a record's offset is its place in
@@ -895,12 +907,12 @@ func (e *x86enc) finish(b *Builder) []byte {
 // sizeItems sizes the jumps by golang-asm's rule (see the file comment) from their
 // current sizes, around the alignments' current padding.
 func (e *x86enc) sizeItems() {
-	extra, at := e.extra, e.at
+	extra := e.extra
 	for {
 		for k := range e.items {
 			j := &e.items[k]
-			if j.label != nil && j.target < j.rec { // backward: short when the target is within reach
-				if long := at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) < -128; long != j.long {
+			if j.dir < 0 { // backward: short when the target is within reach
+				if long := j.dist+extra[j.before]-extra[k] < -128; long != j.long {
 					j.setLong(long)
 				}
 			}
@@ -909,7 +921,7 @@ func (e *x86enc) sizeItems() {
 		grew := false
 		for k := range e.items {
 			j := &e.items[k]
-			if j.label != nil && j.target > j.rec && !j.long && at[j.target]+extra[j.before]-(at[j.rec]+extra[k]+2) > 127 {
+			if j.dir > 0 && !j.long && j.dist+extra[j.before]-extra[k] > 127 {
 				j.setLong(true)
 				grew = true
 			}
