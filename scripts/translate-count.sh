@@ -2,8 +2,8 @@
 # Translation cost as a count, not a time: the x86 instructions one whole-program
 # translation (BenchmarkTranslate in ./translate: AOT of the ERC20 runtime and of every
 # kernel) executes, under valgrind, per program and per guest instruction. Timings on a
-# shared 2-core host move by ±20% from run to run; this count moves by well under 1%,
-# so it compares two builds exactly (run the script in each checkout).
+# shared 2-core host move by ±20% from run to run; this count moves by about 1%,
+# so it tells apart two builds a few percent apart (run it in each checkout).
 #
 #   scripts/translate-count.sh [program ...]    (default: all of BenchmarkTranslate's)
 #
