@@ -40,10 +40,10 @@ type State struct {
 	// range (window 0 below it, window 1 above it or, with nothing protected, the
 	// whole arena), the span of arena offsets [StoreWinLo, StoreWinHi8+8) covering the
 	// pages the guest's stores have written, clamped to the side (empty while
-	// StoreWinLo > StoreWinHi8; an empty window's StoreWinLo is EmptyWinLo). They are the frame's written memory: gas pays for
-	// their pages (GrowWindow; docs/abi.md, "Memory growth"), the arena resets them
-	// when the frame ends, and native code lets a store inside one through with two
-	// compares.
+	// StoreWinLo > StoreWinHi8; an empty window's StoreWinLo is EmptyWinLo). They are
+	// the frame's written memory: gas pays for their pages (GrowWindow; docs/abi.md,
+	// "Memory growth"), the arena resets them when the frame ends, and native code lets
+	// a store inside one through with two compares.
 	StoreWinLo  [2]uint64
 	StoreWinHi8 [2]uint64
 	// WinPages[i] is the number of 4 KiB pages window i touches: what has been paid.

@@ -50,27 +50,36 @@ type flAlloc struct {
 	// trace, when set, sees every two-operand instruction (tests).
 	trace func(op asm.Op, from, to asm.Operand)
 
-	pool      []asm.Reg
-	head      [32]flLoc
-	lowHead   [32]bool  // the head holds only the register's low half (sign-extended)
-	reg       []asm.Reg // each node's register (NoReg: none)
-	mem       []int64   // each node's copy in memory (noMem: none)
-	ownSlot   []bool    // that copy is in a spill slot the node holds
-	low       []bool    // the register or copy holds only the low half
-	useAt     []int32   // each node's readers' positions, ascending: use[useAt[x]:useAt[x+1]]
-	use       []int32
-	owner     [16]int32 // the node in each register (by ownIdx), -1: none
-	slots     []int64   // free spill slots
-	cands     []uint8   // the inputs the head may keep in registers, by use
-	candBuf   [31]uint8
-	poolBuf   [len(fastRegs)]asm.Reg
-	slotBuf   [32]int64
-	moveBuf   [32]flMove
-	k         int    // how many of them it keeps
-	qs, spare int64  // the counter's last value; a temporary of parallel moves
-	gas       int64  // R13 while the loop runs
-	plan      flPlan // the plan allocated (f), whose storage the allocation keeps
+	pool    []asm.Reg
+	head    [32]flLoc
+	lowHead [32]bool  // the head holds only the register's low half (sign-extended)
+	reg     []asm.Reg // each node's register (NoReg: none)
+	mem     []int64   // each node's copy in memory (noMem: none)
+	ownSlot []bool    // that copy is in a spill slot the node holds
+	low     []bool    // the register or copy holds only the low half
+	useAt   []int32   // each node's readers' positions, ascending: use[useAt[x]:useAt[x+1]]
+	use     []int32
+	owner   [16]int32 // the node in each register (by ownIdx), -1: none
+	slots   []int64   // free spill slots
+	cands   []uint8   // the inputs the head may keep in registers, by use
+	candBuf [31]uint8
+	poolBuf [len(fastRegs)]asm.Reg
+	slotBuf [32]int64
+	moveBuf [32]flMove
+	k       int    // how many of them it keeps
+	plan    flPlan // the plan allocated (f), whose storage the allocation keeps
 }
+
+// The fast loop's words in State.Scratch, which holds nothing across a block's
+// entry: the counter's value after the passes, the parallel moves' temporary (the
+// IDIV stub's divisor), R13 while the loop runs, and n-1 (hoist.go's trip check
+// saves it for the entry; the IDIV stub keeps RDX there once the loop runs).
+const (
+	flEndOff   = guest.OffScratch
+	flSpareOff = guest.OffScratch + 8
+	flGasOff   = guest.OffScratch + 16
+	flTripOff  = guest.OffScratch + 24
+)
 
 // fastRegs are the registers the fast loop allocates: the mappable ones, RDX, and
 // R13, whose gas the entry saves in a slot after charging the loop (RAX stays a
@@ -229,10 +238,7 @@ func (a *flAlloc) reset(k int, cands []uint8, rm *regMap) {
 		}
 	}
 	// Spill slots: those of registers the body writes whose value at the head
-	// does not live there (the n-th iteration writes them again). The counter's
-	// last value, the parallel moves' temporary and R13 go to State.Scratch, which
-	// holds nothing across a block's entry.
-	a.qs, a.spare, a.gas = guest.OffScratch, guest.OffScratch+8, guest.OffScratch+16
+	// does not live there (the n-th iteration writes them again).
 	a.slots = a.slotBuf[:0]
 	for g := uint8(1); g < 32; g++ {
 		if f.wrote[g] && (!f.live[g] || a.head[g].reg != asm.NoReg) {
@@ -312,7 +318,7 @@ func (a *flAlloc) alloc(pos int32, pins ...asm.Reg) asm.Reg {
 	if a.mem[x] == noMem && a.f.nodes[x].kind != flConst {
 		if len(a.slots) == 0 {
 			a.fail = true
-			a.slots = append(a.slots, a.spare) // keep going; the allocation is dropped
+			a.slots = append(a.slots, flSpareOff) // keep going; the allocation is dropped
 		}
 		s := a.slots[len(a.slots)-1]
 		a.slots = a.slots[:len(a.slots)-1]

@@ -2,7 +2,6 @@ package amd64
 
 import (
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
-	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
@@ -195,19 +194,19 @@ func (a *flAlloc) div(i, pos int32) {
 			e := a.e
 			a.e.jump(asm.JMI, a.u.coldLabel(func() {
 				if h != tD {
-					e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24))
+					e.op(asm.MOVQ, asm.R(tD), stMem(flTripOff))
 				}
 				e.op(asm.MOVL, asm.R(h), asm.R(tA))
 				e.op(asm.CDQ, asm.None, asm.None)
-				e.op(asm.MOVL, asm.Imm(n.imm), stMem(a.spare))
-				e.op(asm.IDIVL, stMem(a.spare), asm.None)
+				e.op(asm.MOVL, asm.Imm(n.imm), stMem(flSpareOff))
+				e.op(asm.IDIVL, stMem(flSpareOff), asm.None)
 				res := tA
 				if !quot {
 					res = tD
 				}
 				e.op(asm.MOVL, asm.R(res), asm.R(h))
 				if h != tD {
-					e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD))
+					e.op(asm.MOVQ, stMem(flTripOff), asm.R(tD))
 				}
 				e.jump(asm.JMP, done)
 			}))

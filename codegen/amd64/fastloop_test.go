@@ -142,13 +142,13 @@ func TestParallelMove(t *testing.T) {
 		for i := range 6 {
 			locs = append(locs, at(asm.NoReg, xoff(uint8(i+1))))
 		}
-		a := &flAlloc{spare: xoff(20)}
+		a := &flAlloc{}
 		type state map[flLoc]int64
 		st := state{}
 		for i, l := range locs {
 			st[l] = int64(100 + i)
 		}
-		st[at(asm.NoReg, a.spare)] = -1
+		st[at(asm.NoReg, flSpareOff)] = -1
 		want := state{}
 		for l, v := range st {
 			want[l] = v
@@ -191,7 +191,7 @@ func TestParallelMove(t *testing.T) {
 		a.dry = true
 		a.parallel(moves)
 		for l, v := range want {
-			if l.reg == asm.NoReg && l.off == a.spare || l.reg == tA {
+			if l.reg == asm.NoReg && l.off == flSpareOff || l.reg == tA {
 				continue
 			}
 			if st[l] != v {

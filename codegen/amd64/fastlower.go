@@ -2,7 +2,6 @@ package amd64
 
 import (
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
-	"github.com/hybridvm/hybridvm/guest"
 )
 
 // minFastIters is the fewest iterations a fast loop runs: its entry and exit
@@ -101,9 +100,9 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 	// entry finds gas for F+1 iterations (the one after them must not run out
 	// before it has computed every register) and charges F.
 	charge := blk.Gas<<gasShift - int64(len(blk.Insts))
-	e.op(asm.CMPQ, stMem(guest.OffScratch+24), asm.Imm(minFastIters)) // n-1
+	e.op(asm.CMPQ, stMem(flTripOff), asm.Imm(minFastIters)) // n-1
 	e.jump(asm.JCS, fast)
-	e.op(asm.MOVQ, stMem(guest.OffScratch+24), asm.R(tD))
+	e.op(asm.MOVQ, stMem(flTripOff), asm.R(tD))
 	if f.unroll > 1 {
 		e.op(asm.ANDQ, asm.Imm(int64(-f.unroll)), asm.R(tD))
 	}
@@ -116,8 +115,8 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 	// Where the counter is after F iterations (its low half, for an addiw counter).
 	e.op3(asm.IMUL3Q, asm.Imm(f.step), asm.R(tD), asm.R(tA))
 	e.op(asm.ADDQ, e.src(f.r), asm.R(tA))
-	e.op(asm.MOVQ, asm.R(tA), stMem(a.qs))
-	e.op(asm.MOVQ, asm.R(rGas), stMem(a.gas))
+	e.op(asm.MOVQ, asm.R(tA), stMem(flEndOff))
+	e.op(asm.MOVQ, asm.R(rGas), stMem(flGasOff))
 
 	canon := func(g uint8) flLoc { return at(rm.host[g], xoff(g)) }
 	moves := a.moveBuf[:0]
@@ -140,7 +139,7 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 		e.op(asm.MOVQ, r, asm.R(tA))
 		r = asm.R(tA)
 	}
-	e.op(cmp, r, stMem(a.qs))
+	e.op(cmp, r, stMem(flEndOff))
 	e.jump(asm.JNE, head)
 
 	// Heads that hold only low halves get their upper halves back.
@@ -162,7 +161,7 @@ func (u *unit) emitFast(a *flAlloc, fast *asm.Label) {
 		}
 	}
 	a.parallel(moves)
-	e.op(asm.MOVQ, stMem(a.gas), asm.R(rGas))
+	e.op(asm.MOVQ, stMem(flGasOff), asm.R(rGas))
 	u.dropFl(a)
 }
 

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
-	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/riscv"
 )
 
@@ -265,7 +264,7 @@ func (u *unit) tripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 	e.op(asm.CMPQ, asm.R(tD), asm.Imm(1<<31-1))
 	e.jump(asm.JHI, slow)
 	if save {
-		e.op(asm.MOVQ, asm.R(tD), stMem(guest.OffScratch+24)) // for a fast loop (fastlower.go)
+		e.op(asm.MOVQ, asm.R(tD), stMem(flTripOff)) // for a fast loop (fastlower.go)
 	}
 }
 

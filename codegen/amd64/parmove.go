@@ -38,7 +38,7 @@ func (a *flAlloc) parallel(moves []flMove) {
 		if i == len(pending) {
 			// Only cycles left: save the first destination in the spare slot.
 			d := pending[0].dst
-			spare := flLoc{asm.NoReg, a.spare}
+			spare := flLoc{asm.NoReg, flSpareOff}
 			a.move(flMove{src: d, dst: spare})
 			for j := range pending {
 				if !pending[j].imm && pending[j].src == d {
