@@ -372,6 +372,8 @@ type x86enc struct {
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
+	hi, pre       []int32   // classify's and sizeItems' (x86size.go)
+	dyn           []x86dyn  // the jumps whose size depends on the layout (classify)
 	aligns        []int32   // the alignments' indices in items
 	tbl           *x86table // x86ops(), kept: asking for it costs an atomic load and a call
 }
@@ -398,18 +400,7 @@ type x86item struct {
 	// changes counts finish's changes of its padding; frozen: it keeps its padding.
 	changes uint8
 	frozen  bool
-}
-
-// setLong makes a jump long or short.
-func (j *x86item) setLong(long bool) {
-	j.long, j.n = long, 2
-	switch {
-	case !long:
-	case j.cc == 0:
-		j.n = 5
-	default:
-		j.n = 6
-	}
+	dyn     bool // a jump whose size depends on the layout (classify)
 }
 
 // put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
@@ -800,162 +791,4 @@ func (e *x86enc) add(b *Builder, in *inst) {
 			b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(in.op), in.from, in.mid, in.to)
 		}
 	}
-}
-
-// maxAlignRounds bounds finish's rounds of padding choices.
-const maxAlignRounds = 4
-
-// finish sizes the jumps by golang-asm's rule (see the file comment) and the
-// alignments, lays out the code and sets the records' offsets.
-//
-// An alignment's padding depends on where it lands, and where it lands on the jumps
-// before it. The jumps are sized first without padding; then the padding is chosen
-// for that layout and the jumps sized again around it, fixed, as golang-asm sizes
-// them around the same padding given as raw bytes (the check, CheckDirectEncoding).
-// Padding only adds bytes between a jump and its target, so every jump long without
-// it is long with it: golang-asm's rule, which starts from every jump short, ends
-// where it does when started from the sizes without padding, which takes fewer
-// passes (usually one). Where the new sizes move an alignment off its boundary, the
-// padding is chosen again and the jumps sized again from the sizes without it, for
-// at most maxAlignRounds rounds. Some layouts have no padding that agrees with
-// golang-asm's rule (a short jump across padding that grows when the padding does,
-// and whose growth shortens it): there the padding swings each round, so the first
-// alignment to change a third time keeps its padding and misses its boundary (which
-// only costs speed), and those after it are chosen for the layout that gives.
-func (e *x86enc) finish(b *Builder) []byte {
-	n := int32(len(e.at))
-	e.at = append(e.at, int32(len(e.code)))
-	// Each jump's target label, and how many items precede it (before[rec]: the items
-	// among the records before rec; the items are in record order).
-	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
-	k := 0
-	for rec := range e.before {
-		for k < len(e.items) && e.items[k].rec < int32(rec) {
-			k++
-		}
-		e.before[rec] = int32(k)
-	}
-	for k := range e.items {
-		if j := &e.items[k]; j.label != nil {
-			j.target = j.label.at
-			j.before = e.before[j.target]
-			j.dist = e.at[j.target] - e.at[j.rec] - 2
-			switch {
-			case j.target < j.rec:
-				j.dir = -1
-			case j.target > j.rec:
-				j.dir = 1
-			}
-		}
-	}
-	// extra[k] is the bytes the first k items take: a record's offset is its place in
-	// e.code plus the items before it.
-	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
-	extra := e.extra
-	extra[0] = 0
-	pos := func(rec int32, before int32) int32 { return e.at[rec] + extra[before] }
-	e.sizeItems() // without padding
-	for round := 1; round <= maxAlignRounds && len(e.aligns) > 0 && e.repad(); round++ {
-		for k := range e.items {
-			if j := &e.items[k]; round == 1 {
-				j.long0 = j.long
-			} else if j.label != nil {
-				j.setLong(j.long0) // the last round's sizes may be longer than this padding's
-			}
-		}
-		e.sizeItems()
-	}
-	total := int32(len(e.code)) + extra[len(e.items)]
-	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
-	code := e.out
-	b.start = slices.Grow(b.start[:0], int(n))[:n]
-	k = 0
-	last := int32(0) // e.code copied up to this offset
-	for i := int32(0); i < n; i++ {
-		for k < len(e.items) && e.items[k].rec < i {
-			k++
-		}
-		b.start[i] = e.at[i] + extra[k]
-		if k < len(e.items) && e.items[k].rec == i {
-			j := &e.items[k]
-			copy(code[last+extra[k]:], e.code[last:e.at[i]])
-			last = e.at[i]
-			p := b.start[i]
-			if j.label == nil {
-				fillNops(code[p : p+j.pad])
-				continue
-			}
-			disp := pos(j.target, j.before) - (p + j.n)
-			switch {
-			case !j.long && j.cc == 0:
-				code[p], code[p+1] = 0xeb, byte(disp)
-			case !j.long:
-				code[p], code[p+1] = j.cc, byte(disp)
-			case j.cc == 0:
-				code[p] = 0xe9
-				binary.LittleEndian.PutUint32(code[p+1:], uint32(disp))
-			default:
-				code[p], code[p+1] = 0x0f, j.cc+0x10
-				binary.LittleEndian.PutUint32(code[p+2:], uint32(disp))
-			}
-		}
-	}
-	copy(code[last+extra[len(e.items)]:], e.code[last:])
-	return code
-}
-
-// sizeItems sizes the jumps by golang-asm's rule (see the file comment) from their
-// current sizes, around the alignments' current padding.
-func (e *x86enc) sizeItems() {
-	extra := e.extra
-	for {
-		for k := range e.items {
-			j := &e.items[k]
-			if j.dir < 0 { // backward: short when the target is within reach
-				if long := j.dist+extra[j.before]-extra[k] < -128; long != j.long {
-					j.setLong(long)
-				}
-			}
-			extra[k+1] = extra[k] + j.n
-		}
-		grew := false
-		for k := range e.items {
-			j := &e.items[k]
-			if j.dir > 0 && !j.long && j.dist+extra[j.before]-extra[k] > 127 {
-				j.setLong(true)
-				grew = true
-			}
-		}
-		if !grew {
-			return
-		}
-	}
-}
-
-// repad chooses every alignment's padding again for the layout extra describes
-// (each for its place after the padding before it changed), reporting whether any
-// changed. The first alignment whose padding would change a third time (the first
-// choice, one correction) keeps its padding for good: the jumps' sizes swing with
-// it (see finish), and the alignments after it can still reach their boundaries.
-func (e *x86enc) repad() bool {
-	changed, froze := false, false
-	shift := int32(0) // how much the padding chosen so far moved the code
-	for _, k := range e.aligns {
-		j := &e.items[k]
-		if j.frozen {
-			continue
-		}
-		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
-		if pad == j.pad {
-			continue
-		}
-		if j.changes >= 2 && !froze {
-			j.frozen, froze = true, true
-			continue
-		}
-		shift += pad - j.pad
-		j.pad, j.n, changed = pad, pad, true
-		j.changes++
-	}
-	return changed
 }
