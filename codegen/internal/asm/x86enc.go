@@ -372,10 +372,13 @@ type x86enc struct {
 	// before, extra and out are finish's (kept for a recycled builder).
 	before, extra []int32
 	out           []byte
-	hi, pre       []int32   // classify's and sizeItems' (x86size.go)
-	dyn           []x86dyn  // the jumps whose size depends on the layout (classify)
-	aligns        []int32   // the alignments' indices in items
-	tbl           *x86table // x86ops(), kept: asking for it costs an atomic load and a call
+	// classify's and sizeItems' (x86size.go): before each item, the fixed jumps'
+	// bytes, the alignments and the listed jumps; the first i alignments' padding and
+	// listed jumps' bytes.
+	fixed, nAlign, nDyn, pads, pre []int32
+	dyn                            []x86dyn  // the jumps whose size depends on the layout (classify)
+	aligns                         []int32   // the alignments' indices in items
+	tbl                            *x86table // x86ops(), kept: asking for it costs an atomic load and a call
 }
 
 // x86item is a record whose size finish decides: a jump to a label, sized by

@@ -3,7 +3,6 @@ package asm
 import (
 	"encoding/binary"
 	"slices"
-	"sort"
 )
 
 // Sizing the amd64 jumps and alignments (x86enc.finish), and laying out the code.
@@ -92,10 +91,6 @@ func (e *x86enc) finish(b *Builder) []byte {
 			}
 		}
 	}
-	// extra[k] is the bytes the first k items take: a record's offset is its place in
-	// e.code plus the items before it.
-	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
-	extra := e.extra
 	e.classify()
 	e.sizeItems() // without padding
 	for round := 1; round <= maxAlignRounds && len(e.aligns) > 0 && e.repad(); round++ {
@@ -108,39 +103,44 @@ func (e *x86enc) finish(b *Builder) []byte {
 		}
 		e.sizeItems()
 	}
+	// extra[k] is the bytes the first k items take: a record's offset is its place in
+	// e.code plus the items before it.
+	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
+	extra := e.extra
+	extra[0] = 0
+	for k := range e.items {
+		extra[k+1] = extra[k] + e.items[k].n
+	}
 	total := int32(len(e.code)) + extra[len(e.items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
 	b.start = slices.Grow(b.start[:0], int(n))[:n]
-	k = 0
+	for i := range b.start {
+		b.start[i] = e.at[i] + extra[e.before[i]]
+	}
 	last := int32(0) // e.code copied up to this offset
-	for i := int32(0); i < n; i++ {
-		for k < len(e.items) && e.items[k].rec < i {
-			k++
+	for k := range e.items {
+		j := &e.items[k]
+		at := e.at[j.rec]
+		copy(code[last+extra[k]:], e.code[last:at])
+		last = at
+		p := at + extra[k]
+		if j.label == nil {
+			fillNops(code[p : p+j.pad])
+			continue
 		}
-		b.start[i] = e.at[i] + extra[k]
-		if k < len(e.items) && e.items[k].rec == i {
-			j := &e.items[k]
-			copy(code[last+extra[k]:], e.code[last:e.at[i]])
-			last = e.at[i]
-			p := b.start[i]
-			if j.label == nil {
-				fillNops(code[p : p+j.pad])
-				continue
-			}
-			disp := e.at[j.target] + extra[j.before] - (p + j.n)
-			switch {
-			case !j.long && j.cc == 0:
-				code[p], code[p+1] = 0xeb, byte(disp)
-			case !j.long:
-				code[p], code[p+1] = j.cc, byte(disp)
-			case j.cc == 0:
-				code[p] = 0xe9
-				binary.LittleEndian.PutUint32(code[p+1:], uint32(disp))
-			default:
-				code[p], code[p+1] = 0x0f, j.cc+0x10
-				binary.LittleEndian.PutUint32(code[p+2:], uint32(disp))
-			}
+		disp := e.at[j.target] + extra[j.before] - (p + j.n)
+		switch {
+		case !j.long && j.cc == 0:
+			code[p], code[p+1] = 0xeb, byte(disp)
+		case !j.long:
+			code[p], code[p+1] = j.cc, byte(disp)
+		case j.cc == 0:
+			code[p] = 0xe9
+			binary.LittleEndian.PutUint32(code[p+1:], uint32(disp))
+		default:
+			code[p], code[p+1] = 0x0f, j.cc+0x10
+			binary.LittleEndian.PutUint32(code[p+2:], uint32(disp))
 		}
 	}
 	copy(code[last+extra[len(e.items)]:], e.code[last:])
@@ -152,14 +152,16 @@ func (e *x86enc) finish(b *Builder) []byte {
 // and a backward jump long while that distance is below -128. Between a jump and its
 // target each jump takes 2 to 5 or 6 bytes and each alignment 0 to its most padding;
 // a jump whose distance is beyond its limit at the least of those, or within it at
-// the most, is fixed (long or short), and the others are listed in e.dyn.
+// the most, is fixed (long or short), and the others are listed in e.dyn. It then
+// counts, before each item, the fixed jumps' bytes, the alignments and the listed
+// jumps (fixed, nAlign, nDyn): what sizeItems and extraAt read.
 func (e *x86enc) classify() {
 	items := e.items
-	// lo[k] and hi[k]: the least and most bytes the first k items can take (extra's
-	// storage: sizeItems fills it in).
-	lo := e.extra
-	e.hi = slices.Grow(e.hi[:0], len(items)+1)[:len(items)+1]
-	hi := e.hi
+	size := len(items) + 1
+	// lo[k] and hi[k]: the least and most bytes the first k items can take.
+	e.fixed = slices.Grow(e.fixed[:0], size)[:size]
+	e.nAlign = slices.Grow(e.nAlign[:0], size)[:size]
+	lo, hi := e.fixed, e.nAlign // storage taken over below
 	lo[0], hi[0] = 0, 0
 	for k := range items {
 		j := &items[k]
@@ -205,70 +207,81 @@ func (e *x86enc) classify() {
 		j.dyn = true
 		e.dyn = append(e.dyn, x86dyn{k: int32(k)})
 	}
-	// Each listed jump's count of listed jumps before its target.
+	e.nDyn = slices.Grow(e.nDyn[:0], size)[:size]
+	fixed, nAlign, nDyn := e.fixed, e.nAlign, e.nDyn
+	fixed[0], nAlign[0], nDyn[0] = 0, 0, 0
+	for k := range items {
+		j := &items[k]
+		fixed[k+1], nAlign[k+1], nDyn[k+1] = fixed[k], nAlign[k], nDyn[k]
+		switch {
+		case j.label == nil:
+			nAlign[k+1]++
+		case j.dyn:
+			nDyn[k+1]++
+		default:
+			fixed[k+1] += j.n
+		}
+	}
 	for i := range e.dyn {
 		d := &e.dyn[i]
-		b := items[d.k].before
-		d.before = int32(sort.Search(len(e.dyn), func(m int) bool { return e.dyn[m].k >= b }))
+		d.before = nDyn[items[d.k].before]
 	}
+}
+
+// extraAt is the bytes the first k items take, once sizeItems has run.
+func (e *x86enc) extraAt(k int32) int32 {
+	return e.fixed[k] + e.pads[e.nAlign[k]] + e.pre[e.nDyn[k]]
 }
 
 // sizeItems sizes the jumps by golang-asm's rule (see the file comment of x86enc.go)
-// from their current sizes, around the alignments' current padding, and sets extra.
-// Only the jumps classify listed can change: each pass visits them alone, reading the
-// bytes before an item as the fixed items' (summed once here) plus the listed jumps'.
+// from their current sizes, around the alignments' current padding. Only the jumps
+// classify listed can change: each pass visits them alone, reading the bytes before
+// an item as the fixed jumps' and the alignments' (summed once per call) plus the
+// listed jumps' (summed in each pass, in pre).
 func (e *x86enc) sizeItems() {
 	items, dyn := e.items, e.dyn
-	if len(dyn) > 0 {
-		fixed := e.extra // the fixed items' bytes before each item, for now
-		fixed[0] = 0
-		for k := range items {
-			n := items[k].n
-			if items[k].dyn {
-				n = 0
-			}
-			fixed[k+1] = fixed[k] + n
-		}
+	e.pads = slices.Grow(e.pads[:0], len(e.aligns)+1)[:len(e.aligns)+1]
+	pads := e.pads // pads[a]: the bytes the first a alignments take
+	pads[0] = 0
+	for a, k := range e.aligns {
+		pads[a+1] = pads[a] + items[k].n
+	}
+	for i := range dyn {
+		d := &dyn[i]
+		b := items[d.k].before
+		d.fk = e.fixed[d.k] + pads[e.nAlign[d.k]]
+		d.fb = e.fixed[b] + pads[e.nAlign[b]]
+	}
+	e.pre = slices.Grow(e.pre[:0], len(dyn)+1)[:len(dyn)+1]
+	pre := e.pre // pre[i]: the bytes the first i listed jumps take
+	pre[0] = 0
+	for {
 		for i := range dyn {
 			d := &dyn[i]
-			d.fk, d.fb = fixed[d.k], fixed[items[d.k].before]
-		}
-		e.pre = slices.Grow(e.pre[:0], len(dyn)+1)[:len(dyn)+1]
-		pre := e.pre // pre[i]: the bytes the first i listed jumps take
-		pre[0] = 0
-		for {
-			for i := range dyn {
-				d := &dyn[i]
-				j := &items[d.k]
-				if j.dir < 0 { // backward: short when the target is within reach
-					if long := j.dist+d.fb+pre[d.before]-d.fk-pre[i] < -128; long != j.long {
-						j.setLong(long)
-					}
-				}
-				pre[i+1] = pre[i] + j.n
-			}
-			grew := false
-			for i := range dyn {
-				d := &dyn[i]
-				j := &items[d.k]
-				if j.dir > 0 && !j.long && j.dist+d.fb+pre[d.before]-d.fk-pre[i] > 127 {
-					j.setLong(true)
-					grew = true
+			j := &items[d.k]
+			if j.dir < 0 { // backward: short when the target is within reach
+				if long := j.dist+d.fb+pre[d.before]-d.fk-pre[i] < -128; long != j.long {
+					j.setLong(long)
 				}
 			}
-			if !grew {
-				break
+			pre[i+1] = pre[i] + j.n
+		}
+		grew := false
+		for i := range dyn {
+			d := &dyn[i]
+			j := &items[d.k]
+			if j.dir > 0 && !j.long && j.dist+d.fb+pre[d.before]-d.fk-pre[i] > 127 {
+				j.setLong(true)
+				grew = true
 			}
 		}
-	}
-	extra := e.extra
-	extra[0] = 0
-	for k := range items {
-		extra[k+1] = extra[k] + items[k].n
+		if !grew {
+			return
+		}
 	}
 }
 
-// repad chooses every alignment's padding again for the layout extra describes
+// repad chooses every alignment's padding again for the layout sizeItems left
 // (each for its place after the padding before it changed), reporting whether any
 // changed. The first alignment whose padding would change a third time (the first
 // choice, one correction) keeps its padding for good: the jumps' sizes swing with
@@ -281,7 +294,7 @@ func (e *x86enc) repad() bool {
 		if j.frozen {
 			continue
 		}
-		pad := alignPad(e.at[j.rec]+e.extra[k]+shift, j.boundary, j.maxPad)
+		pad := alignPad(e.at[j.rec]+e.extraAt(k)+shift, j.boundary, j.maxPad)
 		if pad == j.pad {
 			continue
 		}
