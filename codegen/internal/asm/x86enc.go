@@ -426,9 +426,19 @@ func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSiz
 		buf[i] = rexAny | rex
 		i++
 	}
-	i += copy(buf[i:], opc)
+	// Short copies written out: copy calls memmove for a length it does not know.
+	switch len(opc) {
+	case 1:
+		buf[i] = opc[0]
+	case 2:
+		buf[i], buf[i+1] = opc[0], opc[1]
+	default:
+		copy(buf[i:], opc)
+	}
+	i += len(opc)
 	if m != nil {
-		i += copy(buf[i:], m.b[:m.n])
+		copy(buf[i:i+len(m.b)], m.b[:]) // all of it (room has space), then count what is used
+		i += m.n
 	}
 	switch immSize {
 	case 1:

@@ -71,18 +71,21 @@ func (e *x86enc) finish(b *Builder) []byte {
 	// Each jump's target label, and how many items precede it (before[rec]: the items
 	// among the records before rec; the items are in record order).
 	e.before = slices.Grow(e.before[:0], int(n)+1)[:n+1]
-	k := 0
-	for rec := range e.before {
-		for k < len(e.items) && e.items[k].rec < int32(rec) {
-			k++
+	items, before, at := e.items, e.before, e.at
+	rec := int32(0)
+	for k := range items {
+		for r := items[k].rec; rec <= r; rec++ {
+			before[rec] = int32(k)
 		}
-		e.before[rec] = int32(k)
 	}
-	for k := range e.items {
-		if j := &e.items[k]; j.label != nil {
+	for ; rec <= n; rec++ {
+		before[rec] = int32(len(items))
+	}
+	for k := range items {
+		if j := &items[k]; j.label != nil {
 			j.target = j.label.at
-			j.before = e.before[j.target]
-			j.dist = e.at[j.target] - e.at[j.rec] - 2
+			j.before = before[j.target]
+			j.dist = at[j.target] - at[j.rec] - 2
 			switch {
 			case j.target < j.rec:
 				j.dir = -1
@@ -105,31 +108,32 @@ func (e *x86enc) finish(b *Builder) []byte {
 	}
 	// extra[k] is the bytes the first k items take: a record's offset is its place in
 	// e.code plus the items before it.
-	e.extra = slices.Grow(e.extra[:0], len(e.items)+1)[:len(e.items)+1]
+	e.extra = slices.Grow(e.extra[:0], len(items)+1)[:len(items)+1]
 	extra := e.extra
 	extra[0] = 0
-	for k := range e.items {
-		extra[k+1] = extra[k] + e.items[k].n
+	for k := range items {
+		extra[k+1] = extra[k] + items[k].n
 	}
-	total := int32(len(e.code)) + extra[len(e.items)]
+	total := int32(len(e.code)) + extra[len(items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
 	b.start = slices.Grow(b.start[:0], int(n))[:n]
-	for i := range b.start {
-		b.start[i] = e.at[i] + extra[e.before[i]]
+	start := b.start
+	for i := range start {
+		start[i] = at[i] + extra[before[i]]
 	}
 	last := int32(0) // e.code copied up to this offset
-	for k := range e.items {
-		j := &e.items[k]
-		at := e.at[j.rec]
-		copy(code[last+extra[k]:], e.code[last:at])
-		last = at
-		p := at + extra[k]
+	for k := range items {
+		j := &items[k]
+		a := at[j.rec]
+		copy(code[last+extra[k]:], e.code[last:a])
+		last = a
+		p := a + extra[k]
 		if j.label == nil {
 			fillNops(code[p : p+j.pad])
 			continue
 		}
-		disp := e.at[j.target] + extra[j.before] - (p + j.n)
+		disp := at[j.target] + extra[j.before] - (p + j.n)
 		switch {
 		case !j.long && j.cc == 0:
 			code[p], code[p+1] = 0xeb, byte(disp)
@@ -143,7 +147,7 @@ func (e *x86enc) finish(b *Builder) []byte {
 			binary.LittleEndian.PutUint32(code[p+2:], uint32(disp))
 		}
 	}
-	copy(code[last+extra[len(e.items)]:], e.code[last:])
+	copy(code[last+extra[len(items)]:], e.code[last:])
 	return code
 }
 
