@@ -214,7 +214,8 @@ func (b *Builder) record(in *inst) int32 {
 // may be None.
 func (b *Builder) Inst(op Op, from, to Operand) {
 	if b.direct {
-		b.x.op(b, op, from, None, to)
+		none := None
+		b.x.op(b, op, &from, &none, &to)
 		return
 	}
 	b.record(&inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
@@ -224,7 +225,7 @@ func (b *Builder) Inst(op Op, from, to Operand) {
 // three-operand multiply or a BMI2 shift: from is the first source, mid the second).
 func (b *Builder) Inst3(op Op, from, mid, to Operand) {
 	if b.direct {
-		b.x.op(b, op, from, mid, to)
+		b.x.op(b, op, &from, &mid, &to)
 		return
 	}
 	b.record(&inst{kind: instOp, op: op, from: from, mid: mid, to: to})

@@ -244,7 +244,7 @@ func isByteReg(n int) bool { return n >= 4 && n <= 7 }
 
 // encodeRM encodes rm (a register or memory) with field in ModRM.reg; fieldRex is
 // the REX bits field needs, byteRM whether a register rm is a byte register.
-func encodeRM(field int, fieldRex byte, rm Operand, byteRM bool) (m modrm, ok bool) {
+func encodeRM(field int, fieldRex byte, rm *Operand, byteRM bool) (m modrm, ok bool) {
 	m.rex = fieldRex
 	f := byte(field&7) << 3
 	switch rm.typ {
@@ -337,7 +337,7 @@ func encodeRM(field int, fieldRex byte, rm Operand, byteRM bool) (m modrm, ok bo
 }
 
 // regField returns the ModRM.reg number of a register operand and its REX bits.
-func regField(o Operand, byteReg bool) (int, byte, bool) {
+func regField(o *Operand, byteReg bool) (int, byte, bool) {
 	if o.typ != obj.TYPE_REG {
 		return 0, 0, false
 	}
@@ -355,9 +355,9 @@ func regField(o Operand, byteReg bool) (int, byte, bool) {
 	return n, rex, true
 }
 
-func isRM(o Operand) bool   { return o.typ == obj.TYPE_REG || o.typ == obj.TYPE_MEM }
-func isNone(o Operand) bool { return o.typ == obj.TYPE_NONE }
-func isAX(o Operand) bool   { return o.typ == obj.TYPE_REG && o.reg == AX }
+func isRM(o *Operand) bool   { return o.typ == obj.TYPE_REG || o.typ == obj.TYPE_MEM }
+func isNone(o *Operand) bool { return o.typ == obj.TYPE_NONE }
+func isAX(o *Operand) bool   { return o.typ == obj.TYPE_REG && o.reg == AX }
 func fitsI8(v int64) bool   { return v >= -128 && v <= 127 }
 
 // fitsI32 is golang-asm's Yi32 class: a sign-extendable or an unsigned 32-bit value.
@@ -466,7 +466,7 @@ func (e *x86enc) room() []byte {
 }
 
 // ext encodes op /ext rm [imm].
-func (e *x86enc) ext(d *x86op, opc []byte, ext int, rm Operand, byteRM bool, imm int64, immSize int) bool {
+func (e *x86enc) ext(d *x86op, opc []byte, ext int, rm *Operand, byteRM bool, imm int64, immSize int) bool {
 	m, ok := encodeRM(ext, 0, rm, byteRM)
 	if !ok {
 		return false
@@ -476,7 +476,7 @@ func (e *x86enc) ext(d *x86op, opc []byte, ext int, rm Operand, byteRM bool, imm
 }
 
 // regRM encodes op with reg in ModRM.reg and rm in ModRM.rm.
-func (e *x86enc) regRM(d *x86op, opc []byte, reg, rm Operand, byteReg, byteRM bool, imm int64, immSize int) bool {
+func (e *x86enc) regRM(d *x86op, opc []byte, reg, rm *Operand, byteReg, byteRM bool, imm int64, immSize int) bool {
 	n, rex, ok := regField(reg, byteReg)
 	if !ok {
 		return false
@@ -490,7 +490,7 @@ func (e *x86enc) regRM(d *x86op, opc []byte, reg, rm Operand, byteReg, byteRM bo
 }
 
 // plusReg encodes op+reg [imm] (MOV imm to register, PUSH, POP).
-func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, immSize int) bool {
+func (e *x86enc) plusReg(d *x86op, op byte, r *Operand, byteReg bool, imm int64, immSize int) bool {
 	n, _, ok := regField(r, false)
 	if !ok {
 		return false
@@ -507,7 +507,7 @@ func (e *x86enc) plusReg(d *x86op, op byte, r Operand, byteReg bool, imm int64, 
 }
 
 // inst encodes one instruction, reporting false for one it does not support.
-func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
+func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 	d := e.lookup(op)
 	if d == nil {
 		return false
@@ -711,7 +711,7 @@ func (e *x86enc) inst(op Op, from, mid, to Operand) bool {
 // bmi2 encodes SHLX/SHRX/SARX count, src, dst: VEX.LZ.pp.0F38.W F7 /r with dst in
 // ModRM.reg, src in ModRM.rm and count in VEX.vvvv (always the three-byte VEX,
 // as the 0F38 map needs).
-func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
+func (e *x86enc) bmi2(d *x86op, count, src, dst *Operand) bool {
 	c, _, ok := regField(count, false)
 	if !ok || !isRM(src) {
 		return false
@@ -737,7 +737,7 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst Operand) bool {
 
 // rorx encodes RORX $n, src, dst: VEX.LZ.F2.0F3A.W F0 /r ib with dst in ModRM.reg,
 // src in ModRM.rm and VEX.vvvv unused (1111).
-func (e *x86enc) rorx(d *x86op, n, src, dst Operand) bool {
+func (e *x86enc) rorx(d *x86op, n, src, dst *Operand) bool {
 	if !n.IsImm() || n.off < -128 || n.off > 255 || !isRM(src) {
 		return false
 	}
@@ -763,12 +763,14 @@ func (e *x86enc) rorx(d *x86op, n, src, dst Operand) bool {
 }
 
 // op encodes an instruction that needs no record (Builder.Inst without the check).
-func (e *x86enc) op(b *Builder, op Op, from, mid, to Operand) {
+// The operands are pointers: a call passes an Operand's fields in registers, and
+// three of them with the rest do not fit.
+func (e *x86enc) op(b *Builder, op Op, from, mid, to *Operand) {
 	if e.code == nil {
 		e.alloc()
 	}
 	if !e.inst(op, from, mid, to) {
-		b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(op), from, mid, to)
+		b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(op), *from, *mid, *to)
 	}
 }
 
@@ -786,7 +788,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 	switch in.kind {
 	case instJump:
 		d := b.x.lookup(in.op)
-		if d == nil || (d.form != xJMP && d.form != xJcc) || !isNone(in.from) {
+		if d == nil || (d.form != xJMP && d.form != xJcc) || !isNone(&in.from) {
 			b.diag("amd64: cannot encode jump %v", obj.As(in.op))
 			return
 		}
@@ -800,7 +802,7 @@ func (e *x86enc) add(b *Builder, in *inst) {
 		e.items = append(e.items, x86item{rec: b.n, target: -1, boundary: int32(in.from.off), maxPad: int32(in.to.off)})
 	case instBind:
 	default:
-		if in.kind != instOp || !e.inst(in.op, in.from, in.mid, in.to) {
+		if in.kind != instOp || !e.inst(in.op, &in.from, &in.mid, &in.to) {
 			b.diag("amd64: cannot encode %v %v, %v, %v", obj.As(in.op), in.from, in.mid, in.to)
 		}
 	}
