@@ -61,13 +61,22 @@ type emitter struct {
 }
 
 func (e *emitter) op(op asm.Op, from, to asm.Operand) {
-	if from.IsImm() && !fits32(from.Value()) && !(op == asm.MOVQ && to.IsReg()) {
-		panic(fmt.Sprintf("BUG: amd64: immediate %#x does not fit op %d", from.Value(), op))
-	}
-	if to.IsImm() && !fits32(to.Value()) {
-		panic(fmt.Sprintf("BUG: amd64: immediate %#x does not fit op %d", to.Value(), op))
+	if asm.WideImm(&from) || asm.WideImm(&to) {
+		checkImm(op, from, to)
 	}
 	e.b.Inst(op, from, to)
+}
+
+// checkImm panics unless op takes a 64-bit immediate (MOVQ to a register only).
+//
+//go:noinline
+func checkImm(op asm.Op, from, to asm.Operand) {
+	if asm.WideImm(&from) && !(op == asm.MOVQ && to.IsReg()) {
+		panic(fmt.Sprintf("BUG: amd64: immediate %#x does not fit op %d", from.Value(), op))
+	}
+	if asm.WideImm(&to) {
+		panic(fmt.Sprintf("BUG: amd64: immediate %#x does not fit op %d", to.Value(), op))
+	}
 }
 
 func (e *emitter) op3(op asm.Op, from, mid, to asm.Operand) {

@@ -87,6 +87,10 @@ func (o Operand) Reg() Reg {
 // Value is an immediate operand's value.
 func (o Operand) Value() int64 { return o.off }
 
+// WideImm reports whether o is an immediate outside the int32 range (through a
+// pointer: a check made for every instruction should not copy the operand).
+func WideImm(o *Operand) bool { return o.typ == obj.TYPE_CONST && o.off != int64(int32(o.off)) }
+
 func (o Operand) addr() obj.Addr {
 	a := obj.Addr{Type: o.typ, Offset: o.off}
 	switch o.typ {
