@@ -66,6 +66,17 @@ type x86op struct {
 	pp      byte // xBMI2: VEX.pp
 }
 
+// opcode is an xRM or xLit op's opcode as writeOpc takes it.
+func (d *x86op) opcode() int {
+	switch d.opcN {
+	case 1:
+		return int(d.opc[0])
+	case 2:
+		return int(d.opc[0])<<8 | int(d.opc[1])
+	}
+	return -1
+}
+
 // x86table is the encoder's table: ops[op-base] describes op.
 type x86table struct {
 	base Op
@@ -232,109 +243,7 @@ const (
 	rexAny = 0x40 // a REX prefix without bits (SPL, BPL, SIL, DIL)
 )
 
-// modrm is an encoded ModRM byte with its SIB and displacement, and the REX bits its
-// operands need.
-type modrm struct {
-	b   [6]byte
-	n   int
-	rex byte
-}
-
 func isByteReg(n int) bool { return n >= 4 && n <= 7 }
-
-// encodeRM encodes rm (a register or memory) with field in ModRM.reg; fieldRex is
-// the REX bits field needs, byteRM whether a register rm is a byte register.
-func encodeRM(field int, fieldRex byte, rm *Operand, byteRM bool) (m modrm, ok bool) {
-	m.rex = fieldRex
-	f := byte(field&7) << 3
-	switch rm.typ {
-	case obj.TYPE_REG:
-		n := hw(rm.reg)
-		if n < 0 {
-			return m, false
-		}
-		if n >= 8 {
-			m.rex |= rexB
-		}
-		if byteRM && isByteReg(n) {
-			m.rex |= rexAny
-		}
-		m.b[0], m.n = 0xc0|f|byte(n&7), 1
-		return m, true
-	case obj.TYPE_MEM:
-	default:
-		return m, false
-	}
-	if rm.off != int64(int32(rm.off)) {
-		return m, false
-	}
-	base := hw(rm.reg)
-	if base < 0 {
-		return m, false
-	}
-	if base >= 8 {
-		m.rex |= rexB
-	}
-	v := int32(rm.off)
-	disp8 := v >= -128 && v <= 127
-	noDisp := v == 0 && base&7 != 5 // RBP and R13 need a displacement
-	var sib byte
-	hasSIB := false
-	if rm.index != NoReg {
-		idx := hw(rm.index)
-		if idx < 0 || idx == 4 {
-			return m, false
-		}
-		if idx >= 8 {
-			m.rex |= rexX
-		}
-		var s byte
-		switch rm.scale {
-		case 1:
-		case 2:
-			s = 1
-		case 4:
-			s = 2
-		case 8:
-			s = 3
-		default:
-			return m, false
-		}
-		sib, hasSIB = s<<6|byte(idx&7)<<3|byte(base&7), true
-	} else if base&7 == 4 { // RSP, R12
-		sib, hasSIB = 0x24, true
-		noDisp = v == 0
-	}
-	rmBits := byte(base & 7)
-	if hasSIB {
-		rmBits = 4
-	}
-	switch {
-	case noDisp:
-		m.b[0] = f | rmBits
-		m.n = 1
-	case disp8:
-		m.b[0] = 0x40 | f | rmBits
-		m.n = 1
-	default:
-		m.b[0] = 0x80 | f | rmBits
-		m.n = 1
-	}
-	if hasSIB {
-		m.b[1] = sib
-		m.n = 2
-	}
-	switch {
-	case noDisp:
-	case disp8:
-		m.b[m.n] = byte(v)
-		m.n++
-	default:
-		binary.LittleEndian.PutUint32(m.b[m.n:], uint32(v))
-		m.n += 4
-	}
-	return m, true
-}
 
 // regField returns the ModRM.reg number of a register operand and its REX bits.
 func regField(o *Operand, byteReg bool) (int, byte, bool) {
@@ -358,7 +267,7 @@ func regField(o *Operand, byteReg bool) (int, byte, bool) {
 func isRM(o *Operand) bool   { return o.typ == obj.TYPE_REG || o.typ == obj.TYPE_MEM }
 func isNone(o *Operand) bool { return o.typ == obj.TYPE_NONE }
 func isAX(o *Operand) bool   { return o.typ == obj.TYPE_REG && o.reg == AX }
-func fitsI8(v int64) bool   { return v >= -128 && v <= 127 }
+func fitsI8(v int64) bool    { return v >= -128 && v <= 127 }
 
 // fitsI32 is golang-asm's Yi32 class: a sign-extendable or an unsigned 32-bit value.
 func fitsI32(v int64) bool { return v == int64(int32(v)) || (v >= 0 && v>>32 == 0) }
@@ -406,15 +315,13 @@ type x86item struct {
 	dyn     bool // a jump whose size depends on the layout (classify)
 }
 
-// put writes [66] [REX] opcode ModRM imm. It writes into the room room made and
-// stores e.code's length only (a slice header stored back whole would cost a write
-// barrier per instruction while the collector runs).
-func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSize int) {
+// put writes [66] [REX] opcode [imm] (an instruction without ModRM; opc as
+// writeOpc takes it). It writes into the room room made and stores e.code's length
+// only (a slice header stored back whole would cost a write barrier per instruction
+// while the collector runs).
+func (e *x86enc) put(d *x86op, rex byte, opc int, imm int64, immSize int) {
 	if d.w {
 		rex |= rexW
-	}
-	if m != nil {
-		rex |= m.rex
 	}
 	buf := e.room()
 	i := 0
@@ -426,20 +333,30 @@ func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSiz
 		buf[i] = rexAny | rex
 		i++
 	}
-	// Short copies written out: copy calls memmove for a length it does not know.
-	switch len(opc) {
-	case 1:
-		buf[i] = opc[0]
-	case 2:
-		buf[i], buf[i+1] = opc[0], opc[1]
-	default:
-		copy(buf[i:], opc)
+	i = writeOpc(buf, i, opc)
+	i = writeImm(buf, i, imm, immSize)
+	e.code = e.code[:len(e.code)+i]
+}
+
+// writeOpc writes an opcode at buf[i:] and returns the index after it: opc holds its
+// bytes, one (0 to 0xff) or two (0x0f00 and up: the 0F escape, then the byte), or
+// none (-1). Opcodes go as ints, not slices: the encoder's calls pass their operands
+// in registers, and a slice takes three.
+func writeOpc(buf []byte, i int, opc int) int {
+	switch {
+	case opc > 0xff:
+		buf[i], buf[i+1] = byte(opc>>8), byte(opc)
+		return i + 2
+	case opc >= 0:
+		buf[i] = byte(opc)
+		return i + 1
 	}
-	i += len(opc)
-	if m != nil {
-		copy(buf[i:i+len(m.b)], m.b[:]) // all of it (room has space), then count what is used
-		i += m.n
-	}
+	return i
+}
+
+// writeImm writes an immediate of immSize bytes (0, 1, 2, 4 or 8) at buf[i:] and
+// returns the index after it.
+func writeImm(buf []byte, i int, imm int64, immSize int) int {
 	switch immSize {
 	case 1:
 		buf[i] = byte(imm)
@@ -450,7 +367,7 @@ func (e *x86enc) put(d *x86op, rex byte, opc []byte, m *modrm, imm int64, immSiz
 	case 8:
 		binary.LittleEndian.PutUint64(buf[i:], uint64(imm))
 	}
-	e.code = e.code[:len(e.code)+i+immSize]
+	return i + immSize
 }
 
 // maxInst bounds an instruction's length (x86 allows 15 bytes).
@@ -466,26 +383,138 @@ func (e *x86enc) room() []byte {
 }
 
 // ext encodes op /ext rm [imm].
-func (e *x86enc) ext(d *x86op, opc []byte, ext int, rm *Operand, byteRM bool, imm int64, immSize int) bool {
-	m, ok := encodeRM(ext, 0, rm, byteRM)
-	if !ok {
-		return false
-	}
-	e.put(d, 0, opc, &m, imm, immSize)
-	return true
+func (e *x86enc) ext(d *x86op, opc int, ext int, rm *Operand, byteRM bool, imm int64, immSize int) bool {
+	return e.encRM(d, opc, ext, 0, rm, byteRM, imm, immSize)
 }
 
 // regRM encodes op with reg in ModRM.reg and rm in ModRM.rm.
-func (e *x86enc) regRM(d *x86op, opc []byte, reg, rm *Operand, byteReg, byteRM bool, imm int64, immSize int) bool {
+func (e *x86enc) regRM(d *x86op, opc int, reg, rm *Operand, byteReg, byteRM bool, imm int64, immSize int) bool {
 	n, rex, ok := regField(reg, byteReg)
 	if !ok {
 		return false
 	}
-	m, ok := encodeRM(n, rex, rm, byteRM)
-	if !ok {
+	return e.encRM(d, opc, n, rex, rm, byteRM, imm, immSize)
+}
+
+// vexOpc marks an opcode given to encRM as a three-byte VEX instruction's: the
+// opcode byte, the opcode map at bits 8-12 (2: 0F38, 3: 0F3A) and the VEX's third
+// byte but W (vvvv and pp) at bits 16-23.
+const vexOpc = 1 << 24
+
+// encRM writes [66] [REX] opcode ModRM [SIB] [disp] [imm], or VEX opcode ModRM [SIB]
+// [disp] [imm] for a vexOpc opcode: field in ModRM.reg (with the REX bits fieldRex
+// it needs), rm (a register or memory) in ModRM.rm, byteRM whether a register rm is
+// a byte register. One function for the forms nearly every instruction takes: it
+// computes the ModRM bytes in registers and writes them in place.
+func (e *x86enc) encRM(d *x86op, opc int, field int, rex byte, rm *Operand, byteRM bool, imm int64, immSize int) bool {
+	f := byte(field&7) << 3
+	var modrm, sib byte
+	hasSIB := false
+	var disp int32
+	dispSize := 0
+	switch rm.typ {
+	case obj.TYPE_REG:
+		n := hw(rm.reg)
+		if n < 0 {
+			return false
+		}
+		if n >= 8 {
+			rex |= rexB
+		}
+		if byteRM && isByteReg(n) {
+			rex |= rexAny
+		}
+		modrm = 0xc0 | f | byte(n&7)
+	case obj.TYPE_MEM:
+		if rm.off != int64(int32(rm.off)) {
+			return false
+		}
+		base := hw(rm.reg)
+		if base < 0 {
+			return false
+		}
+		if base >= 8 {
+			rex |= rexB
+		}
+		v := int32(rm.off)
+		noDisp := v == 0 && base&7 != 5 // RBP and R13 need a displacement
+		rmBits := byte(base & 7)
+		if rm.index != NoReg {
+			idx := hw(rm.index)
+			if idx < 0 || idx == 4 {
+				return false
+			}
+			if idx >= 8 {
+				rex |= rexX
+			}
+			var sc byte
+			switch rm.scale {
+			case 1:
+			case 2:
+				sc = 1
+			case 4:
+				sc = 2
+			case 8:
+				sc = 3
+			default:
+				return false
+			}
+			sib, hasSIB, rmBits = sc<<6|byte(idx&7)<<3|byte(base&7), true, 4
+		} else if base&7 == 4 { // RSP, R12
+			sib, hasSIB, rmBits = 0x24, true, 4
+			noDisp = v == 0
+		}
+		switch {
+		case noDisp:
+			modrm = f | rmBits
+		case v >= -128 && v <= 127:
+			modrm, disp, dispSize = 0x40|f|rmBits, v, 1
+		default:
+			modrm, disp, dispSize = 0x80|f|rmBits, v, 4
+		}
+	default:
 		return false
 	}
-	e.put(d, 0, opc, &m, imm, immSize)
+	buf := e.room()
+	i := 0
+	if opc >= vexOpc {
+		b2 := byte(opc >> 16)
+		if d.w {
+			b2 |= 0x80
+		}
+		rxb := rex & (rexR | rexX | rexB)
+		buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|byte(opc>>8)&0x1f, b2, byte(opc)
+		i = 4
+	} else {
+		if d.w {
+			rex |= rexW
+		}
+		if d.p66 {
+			buf[i] = 0x66
+			i++
+		}
+		if rex != 0 {
+			buf[i] = rexAny | rex
+			i++
+		}
+		i = writeOpc(buf, i, opc)
+	}
+	buf[i] = modrm
+	i++
+	if hasSIB {
+		buf[i] = sib
+		i++
+	}
+	switch dispSize {
+	case 1:
+		buf[i] = byte(disp)
+		i++
+	case 4:
+		binary.LittleEndian.PutUint32(buf[i:], uint32(disp))
+		i += 4
+	}
+	i = writeImm(buf, i, imm, immSize)
+	e.code = e.code[:len(e.code)+i]
 	return true
 }
 
@@ -502,7 +531,7 @@ func (e *x86enc) plusReg(d *x86op, op byte, r *Operand, byteReg bool, imm int64,
 	if byteReg && isByteReg(n) {
 		rex |= rexAny
 	}
-	e.put(d, rex, []byte{op + byte(n&7)}, nil, imm, immSize)
+	e.put(d, rex, int(op+byte(n&7)), imm, immSize)
 	return true
 }
 
@@ -522,18 +551,18 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 			v := from.off
 			switch {
 			case fitsI8(v):
-				return e.ext(d, []byte{0x83}, int(d.ext), to, false, v, 1)
+				return e.ext(d, 0x83, int(d.ext), to, false, v, 1)
 			case !fitsI32(v):
 				return false
 			case isAX(to):
-				e.put(d, 0, []byte{d.ax}, nil, v, 4)
+				e.put(d, 0, int(d.ax), v, 4)
 				return true
 			}
-			return e.ext(d, []byte{0x81}, int(d.ext), to, false, v, 4)
+			return e.ext(d, 0x81, int(d.ext), to, false, v, 4)
 		case from.IsReg() && isRM(to):
-			return e.regRM(d, d.opc[:1], from, to, false, false, 0, 0)
+			return e.regRM(d, int(d.opc[0]), from, to, false, false, 0, 0)
 		case from.IsMem() && to.IsReg():
-			return e.regRM(d, d.opc[1:2], to, from, false, false, 0, 0)
+			return e.regRM(d, int(d.opc[1]), to, from, false, false, 0, 0)
 		}
 	case xCMP:
 		switch {
@@ -541,18 +570,18 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 			v := to.off
 			switch {
 			case fitsI8(v):
-				return e.ext(d, []byte{0x83}, 7, from, false, v, 1)
+				return e.ext(d, 0x83, 7, from, false, v, 1)
 			case !fitsI32(v):
 				return false
 			case isAX(from):
-				e.put(d, 0, []byte{0x3d}, nil, v, 4)
+				e.put(d, 0, 0x3d, v, 4)
 				return true
 			}
-			return e.ext(d, []byte{0x81}, 7, from, false, v, 4)
+			return e.ext(d, 0x81, 7, from, false, v, 4)
 		case isRM(from) && to.IsReg():
-			return e.regRM(d, []byte{0x39}, to, from, false, false, 0, 0)
+			return e.regRM(d, 0x39, to, from, false, false, 0, 0)
 		case from.IsReg() && to.IsMem():
-			return e.regRM(d, []byte{0x3b}, from, to, false, false, 0, 0)
+			return e.regRM(d, 0x3b, from, to, false, false, 0, 0)
 		}
 	case xTEST:
 		switch {
@@ -562,14 +591,14 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 			case !fitsI32(v):
 				return false
 			case isAX(to):
-				e.put(d, 0, []byte{0xa9}, nil, v, 4)
+				e.put(d, 0, 0xa9, v, 4)
 				return true
 			}
-			return e.ext(d, []byte{0xf7}, 0, to, false, v, 4)
+			return e.ext(d, 0xf7, 0, to, false, v, 4)
 		case from.IsReg() && isRM(to):
-			return e.regRM(d, []byte{0x85}, from, to, false, false, 0, 0)
+			return e.regRM(d, 0x85, from, to, false, false, 0, 0)
 		case from.IsMem() && to.IsReg():
-			return e.regRM(d, []byte{0x85}, to, from, false, false, 0, 0)
+			return e.regRM(d, 0x85, to, from, false, false, 0, 0)
 		}
 	case xMOVQ, xMOVL, xMOVW, xMOVB:
 		b := d.form == xMOVB
@@ -582,15 +611,15 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 		}
 		switch {
 		case from.IsReg() && isRM(to):
-			return e.regRM(d, []byte{st}, from, to, b, b, 0, 0)
+			return e.regRM(d, int(st), from, to, b, b, 0, 0)
 		case from.IsMem() && to.IsReg():
-			return e.regRM(d, []byte{ld}, to, from, b, b, 0, 0)
+			return e.regRM(d, int(ld), to, from, b, b, 0, 0)
 		case from.IsImm() && to.IsReg():
 			v := from.off
 			if d.form == xMOVQ {
 				switch {
 				case v == int64(int32(v)):
-					return e.ext(d, []byte{0xc7}, 0, to, false, v, 4)
+					return e.ext(d, 0xc7, 0, to, false, v, 4)
 				case v>>32 == 0: // MOVL: the upper half is zeroed
 					return e.plusReg(&x86op{}, 0xb8, to, false, v, 4)
 				}
@@ -607,11 +636,11 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 			if !fitsI32(from.off) {
 				return false
 			}
-			return e.ext(d, []byte{imm}, 0, to, false, from.off, immSize)
+			return e.ext(d, int(imm), 0, to, false, from.off, immSize)
 		}
 	case xRM:
 		if to.IsReg() && (from.IsMem() || (from.IsReg() && !d.memOnly)) {
-			return e.regRM(d, d.opc[:d.opcN], to, from, false, d.byteSrc, 0, 0)
+			return e.regRM(d, d.opcode(), to, from, false, d.byteSrc, 0, 0)
 		}
 	case xShift:
 		if !isRM(to) {
@@ -619,43 +648,43 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 		}
 		switch {
 		case from.IsImm() && from.off == 1:
-			return e.ext(d, []byte{0xd1}, int(d.ext), to, false, 0, 0)
+			return e.ext(d, 0xd1, int(d.ext), to, false, 0, 0)
 		case from.IsImm() && from.off >= 0 && from.off <= 255:
-			return e.ext(d, []byte{0xc1}, int(d.ext), to, false, from.off, 1)
+			return e.ext(d, 0xc1, int(d.ext), to, false, from.off, 1)
 		case from.IsReg() && from.reg == CX:
-			return e.ext(d, []byte{0xd3}, int(d.ext), to, false, 0, 0)
+			return e.ext(d, 0xd3, int(d.ext), to, false, 0, 0)
 		}
 	case xUnary:
 		if isNone(from) && isRM(to) {
-			return e.ext(d, []byte{0xf7}, int(d.ext), to, false, 0, 0)
+			return e.ext(d, 0xf7, int(d.ext), to, false, 0, 0)
 		}
 	case xDiv:
 		if isRM(from) && isNone(to) {
-			return e.ext(d, []byte{0xf7}, int(d.ext), from, false, 0, 0)
+			return e.ext(d, 0xf7, int(d.ext), from, false, 0, 0)
 		}
 	case xIMUL:
 		switch {
 		case isRM(from) && isNone(to):
-			return e.ext(d, []byte{0xf7}, 5, from, false, 0, 0)
+			return e.ext(d, 0xf7, 5, from, false, 0, 0)
 		case from.IsImm() && to.IsReg() && fitsI8(from.off):
-			return e.regRM(d, []byte{0x6b}, to, to, false, false, from.off, 1)
+			return e.regRM(d, 0x6b, to, to, false, false, from.off, 1)
 		case from.IsImm() && to.IsReg() && fitsI32(from.off):
-			return e.regRM(d, []byte{0x69}, to, to, false, false, from.off, 4)
+			return e.regRM(d, 0x69, to, to, false, false, from.off, 4)
 		case isRM(from) && to.IsReg():
-			return e.regRM(d, []byte{0x0f, 0xaf}, to, from, false, false, 0, 0)
+			return e.regRM(d, 0x0faf, to, from, false, false, 0, 0)
 		}
 	case xIMUL3:
 		if from.IsImm() && isRM(mid) && to.IsReg() {
 			if fitsI8(from.off) {
-				return e.regRM(d, []byte{0x6b}, to, mid, false, false, from.off, 1)
+				return e.regRM(d, 0x6b, to, mid, false, false, from.off, 1)
 			}
 			if fitsI32(from.off) {
-				return e.regRM(d, []byte{0x69}, to, mid, false, false, from.off, 4)
+				return e.regRM(d, 0x69, to, mid, false, false, from.off, 4)
 			}
 		}
 	case xSet:
 		if isNone(from) && isRM(to) {
-			return e.ext(d, []byte{0x0f, d.ext}, 0, to, true, 0, 0)
+			return e.ext(d, 0x0f00|int(d.ext), 0, to, true, 0, 0)
 		}
 	case xBMI2:
 		return e.bmi2(d, from, mid, to)
@@ -667,12 +696,12 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 		case from.IsReg():
 			return e.plusReg(d, 0x50, from, false, 0, 0)
 		case from.IsMem():
-			return e.ext(d, []byte{0xff}, 6, from, false, 0, 0)
+			return e.ext(d, 0xff, 6, from, false, 0, 0)
 		case from.IsImm() && fitsI8(from.off):
-			e.put(d, 0, []byte{0x6a}, nil, from.off, 1)
+			e.put(d, 0, 0x6a, from.off, 1)
 			return true
 		case from.IsImm() && fitsI32(from.off):
-			e.put(d, 0, []byte{0x68}, nil, from.off, 4)
+			e.put(d, 0, 0x68, from.off, 4)
 			return true
 		}
 	case xPop:
@@ -681,16 +710,16 @@ func (e *x86enc) inst(op Op, from, mid, to *Operand) bool {
 		case to.IsReg():
 			return e.plusReg(d, 0x58, to, false, 0, 0)
 		case to.IsMem():
-			return e.ext(d, []byte{0x8f}, 0, to, false, 0, 0)
+			return e.ext(d, 0x8f, 0, to, false, 0, 0)
 		}
 	case xLit:
 		if isNone(from) && isNone(to) {
-			e.put(d, 0, d.opc[:d.opcN], nil, 0, 0)
+			e.put(d, 0, d.opcode(), 0, 0)
 			return true
 		}
 	case xJMP:
 		if isNone(from) && isRM(to) {
-			return e.ext(&x86op{}, []byte{0xff}, 4, to, false, 0, 0)
+			return e.ext(&x86op{}, 0xff, 4, to, false, 0, 0)
 		}
 	case xByte:
 		if from.IsImm() && isNone(to) {
@@ -716,23 +745,8 @@ func (e *x86enc) bmi2(d *x86op, count, src, dst *Operand) bool {
 	if !ok || !isRM(src) {
 		return false
 	}
-	r, rex, ok := regField(dst, false)
-	if !ok {
-		return false
-	}
-	m, ok := encodeRM(r, rex, src, false)
-	if !ok {
-		return false
-	}
-	rxb := m.rex & (rexR | rexX | rexB)
 	b2 := byte(^c&0xf)<<3 | d.pp
-	if d.w {
-		b2 |= 0x80
-	}
-	buf := e.room()
-	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|2, b2, 0xf7
-	e.code = e.code[:len(e.code)+4+copy(buf[4:], m.b[:m.n])]
-	return true
+	return e.regRM(d, vexOpc|int(b2)<<16|2<<8|0xf7, dst, src, false, false, 0, 0)
 }
 
 // rorx encodes RORX $n, src, dst: VEX.LZ.F2.0F3A.W F0 /r ib with dst in ModRM.reg,
@@ -741,25 +755,8 @@ func (e *x86enc) rorx(d *x86op, n, src, dst *Operand) bool {
 	if !n.IsImm() || n.off < -128 || n.off > 255 || !isRM(src) {
 		return false
 	}
-	r, rex, ok := regField(dst, false)
-	if !ok {
-		return false
-	}
-	m, ok := encodeRM(r, rex, src, false)
-	if !ok {
-		return false
-	}
-	rxb := m.rex & (rexR | rexX | rexB)
 	b2 := byte(0xf)<<3 | 3 // vvvv = 1111, pp = F2
-	if d.w {
-		b2 |= 0x80
-	}
-	buf := e.room()
-	buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|3, b2, 0xf0
-	k := 4 + copy(buf[4:], m.b[:m.n])
-	buf[k] = byte(n.off)
-	e.code = e.code[:len(e.code)+k+1]
-	return true
+	return e.regRM(d, vexOpc|int(b2)<<16|3<<8|0xf0, dst, src, false, false, n.off, 1)
 }
 
 // op encodes an instruction that needs no record (Builder.Inst without the check).
