@@ -23,7 +23,7 @@ func NewAMD64() *Builder {
 		}
 	}
 	b := newBuilder(&x86.Linkamd64)
-	b.x = &x86enc{}
+	b.x = newX86enc()
 	b.keep = keep
 	b.direct = !b.keep
 	return b

@@ -349,7 +349,7 @@ func (b *Builder) checkDirect(code []byte) error {
 // records for ordinary instructions, the bytes straight into the code) and fails
 // unless that gives code and puts every label and mark exactly where b did.
 func (b *Builder) replayDirect(code []byte) error {
-	r := &Builder{arch: b.arch, word: b.word, x: &x86enc{}, direct: true}
+	r := &Builder{arch: b.arch, word: b.word, x: newX86enc(), direct: true}
 	labels := map[*Label]*Label{}
 	label := func(l *Label) *Label {
 		if m, ok := labels[l]; ok {

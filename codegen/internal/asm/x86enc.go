@@ -212,18 +212,19 @@ func newX86table() x86table {
 	return t
 }
 
+// newX86enc returns an encoder with its table.
+func newX86enc() *x86enc { return &x86enc{tbl: x86ops()} }
+
 // lookup returns op's description, nil for an op the encoder does not know.
 func (e *x86enc) lookup(op Op) *x86op {
-	t := e.tbl
-	if t == nil {
-		t = x86ops()
-		e.tbl = t
-	}
-	i := int(op) - int(t.base)
-	if i < 0 || i >= len(t.ops) || t.ops[i].form == xNone {
+	i := int(op) - int(e.tbl.base)
+	if uint(i) >= uint(len(e.tbl.ops)) {
 		return nil
 	}
-	return &t.ops[i]
+	if d := &e.tbl.ops[i]; d.form != xNone {
+		return d
+	}
+	return nil
 }
 
 // hw is a general register's hardware number (0-15), or -1.
@@ -287,7 +288,7 @@ type x86enc struct {
 	fixed, nAlign, nDyn, pads, pre []int32
 	dyn                            []x86dyn  // the jumps whose size depends on the layout (classify)
 	aligns                         []int32   // the alignments' indices in items
-	tbl                            *x86table // x86ops(), kept: asking for it costs an atomic load and a call
+	tbl                            *x86table // x86ops(), set by newX86enc: asking for it costs an atomic load and a call
 }
 
 // x86item is a record whose size finish decides: a jump to a label, sized by

@@ -182,7 +182,7 @@ func TestReleasedBuilderReuse(t *testing.T) {
 		seed := int64(round)
 		var offsets [2][]int
 		var codes [2][]byte
-		for k, b := range []*Builder{used, {arch: used.arch, word: rawLong, x: &x86enc{}, direct: true}} {
+		for k, b := range []*Builder{used, {arch: used.arch, word: rawLong, x: newX86enc(), direct: true}} {
 			build := randomJumps(rand.New(rand.NewSource(seed)))
 			var labels []*Label
 			build(b)
