@@ -217,11 +217,14 @@ func (b *Builder) record(in *inst) int32 {
 // Inst emits op from, to (golang-asm operand order: source first). Either operand
 // may be None.
 func (b *Builder) Inst(op Op, from, to Operand) {
-	if b.direct {
-		none := None
-		b.x.op(b, op, &from, &none, &to)
+	if b.direct { // the encoder reads the operands where they are
+		b.x.op(b, op, &from, &None, &to)
 		return
 	}
+	b.recordInst(op, from, to)
+}
+
+func (b *Builder) recordInst(op Op, from, to Operand) {
 	b.record(&inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
 }
 
