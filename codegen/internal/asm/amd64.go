@@ -60,6 +60,7 @@ func (b *Builder) reset() {
 	b.labels, b.nextSlab = nil, 0
 	x := b.x
 	x.code, x.at, x.items, x.aligns = x.code[:0], x.at[:0], x.items[:0], x.aligns[:0]
+	x.laid = false
 }
 
 // CallAMD64 emits a near CALL to l. golang-asm only calls symbols (and aborts the

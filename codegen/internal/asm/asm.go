@@ -132,7 +132,8 @@ type Builder struct {
 	// direct: x encodes ordinary instructions without records (x != nil, !keep).
 	direct bool
 	n      int32 // records so far (a Mark or Label names its record by index)
-	// start is each record's offset in the code (after Assemble).
+	// start is each record's offset in the code after Assemble (golang-asm, and the
+	// check; a direct builder asks its encoder: x86enc.offset).
 	start []int32
 	// labels are allocated in slabs (one allocation per label showed in profiles):
 	// labels is what is left of the current one, slabs[:nextSlab] those in use (a
@@ -193,6 +194,9 @@ func (m Mark) Offset() int { return m.b.offset(m.i) }
 func (m Mark) End() int { return m.Offset() + 4 }
 
 func (b *Builder) offset(i int32) int {
+	if b.direct {
+		return int(b.x.offset(i))
+	}
 	if i < 0 || int(i) >= len(b.start) {
 		return 0
 	}

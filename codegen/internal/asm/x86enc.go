@@ -288,6 +288,7 @@ type x86enc struct {
 	fixed, nAlign, nDyn, pads, pre []int32
 	dyn                            []x86dyn  // the jumps whose size depends on the layout (classify)
 	aligns                         []int32   // the alignments' indices in items
+	laid                           bool      // finish has laid out the code: offset may be asked
 	tbl                            *x86table // x86ops(), set by newX86enc: asking for it costs an atomic load and a call
 }
 

@@ -117,10 +117,12 @@ func (e *x86enc) finish(b *Builder) []byte {
 	total := int32(len(e.code)) + extra[len(items)]
 	e.out = slices.Grow(e.out[:0], int(total))[:total] // every byte is written below
 	code := e.out
-	b.start = slices.Grow(b.start[:0], int(n))[:n]
-	start := b.start
-	for i := range start {
-		start[i] = at[i] + extra[before[i]]
+	e.laid = true
+	if !b.direct { // the check's offsets (offset serves the others)
+		b.start = slices.Grow(b.start[:0], int(n))[:n]
+		for i := range b.start {
+			b.start[i] = e.offset(int32(i))
+		}
 	}
 	last := int32(0) // e.code copied up to this offset
 	for k := range items {
@@ -149,6 +151,15 @@ func (e *x86enc) finish(b *Builder) []byte {
 	}
 	copy(code[last+extra[len(items)]:], e.code[last:])
 	return code
+}
+
+// offset is record i's offset in the code once finish has laid it out (0 before,
+// and for no record).
+func (e *x86enc) offset(i int32) int32 {
+	if !e.laid || i < 0 || int(i) >= len(e.before)-1 {
+		return 0
+	}
+	return e.at[i] + e.extra[e.before[i]]
 }
 
 // classify fixes the size of every jump that has one size in every layout: golang-asm's
