@@ -27,7 +27,7 @@ count() { # program N: instructions of the benchmark run with -test.benchtime Nx
 	# Valgrind lacks RDTSCP, which the Go runtime executes now and then on an idle
 	# thread: a run killed by SIGILL reports no benchmark line and is run again.
 	local out
-	for _ in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		out=$( (cd translate && GOGC=off GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no \
 			--cachegrind-out-file=/dev/null "$bin" -test.run '^$' -test.bench "Translate/$1\$" \
 			-test.benchtime "$2x" 2>&1) | awk '/I *refs/ { gsub(",", "", $4); print $4 }
