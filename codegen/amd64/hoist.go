@@ -193,11 +193,14 @@ func (u *unit) hoistCheck(p *hoistPlan, slow *asm.Label, saveTrip bool) {
 		return
 	}
 	size := int64(u.m.Cfg.Layout.ArenaSize)
-	if p.counted {
+	switch {
+	case p.counted && p.bound != 0 && p.step == 1:
+		u.boundTripCheck(p, slow, saveTrip) // both at once (hoistbound.go)
+	case p.counted:
 		u.tripCheck(p, slow, saveTrip)
-	}
-	if p.bound != 0 {
-		u.boundCheck(p, slow)
+		if p.bound != 0 {
+			u.boundCheck(p, slow)
+		}
 	}
 	for _, h := range p.hulls {
 		if h.store {

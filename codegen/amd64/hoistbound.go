@@ -62,6 +62,28 @@ func (u *unit) boundCheck(p *hoistPlan, slow *asm.Label) {
 	e.jump(asm.JGT, slow)
 }
 
+// boundTripCheck emits tripCheck and boundCheck in one for a counter with step 1 and
+// a guarded bound c: q = c and 0 <= r <= c-1 (one unsigned compare) are what the two
+// accept together (n = c - r >= 1, and c < 2^31 makes q sign-extended and n small),
+// and leave n-1 = c-1-r, in RDX (and State.Scratch when save) as tripCheck does.
+func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
+	e := &u.e
+	e.op(asm.CMPQ, e.src(p.q), asm.Imm(p.bound))
+	e.jump(asm.JNE, slow)
+	r := e.src(p.r)
+	if r.IsMem() {
+		e.load(p.r, tA)
+		r = asm.R(tA)
+	}
+	e.op(asm.CMPQ, r, asm.Imm(p.bound-1))
+	e.jump(asm.JHI, slow)
+	e.op(asm.MOVQ, asm.Imm(p.bound-1), asm.R(tD))
+	e.op(asm.SUBQ, r, asm.R(tD))
+	if save {
+		e.op(asm.MOVQ, asm.R(tD), stMem(flTripOff)) // for a fast loop (fastlower.go)
+	}
+}
+
 // nonNegDiv reports whether the guarded division at body index i has a dividend the
 // entry proved non-negative (hoistbound.go).
 func (u *unit) nonNegDiv(i int) bool {
