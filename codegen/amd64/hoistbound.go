@@ -16,8 +16,9 @@ import (
 // is below 2^31), and the interpretation of hoistidx.go starts from that exact range
 // for r. Then a guarded `remw` of a value in [0, 2^31) is a reciprocal multiply
 // without the test for a negative dividend (divConst), and accesses indexed by the
-// counter become hulls of their invariant base. The entry pays for it with three
-// compares, so the bound is guarded only when it removes a check or a test.
+// counter become hulls of their invariant base. The entry pays for it with two
+// compares (with a step of 1 the trip check shrinks by as much: boundTripCheck) or
+// three, so the bound is guarded only when it removes a check or a test.
 
 // planBound returns plan p of a counted loop with its bound guarded (p.bound, the
 // nonNeg marks and the hulls the counter's range adds), or ok = false when the bound
