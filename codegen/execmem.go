@@ -88,7 +88,7 @@ var alloc struct {
 // over new pages; its data is cleared). Stale code in a warm unit's pages is never
 // run: no jump leads into freed code (ExecMem.Free's contract).
 const (
-	warmUnit = 64 << 10
+	warmUnit = 256 << 10
 	warmMax  = 4 << 20
 )
 
