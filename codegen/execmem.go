@@ -16,11 +16,13 @@ import (
 //
 // A region is one mapping of regionSize bytes (more for a unit that does not fit),
 // split into a code part, mapped read+execute, and a data part (jump slots), mapped
-// read+write. A unit takes whole pages from each part, first fit. Its code pages are
-// made writable (never executable meanwhile), written, and made read+execute again, so
-// the kernel merges them back into the part's single mapping: a region costs two
-// mappings however many units it holds. Freed pages are dropped (MADV_DONTNEED, so
-// they cost no memory and read as zero) and reused, except a few small units' pages,
+// read+write. A unit takes whole pages from each part, first fit. On amd64 its code is
+// written through a third mapping, a read+write alias of the code part
+// (execalias.go); elsewhere its code pages are made writable (never executable
+// meanwhile), written, and made read+execute again, so the kernel merges them back
+// into the part's single mapping. Either way a region costs two or three mappings
+// however many units it holds. Freed pages are dropped (so they cost no memory and
+// read as zero) and reused, except a few small units' pages,
 // kept resident for the next unit that fits them (warm, below). Code and data of a
 // unit lie in one region, within ±2 GiB of each other, so code reaches its data
 // PC-relatively.
@@ -28,9 +30,9 @@ import (
 // The bytes handed out are bounded by a process-wide limit (SetLimit): an allocation
 // past it fails, and the caller runs the code on the interpreter instead.
 
-// ExecMem is one unit's compiled code and data. The code is never writable while
-// executable; the data (jump slots) stays read+write and is only changed by atomic
-// stores.
+// ExecMem is one unit's compiled code and data. No mapping of the code is writable
+// and executable at once (the alias that writes it on amd64 never executes); the data
+// (jump slots) stays read+write and is only changed by atomic stores.
 type ExecMem struct {
 	r          *region
 	code, data extent // page ranges in the region's parts
@@ -60,7 +62,8 @@ var ErrLimit = errors.New("compiled-code memory limit reached")
 
 type region struct {
 	mem        []byte
-	codeSize   int // bytes of the code part; the data part follows
+	alias      []byte // a writable mapping of the code part (execalias.go; nil: none)
+	codeSize   int    // bytes of the code part; the data part follows
 	codeFree   []extent
 	dataFree   []extent
 	codeBase   uintptr
@@ -139,6 +142,12 @@ func Limit() int64 {
 }
 
 func newRegion(codeSize, dataSize int) (*region, error) {
+	if useAlias && !aliasFailed.Load() {
+		if r, err := newAliasRegion(codeSize, dataSize); err == nil {
+			return r, nil
+		}
+		aliasFailed.Store(true)
+	}
 	mem, err := unix.Mmap(-1, 0, codeSize+dataSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err != nil {
 		return nil, fmt.Errorf("mapping %d MiB for compiled code: %w", (codeSize+dataSize)>>20, err)
@@ -147,6 +156,11 @@ func newRegion(codeSize, dataSize int) (*region, error) {
 		_ = unix.Munmap(mem)
 		return nil, fmt.Errorf("mapping compiled code executable: %w", err)
 	}
+	return newRegionOf(mem, codeSize, dataSize), nil
+}
+
+// newRegionOf makes a region of mapped memory, every page free.
+func newRegionOf(mem []byte, codeSize, dataSize int) *region {
 	r := &region{
 		mem: mem, codeSize: codeSize, dataSize: dataSize,
 		codeFree: []extent{{0, codeSize}}, dataFree: []extent{{0, dataSize}},
@@ -154,7 +168,7 @@ func newRegion(codeSize, dataSize int) (*region, error) {
 	}
 	r.dataBase = r.codeBase + uintptr(codeSize)
 	mapped.Add(int64(len(mem)))
-	return r, nil
+	return r
 }
 
 // take removes n bytes (a page multiple) from the first free extent that holds them.
@@ -208,10 +222,15 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 		return nil, err
 	}
 	r := m.r
-	cmem := r.mem[m.code.off : m.code.off+cn]
-	if err := unix.Mprotect(cmem, unix.PROT_READ|unix.PROT_WRITE); err != nil {
-		m.Free()
-		return nil, fmt.Errorf("making compiled code writable: %w", err)
+	var cmem []byte
+	if r.alias != nil {
+		cmem = r.alias[m.code.off : m.code.off+cn] // written through the alias (execalias.go)
+	} else {
+		cmem = r.mem[m.code.off : m.code.off+cn]
+		if err := unix.Mprotect(cmem, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			m.Free()
+			return nil, fmt.Errorf("making compiled code writable: %w", err)
+		}
 	}
 	copy(cmem, code)
 	// Fill the rest of the last page with a trapping filler (int3 on amd64; on arm64
@@ -226,9 +245,11 @@ func NewExecMem(code []byte, dataLen int, patch func(codeBase, dataBase uintptr,
 		patch(m.Code(), m.Data(), cmem[:len(code)], dmem[:dataLen])
 	}
 	flushICache(m.Code(), m.Code()+uintptr(cn))
-	if err := unix.Mprotect(cmem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
-		// The pages stay writable and not executable: never run, never reused.
-		return nil, fmt.Errorf("mapping compiled code executable: %w", err)
+	if r.alias == nil {
+		if err := unix.Mprotect(cmem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
+			// The pages stay writable and not executable: never run, never reused.
+			return nil, fmt.Errorf("mapping compiled code executable: %w", err)
+		}
 	}
 	m.codeLen = len(code)
 	return m, nil
@@ -290,12 +311,11 @@ func takeWarm(cn, dn int) (*ExecMem, bool) {
 		alloc.warmBytes -= w.code.n + w.data.n
 		r := w.r
 		if rest := w.code.n - cn; rest > 0 {
-			_ = unix.Madvise(r.mem[w.code.off+cn:w.code.off+w.code.n], unix.MADV_DONTNEED)
+			r.dropCode(w.code.off+cn, rest)
 			give(&r.codeFree, extent{w.code.off + cn, rest})
 		}
 		if rest := w.data.n - dn; rest > 0 {
-			at := r.codeSize + w.data.off + dn
-			_ = unix.Madvise(r.mem[at:at+rest], unix.MADV_DONTNEED)
+			r.dropData(w.data.off+dn, rest)
 			give(&r.dataFree, extent{w.data.off + dn, rest})
 		}
 		live.Add(int64(cn + dn))
@@ -333,11 +353,9 @@ func (m *ExecMem) Free() {
 		return
 	}
 	alloc.Unlock()
-	cmem := r.mem[m.code.off : m.code.off+m.code.n]
-	dmem := r.mem[r.codeSize+m.data.off : r.codeSize+m.data.off+m.data.n]
 	// Dropped pages read as zero; code pages stay read+execute (no new mapping).
-	_ = unix.Madvise(cmem, unix.MADV_DONTNEED)
-	_ = unix.Madvise(dmem, unix.MADV_DONTNEED)
+	r.dropCode(m.code.off, m.code.n)
+	r.dropData(m.data.off, m.data.n)
 	alloc.Lock()
 	defer alloc.Unlock()
 	give(&r.codeFree, m.code)
@@ -351,8 +369,7 @@ func (m *ExecMem) Free() {
 				break
 			}
 		}
-		mapped.Add(-int64(len(r.mem)))
-		_ = unix.Munmap(r.mem)
+		r.unmap()
 	}
 }
 
