@@ -50,24 +50,16 @@ func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []i
 // else it jumps to slow.
 func (u *unit) boundCheck(p *hoistPlan, slow *asm.Label) {
 	e := &u.e
-	e.op(asm.CMPQ, e.src(p.q), asm.Imm(p.bound))
-	e.jump(asm.JNE, slow)
-	r := e.src(p.r)
-	if r.IsMem() {
-		e.load(p.r, tA)
-		r = asm.R(tA)
-	}
+	r := u.boundQ(p, slow)
 	e.op(asm.CMPQ, r, asm.Imm(0))
 	e.jump(asm.JLT, slow)
 	e.op(asm.CMPQ, r, asm.Imm(p.bound))
 	e.jump(asm.JGT, slow)
 }
 
-// boundTripCheck emits tripCheck and boundCheck in one for a counter with step 1 and
-// a guarded bound c: q = c and 0 <= r <= c-1 (one unsigned compare) are what the two
-// accept together (n = c - r >= 1, and c < 2^31 makes q sign-extended and n small),
-// and leave n-1 = c-1-r, in RDX (and State.Scratch when save) as tripCheck does.
-func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
+// boundQ emits the check q = bound (else it jumps to slow) and returns the counter's
+// operand, a register (RAX when r lives in memory).
+func (u *unit) boundQ(p *hoistPlan, slow *asm.Label) asm.Operand {
 	e := &u.e
 	e.op(asm.CMPQ, e.src(p.q), asm.Imm(p.bound))
 	e.jump(asm.JNE, slow)
@@ -76,6 +68,16 @@ func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 		e.load(p.r, tA)
 		r = asm.R(tA)
 	}
+	return r
+}
+
+// boundTripCheck emits tripCheck and boundCheck in one for a counter with step 1 and
+// a guarded bound c: q = c and 0 <= r <= c-1 (one unsigned compare) are what the two
+// accept together (n = c - r >= 1, and c < 2^31 makes q sign-extended and n small),
+// and leave n-1 = c-1-r, in RDX (and State.Scratch when save) as tripCheck does.
+func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
+	e := &u.e
+	r := u.boundQ(p, slow)
 	e.op(asm.CMPQ, r, asm.Imm(p.bound-1))
 	e.jump(asm.JHI, slow)
 	e.op(asm.MOVQ, asm.Imm(p.bound-1), asm.R(tD))

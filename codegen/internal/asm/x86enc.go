@@ -322,10 +322,18 @@ type x86item struct {
 // only (a slice header stored back whole would cost a write barrier per instruction
 // while the collector runs).
 func (e *x86enc) put(d *x86op, rex byte, opc int, imm int64, immSize int) {
+	buf := e.room()
+	i := writeOpc(buf, writePrefix(buf, d, rex), opc)
+	i = writeImm(buf, i, imm, immSize)
+	e.code = e.code[:len(e.code)+i]
+}
+
+// writePrefix writes [66] [REX] at the start of buf (REX.W added for d) and returns
+// the index after them (small enough to inline, without the opcode).
+func writePrefix(buf []byte, d *x86op, rex byte) int {
 	if d.w {
 		rex |= rexW
 	}
-	buf := e.room()
 	i := 0
 	if d.p66 {
 		buf[i] = 0x66
@@ -335,9 +343,7 @@ func (e *x86enc) put(d *x86op, rex byte, opc int, imm int64, immSize int) {
 		buf[i] = rexAny | rex
 		i++
 	}
-	i = writeOpc(buf, i, opc)
-	i = writeImm(buf, i, imm, immSize)
-	e.code = e.code[:len(e.code)+i]
+	return i
 }
 
 // writeOpc writes an opcode at buf[i:] and returns the index after it: opc holds its
@@ -488,18 +494,7 @@ func (e *x86enc) encRM(d *x86op, opc int, field int, rex byte, rm *Operand, byte
 		buf[0], buf[1], buf[2], buf[3] = 0xc4, (rxb<<5)^0xe0|byte(opc>>8)&0x1f, b2, byte(opc)
 		i = 4
 	} else {
-		if d.w {
-			rex |= rexW
-		}
-		if d.p66 {
-			buf[i] = 0x66
-			i++
-		}
-		if rex != 0 {
-			buf[i] = rexAny | rex
-			i++
-		}
-		i = writeOpc(buf, i, opc)
+		i = writeOpc(buf, writePrefix(buf, d, rex), opc)
 	}
 	buf[i] = modrm
 	i++
