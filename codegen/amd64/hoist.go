@@ -70,9 +70,11 @@ type hoistPlan struct {
 	unchecked []bool // body index → a load or store the entry's checks cover
 	// bound, when not 0: the entry also checks q = bound and 0 <= r <= bound, so the
 	// counter stays in [0, bound] (hoistbound.go); nonNeg marks the guarded divisions
-	// whose dividend is then known to be non-negative.
-	bound  int64
-	nonNeg []bool
+	// whose dividend is then known to be non-negative, wordNonNeg the addiw whose
+	// result is then known to lie in [0, 2^31).
+	bound      int64
+	nonNeg     []bool
+	wordNonNeg []bool
 	// cmp: the loop is closed by an ordered comparison (hoistcmp.go), and the hulls
 	// are its kind (step 0: invariant; 1: moving with the induction register; 2: the
 	// same, after the base's step).

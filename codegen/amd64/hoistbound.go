@@ -16,12 +16,14 @@ import (
 // is below 2^31), and the interpretation of hoistidx.go starts from that exact range
 // for r. Then a guarded `remw` of a value in [0, 2^31) is a reciprocal multiply
 // without the test for a negative dividend (divConst), and accesses indexed by the
-// counter become hulls of their invariant base. The entry pays for it with two
-// compares (with a step of 1 the trip check shrinks by as much: boundTripCheck) or
-// three, so the bound is guarded only when it removes a check or a test.
+// counter become hulls of their invariant base, and an addiw whose result then lies in
+// [0, 2^31) (the counter's increment) needs no sign extension (nonNegWords). The
+// entry pays for it with two compares (with a step of 1 the trip check shrinks by as
+// much: boundTripCheck) or three, so the bound is guarded only when it removes a
+// check or a test.
 
 // planBound returns plan p of a counted loop with its bound guarded (p.bound, the
-// nonNeg marks and the hulls the counter's range adds), or ok = false when the bound
+// nonNeg and wordNonNeg marks and the hulls the counter's range adds), or ok = false when the bound
 // is no constant the unit loads or the guard would gain nothing. by is the copy's
 // guarded divisors.
 func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []int64) (hoistPlan, bool) {
@@ -39,6 +41,7 @@ func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []i
 	}
 	b.bound = c
 	b.nonNeg = nonNegDividends(body, by, ctr, u.bools)
+	b.wordNonNeg = nonNegWords(body, by, ctr, u.bools)
 	gain := b.nonNeg != nil
 	for m, on := range b.unchecked {
 		gain = gain || on && !(m < len(p.unchecked) && p.unchecked[m])
@@ -85,6 +88,12 @@ func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 	if save {
 		e.op(asm.MOVQ, asm.R(tD), stMem(flTripOff)) // for a fast loop (fastlower.go)
 	}
+}
+
+// nonNegWord reports whether the addiw at body index i has a result the entry proved
+// to lie in [0, 2^31): its 32-bit result, zero-extended, is sign-extended already.
+func (u *unit) nonNegWord(i int) bool {
+	return i < len(u.nonNegWords) && u.nonNegWords[i]
 }
 
 // nonNegDiv reports whether the guarded division at body index i has a dividend the

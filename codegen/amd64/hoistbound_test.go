@@ -36,6 +36,24 @@ func TestCounterRange(t *testing.T) {
 	if nn := nonNegDividends(body, by, nil, bools); nn != nil {
 		t.Errorf("chi's dividends without the counter's range: %v", nn)
 	}
+	// The counter's increment, s0 + 1 in [1, 5], needs no sign extension; a5 + 2 (a5
+	// a copy of s0 before it, in [0, 4]) neither: [2, 6].
+	if nw := nonNegWords(body, by, ctr, bools); nw == nil || !nw[1] || !nw[3] || nw[0] {
+		t.Errorf("chi's addiw in [0, 2^31): %v", nw)
+	}
+	if nw := nonNegWords(body, by, nil, bools); nw != nil {
+		t.Errorf("chi's addiw without the counter's range: %v", nw)
+	}
+	inc := []riscv.Inst{tAddiw(rv.S0, rv.S0, 1)}
+	if nw := nonNegWords(inc, nil, &ctrRange{r: rv.S0, lo: 0, hi: 1<<31 - 2}, bools); nw == nil || !nw[0] {
+		t.Errorf("s0 + 1 for s0 in [0, 2^31-2]: %v", nw)
+	}
+	if nw := nonNegWords(inc, nil, &ctrRange{r: rv.S0, lo: 0, hi: 1<<31 - 1}, bools); nw != nil {
+		t.Errorf("s0 + 1 for s0 in [0, 2^31-1] may wrap: %v", nw)
+	}
+	if nw := nonNegWords([]riscv.Inst{tAddiw(rv.S0, rv.S0, -1)}, nil, ctr, bools); nw != nil {
+		t.Errorf("s0 - 1 for s0 in [0, 4] may be negative: %v", nw)
+	}
 	var rem absVal
 	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
 		if m == 3 {

@@ -223,6 +223,25 @@ func nonNegDividends(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(in
 	return res
 }
 
+// nonNegWords marks the addiw of body whose result is an exact value in [0, 2^31) in
+// the copy the entry guards (a bounded counter's increment): lowered without its sign
+// extension (wordNonNeg). It returns nil when there are none.
+func nonNegWords(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
+	var res []bool
+	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+		if in.Op != riscv.OpADDIW || in.Imm == 0 || in.Rd == 0 {
+			return
+		}
+		if v := absStep(st, in, m, by); v.isExact() && v.lo >= 0 && v.hi < 1<<31 {
+			if res == nil {
+				res = bools(len(body))
+			}
+			res[m] = true
+		}
+	})
+	return res
+}
+
 // absRun interprets body, calling at with each instruction and the state before it.
 func absRun(body []riscv.Inst, by []int64, ctr *ctrRange, at func(m int, in riscv.Inst, st *[32]absVal)) {
 	var written [32]bool

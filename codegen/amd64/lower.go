@@ -103,11 +103,11 @@ func (u *unit) lowerHoisted(selfLoop bool, p *hoistPlan, d *divPlan, sx uint32) 
 	e.rm, u.next = rm, next
 	u.loopTop, u.divBy, u.sextEntry = fast, d.by, sx
 	if p != nil {
-		u.unchecked, u.divNonNeg = p.unchecked, p.nonNeg
+		u.unchecked, u.divNonNeg, u.nonNegWords = p.unchecked, p.nonNeg, p.wordNonNeg
 	}
 	u.bindLoopHead(fast) // after the slow copy's jump out
 	u.lowerCopy(selfLoop)
-	u.unchecked, u.divBy, u.divNonNeg, u.sextEntry = nil, nil, nil, 0
+	u.unchecked, u.divBy, u.divNonNeg, u.nonNegWords, u.sextEntry = nil, nil, nil, nil, 0
 }
 
 // lowerCopy emits the current block from its gas charge to its terminator (its

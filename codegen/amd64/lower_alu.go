@@ -90,14 +90,19 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 			u.sext32(in.Rd, in.Rs1)
 			break
 		}
-		u.wordOp(in, 0, func(t asm.Reg) {
+		f := func(t asm.Reg) {
 			if e.isMapped(in.Rs1) {
 				e.op(asm.LEAL, asm.Mem(e.rm.host[in.Rs1], in.Imm), asm.R(t))
 				return
 			}
 			e.op(asm.MOVL, e.src(in.Rs1), asm.R(t))
 			e.op(asm.ADDL, asm.Imm(in.Imm), asm.R(t))
-		})
+		}
+		if u.nonNegWord(idx) { // a bounded counter's increment (hoistbound.go)
+			u.wordNonNeg(in, f)
+			break
+		}
+		u.wordOp(in, 0, f)
 	case riscv.OpSLLIW, riscv.OpSRLIW, riscv.OpSRAIW:
 		op := map[riscv.Op]asm.Op{riscv.OpSLLIW: asm.SHLL, riscv.OpSRLIW: asm.SHRL, riscv.OpSRAIW: asm.SARL}[in.Op]
 		f := func(t asm.Reg) {

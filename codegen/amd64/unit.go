@@ -91,6 +91,9 @@ type unit struct {
 	// divNonNeg marks those whose dividend the entry proved non-negative
 	// (hoistbound.go).
 	divNonNeg []bool
+	// nonNegWords marks the addiw whose result the entry proved to lie in [0, 2^31)
+	// (hoistbound.go).
+	nonNegWords []bool
 	// divPair marks the body's division pairs (divpair.go; nil: none).
 	divPair []bool
 	// sextEntry holds the registers sign-extended at the start of every iteration
