@@ -17,7 +17,7 @@ import (
 // for r. Then a guarded `remw` of a value in [0, 2^31) is a reciprocal multiply
 // without the test for a negative dividend (divConst), and accesses indexed by the
 // counter become hulls of their invariant base, and an addiw whose result then lies in
-// [0, 2^31) (the counter's increment) needs no sign extension (nonNegWords). The
+// [0, 2^31) (the counter's increment) needs no sign extension (nonNegMarks). The
 // entry pays for it with two compares (with a step of 1 the trip check shrinks by as
 // much: boundTripCheck) or three, so the bound is guarded only when it removes a
 // check or a test.
@@ -40,8 +40,7 @@ func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []i
 		return p, false
 	}
 	b.bound = c
-	b.nonNeg = nonNegDividends(body, by, ctr, u.bools)
-	b.wordNonNeg = nonNegWords(body, by, ctr, u.bools)
+	b.nonNeg, b.wordNonNeg = nonNegMarks(body, by, ctr, u.bools)
 	gain := b.nonNeg != nil
 	for m, on := range b.unchecked {
 		gain = gain || on && !(m < len(p.unchecked) && p.unchecked[m])

@@ -28,6 +28,14 @@ func TestCounterRange(t *testing.T) {
 	by := make([]int64, len(body))
 	by[2], by[4] = 5, 5
 	bools := func(n int) []bool { return make([]bool, n) }
+	nonNegDividends := func(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
+		divs, _ := nonNegMarks(body, by, ctr, bools)
+		return divs
+	}
+	nonNegWords := func(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
+		_, words := nonNegMarks(body, by, ctr, bools)
+		return words
+	}
 	ctr := &ctrRange{r: rv.S0, lo: 0, hi: 4}
 	nn := nonNegDividends(body, by, ctr, bools)
 	if nn == nil || !nn[2] || !nn[4] {

@@ -203,43 +203,35 @@ func boundIndexes(body []riscv.Inst, by []int64, ctr *ctrRange) []absVal {
 	return res
 }
 
-// nonNegDividends marks the DIVW/REMW of body whose divisor the copy's entry guards
-// (by) and whose dividend is an exact value in [0, 2^31) in that copy: their
-// reciprocal division needs no test for a negative dividend (divConst). It returns
-// nil when there are none.
-func nonNegDividends(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
-	var res []bool
-	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
-		if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || m >= len(by) || by[m] == 0 {
-			return
+// nonNegMarks runs the interpretation once and marks, in the copy the entry guards:
+//   - divs: the DIVW/REMW whose divisor the entry guards (by) and whose dividend is an
+//     exact value in [0, 2^31): their reciprocal division needs no test for a negative
+//     dividend (divConst);
+//   - words: the addiw whose result is an exact value in [0, 2^31) (a bounded counter's
+//     increment): lowered without its sign extension (wordNonNeg).
+//
+// Each is nil when it marks nothing.
+func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) (divs, words []bool) {
+	mark := func(res *[]bool, m int) {
+		if *res == nil {
+			*res = bools(len(body))
 		}
-		if a := st[in.Rs1]; a.isExact() && a.lo >= 0 && a.hi < 1<<31 {
-			if res == nil {
-				res = bools(len(body))
+		(*res)[m] = true
+	}
+	nonNeg := func(v absVal) bool { return v.isExact() && v.lo >= 0 && v.hi < 1<<31 }
+	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+		switch {
+		case (in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW) && m < len(by) && by[m] != 0:
+			if nonNeg(st[in.Rs1]) {
+				mark(&divs, m)
 			}
-			res[m] = true
+		case in.Op == riscv.OpADDIW && in.Imm != 0 && in.Rd != 0:
+			if nonNeg(absStep(st, in, m, by)) {
+				mark(&words, m)
+			}
 		}
 	})
-	return res
-}
-
-// nonNegWords marks the addiw of body whose result is an exact value in [0, 2^31) in
-// the copy the entry guards (a bounded counter's increment): lowered without its sign
-// extension (wordNonNeg). It returns nil when there are none.
-func nonNegWords(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) []bool {
-	var res []bool
-	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
-		if in.Op != riscv.OpADDIW || in.Imm == 0 || in.Rd == 0 {
-			return
-		}
-		if v := absStep(st, in, m, by); v.isExact() && v.lo >= 0 && v.hi < 1<<31 {
-			if res == nil {
-				res = bools(len(body))
-			}
-			res[m] = true
-		}
-	})
-	return res
+	return divs, words
 }
 
 // absRun interprets body, calling at with each instruction and the state before it.

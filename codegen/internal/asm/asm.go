@@ -225,10 +225,6 @@ func (b *Builder) Inst(op Op, from, to Operand) {
 		b.x.op(b, op, &from, &None, &to)
 		return
 	}
-	b.recordInst(op, from, to)
-}
-
-func (b *Builder) recordInst(op Op, from, to Operand) {
 	b.record(&inst{kind: instOp, op: op, from: b.fixZero(from), to: to})
 }
 
