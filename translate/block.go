@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"sync"
+
 	"github.com/hybridvm/hybridvm/codegen"
 	"github.com/hybridvm/hybridvm/guest"
 	"github.com/hybridvm/hybridvm/riscv"
@@ -49,29 +51,47 @@ func terminator(in riscv.Inst) codegen.Term {
 	return codegen.TermIllegal
 }
 
-// blockArena decodes blocks into shared storage: their instructions into large
-// buffers (insts instructions the last) and the blocks into slabs (both growing), so decoding a whole
-// program allocates a few buffers instead of two objects per block.
+// blockArena decodes blocks into shared storage: their instructions into slabs
+// (insts instructions the last) and the blocks into slabs (both growing), so decoding
+// a whole program allocates a few slabs instead of two objects per block. A block is
+// decoded into a scratch buffer of guest.MaxBlockInsts (pooled across arenas) and
+// copied to its slab: a slab holds whole blocks and needs no room for the longest.
 type blockArena struct {
 	buf     []riscv.Inst
 	insts   int
+	scratch *[guest.MaxBlockInsts]riscv.Inst
 	blocks  []codegen.Block
 	nblocks int // the size of the last slab
 }
 
+// scratchPool holds decode buffers for blockArena.
+var scratchPool = sync.Pool{New: func() any { return new([guest.MaxBlockInsts]riscv.Inst) }}
+
+// release gives the arena's scratch buffer back (the blocks stay).
+func (a *blockArena) release() {
+	if a.scratch != nil {
+		scratchPool.Put(a.scratch)
+		a.scratch = nil
+	}
+}
+
 // decode is DecodeBlock with the block's instructions in the arena.
 func (a *blockArena) decode(code *guest.Code, start uint64) *codegen.Block {
-	if cap(a.buf) < guest.MaxBlockInsts {
-		// Buffers grow: a small program takes one small buffer, a large one a few.
-		a.insts = min(max(2*a.insts, 2*guest.MaxBlockInsts), 1<<14)
-		a.buf = make([]riscv.Inst, a.insts)
+	if a.scratch == nil {
+		a.scratch = scratchPool.Get().(*[guest.MaxBlockInsts]riscv.Inst)
 	}
-	gb, ok := guest.DecodeBlockInto(code, start, a.buf)
+	gb, ok := guest.DecodeBlockInto(code, start, a.scratch[:])
 	if !ok {
 		return nil
 	}
 	n := len(gb.Insts)
-	gb.Insts = gb.Insts[:n:n]
+	if len(a.buf) < n {
+		// Slabs grow: a small program takes one small slab, a large one a few.
+		a.insts = min(max(2*a.insts, guest.MaxBlockInsts), 1<<14)
+		a.buf = make([]riscv.Inst, a.insts)
+	}
+	copy(a.buf, gb.Insts)
+	gb.Insts = a.buf[:n:n]
 	a.buf = a.buf[n:]
 	if len(a.blocks) == 0 {
 		a.nblocks = min(max(2*a.nblocks, 16), 256)

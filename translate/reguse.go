@@ -153,6 +153,7 @@ func reachable(code *guest.Code, entry uint64) []*codegen.Block {
 		out   []*codegen.Block
 		arena blockArena
 	)
+	defer arena.release()
 	for len(queue) > 0 && len(out) < maxUseBlocks {
 		pc := queue[0]
 		queue = queue[1:]

@@ -111,8 +111,11 @@ func (u *unit) dropFl(a *flAlloc) {
 // loop's entry): the registers it may use (not those holding registers the body
 // leaves alone) and the slots it may spill to.
 func (a *flAlloc) prepare(u *unit, rm *regMap, bmi2 bool) {
-	*a = flAlloc{f: &a.plan, u: u, e: &u.e, bmi2: bmi2, useAt: a.useAt[:0], use: a.use[:0],
-		reg: a.reg[:0], mem: a.mem[:0], ownSlot: a.ownSlot[:0], low: a.low[:0], plan: a.plan}
+	// Field by field: the struct is kilobytes of buffers (reset sets the head's and
+	// the registers' state, each dry run anew).
+	a.f, a.u, a.e, a.bmi2 = &a.plan, u, &u.e, bmi2
+	a.dry, a.cost, a.fail, a.limit, a.trace, a.k, a.cands = false, 0, false, 0, nil, 0, nil
+	a.reg, a.mem, a.ownSlot, a.low = a.reg[:0], a.mem[:0], a.ownSlot[:0], a.low[:0]
 	f := a.f
 	var blocked [16]bool // by ownIdx
 	for g := 1; g < 32; g++ {

@@ -49,7 +49,7 @@ func forwardSpans(spans []fwdSpan, body []riscv.Inst, rm *regMap, f *fusion) []f
 	skipped := func(i int) bool { return f.skip != nil && f.skip[i] }
 	// reads: what the lowering of i reads (a fused rotate reads only its source).
 	reads := func(i int, r uint8) bool {
-		if rot, ok := f.rot[i]; ok {
+		if rot, ok := f.rotAt(i); ok {
 			return rot.src == r
 		}
 		return !skipped(i) && reads(body[i], r)

@@ -34,16 +34,38 @@ type rotate struct {
 }
 
 // fusion is what fuseRotates found in a block body.
+// Its slices are indexed by body position (made for the first rotate: most blocks
+// have none).
 type fusion struct {
-	skip  []bool         // not emitted: folded into a later rotate
-	rot   map[int]rotate // emitted as a rotate instead of the combining instruction
-	owner map[int]int    // skipped instruction → the rotate that folds it
+	skip  []bool   // not emitted: folded into a later rotate
+	rot   []rotate // emitted as a rotate instead of the combining instruction (n > 0)
+	owner []int32  // a skipped instruction's rotate, the one that folds it (-1: none)
 	// atExit are skipped instructions whose results are still live when a self-loop
 	// block leaves its loop: its exit edge computes them (the back edge needs none).
 	atExit []int
 	// exitSrc: for some of them, the register the exit computes them from instead of
-	// their source, which the body changes after copying it there (exitCopy).
-	exitSrc map[int]uint8
+	// their source, which the body changes after copying it there (exitCopy); 0: the
+	// source itself.
+	exitSrc []uint8
+}
+
+// rotAt returns the rotate instruction i is emitted as, if any.
+func (f *fusion) rotAt(i int) (rotate, bool) {
+	if i < len(f.rot) && f.rot[i].n != 0 {
+		return f.rot[i], true
+	}
+	return rotate{}, false
+}
+
+// rotates counts the rotates.
+func (f *fusion) rotates() int {
+	n := 0
+	for _, r := range f.rot {
+		if r.n != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // noFusion is the fusion of a block without rotates (and of instructions emitted
@@ -54,16 +76,12 @@ var noFusion fusion
 // those whose results a self-loop leaves for its exit edge (atExit): a fault at m
 // must compute them.
 func (f *fusion) pending(m int) []int {
-	if len(f.owner) == 0 {
-		return nil
-	}
 	var p []int
-	for i, k := range f.owner {
-		if i < m && (k > m || slices.Contains(f.atExit, i)) {
+	for i, k := range f.owner[:min(m, len(f.owner))] {
+		if k >= 0 && (int(k) > m || slices.Contains(f.atExit, i)) {
 			p = append(p, i)
 		}
 	}
-	sort.Ints(p)
 	return p
 }
 
@@ -73,7 +91,7 @@ func (f *fusion) pending(m int) []int {
 // its branch does not read it (live, from backEdgeLive); the exit edge recomputes it instead, from the shift's source, whose
 // low half must then be unchanged to the end (a sext.w of it is allowed).
 func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool) fusion {
-	var f fusion // its slice and maps are made for the first rotate: most blocks have none
+	var f fusion
 	// toExit reports whether the shift at i (result dead or not at k, the combining
 	// instruction) may leave its result to the exits, and from which copy of its
 	// source x they compute it (0: x itself).
@@ -92,12 +110,17 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		f.atExit = append(f.atExit, i)
 		if from != 0 {
 			if f.exitSrc == nil {
-				f.exitSrc = map[int]uint8{}
+				f.exitSrc = make([]uint8, len(body))
 			}
 			f.exitSrc[i] = from
 		}
 	}
+	// def[r] is the last instruction before k that writes r, plus one (0: none).
+	var def [32]int32
 	for k, in := range body {
+		if k > 0 && writesRd(body[k-1]) {
+			def[body[k-1].Rd] = int32(k)
+		}
 		switch in.Op {
 		case riscv.OpOR, riscv.OpXOR, riscv.OpADD, riscv.OpADDW:
 		default:
@@ -106,7 +129,7 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		if in.Rs1 == 0 || in.Rs2 == 0 || in.Rs1 == in.Rs2 {
 			continue
 		}
-		i, j := lastDef(body, k, in.Rs1), lastDef(body, k, in.Rs2)
+		i, j := int(def[in.Rs1])-1, int(def[in.Rs2])-1
 		if i < 0 || j < 0 || (f.skip != nil && (f.skip[i] || f.skip[j])) {
 			continue
 		}
@@ -132,14 +155,17 @@ func fuseRotates(body []riscv.Inst, selfLoop bool, live regSet, unchecked []bool
 		// elsewhere), the other skipped, and the combining instruction is still one
 		// rotate from the source.
 		if f.skip == nil {
-			f.skip, f.rot, f.owner = make([]bool, len(body)), map[int]rotate{}, map[int]int{}
+			f.skip, f.rot, f.owner = make([]bool, len(body)), make([]rotate, len(body)), make([]int32, len(body))
+			for m := range f.owner {
+				f.owner[m] = -1
+			}
 		}
 		f.rot[k] = r
 		if si {
-			f.skip[i], f.owner[i] = true, k
+			f.skip[i], f.owner[i] = true, int32(k)
 		}
 		if sj {
-			f.skip[j], f.owner[j] = true, k
+			f.skip[j], f.owner[j] = true, int32(k)
 		}
 		if li {
 			leave(i, fi)
@@ -362,13 +388,14 @@ func (u *unit) replay(list []int) {
 	fuse := u.fuse
 	u.fuse = &noFusion
 	for _, i := range list {
-		if r, ok := fuse.rot[i]; ok {
+		if r, ok := fuse.rotAt(i); ok {
 			u.idx = i
 			u.lowerRotate(u.blk.Insts[i], r)
 			continue
 		}
 		in := u.blk.Insts[i]
-		if y, ok := fuse.exitSrc[i]; ok {
+		if i < len(fuse.exitSrc) && fuse.exitSrc[i] != 0 {
+			y := fuse.exitSrc[i]
 			in.Rs1 = y // a copy of the source, which the body changed (exitCopy)
 		}
 		u.lowerInst(i, 0, in)

@@ -49,15 +49,15 @@ func TestRotateFusion(t *testing.T) {
 				skipped++
 			}
 		}
-		if len(f.rot) != tt.rotates || len(f.atExit) != tt.atExit || skipped != tt.skipped {
-			t.Errorf("%s: %d rotates, %d computed at exit, %d shifts skipped; want %d, %d, %d", tt.name, len(f.rot), len(f.atExit), skipped, tt.rotates, tt.atExit, tt.skipped)
+		if f.rotates() != tt.rotates || len(f.atExit) != tt.atExit || skipped != tt.skipped {
+			t.Errorf("%s: %d rotates, %d computed at exit, %d shifts skipped; want %d, %d, %d", tt.name, f.rotates(), len(f.atExit), skipped, tt.rotates, tt.atExit, tt.skipped)
 		}
 	}
 	// A self-loop's branch reads a temporary: it is needed at the back edge, so only
 	// the other one is skipped (and computed on the exit edge).
 	body := []riscv.Inst{inc, srliw, slliw, or}
 	f := fuseRotates(body, true, backEdgeLive(append(body, d(rv.B(1, rv.T0, rv.Zero, -16)))), nil)
-	if len(f.rot) != 1 || f.skip[1] || !f.skip[2] || len(f.atExit) != 1 {
+	if f.rotates() != 1 || f.skip[1] || !f.skip[2] || len(f.atExit) != 1 {
 		t.Errorf("the branch reads srliw's result: rotates %v, skipped %v, computed at exit %v; want the slliw's only", f.rot, f.skip, f.atExit)
 	}
 }

@@ -63,11 +63,14 @@ func TestCounterRange(t *testing.T) {
 		t.Errorf("s0 - 1 for s0 in [0, 4] may be negative: %v", nw)
 	}
 	var rem absVal
-	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+	var w absWalk
+	w.start(body, by, ctr)
+	for m, in := range body {
 		if m == 3 {
-			rem = st[rv.A4]
+			rem = w.st[rv.A4]
 		}
-	})
+		w.step(m, in)
+	}
 	if rem != exact(0, 4) {
 		t.Errorf("s0 %% 5 for s0 in [1, 5]: %+v", rem)
 	}

@@ -195,11 +195,14 @@ type ctrRange struct {
 // range (nil: none).
 func boundIndexes(body []riscv.Inst, by []int64, ctr *ctrRange) []absVal {
 	res := make([]absVal, len(body))
-	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+	var w absWalk
+	w.start(body, by, ctr)
+	for m, in := range body {
 		if in.Op.IsLoad() || in.Op.IsStore() {
-			res[m] = st[in.Rs1]
+			res[m] = w.st[in.Rs1]
 		}
-	})
+		w.step(m, in)
+	}
 	return res
 }
 
@@ -219,43 +222,57 @@ func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) [
 		(*res)[m] = true
 	}
 	nonNeg := func(v absVal) bool { return v.isExact() && v.lo >= 0 && v.hi < 1<<31 }
-	absRun(body, by, ctr, func(m int, in riscv.Inst, st *[32]absVal) {
+	var w absWalk
+	w.start(body, by, ctr)
+	for m, in := range body {
 		switch {
 		case (in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW) && m < len(by) && by[m] != 0:
-			if nonNeg(st[in.Rs1]) {
+			if nonNeg(w.st[in.Rs1]) {
 				mark(&divs, m)
 			}
 		case in.Op == riscv.OpADDIW && in.Imm != 0 && in.Rd != 0:
-			if nonNeg(absStep(st, in, m, by)) {
+			if nonNeg(absStep(&w.st, in, m, by)) {
 				mark(&words, m)
 			}
 		}
-	})
+		w.step(m, in)
+	}
 	return divs, words
 }
 
-// absRun interprets body, calling at with each instruction and the state before it.
-func absRun(body []riscv.Inst, by []int64, ctr *ctrRange, at func(m int, in riscv.Inst, st *[32]absVal)) {
+// absWalk interprets a body one instruction at a time: st is the state before the
+// next one, which step applies. A caller's walk stays on its stack (a callback
+// taking the state would move it to the heap).
+type absWalk struct {
+	st [32]absVal
+	by []int64
+}
+
+// start sets up the walk of body, with the copy's guarded divisors by and its
+// counter's range ctr (nil: none).
+func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
 	var written [32]bool
 	for _, in := range body {
 		if writesRd(in) {
 			written[in.Rd] = true
 		}
 	}
-	var st [32]absVal
-	st[0] = exact(0, 0)
+	w.by = by
+	w.st = [32]absVal{}
+	w.st[0] = exact(0, 0)
 	for r := uint8(1); r < 32; r++ {
 		if !written[r] {
-			st[r] = absVal{known: true, base: r}
+			w.st[r] = absVal{known: true, base: r}
 		}
 	}
 	if ctr != nil && ctr.r != 0 {
-		st[ctr.r] = exact(ctr.lo, ctr.hi)
+		w.st[ctr.r] = exact(ctr.lo, ctr.hi)
 	}
-	for m, in := range body {
-		at(m, in, &st)
-		if writesRd(in) {
-			st[in.Rd] = absStep(&st, in, m, by)
-		}
+}
+
+// step applies instruction m, in.
+func (w *absWalk) step(m int, in riscv.Inst) {
+	if writesRd(in) {
+		w.st[in.Rd] = absStep(&w.st, in, m, w.by)
 	}
 }

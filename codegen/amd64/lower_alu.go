@@ -17,7 +17,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		if u.fuse.skip[idx] {
 			return true // folded into a later rotate (fuse.go)
 		}
-		if r, ok := u.fuse.rot[idx]; ok {
+		if r, ok := u.fuse.rotAt(idx); ok {
 			u.lowerRotate(in, r)
 			return true
 		}

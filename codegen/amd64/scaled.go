@@ -68,7 +68,7 @@ func findScaledAdd(body []riscv.Inst, start int, f *fusion, arenaBase int64) (s 
 	s.end = j + 1
 	if f.skip != nil {
 		for k := start; k < s.end; k++ {
-			if _, rot := f.rot[k]; f.skip[k] || rot {
+			if _, rot := f.rotAt(k); f.skip[k] || rot {
 				return s, false
 			}
 		}

@@ -46,7 +46,7 @@ func loweredReads(body []riscv.Inst, f *fusion, m int, r uint8) bool {
 	if f.skip != nil && f.skip[m] {
 		return false
 	}
-	if rot, ok := f.rot[m]; ok {
+	if rot, ok := f.rotAt(m); ok {
 		return rot.src == r
 	}
 	return reads(body[m], r)
@@ -82,7 +82,7 @@ func sinkable(body []riscv.Inst, i int, live regSet, f *fusion, full []bool) boo
 	var srcs [2]uint8
 	var low [2]bool
 	n := 0
-	if rot, ok := f.rot[i]; ok {
+	if rot, ok := f.rotAt(i); ok {
 		srcs[0], low[0], n = rot.src, rot.word, 1
 	} else {
 		if !rdxFree(in) || in.Op == riscv.OpAUIPC { // an exit computes it without its pc

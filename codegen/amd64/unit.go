@@ -154,14 +154,17 @@ func newUnit(m *module, blocks []*codegen.Block) *unit {
 		u.direct = append(u.direct, u.b.NewLabel())
 		insts += len(b.Insts)
 	}
-	// Two analyses of a block's body take bools: needUpper and sextMove.
-	if cap(u.boolBuf) < 2*insts {
-		u.boolBuf = make([]bool, 2*insts)
+	// Two analyses of a block's body take bools (needUpper and sextMove) and its
+	// addresses take words, once per copy: a loop's block is lowered twice (hoist.go),
+	// and its plans take a few more.
+	nb, np := 4*insts, 2*(insts+len(blocks))
+	if cap(u.boolBuf) < nb {
+		u.boolBuf = make([]bool, nb)
 	}
-	if cap(u.pcBuf) < insts+len(blocks) {
-		u.pcBuf = make([]uint64, insts+len(blocks))
+	if cap(u.pcBuf) < np {
+		u.pcBuf = make([]uint64, np)
 	}
-	u.boolSlab, u.pcSlab = u.boolBuf[:2*insts], u.pcBuf[:insts+len(blocks)]
+	u.boolSlab, u.pcSlab = u.boolBuf[:nb], u.pcBuf[:np]
 	clear(u.boolSlab)
 	if n := 2*len(blocks) + insts/4; cap(u.cold) < n {
 		u.cold = make([]coldCode, 0, n)
@@ -179,7 +182,7 @@ func (u *unit) release() {
 	clear(u.slotMiss)
 	clear(u.slotJumps)
 	*u = unit{index: u.index, slotOf: u.slotOf, ind: u.ind, direct: u.direct, cold: u.cold, boolBuf: u.boolBuf, pcBuf: u.pcBuf, slots: u.slots, slotMiss: u.slotMiss, slotJumps: u.slotJumps, locals: u.locals, flFree: u.flFree, lis: u.lis}
-	if len(u.boolBuf) > 1<<16 || !spareUnit.CompareAndSwap(nil, u) {
+	if len(u.boolBuf) > 1<<17 || !spareUnit.CompareAndSwap(nil, u) {
 		units.Put(u)
 	}
 }
