@@ -29,7 +29,7 @@ import (
 // rotate is a fused rotate right of guest register src by n (32-bit: word).
 type rotate struct {
 	src  uint8
-	n    int64
+	n    uint8 // 1 to 31 (word) or 63
 	word bool
 }
 
@@ -254,9 +254,9 @@ func noFaultBefore(body []riscv.Inst, i int, unchecked []bool) bool {
 func rotateOf(a, b riscv.Inst) (rotate, bool) {
 	switch {
 	case a.Op == riscv.OpSRLIW && b.Op == riscv.OpSLLIW && a.Imm > 0 && a.Imm < 32 && b.Imm == 32-a.Imm:
-		return rotate{a.Rs1, a.Imm, true}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
+		return rotate{a.Rs1, uint8(a.Imm), true}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
 	case a.Op == riscv.OpSRLI && b.Op == riscv.OpSLLI && a.Imm > 0 && a.Imm < 64 && b.Imm == 64-a.Imm:
-		return rotate{a.Rs1, a.Imm, false}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
+		return rotate{a.Rs1, uint8(a.Imm), false}, a.Rs1 == b.Rs1 && a.Rs1 != 0 && a.Rd != a.Rs1 && b.Rd != b.Rs1
 	}
 	return rotate{}, false
 }
@@ -410,11 +410,11 @@ func (u *unit) lowerRotate(in riscv.Inst, r rotate) {
 	if r.word {
 		u.wordOp(in, 0, func(t asm.Reg) {
 			if u.m.bmi2 {
-				e.op3(asm.RORXL, asm.Imm(r.n), e.src(r.src), asm.R(t))
+				e.op3(asm.RORXL, asm.Imm(int64(r.n)), e.src(r.src), asm.R(t))
 				return
 			}
 			u.movl(r.src, t)
-			e.op(asm.RORL, asm.Imm(r.n), asm.R(t))
+			e.op(asm.RORL, asm.Imm(int64(r.n)), asm.R(t))
 		})
 		return
 	}
@@ -423,10 +423,10 @@ func (u *unit) lowerRotate(in riscv.Inst, r rotate) {
 	}
 	d := e.dest(in.Rd, tA)
 	if u.m.bmi2 {
-		e.op3(asm.RORXQ, asm.Imm(r.n), e.src(r.src), asm.R(d))
+		e.op3(asm.RORXQ, asm.Imm(int64(r.n)), e.src(r.src), asm.R(d))
 	} else {
 		u.move(e.src(r.src), d)
-		e.op(asm.RORQ, asm.Imm(r.n), asm.R(d))
+		e.op(asm.RORQ, asm.Imm(int64(r.n)), asm.R(d))
 	}
 	e.commit(in.Rd, d)
 }

@@ -133,7 +133,8 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	u.fuse = &noFusion
 	if f := fuseRotates(body, selfLoop, live, u.unchecked); f.skip != nil {
-		u.fuse = &f
+		u.fuse = new(fusion) // a copy: f itself would be allocated for every block
+		*u.fuse = f
 	}
 	// The mapping the body runs under (a self-loop's is already in place).
 	bodyRM := e.rm

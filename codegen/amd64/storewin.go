@@ -69,24 +69,30 @@ func winHi8(i int) int64 { return guest.OffWinHi8 + 8*int64(i) }
 func (u *unit) storeCheck(w int, primary int, fault *asm.Label) {
 	e := &u.e
 	back := u.b.NewLabel()
-	slow := u.coldLabel(func() {
-		other := 1 - primary
-		full := u.b.NewLabel()
-		if u.m.sides()[other].usable() {
-			e.op(asm.CMPQ, asm.R(tA), stMem(winLo(other)))
-			e.jump(asm.JCS, full)
-			e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(other)))
-			e.jump(asm.JLS, back)
-		}
-		u.b.Bind(full)
-		u.fullStoreCheck(w, fault)
-		e.jump(asm.JMP, back)
-	})
+	slow := u.cold1(coldCode{kind: coldStore, i: w, mode: primary, faultL: fault, back: back})
 	e.op(asm.CMPQ, asm.R(tA), stMem(winLo(primary)))
 	e.jump(asm.JCS, slow)
 	e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(primary)))
 	e.jump(asm.JHI, slow)
 	u.b.Bind(back)
+}
+
+// storeSlow emits storeCheck's slow path (the coldStore c): the other window, then
+// the check routine.
+func (u *unit) storeSlow(c *coldCode) {
+	e := &u.e
+	w, primary, back := c.i, c.mode, c.back
+	other := 1 - primary
+	full := u.b.NewLabel()
+	if u.m.sides()[other].usable() {
+		e.op(asm.CMPQ, asm.R(tA), stMem(winLo(other)))
+		e.jump(asm.JCS, full)
+		e.op(asm.CMPQ, asm.R(tA), stMem(winHi8(other)))
+		e.jump(asm.JLS, back)
+	}
+	u.b.Bind(full)
+	u.fullStoreCheck(w, c.faultL)
+	e.jump(asm.JMP, back)
 }
 
 // fullStoreCheck calls the unit's check routine for w-byte stores (RAX = arena

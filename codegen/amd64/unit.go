@@ -218,14 +218,18 @@ type coldCode struct {
 	ctx    blockContext
 	hasCtx bool // ctx is set: the code is emitted in it
 	f      func()
-	i      int    // coldEntry: the block's index
+	i      int    // coldEntry: the block's index; coldStore: the store's width
 	pc     uint64 // coldOOG: the block; coldFault: the instruction; coldMiss, coldJump: the target
 	arg    int64  // coldOOG: the charge; coldFault: the instructions not retired
 	// coldFault: the fault, the address source and the skipped instructions to compute
 	// (coldOOG: the skipped instructions to compute).
+	// (coldStore: mode is the primary window.)
 	fault  guest.FaultKind
 	mode   int
 	replay []int
+	// coldStore: where a store that may not happen goes, and where one that may
+	// continues.
+	faultL, back *asm.Label
 	// coldOOG: the registers to sign-extend after replay (sextexit.go).
 	sext uint32
 	// coldFault: a guest register to set to RAX + restoreDisp first (0: none).
@@ -242,6 +246,7 @@ const (
 	coldFault                 // a fault (faultStub)
 	coldMiss                  // the missing-block stub of the jump slot for pc
 	coldJump                  // a jump to the block at pc (branchTo)
+	coldStore                 // a store's slow window check (storeCheck)
 )
 
 // emitCold emits c.
@@ -298,6 +303,8 @@ func (u *unit) emitCold(c *coldCode) {
 		u.exitAt(guest.ExitMissingBlock, c.pc)
 	case coldJump:
 		u.jumpTo(c.pc)
+	case coldStore:
+		u.storeSlow(c)
 	}
 	u.setContext(saved)
 	u.next = next
