@@ -81,16 +81,26 @@ func (u *unit) groupHoisted(g group, body []riscv.Inst) bool {
 	return true
 }
 
+// groupSlow emits the slow path of a group (the coldGroup c, in its block's
+// context): its instructions [c.i, c.mode) one by one, each with its own checks.
+func (u *unit) groupSlow(c *coldCode) {
+	body := u.blk.Insts
+	pc := u.blk.Start
+	for i := range c.i {
+		pc += uint64(body[i].Len)
+	}
+	for i := c.i; i < c.mode; i++ {
+		u.lowerInst(i, pc, body[i])
+		pc += uint64(body[i].Len)
+	}
+	u.e.jump(asm.JMP, c.back)
+}
+
 // lowerGroup emits group g of the current block; pcs are the body's addresses.
 func (u *unit) lowerGroup(g group, body []riscv.Inst, pcs []uint64) {
 	e := &u.e
 	after := u.b.NewLabel()
-	slow := u.coldLabel(func() {
-		for i := g.start; i < g.end; i++ {
-			u.lowerInst(i, pcs[i], body[i])
-		}
-		e.jump(asm.JMP, after)
-	})
+	slow := u.cold1(coldCode{kind: coldGroup, i: g.start, mode: g.end, back: after})
 	u.arenaOffset(g.base, g.lo)
 	span := g.hi - g.lo
 	if g.stores {

@@ -208,7 +208,9 @@ func (u *unit) cold1(c coldCode) *asm.Label {
 // needsContext reports whether c's code depends on its block's context (arbitrary
 // code, and faults, which may compute skipped instructions); the other kinds emit the
 // same code anywhere.
-func (c *coldCode) needsContext() bool { return c.kind == coldFunc || c.kind == coldFault }
+func (c *coldCode) needsContext() bool {
+	return c.kind == coldFunc || c.kind == coldFault || c.kind == coldGroup
+}
 
 // coldCode is out-of-line code: at label l, in block context ctx, f or one of the
 // frequent kinds below with its operands.
@@ -218,17 +220,17 @@ type coldCode struct {
 	ctx    blockContext
 	hasCtx bool // ctx is set: the code is emitted in it
 	f      func()
-	i      int    // coldEntry: the block's index; coldStore: the store's width
+	i      int    // coldEntry: the block's index; coldStore: the store's width; coldGroup: its start
 	pc     uint64 // coldOOG: the block; coldFault: the instruction; coldMiss, coldJump: the target
 	arg    int64  // coldOOG: the charge; coldFault: the instructions not retired
 	// coldFault: the fault, the address source and the skipped instructions to compute
 	// (coldOOG: the skipped instructions to compute).
-	// (coldStore: mode is the primary window.)
+	// (coldStore: mode is the primary window; coldGroup: the group's end.)
 	fault  guest.FaultKind
 	mode   int
 	replay []int
 	// coldStore: where a store that may not happen goes, and where one that may
-	// continues.
+	// continues (coldGroup: back is where the group continues).
 	faultL, back *asm.Label
 	// coldOOG: the registers to sign-extend after replay (sextexit.go).
 	sext uint32
@@ -247,6 +249,7 @@ const (
 	coldMiss                  // the missing-block stub of the jump slot for pc
 	coldJump                  // a jump to the block at pc (branchTo)
 	coldStore                 // a store's slow window check (storeCheck)
+	coldGroup                 // a memory group's slow path (lowerGroup)
 )
 
 // emitCold emits c.
@@ -305,6 +308,8 @@ func (u *unit) emitCold(c *coldCode) {
 		u.jumpTo(c.pc)
 	case coldStore:
 		u.storeSlow(c)
+	case coldGroup:
+		u.groupSlow(c)
 	}
 	u.setContext(saved)
 	u.next = next
@@ -472,7 +477,8 @@ func (u *unit) finish() (*codegen.ExecMem, error) {
 
 // relocatable is the unit's code in relocatable form (codegen.Unit).
 func (u *unit) relocatable(code []byte) *codegen.Unit {
-	r := &codegen.Unit{Code: code}
+	r := &codegen.Unit{Code: code, Blocks: make([]codegen.UnitBlock, 0, len(u.blocks)),
+		Slots: make([]codegen.Slot, 0, len(u.slots)), Refs: make([]codegen.Ref, 0, len(u.slotJumps))}
 	for i, b := range u.blocks {
 		r.Blocks = append(r.Blocks, codegen.UnitBlock{Start: b.Start, Direct: uint32(u.direct[i].Offset()), Indirect: uint32(u.ind[i].Offset())})
 	}
