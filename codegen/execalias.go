@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"os"
 	"runtime"
 	"sync/atomic"
 
@@ -28,8 +29,11 @@ import (
 // it has translated only through the mapping it translated from. A kernel without
 // memfd_create (or a sandbox that refuses it) falls back to the same path.
 
-// useAlias reports whether new regions get a writable alias of their code.
-var useAlias = runtime.GOARCH == "amd64"
+// useAlias reports whether new regions get a writable alias of their code. Not while
+// HYBRIDVM_PERF_MAP=1 asks for a profile (amd64/perfmap.go): perf reads
+// /tmp/perf-<pid>.map only for anonymous memory, and takes code in a memfd mapping for
+// a file's, whose symbols it cannot find.
+var useAlias = runtime.GOARCH == "amd64" && os.Getenv("HYBRIDVM_PERF_MAP") != "1"
 
 // aliasFailed is set when a region could not be made with an alias: the later ones
 // are made without.
