@@ -174,48 +174,62 @@ func (u *unit) divGuessed(in riscv.Inst, paired, second bool) bool {
 
 // divConst emits DIVW/REMW rd, rs1, rs2 where the entry proved rs2 = c (see above):
 // for a dividend x >= 0 the quotient is (x * M) >> s; a negative one takes IDIV out
-// of line, unless nonNeg says there is none.
+// of line, unless nonNeg says there is none. The division runs in rd's register: its
+// result, below 2^31, is whole once written as 32 bits (only the out-of-line IDIV's
+// may be negative and is sign-extended there). With rd = rs2 it runs in RAX: the IDIV
+// reads the divisor after rd is written.
 func (u *unit) divConst(in riscv.Inst, c int64, nonNeg bool) {
 	e := &u.e
 	m, s, _ := magic32(c)
 	quot := in.Op == riscv.OpDIVW
+	d := e.dest(in.Rd, tA)
+	w := d
+	if !nonNeg && in.Rd == in.Rs2 {
+		w = tA
+	}
 	done := u.b.NewLabel()
-	e.op(asm.MOVL, u.srcRM(in.Rs1, tA), asm.R(tA))
+	e.op(asm.MOVL, u.srcRM(in.Rs1, w), asm.R(w))
 	if !nonNeg { // (nonNeg: the loop's entry proved the dividend non-negative, hoistbound.go)
-		e.op(asm.TESTL, asm.R(tA), asm.R(tA))
+		e.op(asm.TESTL, asm.R(w), asm.R(w))
 		e.jump(asm.JMI, u.coldLabel(func() {
+			if w != tA {
+				e.op(asm.MOVL, asm.R(w), asm.R(tA))
+			}
 			e.op(asm.CDQ, asm.None, asm.None)
 			e.op(asm.IDIVL, e.src(in.Rs2), asm.None)
+			res := tA
 			if !quot {
-				e.op(asm.MOVL, asm.R(tD), asm.R(tA)) // the remainder, where the fast path leaves it
+				res = tD
 			}
+			e.op(asm.MOVLQSX, asm.R(res), asm.R(w))
 			e.jump(asm.JMP, done)
 		}))
 	}
-	u.divReciprocal(quot, c, m, s)
+	u.divReciprocal(quot, c, m, s, w)
 	u.b.Bind(done)
-	d := e.dest(in.Rd, tA)
-	e.op(asm.MOVLQSX, asm.R(tA), asm.R(d))
+	if w != d {
+		e.op(asm.MOVQ, asm.R(w), asm.R(d))
+	}
 	e.commit(in.Rd, d)
 }
 
-// divReciprocal divides x >= 0, zero-extended in RAX, by c (reciprocal m, shift s):
-// the quotient (quot) or the remainder into RAX. It uses RDX.
-func (u *unit) divReciprocal(quot bool, c, m int64, s uint) {
+// divReciprocal divides x >= 0, zero-extended in w (not RDX), by c (reciprocal m,
+// shift s): the quotient (quot) or the remainder into w. It uses RDX.
+func (u *unit) divReciprocal(quot bool, c, m int64, s uint, w asm.Reg) {
 	e := &u.e
 	// x * M < 2^62.
 	if quot {
-		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tA))
-		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tA))
+		e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(w), asm.R(w))
+		e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(w))
 		return
 	}
-	e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(tA), asm.R(tD))
+	e.op3(asm.IMUL3Q, asm.Imm(m), asm.R(w), asm.R(tD))
 	e.op(asm.SHRQ, asm.Imm(int64(s)), asm.R(tD))
-	// RAX = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
+	// w = x - q*c (q*c <= x < 2^31); q*c is a LEA for c = 3, 5 or 9.
 	if sc := c - 1; sc == 2 || sc == 4 || sc == 8 {
 		e.op(asm.LEAQ, asm.MemIdx(tD, tD, int(sc), 0), asm.R(tD))
 	} else {
 		e.op3(asm.IMUL3Q, asm.Imm(c), asm.R(tD), asm.R(tD))
 	}
-	e.op(asm.SUBL, asm.R(tD), asm.R(tA))
+	e.op(asm.SUBL, asm.R(tD), asm.R(w))
 }

@@ -181,7 +181,18 @@ func (a *flAlloc) div(i, pos int32) {
 	x := n.a
 	m, sh, _ := magic32(n.imm)
 	quot := riscv.Op(n.op) == riscv.OpDIVW
-	h := a.dest(i, x, false, pos, a.regOf(x))
+	// The dividend, zero-extended, in the result's register: x's own when this is
+	// its last read, else a new one it is loaded into as 32 bits.
+	var h asm.Reg
+	zext := true
+	if r := a.reg[x]; r == asm.NoReg && a.f.nodes[x].kind != flConst || r != asm.NoReg && !a.dies(x, pos) {
+		h = a.alloc(pos, a.regOf(x))
+		a.op(asm.MOVL, a.src(x, false), asm.R(h))
+		a.give(i, h)
+		zext = false
+	} else {
+		h = a.dest(i, x, false, pos, a.regOf(x))
+	}
 	q := asm.NoReg
 	if !quot {
 		q = a.alloc(pos, h)
@@ -212,7 +223,9 @@ func (a *flAlloc) div(i, pos int32) {
 			}))
 		}
 	}
-	a.op(asm.MOVL, asm.R(h), asm.R(h))
+	if zext {
+		a.op(asm.MOVL, asm.R(h), asm.R(h))
+	}
 	if quot {
 		a.op3(asm.IMUL3Q, asm.Imm(m), asm.R(h), asm.R(h))
 		a.op(asm.SHRQ, asm.Imm(int64(sh)), asm.R(h))
