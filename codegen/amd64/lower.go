@@ -208,6 +208,12 @@ func (u *unit) lowerCopy(selfLoop bool) {
 			idx = s.end
 			continue
 		}
+		if s, ok := findShiftAdd(body, idx, u.fuse); ok {
+			u.lowerShiftAdd(s)
+			u.fwdStore(idx+1, body[idx+1])
+			idx += 2
+			continue
+		}
 		if !u.lowerInst(idx, pcs[idx], body[idx]) {
 			u.fwdEnd()
 			return // an unconditional fault: the rest of the block never runs

@@ -123,3 +123,58 @@ func (u *unit) lowerScaledAdd(s scaledAdd, pcs []uint64) bool {
 	e.commit(ld.Rd, d)
 	return true
 }
+
+// Multiplications by 3, 5 and 9 in 32 bits: compilers write x * (2^k + 1) as
+//
+//	slliw t, x, k
+//	addw  t, t, x      (or addw t, x, t)
+//
+// which x86 computes in one LEA: t = x + x*2^k, sign-extended as any W result (the 64-bit
+// slli/add pair is a scaled add above). The shift's result is overwritten by the add
+// right after it, and neither can fault, so nothing observes it.
+
+// shiftAdd is a fused slliw/addw pair at body[start], start+1: x = r*(2^shift+1).
+type shiftAdd struct {
+	start int
+	x, r  uint8
+	shift uint8
+	add   riscv.Inst
+}
+
+// findShiftAdd returns the fusable shift-add pair starting at body[start], or ok =
+// false (f: the block's rotate fusion, whose instructions are left alone).
+func findShiftAdd(body []riscv.Inst, start int, f *fusion) (s shiftAdd, ok bool) {
+	if start+1 >= len(body) {
+		return s, false
+	}
+	sh, add := body[start], body[start+1]
+	if sh.Op != riscv.OpSLLIW || sh.Imm < 1 || sh.Imm > 3 || sh.Rd == 0 || sh.Rs1 == 0 || sh.Rd == sh.Rs1 {
+		return s, false
+	}
+	x, r := sh.Rd, sh.Rs1
+	if add.Op != riscv.OpADDW || add.Rd != x || !(add.Rs1 == x && add.Rs2 == r || add.Rs1 == r && add.Rs2 == x) {
+		return s, false
+	}
+	if f.skip != nil {
+		for k := start; k <= start+1; k++ {
+			if _, rot := f.rotAt(k); f.skip[k] || rot {
+				return s, false
+			}
+		}
+	}
+	return shiftAdd{start: start, x: x, r: r, shift: uint8(sh.Imm), add: add}, true
+}
+
+// lowerShiftAdd emits s as one LEA into x, sign-extended as wordOp does.
+func (u *unit) lowerShiftAdd(s shiftAdd) {
+	e := &u.e
+	u.idx = s.start + 1 // the add's upper-half need (upperNeeded) is the pair's
+	u.wordOp(s.add, 0, func(t asm.Reg) {
+		src := e.src(s.r)
+		if !src.IsReg() {
+			e.op(asm.MOVL, src, asm.R(t))
+			src = asm.R(t)
+		}
+		e.op(asm.LEAL, asm.MemIdx(src.Reg(), src.Reg(), 1<<s.shift, 0), asm.R(t))
+	})
+}
