@@ -116,17 +116,17 @@ func TestRegressions(t *testing.T) {
 		}, 1},
 		{"slliw and addw pair (x*5, one LEA) whose result is negative as 32 bits", func(p *Program) {
 			p.LI(A1, 0x1999999A)
-			p.Emit(I(0x1B, 1, A0, A1, 2))    // slliw a0, a1, 2
+			p.Emit(I(0x1B, 1, A0, A1, 2))     // slliw a0, a1, 2
 			p.Emit(R(0x3B, 0, 0, A0, A0, A1)) // addw a0, a0, a1: 0x80000002, sign-extended
-			p.SRLI(A0, A0, 32)               // 0xffffffff: reads the upper half
-			p.Emit(I(0x13, 7, A0, A0, 0x7f)) // andi a0, a0, 127
+			p.SRLI(A0, A0, 32)                // 0xffffffff: reads the upper half
+			p.Emit(I(0x13, 7, A0, A0, 0x7f))  // andi a0, a0, 127
 		}, 0x7f},
 		{"slliw and addw pair (x*9, the source first) in a self-loop", func(p *Program) {
 			p.LI(A0, 0)
 			p.LI(A1, 3)
 			p.LI(T0, 4)
 			p.Label("mul9")
-			p.Emit(I(0x1B, 1, T5, A1, 3))    // slliw t5, a1, 3
+			p.Emit(I(0x1B, 1, T5, A1, 3))     // slliw t5, a1, 3
 			p.Emit(R(0x3B, 0, 0, T5, A1, T5)) // addw t5, a1, t5: 9*a1
 			p.ADD(A0, A0, T5)
 			p.ADDI(A1, A1, 1)
