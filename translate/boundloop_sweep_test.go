@@ -78,6 +78,22 @@ func TestBoundedCounterSweep(t *testing.T) {
 		}
 		p.LI(S1, arr)
 		p.LI(S0, r0)
+		// t5: a dividend stepped once per iteration (codegen/amd64/hoistbound.go's
+		// ivGuard), from starts inside and outside the range the entry guards.
+		ivStep := []int64{1, 3, 5, 1 << 20}[rng.IntN(4)]
+		iters := max((bound-step)/step+1, 1)
+		var t5 int64
+		switch rng.IntN(5) {
+		case 0:
+			t5 = -int64(1 + rng.IntN(20))
+		case 1:
+			t5 = 1<<31 - 1 - ivStep*iters + int64(rng.IntN(3)) - 1 // the guard's edge
+		case 2:
+			t5 = int64(uint64(rng.Uint32())<<32) | int64(rng.IntN(100)) // garbage above 32 bits
+		default:
+			t5 = int64(rng.IntN(100))
+		}
+		p.LI(T5, t5)
 		p.Label("loop")
 		stepAt := rng.IntN(4) // where the counter steps among the body's parts
 		stepS0 := func() {
@@ -91,7 +107,16 @@ func TestBoundedCounterSweep(t *testing.T) {
 			if k == stepAt {
 				stepS0()
 			}
-			switch rng.IntN(5) {
+			switch rng.IntN(6) {
+			case 5:
+				// t0 = 5*(t5 rem/div a3) + s0 (slliw/addw), then an index.
+				f3 := uint32([]int{6, 4}[rng.IntN(2)]) // remw, divw
+				p.Emit(R(0x3B, f3, 1, T0, T5, A3))
+				p.Emit(I(0x1B, 1, T1, T0, 2))     // slliw t1, t0, 2
+				p.Emit(R(0x3B, 0, 0, T1, T1, T0)) // addw t1, t1, t0
+				p.Emit(R(0x3B, 0, 0, T0, T1, S0)) // addw t0, t1, s0
+				p.SLLI(T0, T0, int64(rng.IntN(4)))
+				p.ADD(T0, T0, S1)
 			case 0, 1:
 				// t0 = (s0 + c) rem/div a3, then an index into the array.
 				p.ADDIW(T0, S0, int64(rng.IntN(9))-2)
@@ -118,6 +143,7 @@ func TestBoundedCounterSweep(t *testing.T) {
 		if stepAt >= 4 {
 			stepS0()
 		}
+		p.ADDIW(T5, T5, ivStep)
 		if rng.IntN(2) == 0 {
 			p.BNE(S0, A2, "loop")
 		} else {

@@ -1,6 +1,7 @@
 package translate_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hybridvm/hybridvm/guest"
@@ -384,6 +385,16 @@ func TestRegressions(t *testing.T) {
 		}, 11},
 	}
 	cache := machine.NewCache(16)
+	// rho-pi's stepped dividend (codegen/amd64/hoistbound.go's ivGuard) from starts the
+	// entry guards and starts it does not: negative, the guard's largest, one more
+	// (whose last addiw wraps).
+	for _, t5 := range []int64{2, -7, 1<<31 - 1 - 15, 1<<31 - 1 - 14} {
+		tests = append(tests, struct {
+			name   string
+			build  func(p *Program)
+			status int
+		}{fmt.Sprintf("stepped dividend of a guarded remw starting at %d", t5), func(p *Program) { steppedRemw(p, t5) }, steppedRemwWant(t5)})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// A writable segment, the text above it, data above that: the arena
@@ -523,6 +534,40 @@ func divLine(p *Program, guess, adj int64) {
 	p.ADD(A0, A0, A2)
 	p.ADD(A0, A0, A1)
 	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
+}
+
+// steppedRemw builds rho-pi's index computation (bench/kernels/keccak.c): five
+// iterations of t2 = t5 % 5, a store at s1 + 8*(5*t2 + s0), a0 += t2, t5 += 3 (addiw).
+func steppedRemw(p *Program, t5 int64) {
+	p.ADDI(A3, Zero, 5)
+	p.ADDI(A2, Zero, 5)
+	p.LI(T5, t5)
+	p.LI(S1, 0x30000+512) // TestRegressions' data segment
+	p.LI(S0, 0)
+	p.LI(A0, 0)
+	p.Label("rhopi")
+	p.Emit(R(0x3B, 6, 1, T2, T5, A3)) // remw t2, t5, a3
+	p.Emit(I(0x1B, 1, A5, T2, 2))     // slliw a5, t2, 2
+	p.Emit(R(0x3B, 0, 0, A5, A5, T2)) // addw a5, a5, t2
+	p.Emit(R(0x3B, 0, 0, A5, A5, S0)) // addw a5, a5, s0
+	p.SLLI(A5, A5, 3)
+	p.ADD(A5, A5, S1)
+	p.SD(T5, A5, 0)
+	p.ADD(A0, A0, T2)
+	p.ADDIW(T5, T5, 3)
+	p.ADDIW(S0, S0, 1)
+	p.BNE(S0, A2, "rhopi")
+	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
+}
+
+// steppedRemwWant is steppedRemw's exit status.
+func steppedRemwWant(t5 int64) int {
+	x, sum := int32(t5), int64(0)
+	for range 5 {
+		sum += int64(x % 5)
+		x += 3 // addiw: wraps as int32
+	}
+	return int(sum & 0xff)
 }
 
 // divLineWant is divLine's exit status, computed with RISC-V's division rules.

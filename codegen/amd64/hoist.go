@@ -75,6 +75,8 @@ type hoistPlan struct {
 	bound      int64
 	nonNeg     []bool
 	wordNonNeg []bool
+	// ivs: the entry guards these registers too (hoistbound.go's ivGuard).
+	ivs []ivGuard
 	// cmp: the loop is closed by an ordered comparison (hoistcmp.go), and the hulls
 	// are its kind (step 0: invariant; 1: moving with the induction register; 2: the
 	// same, after the base's step).

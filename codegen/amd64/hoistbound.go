@@ -1,6 +1,8 @@
 package amd64
 
 import (
+	"slices"
+
 	"github.com/hybridvm/hybridvm/codegen/internal/asm"
 	"github.com/hybridvm/hybridvm/riscv"
 )
@@ -21,6 +23,67 @@ import (
 // entry pays for it with two compares (with a step of 1 the trip check shrinks by as
 // much: boundTripCheck) or three, so the bound is guarded only when it removes a
 // check or a test.
+//
+// Another register x the body steps once by a constant, `addiw x, x, s` (0 < s <=
+// 2^20), and divides by a guarded divisor (rho-pi's `remw t2, t5, a3` with `addiw t5,
+// t5, 3`) is guarded too: at most m = (c - step)/step + 1 iterations run in the copy
+// (the counter visits distinct values of [0, c - step]), so when the entry also checks
+// 0 <= x0 <= 2^31 - 1 - s*m as a 64-bit value, x starts iteration k at x0 + k*s in
+// [0, 2^31 - 1 - s] (no addiw wraps: the 64-bit value is the 32-bit one), and the
+// interpretation starts from that range for x (ivGuard). One compare more at the
+// entry; in the copy the division loses its test for a negative dividend and what it
+// computes may lose sign extensions.
+
+// ivGuard is a register the entry guards to [0, max] besides the counter: the body's
+// start then sees it in [0, hi] on every iteration of the copy.
+type ivGuard struct {
+	r       uint8
+	max, hi int64
+}
+
+// maxIVs bounds the registers guarded besides the counter (one compare each).
+const maxIVs = 2
+
+// boundIVs returns the registers of body worth guarding with the counter's range ctr
+// and step (see above): stepped once by a constant addiw, dividends of a guarded
+// division (by).
+func boundIVs(body []riscv.Inst, ctr *ctrRange, step int64, by []int64) []ivGuard {
+	iters := (ctr.hi-ctr.lo)/step + 1
+	var writes [32]int
+	var inc [32]int64
+	for _, in := range body {
+		if writesRd(in) {
+			writes[in.Rd]++
+			if in.Op == riscv.OpADDIW && in.Rs1 == in.Rd && in.Imm > 0 && in.Imm <= 1<<20 {
+				inc[in.Rd] = in.Imm
+			}
+		}
+	}
+	var ivs []ivGuard
+	for m, in := range body {
+		x := in.Rs1
+		if (in.Op != riscv.OpDIVW && in.Op != riscv.OpREMW) || m >= len(by) || by[m] == 0 ||
+			x == 0 || x == ctr.r || writes[x] != 1 || inc[x] == 0 || len(ivs) == maxIVs {
+			continue
+		}
+		s := inc[x]
+		if s*iters >= 1<<31-1 || slices.ContainsFunc(ivs, func(g ivGuard) bool { return g.r == x }) {
+			continue
+		}
+		ivs = append(ivs, ivGuard{r: x, max: 1<<31 - 1 - s*iters, hi: 1<<31 - 1 - s})
+	}
+	return ivs
+}
+
+// ivCheck emits the entry's guards of p's other registers (ivGuard), jumping to slow
+// unless each holds a value in [0, max] (one unsigned compare).
+func (u *unit) ivCheck(p *hoistPlan, slow *asm.Label) {
+	e := &u.e
+	for _, g := range p.ivs {
+		e.op(asm.CMPQ, e.src(g.r), asm.Imm(g.max))
+		e.jump(asm.JHI, slow)
+	}
+}
 
 // planBound returns plan p of a counted loop with its bound guarded (p.bound, the
 // nonNeg and wordNonNeg marks and the hulls the counter's range adds), or ok = false when the bound
@@ -35,11 +98,12 @@ func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []i
 		return p, false
 	}
 	ctr := &ctrRange{r: p.r, lo: 0, hi: c - p.step}
+	ctr.ivs = boundIVs(body, ctr, p.step, by)
 	b, bok := planHoist(body, term, u.bools, by, ctr)
 	if !bok {
 		return p, false
 	}
-	b.bound = c
+	b.bound, b.ivs = c, ctr.ivs
 	b.nonNeg, b.wordNonNeg = nonNegMarks(body, by, ctr, u.bools)
 	gain := b.nonNeg != nil
 	for m, on := range b.unchecked {
@@ -57,6 +121,7 @@ func (u *unit) boundCheck(p *hoistPlan, slow *asm.Label) {
 	e.jump(asm.JLT, slow)
 	e.op(asm.CMPQ, r, asm.Imm(p.bound))
 	e.jump(asm.JGT, slow)
+	u.ivCheck(p, slow)
 }
 
 // boundQ emits the check q = bound (else it jumps to slow) and returns the counter's
@@ -82,6 +147,7 @@ func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 	r := u.boundQ(p, slow)
 	e.op(asm.CMPQ, r, asm.Imm(p.bound-1))
 	e.jump(asm.JHI, slow)
+	u.ivCheck(p, slow)
 	e.op(asm.MOVQ, asm.Imm(p.bound-1), asm.R(tD))
 	e.op(asm.SUBQ, r, asm.R(tD))
 	if save {
@@ -89,7 +155,7 @@ func (u *unit) boundTripCheck(p *hoistPlan, slow *asm.Label, save bool) {
 	}
 }
 
-// nonNegWord reports whether the addiw at body index i has a result the entry proved
+// nonNegWord reports whether the W operation at body index i has a result the entry proved
 // to lie in [0, 2^31): its 32-bit result, zero-extended, is sign-extended already.
 func (u *unit) nonNegWord(i int) bool {
 	return i < len(u.nonNegWords) && u.nonNegWords[i]

@@ -170,3 +170,62 @@ func TestBoundLowering(t *testing.T) {
 			muls, tests, strings.Join(lines, "\n\t"))
 	}
 }
+
+// keccakRhoPi is the part of keccak's rho-pi loop at 0x102fa that indexes its store:
+// `remw t2, t5, a3` of a register the body steps by 3 (`addiw t5, t5, 3`), then
+// `slliw a5, t2, 2; addw a5, a5, t2; addw a5, a5, t4` (t4 the counter), closed by
+// `addiw t4, t4, 1; bne t4, a2`, with a load through t6 so that the loop has a hull.
+func keccakRhoPi() ([]riscv.Inst, riscv.Inst) {
+	return []riscv.Inst{
+		tRemw(rv.T2, rv.T5, rv.A3), tLd(rv.A4, rv.T6, 0), tAddi(rv.T6, rv.T6, 40), tAddiw(rv.T5, rv.T5, 3),
+		tSlliw(rv.A5, rv.T2, 2), tAddw(rv.A5, rv.A5, rv.T2), tAddw(rv.A5, rv.A5, rv.T4), tXor(rv.A0, rv.A4, rv.A5),
+		tAddiw(rv.T4, rv.T4, 1),
+	}, tBne(rv.T4, rv.A2)
+}
+
+// TestBoundIVs: rho-pi's t5, stepped by 3 and divided, is guarded to [0, 2^31-1-15]
+// (five iterations at most) besides the counter: its division then needs no test for
+// a negative dividend, and the index it gives (5*t2 + t4 in [0, 24]) no sign
+// extension. The entry compares t5 once; the guarded copy has no sign test.
+func TestBoundIVs(t *testing.T) {
+	body, term := keccakRhoPi()
+	u, blk := boundUnit(5, body, term)
+	last := len(blk.Insts) - 1
+	d, _ := u.planDivs(blk.Insts[:last])
+	p, _ := planHoist(body, term, u.bools, d.by, nil)
+	b, ok := u.planBound(p, body, term, d.by)
+	if !ok || len(b.ivs) != 1 || b.ivs[0] != (ivGuard{r: rv.T5, max: 1<<31 - 1 - 15, hi: 1<<31 - 1 - 3}) {
+		t.Fatalf("plan %v, guards %+v", ok, b.ivs)
+	}
+	if !b.nonNeg[0] || !b.wordNonNeg[3] || !b.wordNonNeg[5] || !b.wordNonNeg[6] || !b.wordNonNeg[8] {
+		t.Errorf("marks: dividends %v, words %v", b.nonNeg, b.wordNonNeg)
+	}
+	// Stepped twice, by more than 2^20, or by too much for the iterations: no guard.
+	step := func(s int64) riscv.Inst { return riscv.Inst{Op: riscv.OpADDIW, Rd: rv.T5, Rs1: rv.T5, Imm: s} }
+	div := tRemw(rv.T2, rv.T5, rv.A3)
+	for _, c := range []struct {
+		name string
+		body []riscv.Inst
+		hi   int64 // the counter's range [0, hi]
+	}{
+		{"stepped twice", []riscv.Inst{div, step(3), step(1)}, 4},
+		{"stepped by 2^21", []riscv.Inst{div, step(1 << 21)}, 4},
+		{"2^20 for 4097 iterations", []riscv.Inst{div, step(1 << 20)}, 4096},
+	} {
+		if ivs := boundIVs(c.body, &ctrRange{r: rv.T4, lo: 0, hi: c.hi}, 1, []int64{5}); len(ivs) != 0 {
+			t.Errorf("%s: guards %+v", c.name, ivs)
+		}
+	}
+	if ivs := boundIVs([]riscv.Inst{div, step(1 << 20)}, &ctrRange{r: rv.T4, lo: 0, hi: 4}, 1, []int64{5}); len(ivs) != 1 {
+		t.Errorf("2^20 for 5 iterations: guards %+v", ivs)
+	}
+	u.lowerBlock(1)
+	code, err := assembleUnit(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(objdump(t, code), "\n")
+	if !strings.Contains(all, "$0x7ffffff0") || signTests(all) != 1 {
+		t.Errorf("want the guard of t5 and one sign test (the checked copy's):\n%s", all)
+	}
+}

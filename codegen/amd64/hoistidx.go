@@ -187,6 +187,9 @@ func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
 type ctrRange struct {
 	r      uint8
 	lo, hi int64
+	// ivs are other registers the entry guards (hoistbound.go's ivGuard): each holds
+	// an exact value in [0, hi] at the body's start on every iteration.
+	ivs []ivGuard
 }
 
 // boundIndexes runs the interpretation over body (see above) and returns, per body
@@ -210,8 +213,9 @@ func boundIndexes(body []riscv.Inst, by []int64, ctr *ctrRange) []absVal {
 //   - divs: the DIVW/REMW whose divisor the entry guards (by) and whose dividend is an
 //     exact value in [0, 2^31): their reciprocal division needs no test for a negative
 //     dividend (divConst);
-//   - words: the addiw whose result is an exact value in [0, 2^31) (a bounded counter's
-//     increment): lowered without its sign extension (wordNonNeg).
+//   - words: the addiw, addw, subw and slliw whose result is an exact value in [0, 2^31)
+//     (a bounded counter's increment, rho-pi's index): lowered without its sign
+//     extension (wordNonNeg).
 //
 // Each is nil when it marks nothing.
 func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) []bool) (divs, words []bool) {
@@ -230,7 +234,7 @@ func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) [
 			if nonNeg(w.st[in.Rs1]) {
 				mark(&divs, m)
 			}
-		case in.Op == riscv.OpADDIW && in.Imm != 0 && in.Rd != 0:
+		case (in.Op == riscv.OpADDIW && in.Imm != 0 || in.Op == riscv.OpADDW || in.Op == riscv.OpSUBW || in.Op == riscv.OpSLLIW) && in.Rd != 0:
 			if nonNeg(absStep(&w.st, in, m, by)) {
 				mark(&words, m)
 			}
@@ -267,6 +271,9 @@ func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
 	}
 	if ctr != nil && ctr.r != 0 {
 		w.st[ctr.r] = exact(ctr.lo, ctr.hi)
+		for _, iv := range ctr.ivs {
+			w.st[iv.r] = exact(0, iv.hi)
+		}
 	}
 }
 

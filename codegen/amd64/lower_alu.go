@@ -111,7 +111,7 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 				e.op(op, asm.Imm(in.Imm&31), asm.R(t))
 			}
 		}
-		if in.Op == riscv.OpSRLIW && in.Imm&31 != 0 {
+		if in.Op == riscv.OpSRLIW && in.Imm&31 != 0 || in.Op == riscv.OpSLLIW && u.nonNegWord(idx) {
 			u.wordNonNeg(in, f)
 			break
 		}
@@ -121,10 +121,15 @@ func (u *unit) lowerInst(idx int, pc uint64, in riscv.Inst) bool {
 		if in.Op == riscv.OpSUBW {
 			op = asm.SUBL
 		}
-		u.wordOp(in, in.Rs2, func(t asm.Reg) {
+		f := func(t asm.Reg) {
 			u.movl(in.Rs1, t)
 			e.op(op, e.src(in.Rs2), asm.R(t))
-		})
+		}
+		if u.nonNegWord(idx) && (in.Rd != in.Rs2 || in.Rd == in.Rs1) { // (f reads rs2 after writing rd)
+			u.wordNonNeg(in, f)
+			break
+		}
+		u.wordOp(in, in.Rs2, f)
 	case riscv.OpSLLW, riscv.OpSRLW, riscv.OpSRAW:
 		if u.m.bmi2 {
 			op := map[riscv.Op]asm.Op{riscv.OpSLLW: asm.SHLXL, riscv.OpSRLW: asm.SHRXL, riscv.OpSRAW: asm.SARXL}[in.Op]

@@ -169,12 +169,17 @@ func findShiftAdd(body []riscv.Inst, start int, f *fusion) (s shiftAdd, ok bool)
 func (u *unit) lowerShiftAdd(s shiftAdd) {
 	e := &u.e
 	u.idx = s.start + 1 // the add's upper-half need (upperNeeded) is the pair's
-	u.wordOp(s.add, 0, func(t asm.Reg) {
+	f := func(t asm.Reg) {
 		src := e.src(s.r)
 		if !src.IsReg() {
 			e.op(asm.MOVL, src, asm.R(t))
 			src = asm.R(t)
 		}
 		e.op(asm.LEAL, asm.MemIdx(src.Reg(), src.Reg(), 1<<s.shift, 0), asm.R(t))
-	})
+	}
+	if u.nonNegWord(u.idx) { // (hoistbound.go)
+		u.wordNonNeg(s.add, f)
+		return
+	}
+	u.wordOp(s.add, 0, f)
 }
