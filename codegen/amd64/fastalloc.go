@@ -132,26 +132,31 @@ func (a *flAlloc) prepare(u *unit, rm *regMap, bmi2 bool) {
 	// Each node's readers, in order: use[useAt[x]:useAt[x+1]].
 	a.useAt = slices.Grow(a.useAt[:0], len(f.nodes)+2)[:len(f.nodes)+2]
 	clear(a.useAt)
-	reads := func(each func(x, pos int32)) {
-		for i := range f.nodes {
-			n := &f.nodes[i]
-			if !n.live || n.kind == flIn || n.kind == flConst {
-				continue
-			}
-			each(n.a, n.pos)
+	// Counts at x+2, their sums, then each node's next free place at x+1, which
+	// ends as where the next node's readers start (the live nodes' operands, twice).
+	reader := func(n *flNode) bool { return n.live && n.kind != flIn && n.kind != flConst }
+	for i := range f.nodes {
+		if n := &f.nodes[i]; reader(n) {
+			a.useAt[n.a+2]++
 			if n.b >= 0 {
-				each(n.b, n.pos)
+				a.useAt[n.b+2]++
 			}
 		}
 	}
-	// Counts at x+2, their sums, then each node's next free place at x+1, which
-	// ends as where the next node's readers start.
-	reads(func(x, _ int32) { a.useAt[x+2]++ })
 	for i := 2; i < len(a.useAt); i++ {
 		a.useAt[i] += a.useAt[i-1]
 	}
 	a.use = slices.Grow(a.use[:0], int(a.useAt[len(a.useAt)-1]))[:a.useAt[len(a.useAt)-1]]
-	reads(func(x, pos int32) { a.use[a.useAt[x+1]] = pos; a.useAt[x+1]++ })
+	for i := range f.nodes {
+		if n := &f.nodes[i]; reader(n) {
+			a.use[a.useAt[n.a+1]] = n.pos
+			a.useAt[n.a+1]++
+			if n.b >= 0 {
+				a.use[a.useAt[n.b+1]] = n.pos
+				a.useAt[n.b+1]++
+			}
+		}
+	}
 	a.useAt = a.useAt[:len(f.nodes)+1]
 }
 

@@ -344,19 +344,21 @@ type regSet [32]bool
 // liveIn returns the registers a block reads before writing them (the terminator's
 // reads included): its live-in registers on a back edge to itself.
 func liveIn(insts []riscv.Inst) regSet {
-	var written, in regSet
+	var written, in uint32 // bit r: x_r
 	for _, inst := range insts {
 		s, n := sources(inst)
 		for _, r := range s[:n] {
-			if !written[r] {
-				in[r] = true
-			}
+			in |= 1 << (r & 31) &^ written
 		}
 		if writesRd(inst) {
-			written[inst.Rd] = true
+			written |= 1 << (inst.Rd & 31)
 		}
 	}
-	return in
+	var set regSet
+	for r := range set {
+		set[r] = in>>r&1 != 0
+	}
+	return set
 }
 
 // backEdgeLive returns the registers a self-loop block (insts, its terminator last)

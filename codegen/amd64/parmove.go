@@ -12,44 +12,62 @@ type flMove struct {
 // parallel emits moves as if all read their sources before any writes: a move
 // whose destination no other pending move reads goes first; when none is left
 // (the rest are cycles) one destination is saved to the spare slot and its
-// readers read it from there. Memory to memory goes through RAX.
+// readers read it from there. Memory to memory goes through RAX. Each location's
+// pending readers are counted (moveKey), so finding the next move is a scan.
 func (a *flAlloc) parallel(moves []flMove) {
 	pending := moves[:0]
+	var readers [moveKeys]int32
 	for _, m := range moves {
 		if m.imm || m.src != m.dst {
 			pending = append(pending, m)
-		}
-	}
-	readByOther := func(d flLoc, i int) bool {
-		for j, m := range pending {
-			if j != i && !m.imm && m.src == d {
-				return true
+			if !m.imm {
+				readers[moveKey(m.src)]++
 			}
 		}
-		return false
 	}
+	spare := flLoc{asm.NoReg, flSpareOff}
 	for len(pending) > 0 {
 		i := 0
 		for ; i < len(pending); i++ {
-			if !readByOther(pending[i].dst, i) {
+			if readers[moveKey(pending[i].dst)] == 0 {
 				break
 			}
 		}
 		if i == len(pending) {
 			// Only cycles left: save the first destination in the spare slot.
 			d := pending[0].dst
-			spare := flLoc{asm.NoReg, flSpareOff}
 			a.move(flMove{src: d, dst: spare})
 			for j := range pending {
 				if !pending[j].imm && pending[j].src == d {
 					pending[j].src = spare
+					readers[moveKey(d)]--
+					readers[moveKey(spare)]++
 				}
 			}
 			continue
 		}
+		if m := pending[i]; !m.imm {
+			readers[moveKey(m.src)]--
+		}
 		a.move(pending[i])
 		pending = append(pending[:i], pending[i+1:]...)
 	}
+}
+
+// moveKeys is the number of locations a parallel move's moves name (moveKey).
+const moveKeys = 16 + 32 + 1
+
+// moveKey numbers a move's location: a host register by ownIdx, a guest register's
+// State.X slot after them, the spare slot last. Those are the only ones the fast
+// loop's heads, spill slots and parallel moves use.
+func moveKey(l flLoc) int {
+	switch {
+	case l.reg != asm.NoReg:
+		return ownIdx(l.reg)
+	case l.off == flSpareOff:
+		return moveKeys - 1
+	}
+	return 16 + int((l.off-xoff(0))/8)
 }
 
 // move emits one move.
