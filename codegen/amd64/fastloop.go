@@ -100,8 +100,9 @@ const maxFastBody = 192
 // planFastLoop builds into f (reusing its nodes' storage) the fast loop of counted
 // self-loop body (terminator term) whose accesses p's entry checks cover, with d's
 // guarded divisors, sx being the registers known sign-extended at its head
-// (sextloop.go), a pass running unroll iterations; or reports that it has none.
-func planFastLoop(f *flPlan, body []riscv.Inst, term riscv.Inst, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) bool {
+// (sextloop.go), live its registers live on the back edge (backEdgeLive), a pass
+// running unroll iterations; or reports that it has none.
+func planFastLoop(f *flPlan, body []riscv.Inst, term riscv.Inst, live regSet, p *hoistPlan, d *divPlan, sx uint32, unroll int, bmi2 bool, arenaBase int64) bool {
 	if p == nil || !p.counted || p.cmp != nil || len(body) == 0 || unroll*len(body) > maxFastBody {
 		return false
 	}
@@ -110,12 +111,7 @@ func planFastLoop(f *flPlan, body []riscv.Inst, term riscv.Inst, p *hoistPlan, d
 	for i := range f.in {
 		f.in[i], f.out[i] = -1, -1
 	}
-	f.live = liveIn(body)
-	if s, n := sources(term); n > 0 {
-		for _, r := range s[:n] {
-			f.live[r] = true
-		}
-	}
+	f.live = live
 	var cur [32]int32
 	for g := range cur {
 		cur[g] = -1

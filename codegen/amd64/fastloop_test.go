@@ -44,7 +44,7 @@ func TestPlanFastLoopValues(t *testing.T) {
 	term := tBne(rv.S1, rv.S2)
 	p := countedPlan(body, rv.S1, rv.S2)
 	f := new(flPlan)
-	ok := planFastLoop(f, body, term, p, &divPlan{}, 0, 1, true, 0)
+	ok := planFastLoop(f, body, term, backEdgeLive(append(body[:len(body):len(body)], term)), p, &divPlan{}, 0, 1, true, 0)
 	if !ok {
 		t.Fatal("no fast loop")
 	}
@@ -75,7 +75,7 @@ func TestPlanFastLoopValues(t *testing.T) {
 	}
 	// Unrolled by two: the second iteration reads the first's values, no new inputs.
 	f2 := new(flPlan)
-	ok = planFastLoop(f2, body, term, p, &divPlan{}, 0, 2, true, 0)
+	ok = planFastLoop(f2, body, term, backEdgeLive(append(body[:len(body):len(body)], term)), p, &divPlan{}, 0, 2, true, 0)
 	if !ok {
 		t.Fatal("no fast loop unrolled")
 	}
@@ -121,7 +121,7 @@ func TestPlanFastLoopRefuses(t *testing.T) {
 		if c.mod != nil {
 			c.mod(p)
 		}
-		if planFastLoop(new(flPlan), c.body, tBne(rv.S1, rv.S2), p, &divPlan{}, 0, 2, false, 0) {
+		if planFastLoop(new(flPlan), c.body, tBne(rv.S1, rv.S2), backEdgeLive(append(c.body[:len(c.body):len(c.body)], tBne(rv.S1, rv.S2))), p, &divPlan{}, 0, 2, false, 0) {
 			t.Errorf("%s: planned a fast loop", name)
 		}
 	}

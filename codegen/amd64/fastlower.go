@@ -33,7 +33,7 @@ func (u *unit) planFast(p *hoistPlan, d *divPlan, sx uint32) *flAlloc {
 	var a *flAlloc
 	for _, unroll := range []int{1, 2, 4} {
 		t := u.takeFl()
-		if !planFastLoop(&t.plan, blk.Insts[:last], blk.Insts[last], p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase)) {
+		if !planFastLoop(&t.plan, blk.Insts[:last], blk.Insts[last], u.backEdgeLive(), p, d, sx, unroll, u.m.bmi2, int64(u.m.Cfg.Layout.ArenaBase)) {
 			u.dropFl(t)
 			break
 		}

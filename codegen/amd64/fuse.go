@@ -373,6 +373,15 @@ func backEdgeLive(insts []riscv.Inst) regSet {
 	return live
 }
 
+// backEdgeLive is backEdgeLive of the current block, computed once for its copies
+// and its fast loop's plans.
+func (u *unit) backEdgeLive() regSet {
+	if u.liveOf != u.blk {
+		u.liveOf, u.live = u.blk, backEdgeLive(u.blk.Insts)
+	}
+	return u.live
+}
+
 // replayAtExit computes the results of the skipped instructions still live at the
 // end of a self-loop block, those left to its exits (sink.go), and the sign extensions
 // left to them (sextexit.go), before it leaves the loop.

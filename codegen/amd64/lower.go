@@ -129,7 +129,7 @@ func (u *unit) lowerCopy(selfLoop bool) {
 	}
 	var live regSet
 	if selfLoop {
-		live = backEdgeLive(blk.Insts)
+		live = u.backEdgeLive()
 	}
 	u.fuse = &noFusion
 	if f := fuseRotates(body, selfLoop, live, u.unchecked); f.skip != nil {

@@ -102,6 +102,9 @@ type unit struct {
 	// flFree holds fast loop allocations done with, whose storage the next reuse
 	// (takeFl), kept with the unit.
 	flFree []*flAlloc
+	// live is backEdgeLive of block liveOf (the unit's backEdgeLive).
+	liveOf *codegen.Block
+	live   regSet
 	// lis lists the unit's loads of constants once guessLi asked (lisDone).
 	lis     []liLoad
 	lisDone bool
