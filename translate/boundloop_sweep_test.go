@@ -94,6 +94,20 @@ func TestBoundedCounterSweep(t *testing.T) {
 			t5 = int64(rng.IntN(100))
 		}
 		p.LI(T5, t5)
+		// t6: an invariant index added with addw (codegen/amd64's guardedIdx), inside
+		// and outside the range the entry guards.
+		var t6 int64
+		switch rng.IntN(5) {
+		case 0:
+			t6 = -int64(1 + rng.IntN(8))
+		case 1:
+			t6 = 1<<30 + int64(rng.IntN(3)) - 1
+		case 2:
+			t6 = int64(uint64(rng.Uint32())<<32) | int64(rng.IntN(16))
+		default:
+			t6 = int64(rng.IntN(16))
+		}
+		p.LI(T6, t6)
 		p.Label("loop")
 		stepAt := rng.IntN(4) // where the counter steps among the body's parts
 		stepS0 := func() {
@@ -122,8 +136,11 @@ func TestBoundedCounterSweep(t *testing.T) {
 				p.ADDIW(T0, S0, int64(rng.IntN(9))-2)
 				f3 := uint32([]int{6, 4, 7, 5}[rng.IntN(4)]) // remw, divw, remuw, divuw
 				p.Emit(R(0x3B, f3, 1, T0, T0, A3))
-				if rng.IntN(2) == 0 {
+				switch rng.IntN(3) {
+				case 0:
 					p.Emit(R(0x3B, 0, 0, T0, T0, S0)) // addw t0, t0, s0
+				case 1:
+					p.Emit(R(0x3B, 0, 0, T0, T6, T0)) // addw t0, t6, t0
 				}
 				p.SLLI(T0, T0, int64(rng.IntN(4)))
 				p.ADD(T0, T0, S1)

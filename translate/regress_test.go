@@ -395,6 +395,15 @@ func TestRegressions(t *testing.T) {
 			status int
 		}{fmt.Sprintf("stepped dividend of a guarded remw starting at %d", t5), func(p *Program) { steppedRemw(p, t5) }, steppedRemwWant(t5)})
 	}
+	// chi's index through an invariant register the entry guards (codegen/amd64's
+	// guardedIdx), from values inside and outside the guard and the arena.
+	for _, t6 := range []int64{0, 20, -5, 1 << 30, 1<<30 + 1, 1<<32 | 3} {
+		tests = append(tests, struct {
+			name   string
+			build  func(p *Program)
+			status int
+		}{fmt.Sprintf("index through a guarded invariant %#x", t6), func(p *Program) { guardedIndex(p, t6) }, guardedIndexWant(t6)})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// A writable segment, the text above it, data above that: the arena
@@ -566,6 +575,45 @@ func steppedRemwWant(t5 int64) int {
 	for range 5 {
 		sum += int64(x % 5)
 		x += 3 // addiw: wraps as int32
+	}
+	return int(sum & 0xff)
+}
+
+// guardedIndex builds chi's loads (bench/kernels/keccak.c): five iterations of a load
+// at s1 + 8*((s0 % 5) + t6) + 8 (addw, slli, addi, add), adding the address and the
+// value to a0.
+func guardedIndex(p *Program, t6 int64) {
+	p.ADDI(A3, Zero, 5)
+	p.ADDI(A2, Zero, 5)
+	p.LI(T6, t6)
+	p.LI(S1, 0x30000+256) // TestRegressions' data segment
+	p.LI(S0, 0)
+	p.LI(A0, 0)
+	p.Label("chi")
+	p.ADDIW(S0, S0, 1)
+	p.Emit(R(0x3B, 6, 1, A4, S0, A3)) // remw a4, s0, a3
+	p.Emit(R(0x3B, 0, 0, A4, A4, T6)) // addw a4, a4, t6
+	p.SLLI(A4, A4, 3)
+	p.ADDI(A4, A4, 16)
+	p.ADD(A4, A4, S1)
+	p.LD(A5, A4, -8)
+	p.ADD(A0, A0, A5)
+	p.ADD(A0, A0, A4)
+	p.BNE(S0, A2, "chi")
+	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
+}
+
+// guardedIndexWant is guardedIndex's exit status: -1 when a load leaves the arena
+// (the data it reads is zero).
+func guardedIndexWant(t6 int64) int {
+	var sum int64
+	for s0 := int64(1); s0 <= 5; s0++ {
+		a4 := int64(int32(s0%5) + int32(t6)) // addw
+		addr := 0x30000 + 256 + 8*a4 + 16
+		if addr-8 < 0x30000 || addr-8 >= 0x30000+4096 {
+			return -1
+		}
+		sum += addr
 	}
 	return int(sum & 0xff)
 }

@@ -119,7 +119,7 @@ func (m *module) Run(st *guest.State) guest.ExitCode {
 
 // Version is the backend's code-generation version (codegen.Target): raise it with
 // every change to the code this package emits, so cached code from before is not used.
-const Version = 20
+const Version = 21
 
 // Units implements codegen.Module.
 func (m *module) Units() []*codegen.Unit { return m.Linker.Units(codegen.RefSize("amd64")) }

@@ -75,8 +75,10 @@ type hoistPlan struct {
 	bound      int64
 	nonNeg     []bool
 	wordNonNeg []bool
-	// ivs: the entry guards these registers too (hoistbound.go's ivGuard).
-	ivs []ivGuard
+	// ivs: the entry guards these registers too (hoistbound.go's ivGuard); guards:
+	// and these to [0, maxGuarded] (hoistidx.go's guardedIdx).
+	ivs    []ivGuard
+	guards []uint8
 	// cmp: the loop is closed by an ordered comparison (hoistcmp.go), and the hulls
 	// are its kind (step 0: invariant; 1: moving with the induction register; 2: the
 	// same, after the base's step).
@@ -93,6 +95,10 @@ type hoistHull struct {
 	step   int64 // 0: the register is loop-invariant
 	lo, hi int64
 	store  bool
+	// idx, when not 0, is an invariant index register the entry guards (hoistidx.go's
+	// guardedIdx): the hull is at b + idx*scale (step 0).
+	idx   uint8
+	scale int64
 }
 
 // planHoist returns the plan for a self-loop with body body and terminator term (its
@@ -132,7 +138,8 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 			continue
 		}
 		b := in.Rs1
-		var s, off, xlo, xhi int64
+		var s, off, xlo, xhi, scale int64
+		var ix uint8
 		switch {
 		case invariant(b):
 		case p.counted && induction(b):
@@ -146,10 +153,11 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 				idx = boundIndexes(body, by, ctr)
 			}
 			v := idx[m]
-			if !v.known || v.base == 0 || !invariant(v.base) {
+			if !v.known || v.base == 0 || !invariant(v.base) || v.idx != 0 && !invariant(v.idx) {
 				continue
 			}
 			b, xlo, xhi = v.base, v.lo, v.hi
+			ix, scale = v.idx, v.scale
 		}
 		lo, hi := off+xlo+in.Imm, off+xhi+in.Imm+int64(width(in.Op))
 		if store {
@@ -159,7 +167,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 		if store {
 			via = in.Rs1 // the window its check would use first
 		}
-		p.cover(hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store}, m, len(body), bools)
+		p.cover(hoistHull{b: b, via: via, step: s, lo: lo, hi: hi, store: store, idx: ix, scale: scale}, m, len(body), bools)
 	}
 	return p, len(p.hulls) > 0
 }
@@ -169,7 +177,7 @@ func planHoist(body []riscv.Inst, term riscv.Inst, bools func(int) []bool, by []
 // maxHulls; the access is then marked unchecked (else it keeps its check).
 func (p *hoistPlan) cover(h hoistHull, m, n int, bools func(int) []bool) {
 	j := slices.IndexFunc(p.hulls, func(o hoistHull) bool {
-		return o.b == h.b && o.store == h.store && o.via == h.via && o.step == h.step
+		return o.b == h.b && o.store == h.store && o.via == h.via && o.step == h.step && o.idx == h.idx && o.scale == h.scale
 	})
 	switch {
 	case j >= 0:
@@ -289,6 +297,20 @@ func (u *unit) hullAt(h hoistHull, off int64, last bool) {
 	}
 	mapped := e.isMapped(h.b)
 	switch {
+	case h.idx != 0: // step 0: b + idx*scale (hoistidx.go's guardedIdx)
+		if e.isMapped(h.idx) {
+			b := tA
+			if mapped {
+				b = e.rm.host[h.b]
+			} else {
+				e.load(h.b, tA)
+			}
+			e.op(asm.LEAQ, asm.MemIdx(b, e.rm.host[h.idx], int(h.scale), disp), asm.R(tA))
+			return
+		}
+		e.load(h.idx, tA)
+		e.op(asm.SHLQ, asm.Imm(int64(bits.TrailingZeros64(uint64(h.scale)))), asm.R(tA))
+		e.op(asm.ADDQ, e.src(h.b), asm.R(tA))
 	case !last || h.step == 0:
 		if mapped {
 			e.op(asm.LEAQ, asm.Mem(e.rm.host[h.b], disp), asm.R(tA))

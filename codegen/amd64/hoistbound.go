@@ -75,14 +75,57 @@ func boundIVs(body []riscv.Inst, ctr *ctrRange, step int64, by []int64) []ivGuar
 	return ivs
 }
 
-// ivCheck emits the entry's guards of p's other registers (ivGuard), jumping to slow
-// unless each holds a value in [0, max] (one unsigned compare).
+// ivCheck emits the entry's guards of p's other registers (ivGuard, and the guarded
+// index registers), jumping to slow unless each holds a value in [0, max] (one
+// unsigned compare each).
 func (u *unit) ivCheck(p *hoistPlan, slow *asm.Label) {
 	e := &u.e
 	for _, g := range p.ivs {
 		e.op(asm.CMPQ, e.src(g.r), asm.Imm(g.max))
 		e.jump(asm.JHI, slow)
 	}
+	for _, g := range p.guards {
+		e.op(asm.CMPQ, e.src(g), asm.Imm(maxGuarded))
+		e.jump(asm.JHI, slow)
+	}
+}
+
+// maxGuards bounds the index registers guarded (one compare each).
+const maxGuards = 2
+
+// guardCandidates lists the registers body never writes that an addw adds to one it
+// computes (chi's `addw a4, a4, t6`): the index registers worth guarding.
+func guardCandidates(body []riscv.Inst) []uint8 {
+	var written [32]bool
+	for _, in := range body {
+		if writesRd(in) {
+			written[in.Rd] = true
+		}
+	}
+	var g []uint8
+	for _, in := range body {
+		if in.Op != riscv.OpADDW {
+			continue
+		}
+		for _, pair := range [2][2]uint8{{in.Rs1, in.Rs2}, {in.Rs2, in.Rs1}} {
+			x, y := pair[0], pair[1]
+			if x != 0 && !written[x] && written[y] && !slices.Contains(g, x) && len(g) < maxGuards {
+				g = append(g, x)
+			}
+		}
+	}
+	return g
+}
+
+// covered counts the accesses an entry's checks cover.
+func covered(unchecked []bool) int {
+	n := 0
+	for _, on := range unchecked {
+		if on {
+			n++
+		}
+	}
+	return n
 }
 
 // planBound returns plan p of a counted loop with its bound guarded (p.bound, the
@@ -100,10 +143,18 @@ func (u *unit) planBound(p hoistPlan, body []riscv.Inst, term riscv.Inst, by []i
 	ctr := &ctrRange{r: p.r, lo: 0, hi: c - p.step}
 	ctr.ivs = boundIVs(body, ctr, p.step, by)
 	b, bok := planHoist(body, term, u.bools, by, ctr)
+	if g := guardCandidates(body); len(g) > 0 {
+		// Guarded index registers, when they cover more accesses.
+		gctr := *ctr
+		gctr.guards = g
+		if gb, gok := planHoist(body, term, u.bools, by, &gctr); gok && covered(gb.unchecked) > covered(b.unchecked) {
+			b, bok, ctr = gb, true, &gctr
+		}
+	}
 	if !bok {
 		return p, false
 	}
-	b.bound, b.ivs = c, ctr.ivs
+	b.bound, b.ivs, b.guards = c, ctr.ivs, ctr.guards
 	b.nonNeg, b.wordNonNeg = nonNegMarks(body, by, ctr, u.bools)
 	gain := b.nonNeg != nil
 	for m, on := range b.unchecked {

@@ -229,3 +229,62 @@ func TestBoundIVs(t *testing.T) {
 		t.Errorf("want the guard of t5 and one sign test (the checked copy's):\n%s", all)
 	}
 }
+
+// keccakChiLoads is keccak's chi loop at 0x10354 with its two loads indexed by the
+// invariant t6 (`addw a4, a4, t6`, then `slli 3; addi 288; add sp`), stepped by the
+// counter s0 against a2 = 5, a3 = 5 guarded.
+func keccakChiLoads() ([]riscv.Inst, riscv.Inst) {
+	return []riscv.Inst{
+		tAddi(rv.A5, rv.S0, 0), tAddiw(rv.S0, rv.S0, 1), tRemw(rv.A4, rv.S0, rv.A3), tAddiw(rv.A5, rv.A5, 2),
+		tRemw(rv.A5, rv.A5, rv.A3), tAddw(rv.A4, rv.A4, rv.T6), tSlli(rv.A4, rv.A4, 3), tAddi(rv.A4, rv.A4, 288),
+		tAdd(rv.A4, rv.A4, rv.SP), tLd(rv.A4, rv.A4, -200), tAddw(rv.A5, rv.A5, rv.T6), tSlli(rv.A5, rv.A5, 3),
+		tAddi(rv.A5, rv.A5, 288), tAdd(rv.A5, rv.A5, rv.SP), tLd(rv.A5, rv.A5, -200), tXor(rv.A0, rv.A4, rv.A5),
+	}, tBne(rv.S0, rv.A2)
+}
+
+// TestGuardedIndex: with t6 guarded to [0, 2^30], chi's loads are sp + 8*t6 + [88,
+// 128) (one hull the entry checks), and their `addw`s need no sign extension; without
+// the guard, neither. A range that could wrap the addw is not an index.
+func TestGuardedIndex(t *testing.T) {
+	body, term := keccakChiLoads()
+	by := make([]int64, len(body))
+	by[2], by[4] = 5, 5
+	ctr := &ctrRange{r: rv.S0, lo: 0, hi: 4, guards: []uint8{rv.T6}}
+	want := absVal{known: true, base: rv.SP, idx: rv.T6, scale: 8, lo: 288, hi: 320}
+	if idx := boundIndexes(body, by, ctr); idx[9] != want || idx[14] != want {
+		t.Errorf("chi's loads: %+v %+v, want %+v", idx[9], idx[14], want)
+	}
+	if idx := boundIndexes(body, by, &ctrRange{r: rv.S0, lo: 0, hi: 4}); idx[9].known || idx[14].known {
+		t.Errorf("chi's loads without the guard: %+v %+v", idx[9], idx[14])
+	}
+	bools := func(n int) []bool { return make([]bool, n) }
+	if _, words := nonNegMarks(body, by, ctr, bools); words == nil || !words[5] || !words[10] {
+		t.Errorf("chi's addw marks: %v", words)
+	}
+	wide := []riscv.Inst{tAndi(rv.A4, rv.A4, 2047), tSlli(rv.A4, rv.A4, 20), tAddw(rv.A4, rv.A4, rv.T6), tSlli(rv.A4, rv.A4, 3),
+		tAdd(rv.A4, rv.A4, rv.SP), tLd(rv.A4, rv.A4, 0)}
+	if idx := boundIndexes(wide, nil, ctr); idx[5].known {
+		t.Errorf("[0, 2047<<20] + t6 may wrap: %+v", idx[5])
+	}
+	if g := guardCandidates(body); len(g) != 1 || g[0] != rv.T6 {
+		t.Errorf("candidates %v, want t6", g)
+	}
+
+	u, blk := boundUnit(5, body, term)
+	last := len(blk.Insts) - 1
+	d, _ := u.planDivs(blk.Insts[:last])
+	p, _ := planHoist(body, term, u.bools, d.by, nil)
+	b, ok := u.planBound(p, body, term, d.by)
+	if !ok || len(b.guards) != 1 || !b.unchecked[9] || !b.unchecked[14] {
+		t.Fatalf("plan %v: guards %v, unchecked %v", ok, b.guards, b.unchecked)
+	}
+	u.lowerBlock(1)
+	code, err := assembleUnit(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(objdump(t, code), "\n")
+	if !strings.Contains(all, "$0x40000000") || !strings.Contains(all, ",8),%rax") {
+		t.Errorf("want t6's guard and the hull at sp + 8*t6:\n%s", all)
+	}
+}

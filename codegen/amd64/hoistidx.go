@@ -40,6 +40,9 @@ import (
 //   - addiw/addw/subw/slliw of exact values, when the exact result lies in int32: then
 //     the 32-bit operation, which is the 64-bit one sign-extended from bit 31, equals
 //     it.
+//   - with an invariant register the entry guards to [0, 2^30] (a bounded loop's,
+//     hoistbound.go), addw of it and an exact value, then slli by 1 to 3: a second,
+//     scaled register in the value (guardedIdx).
 //
 // Every interval end must stay below 2^40 in magnitude (else the value is unknown), so
 // the interpretation's own int64 arithmetic never overflows (sums below 2^41, shifts
@@ -55,10 +58,14 @@ import (
 const idxLimit = 1 << 40
 
 // absVal is a register's abstract value at one point of the body: unknown unless
-// known; else base + [lo, hi] (base 0: no base, the value is exact).
+// known; else base + [lo, hi] (base 0: no base, the value is exact), plus idx*scale
+// when idx is not 0 (an index register the entry guards, scaled by 2, 4 or 8: see
+// guardedIdx below).
 type absVal struct {
 	known  bool
 	base   uint8
+	idx    uint8
+	scale  int64
 	lo, hi int64
 }
 
@@ -74,7 +81,7 @@ func based(base uint8, lo, hi int64) absVal {
 }
 
 // isExact reports whether v is known and has no base.
-func (v absVal) isExact() bool { return v.known && v.base == 0 }
+func (v absVal) isExact() bool { return v.known && v.base == 0 && v.idx == 0 }
 
 // isConst returns v's value when it is one exact constant.
 func (v absVal) isConst() (int64, bool) { return v.lo, v.isExact() && v.lo == v.hi }
@@ -90,10 +97,14 @@ func within32(v absVal) absVal {
 
 // addVals returns a + b (unknown when both have a base).
 func addVals(a, b absVal) absVal {
-	if !a.known || !b.known || a.base != 0 && b.base != 0 {
+	if !a.known || !b.known || a.base != 0 && b.base != 0 || a.idx != 0 && b.idx != 0 {
 		return absVal{}
 	}
-	return based(a.base|b.base, a.lo+b.lo, a.hi+b.hi)
+	v := based(a.base|b.base, a.lo+b.lo, a.hi+b.hi)
+	if v.known {
+		v.idx, v.scale = a.idx|b.idx, a.scale|b.scale
+	}
+	return v
 }
 
 // subVals returns a - b (b must be exact).
@@ -101,7 +112,11 @@ func subVals(a, b absVal) absVal {
 	if !a.known || !b.isExact() {
 		return absVal{}
 	}
-	return based(a.base, a.lo-b.hi, a.hi-b.lo)
+	v := based(a.base, a.lo-b.hi, a.hi-b.lo)
+	if v.known {
+		v.idx, v.scale = a.idx, a.scale
+	}
+	return v
 }
 
 // shlVal returns v << s for an exact v and s <= 20.
@@ -125,9 +140,12 @@ func remBound(c int64) absVal {
 
 // absStep returns the abstract value instruction in (body index m) writes to its rd,
 // given the state st before it; by is the copy's guarded divisors (divPlan.by; nil:
-// none).
-func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64) absVal {
+// none), guards the registers the entry guards to [0, maxGuarded] (bit r: x_r).
+func absStep(st *[32]absVal, in riscv.Inst, m int, by []int64, guards uint32) absVal {
 	a, b := st[in.Rs1], st[in.Rs2]
+	if v, ok := guardedIdx(a, b, in, guards); ok {
+		return v
+	}
 	switch in.Op {
 	case riscv.OpADDI:
 		return addVals(a, exact(in.Imm, in.Imm))
@@ -190,6 +208,9 @@ type ctrRange struct {
 	// ivs are other registers the entry guards (hoistbound.go's ivGuard): each holds
 	// an exact value in [0, hi] at the body's start on every iteration.
 	ivs []ivGuard
+	// guards are registers the body never writes that the entry guards to [0,
+	// maxGuarded] (guardedIdx).
+	guards []uint8
 }
 
 // boundIndexes runs the interpretation over body (see above) and returns, per body
@@ -225,9 +246,13 @@ func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) [
 		}
 		(*res)[m] = true
 	}
-	nonNeg := func(v absVal) bool { return v.isExact() && v.lo >= 0 && v.hi < 1<<31 }
 	var w absWalk
 	w.start(body, by, ctr)
+	// A guarded g + [lo, hi] lies in [lo, hi + maxGuarded].
+	nonNeg := func(v absVal) bool {
+		return v.isExact() && v.lo >= 0 && v.hi < 1<<31 ||
+			v.known && v.idx == 0 && v.base != 0 && w.guards>>v.base&1 != 0 && v.lo >= 0 && v.hi < 1<<31-maxGuarded
+	}
 	for m, in := range body {
 		switch {
 		case (in.Op == riscv.OpDIVW || in.Op == riscv.OpREMW) && m < len(by) && by[m] != 0:
@@ -235,7 +260,7 @@ func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) [
 				mark(&divs, m)
 			}
 		case (in.Op == riscv.OpADDIW && in.Imm != 0 || in.Op == riscv.OpADDW || in.Op == riscv.OpSUBW || in.Op == riscv.OpSLLIW) && in.Rd != 0:
-			if nonNeg(absStep(&w.st, in, m, by)) {
+			if nonNeg(absStep(&w.st, in, m, by, w.guards)) {
 				mark(&words, m)
 			}
 		}
@@ -244,12 +269,67 @@ func nonNegMarks(body []riscv.Inst, by []int64, ctr *ctrRange, bools func(int) [
 	return divs, words
 }
 
+// maxGuarded bounds a guarded index register (ctrRange.guards): below 2^30, so that
+// adding it to a value in [-2^31, 2^30) stays in int32.
+const maxGuarded = 1 << 30
+
+// guardedIdx is the interpretation's rule for an invariant index the entry guards to
+// g in [0, maxGuarded] (chi's `addw a4, a4, t6`, t6 the outer loop's row offset,
+// then `slli a4, a4, 3; addi a4, a4, 288; add a4, a4, sp`):
+//
+//   - addw/addiw of g + [a, b] and an exact [lo, hi], with the sum's ends in
+//     [-2^31, 2^30): g + [lo+a, hi+b], exactly (no 32-bit wrap for any such g);
+//   - slli by 1 to 3 of g + [lo, hi]: g*2^s + [lo<<s, hi<<s] (modulo 2^64, as the
+//     machine shifts), the index idx = g with its scale;
+//
+// and addi/add then carry the index along with a base (addVals). An access through
+// base + idx*scale + [lo, hi] is a hull the entry checks at b + idx*scale, both
+// invariant (hoist.go). ok = false: the usual rules apply.
+func guardedIdx(a, b absVal, in riscv.Inst, guards uint32) (absVal, bool) {
+	if guards == 0 {
+		return absVal{}, false
+	}
+	plain := func(v absVal) bool { // g + [lo, hi] for a guarded g
+		return v.known && v.idx == 0 && v.base != 0 && guards>>v.base&1 != 0
+	}
+	sum := func(g, x absVal) (absVal, bool) {
+		lo, hi := g.lo+x.lo, g.hi+x.hi
+		if lo < -1<<31 || hi >= 1<<31-maxGuarded {
+			return absVal{}, true // may wrap: unknown
+		}
+		return based(g.base, lo, hi), true
+	}
+	switch in.Op {
+	case riscv.OpADDW:
+		switch {
+		case plain(a) && b.isExact():
+			return sum(a, b)
+		case plain(b) && a.isExact():
+			return sum(b, a)
+		}
+	case riscv.OpADDIW:
+		if plain(a) {
+			return sum(a, exact(in.Imm, in.Imm))
+		}
+	case riscv.OpSLLI:
+		if plain(a) && in.Imm >= 1 && in.Imm <= 3 {
+			v := based(0, a.lo<<in.Imm, a.hi<<in.Imm)
+			if v.known {
+				v.idx, v.scale = a.base, 1<<in.Imm
+			}
+			return v, true
+		}
+	}
+	return absVal{}, false
+}
+
 // absWalk interprets a body one instruction at a time: st is the state before the
 // next one, which step applies. A caller's walk stays on its stack (a callback
 // taking the state would move it to the heap).
 type absWalk struct {
-	st [32]absVal
-	by []int64
+	st     [32]absVal
+	by     []int64
+	guards uint32 // ctrRange.guards, as bits
 }
 
 // start sets up the walk of body, with the copy's guarded divisors by and its
@@ -269,10 +349,16 @@ func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
 			w.st[r] = absVal{known: true, base: r}
 		}
 	}
+	w.guards = 0
 	if ctr != nil && ctr.r != 0 {
 		w.st[ctr.r] = exact(ctr.lo, ctr.hi)
 		for _, iv := range ctr.ivs {
 			w.st[iv.r] = exact(0, iv.hi)
+		}
+		for _, g := range ctr.guards {
+			if !written[g] {
+				w.guards |= 1 << g
+			}
 		}
 	}
 }
@@ -280,6 +366,6 @@ func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
 // step applies instruction m, in.
 func (w *absWalk) step(m int, in riscv.Inst) {
 	if writesRd(in) {
-		w.st[in.Rd] = absStep(&w.st, in, m, w.by)
+		w.st[in.Rd] = absStep(&w.st, in, m, w.by, w.guards)
 	}
 }
