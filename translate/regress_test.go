@@ -545,15 +545,22 @@ func divLine(p *Program, guess, adj int64) {
 	p.Emit(I(0x13, 7, A0, A0, 0xff)) // andi a0, a0, 255
 }
 
+// fiveLoopSetup starts the keccak-shaped loops below: a2 and a3 loaded with 5 (the
+// bound and the divisor the unit's li give), reg with v, s1 at off into
+// TestRegressions' data segment, s0 and a0 zero.
+func fiveLoopSetup(p *Program, reg int, v, off int64) {
+	p.ADDI(A3, Zero, 5)
+	p.ADDI(A2, Zero, 5)
+	p.LI(reg, v)
+	p.LI(S1, 0x30000+off)
+	p.LI(S0, 0)
+	p.LI(A0, 0)
+}
+
 // steppedRemw builds rho-pi's index computation (bench/kernels/keccak.c): five
 // iterations of t2 = t5 % 5, a store at s1 + 8*(5*t2 + s0), a0 += t2, t5 += 3 (addiw).
 func steppedRemw(p *Program, t5 int64) {
-	p.ADDI(A3, Zero, 5)
-	p.ADDI(A2, Zero, 5)
-	p.LI(T5, t5)
-	p.LI(S1, 0x30000+512) // TestRegressions' data segment
-	p.LI(S0, 0)
-	p.LI(A0, 0)
+	fiveLoopSetup(p, T5, t5, 512)
 	p.Label("rhopi")
 	p.Emit(R(0x3B, 6, 1, T2, T5, A3)) // remw t2, t5, a3
 	p.Emit(I(0x1B, 1, A5, T2, 2))     // slliw a5, t2, 2
@@ -583,12 +590,7 @@ func steppedRemwWant(t5 int64) int {
 // at s1 + 8*((s0 % 5) + t6) + 8 (addw, slli, addi, add), adding the address and the
 // value to a0.
 func guardedIndex(p *Program, t6 int64) {
-	p.ADDI(A3, Zero, 5)
-	p.ADDI(A2, Zero, 5)
-	p.LI(T6, t6)
-	p.LI(S1, 0x30000+256) // TestRegressions' data segment
-	p.LI(S0, 0)
-	p.LI(A0, 0)
+	fiveLoopSetup(p, T6, t6, 256)
 	p.Label("chi")
 	p.ADDIW(S0, S0, 1)
 	p.Emit(R(0x3B, 6, 1, A4, S0, A3)) // remw a4, s0, a3
