@@ -57,17 +57,6 @@ func (f *fusion) rotAt(i int) (rotate, bool) {
 	return rotate{}, false
 }
 
-// rotates counts the rotates.
-func (f *fusion) rotates() int {
-	n := 0
-	for _, r := range f.rot {
-		if r.n != 0 {
-			n++
-		}
-	}
-	return n
-}
-
 // noFusion is the fusion of a block without rotates (and of instructions emitted
 // for real while replaying): nothing skipped. It is never modified.
 var noFusion fusion

@@ -61,3 +61,14 @@ func TestRotateFusion(t *testing.T) {
 		t.Errorf("the branch reads srliw's result: rotates %v, skipped %v, computed at exit %v; want the slliw's only", f.rot, f.skip, f.atExit)
 	}
 }
+
+// rotates counts f's rotates.
+func (f *fusion) rotates() int {
+	n := 0
+	for _, r := range f.rot {
+		if r.n != 0 {
+			n++
+		}
+	}
+	return n
+}

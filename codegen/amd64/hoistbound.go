@@ -49,14 +49,11 @@ const maxIVs = 2
 // division (by).
 func boundIVs(body []riscv.Inst, ctr *ctrRange, step int64, by []int64) []ivGuard {
 	iters := (ctr.hi-ctr.lo)/step + 1
-	var writes [32]int
+	writes := writeCounts(body)
 	var inc [32]int64
 	for _, in := range body {
-		if writesRd(in) {
-			writes[in.Rd]++
-			if in.Op == riscv.OpADDIW && in.Rs1 == in.Rd && in.Imm > 0 && in.Imm <= 1<<20 {
-				inc[in.Rd] = in.Imm
-			}
+		if in.Op == riscv.OpADDIW && in.Rd != 0 && in.Rs1 == in.Rd && in.Imm > 0 && in.Imm <= 1<<20 {
+			inc[in.Rd] = in.Imm
 		}
 	}
 	var ivs []ivGuard
@@ -96,12 +93,7 @@ const maxGuards = 2
 // guardCandidates lists the registers body never writes that an addw adds to one it
 // computes (chi's `addw a4, a4, t6`): the index registers worth guarding.
 func guardCandidates(body []riscv.Inst) []uint8 {
-	var written [32]bool
-	for _, in := range body {
-		if writesRd(in) {
-			written[in.Rd] = true
-		}
-	}
+	writes := writeCounts(body)
 	var g []uint8
 	for _, in := range body {
 		if in.Op != riscv.OpADDW {
@@ -109,7 +101,7 @@ func guardCandidates(body []riscv.Inst) []uint8 {
 		}
 		for _, pair := range [2][2]uint8{{in.Rs1, in.Rs2}, {in.Rs2, in.Rs1}} {
 			x, y := pair[0], pair[1]
-			if x != 0 && !written[x] && written[y] && !slices.Contains(g, x) && len(g) < maxGuards {
+			if x != 0 && writes[x] == 0 && writes[y] > 0 && !slices.Contains(g, x) && len(g) < maxGuards {
 				g = append(g, x)
 			}
 		}

@@ -323,6 +323,16 @@ func guardedIdx(a, b absVal, in riscv.Inst, guards uint32) (absVal, bool) {
 	return absVal{}, false
 }
 
+// writeCounts counts the instructions of body that write each register.
+func writeCounts(body []riscv.Inst) (n [32]uint16) {
+	for _, in := range body {
+		if writesRd(in) {
+			n[in.Rd]++
+		}
+	}
+	return n
+}
+
 // absWalk interprets a body one instruction at a time: st is the state before the
 // next one, which step applies. A caller's walk stays on its stack (a callback
 // taking the state would move it to the heap).
@@ -335,17 +345,12 @@ type absWalk struct {
 // start sets up the walk of body, with the copy's guarded divisors by and its
 // counter's range ctr (nil: none).
 func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
-	var written [32]bool
-	for _, in := range body {
-		if writesRd(in) {
-			written[in.Rd] = true
-		}
-	}
+	writes := writeCounts(body)
 	w.by = by
 	w.st = [32]absVal{}
 	w.st[0] = exact(0, 0)
 	for r := uint8(1); r < 32; r++ {
-		if !written[r] {
+		if writes[r] == 0 {
 			w.st[r] = absVal{known: true, base: r}
 		}
 	}
@@ -356,7 +361,7 @@ func (w *absWalk) start(body []riscv.Inst, by []int64, ctr *ctrRange) {
 			w.st[iv.r] = exact(0, iv.hi)
 		}
 		for _, g := range ctr.guards {
-			if !written[g] {
+			if writes[g] == 0 {
 				w.guards |= 1 << g
 			}
 		}
